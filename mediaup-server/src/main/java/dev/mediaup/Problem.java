@@ -1,0 +1,60 @@
+package dev.mediaup;
+
+/**
+ * The one failure type every layer throws and {@code api} renders in X's error shape. A kind, not a class
+ * hierarchy: what differs between failures is data (status, problem type, the parameter at fault).
+ */
+public final class Problem extends RuntimeException {
+
+    public enum Kind {
+        INVALID(400, "https://api.x.com/2/problems/invalid-request", "Invalid Request"),
+        UNAUTHORIZED(401, "about:blank", "Unauthorized"),
+        FORBIDDEN(403, "about:blank", "Forbidden"),
+        NOT_FOUND(404, "https://api.x.com/2/problems/resource-not-found", "Not Found Error"),
+        CONFLICT(409, "https://api.x.com/2/problems/invalid-request", "Conflict"),
+        TOO_LARGE(413, "https://api.x.com/2/problems/invalid-request", "Payload Too Large"),
+        UNSUPPORTED(415, "https://api.x.com/2/problems/invalid-request", "Unsupported Media Type"),
+        RATE_LIMITED(429, "about:blank", "Too Many Requests"),
+        INTERNAL(500, "https://api.x.com/2/problems/internal-error", "Internal Error"),
+        UNAVAILABLE(503, "https://api.x.com/2/problems/resource-unavailable", "Service Unavailable"),
+        STORAGE_FULL(507, "https://api.x.com/2/problems/resource-unavailable", "Insufficient Storage");
+
+        public final int status;
+        public final String type;
+        public final String title;
+
+        Kind(int status, String type, String title) {
+            this.status = status;
+            this.type = type;
+            this.title = title;
+        }
+    }
+
+    public final Kind kind;
+    public final String parameter;
+    public final String value;
+
+    public Problem(Kind kind, String detail, String parameter, String value) {
+        super(detail, null, false, false); // no stack trace: these are answers, not bugs
+        this.kind = kind;
+        this.parameter = parameter;
+        this.value = value;
+    }
+
+    public static Problem invalid(String parameter, Object value, String detail) {
+        return new Problem(Kind.INVALID, detail, parameter, value == null ? null : String.valueOf(value));
+    }
+
+    public static Problem of(Kind kind, String detail) {
+        return new Problem(kind, detail, null, null);
+    }
+
+    /** 404 for a media id the caller may not see; the same answer whether it exists or not. */
+    public static Problem notFound(String parameter, String id) {
+        return new Problem(Kind.NOT_FOUND, "Could not find media with " + parameter + ": [" + id + "].", parameter, id);
+    }
+
+    public String detail() {
+        return getMessage();
+    }
+}

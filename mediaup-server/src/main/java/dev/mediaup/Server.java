@@ -1,0 +1,109 @@
+package dev.mediaup;
+
+import dev.mediaup.api.Routes;
+import dev.mediaup.auth.OpaqueTokens;
+import dev.mediaup.processing.JobQueue;
+import dev.mediaup.store.BlobStore;
+import dev.mediaup.store.MetadataStore;
+import dev.mediaup.store.file.FileBlobStore;
+import dev.mediaup.store.sql.SqlMetadataStore;
+import dev.mediaup.upload.Ids;
+import dev.mediaup.upload.UploadService;
+import io.javalin.Javalin;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** Wires the stores, the upload engine, the job queue and the HTTP routes together, and takes them down in order. */
+public final class Server implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Server.class);
+
+    public record Options(String host, int port, Path dataDir, UploadService.Settings settings, int workers, long leaseSecs,
+                          long sweepIntervalSecs) {}
+
+    private final Javalin app;
+    private final MetadataStore meta;
+    private final BlobStore blobs;
+    private final JobQueue jobs;
+    private final ScheduledExecutorService sweeper;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private Server(Javalin app, MetadataStore meta, BlobStore blobs, JobQueue jobs, ScheduledExecutorService sweeper) {
+        this.app = app;
+        this.meta = meta;
+        this.blobs = blobs;
+        this.jobs = jobs;
+        this.sweeper = sweeper;
+    }
+
+    public static Server start(Options o) throws IOException {
+        Files.createDirectories(o.dataDir());
+        var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+
+        MetadataStore meta = SqlMetadataStore.sqlite(o.dataDir().resolve("mediaup.db"));
+        BlobStore blobs = new FileBlobStore(o.dataDir().resolve("blobs"));
+        var clock = (java.util.function.LongSupplier) () -> System.currentTimeMillis() / 1000;
+        var uploads = new UploadService(meta, blobs, new Ids(-1), o.settings(), clock);
+        var jobs = new JobQueue(meta, uploads, o.workers(), o.leaseSecs(), metrics);
+        var routes = new Routes(uploads, new OpaqueTokens(meta, clock), jobs, metrics, () -> meta.healthy() && blobs.freeBytes() > 0);
+
+        Javalin app = Javalin.create(config -> {
+            config.jetty.host = o.host();
+            config.jetty.port = o.port();
+            config.concurrency.useVirtualThreads = true;
+            config.startup.showJavalinBanner = false;
+            config.http.maxRequestSize = 64 * 1024; // only for ctx.body(); media bodies are streamed, never read whole
+            routes.install(config);
+        });
+        app.start();
+        log.info("mediaup listening on http://{}:{} (data dir {})", o.host(), app.port(), o.dataDir().toAbsolutePath());
+
+        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("mediaup-sweeper").factory());
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                int n = uploads.sweep();
+                if (n > 0) log.info("expired {} upload session(s)", n);
+            } catch (RuntimeException e) {
+                log.warn("sweep failed: {}", e.toString());
+            }
+        }, 1, o.sweepIntervalSecs(), TimeUnit.SECONDS);
+        return new Server(app, meta, blobs, jobs, sweeper);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Graceful: stop taking requests (Jetty drains in-flight ones), then workers, then the stores. */
+    @Override
+    public synchronized void close() {
+        if (stopped.getCount() == 0) return;
+        app.stop();
+        sweeper.shutdownNow();
+        jobs.close();
+        meta.close();
+        blobs.close();
+        stopped.countDown();
+    }
+}

@@ -1,0 +1,340 @@
+package dev.mediaup.api;
+
+import dev.mediaup.Problem;
+import dev.mediaup.upload.Media;
+import dev.mediaup.upload.Media.Category;
+import dev.mediaup.upload.UploadService.Checksum;
+import dev.mediaup.upload.UploadService.InitRequest;
+import io.javalin.http.Context;
+import org.apache.commons.fileupload2.core.DiskFileItem;
+import org.apache.commons.fileupload2.core.DiskFileItemFactory;
+import org.apache.commons.fileupload2.core.FileItemInput;
+import org.apache.commons.fileupload2.core.FileItemInputIterator;
+import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.*;
+
+/**
+ * Request bodies, read the way X's clients send them: small JSON and form bodies read whole (bounded), media read as a
+ * stream — multipart parts via commons-fileupload's streaming API, base64 JSON strings via Jackson's incremental
+ * decoder — so memory stays bounded whatever the segment size.
+ */
+final class Bodies {
+    static final int MAX_SMALL_BODY = 64 * 1024;
+    private static final int MAX_FIELD = 8 * 1024;
+    private static final long MAX_TOTAL_BYTES = 17179869184L;
+    private static final int COPY_BUFFER = 256 * 1024;
+
+    private Bodies() {}
+
+    static String mime(Context ctx) {
+        String ct = ctx.header("Content-Type");
+        if (ct == null) return "";
+        int semi = ct.indexOf(';');
+        return (semi < 0 ? ct : ct.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    static byte[] small(Context ctx) {
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] b = in.readNBytes(MAX_SMALL_BODY + 1);
+            if (b.length > MAX_SMALL_BODY)
+                throw new Problem(Problem.Kind.TOO_LARGE, "The request body is larger than " + MAX_SMALL_BODY + " bytes.", null, null);
+            return b;
+        } catch (IOException e) {
+            throw Problem.invalid("body", null, "The request body could not be read.");
+        }
+    }
+
+    static JsonNode json(byte[] body) {
+        if (body.length == 0) throw Problem.invalid("body", null, "A JSON object body is required.");
+        try {
+            JsonNode n = Wire.JSON.readTree(body);
+            if (n == null || !n.isObject()) throw Problem.invalid("body", null, "The body must be a JSON object.");
+            return n;
+        } catch (JacksonException e) {
+            throw Problem.invalid("body", null, "The body is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    static Map<String, String> form(byte[] body) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
+            if (pair.isEmpty()) continue;
+            int eq = pair.indexOf('=');
+            try {
+                m.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
+                        eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw Problem.invalid("body", null, "The form body is not valid application/x-www-form-urlencoded.");
+            }
+        }
+        return m;
+    }
+
+    static Map<String, String> query(Context ctx) {
+        Map<String, String> m = new LinkedHashMap<>();
+        ctx.queryParamMap().forEach((k, v) -> { if (!v.isEmpty()) m.put(k, v.getFirst()); });
+        return m;
+    }
+
+    // ---- initialize, from JSON (v2) or from string parameters (command form) ----
+
+    private static final Set<String> INIT_FIELDS = Set.of("media_type", "total_bytes", "media_category", "additional_owners", "shared");
+
+    static InitRequest initFromJson(JsonNode n) {
+        for (String name : n.propertyNames())
+            if (!INIT_FIELDS.contains(name)) throw Problem.invalid(name, text(n.get(name)), "Unknown field " + name + " in initialize request.");
+        String type = requiredString(n, "media_type");
+        Category cat = n.has("media_category") ? category(requiredString(n, "media_category"), false) : null;
+        Long total = null;
+        if (n.has("total_bytes")) {
+            JsonNode t = n.get("total_bytes");
+            if (!t.isIntegralNumber() || !t.canConvertToLong()) throw Problem.invalid("total_bytes", text(t), "total_bytes must be an integer.");
+            total = totalBytes(t.asLong());
+        }
+        boolean shared = false;
+        if (n.has("shared")) {
+            if (!n.get("shared").isBoolean()) throw Problem.invalid("shared", text(n.get("shared")), "shared must be true or false.");
+            shared = n.get("shared").asBoolean();
+        }
+        List<String> owners = new ArrayList<>();
+        if (n.has("additional_owners")) {
+            JsonNode a = n.get("additional_owners");
+            if (!a.isArray()) throw Problem.invalid("additional_owners", text(a), "additional_owners must be an array of user id strings.");
+            for (JsonNode o : a) {
+                if (!o.isString()) throw Problem.invalid("additional_owners", text(o), "additional_owners entries must be strings of 1 to 19 digits.");
+                owners.add(o.asString());
+            }
+        }
+        return new InitRequest(mediaType(type), cat, total, shared, owners);
+    }
+
+    private static final Set<String> COMMAND_INIT_FIELDS = Set.of("command", "media_type", "total_bytes", "media_category", "additional_owners", "shared");
+
+    static InitRequest initFromParams(Map<String, String> p) {
+        for (String name : p.keySet())
+            if (!COMMAND_INIT_FIELDS.contains(name)) throw Problem.invalid(name, p.get(name), "Unknown parameter " + name + " for command INIT.");
+        String type = p.get("media_type");
+        if (type == null || type.isEmpty()) throw Problem.invalid("media_type", null, "media_type is required.");
+        Category cat = p.containsKey("media_category") ? category(p.get("media_category"), false) : null;
+        Long total = null;
+        if (p.containsKey("total_bytes")) {
+            try {
+                total = totalBytes(Long.parseLong(p.get("total_bytes")));
+            } catch (NumberFormatException e) {
+                throw Problem.invalid("total_bytes", p.get("total_bytes"), "total_bytes must be an integer.");
+            }
+        }
+        String s = p.getOrDefault("shared", "false");
+        if (!s.equals("true") && !s.equals("false")) throw Problem.invalid("shared", s, "shared must be true or false.");
+        return new InitRequest(mediaType(type), cat, total, s.equals("true"), owners(p.get("additional_owners")));
+    }
+
+    static List<String> owners(String commaSeparated) {
+        if (commaSeparated == null || commaSeparated.isBlank()) return List.of();
+        return Arrays.stream(commaSeparated.split(",", -1)).map(String::trim).toList();
+    }
+
+    private static long totalBytes(long t) {
+        if (t < 0 || t > MAX_TOTAL_BYTES) throw Problem.invalid("total_bytes", t, "total_bytes must be between 0 and " + MAX_TOTAL_BYTES + ".");
+        return t;
+    }
+
+    static String mediaType(String t) {
+        if (!Media.MEDIA_TYPES.contains(t))
+            throw Problem.invalid("media_type", t, "media_type must be one of " + String.join(", ", Media.MEDIA_TYPES) + ".");
+        return t;
+    }
+
+    /** The category enum; the one-shot upload's list lacks amplify_video. */
+    static Category category(String s, boolean oneShot) {
+        return Category.parse(s).filter(c -> !(oneShot && c == Category.AMPLIFY_VIDEO))
+                .orElseThrow(() -> Problem.invalid("media_category", s, "media_category must be one of "
+                        + (oneShot ? "tweet_image, tweet_video, tweet_gif, dm_image, dm_video, dm_gif, subtitles"
+                        : "amplify_video, tweet_gif, tweet_image, tweet_video, dm_gif, dm_image, dm_video, subtitles") + "."));
+    }
+
+    private static String requiredString(JsonNode n, String name) {
+        JsonNode v = n.get(name);
+        if (v == null || v.isNull()) throw Problem.invalid(name, null, name + " is required.");
+        if (!v.isString()) throw Problem.invalid(name, text(v), name + " must be a string.");
+        return v.asString();
+    }
+
+    private static String text(JsonNode n) {
+        return n == null ? null : n.isString() ? n.asString() : n.toString();
+    }
+
+    static long mediaId(String raw, String parameter) {
+        if (raw == null || raw.isEmpty()) throw Problem.invalid(parameter, null, parameter + " is required.");
+        if (!raw.matches("[0-9]{1,19}")) throw Problem.invalid(parameter, raw, parameter + " must be a media id of 1 to 19 digits.");
+        try {
+            return Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw Problem.notFound(parameter, raw); // 19 digits beyond 2^63: a well-formed id nobody has
+        }
+    }
+
+    static int segmentIndex(String raw) {
+        if (raw == null || raw.isEmpty()) throw Problem.invalid("segment_index", null, "segment_index is required.");
+        if (!raw.matches("[0-9]{1,4}") || Integer.parseInt(raw) > 999)
+            throw Problem.invalid("segment_index", raw, "segment_index must be an integer from 0 to 999.");
+        return Integer.parseInt(raw);
+    }
+
+    /** The optional per-segment integrity headers (an extension; X clients send none). */
+    static Checksum checksum(Context ctx) {
+        String md5 = ctx.header("Content-MD5");
+        String sha = ctx.header("x-checksum-sha256");
+        if (sha != null) return new Checksum("SHA-256", decodeDigest(sha, 32, "x-checksum-sha256"), "x-checksum-sha256");
+        if (md5 != null) return new Checksum("MD5", decodeDigest(md5, 16, "Content-MD5"), "Content-MD5");
+        return null;
+    }
+
+    private static byte[] decodeDigest(String v, int len, String header) {
+        v = v.trim();
+        try {
+            byte[] b = v.length() == len * 2 && v.matches("[0-9a-fA-F]+") ? HexFormat.of().parseHex(v) : Base64.getDecoder().decode(v);
+            if (b.length == len) return b;
+        } catch (IllegalArgumentException ignored) { }
+        throw Problem.invalid(header, v, header + " must be the " + len + "-byte digest in base64 (or hex).");
+    }
+
+    // ---- streaming media ----
+
+    /** Copies the request's media into storage; a read failure is the client's (400), a write failure the server's. */
+    static void copy(InputStream in, OutputStream out) throws IOException {
+        byte[] buf = new byte[COPY_BUFFER];
+        while (true) {
+            int n;
+            try {
+                n = in.read(buf);
+            } catch (IOException e) {
+                throw Problem.invalid("media", null, "The request body ended early or is malformed: " + e.getMessage());
+            }
+            if (n < 0) return;
+            out.write(buf, 0, n);
+        }
+    }
+
+    /** A multipart body read part by part, in order; the media part is handed over as a stream and never buffered. */
+    static final class Multipart {
+        private final FileItemInputIterator parts;
+        final Map<String, String> fields = new LinkedHashMap<>();
+        private FileItemInput media;
+        private boolean mediaSeen;
+
+        Multipart(Context ctx) {
+            var upload = new JakartaServletFileUpload<DiskFileItem, DiskFileItemFactory>();
+            upload.setFileCountMax(32);
+            try {
+                parts = upload.getItemIterator(ctx.req());
+            } catch (IOException e) {
+                throw Problem.invalid("body", null, "The multipart body is malformed: " + e.getMessage());
+            }
+        }
+
+        /** Reads fields up to the media part (or the end). Returns whether a media part is waiting. */
+        boolean toMedia() {
+            try {
+                while (parts.hasNext()) {
+                    FileItemInput p = parts.next();
+                    if (p.getFieldName() == null) throw Problem.invalid("body", null, "A multipart part has no name.");
+                    if (p.getFieldName().equals("media") || p.getFieldName().equals("media_data")) {
+                        if (mediaSeen) throw Problem.invalid("media", null, "Only one media part is allowed.");
+                        mediaSeen = true;
+                        media = p;
+                        return true;
+                    }
+                    try (InputStream in = p.getInputStream()) {
+                        byte[] v = in.readNBytes(MAX_FIELD + 1);
+                        if (v.length > MAX_FIELD) throw Problem.invalid(p.getFieldName(), null, "The field " + p.getFieldName() + " is too long.");
+                        if (fields.put(p.getFieldName(), new String(v, StandardCharsets.UTF_8).trim()) != null)
+                            throw Problem.invalid(p.getFieldName(), null, "The field " + p.getFieldName() + " appears twice.");
+                    }
+                }
+                return false;
+            } catch (IOException e) {
+                throw Problem.invalid("body", null, "The multipart body is malformed: " + e.getMessage());
+            }
+        }
+
+        /** Streams the waiting media part (base64 when it came as media_data), then reads the fields after it. */
+        void mediaTo(OutputStream out) throws IOException {
+            try (InputStream in = media.getInputStream()) {
+                copy(media.getFieldName().equals("media_data") ? Base64.getMimeDecoder().wrap(in) : in, out);
+            }
+            media = null;
+            if (toMedia()) throw Problem.invalid("media", null, "Only one media part is allowed.");
+        }
+
+        boolean hasMedia() { return mediaSeen; }
+    }
+
+    /**
+     * A JSON object whose {@code media} member is base64, decoded straight into {@code out} while it streams; the
+     * other members (scalars only) are collected. Jackson decodes base64 incrementally from its input buffer.
+     */
+    static Map<String, JsonNode> jsonWithMedia(Context ctx, OutputStream storage, Set<String> allowed) throws IOException {
+        Map<String, JsonNode> fields = new LinkedHashMap<>();
+        boolean media = false;
+        // Jackson wraps every IOException, the storage's included: remember the storage's so it is not blamed on the client
+        IOException[] storageFailure = new IOException[1];
+        OutputStream out = new java.io.FilterOutputStream(storage) {
+            @Override public void write(byte[] b, int off, int len) throws IOException {
+                try {
+                    storage.write(b, off, len);
+                } catch (IOException e) {
+                    storageFailure[0] = e;
+                    throw e;
+                }
+            }
+        };
+        try (JsonParser p = Wire.JSON.createParser(ctx.req().getInputStream())) {
+            if (p.nextToken() != JsonToken.START_OBJECT) throw Problem.invalid("body", null, "The body must be a JSON object.");
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+                if (t == null) throw Problem.invalid("body", null, "The JSON body ended early.");
+                String name = p.currentName();
+                p.nextToken();
+                if (name.equals("media")) {
+                    if (media) throw Problem.invalid("media", null, "media appears twice.");
+                    if (p.currentToken() != JsonToken.VALUE_STRING) throw Problem.invalid("media", null, "media must be a base64 string.");
+                    media = true;
+                    try {
+                        p.readBinaryValue(out);
+                    } catch (JacksonException e) {
+                        if (storageFailure[0] != null) throw storageFailure[0];
+                        throw Problem.invalid("media", null, "media is not valid base64: " + e.getOriginalMessage());
+                    }
+                } else {
+                    if (!allowed.contains(name)) throw Problem.invalid(name, null, "Unknown field " + name + ".");
+                    JsonNode v = p.readValueAsTree();
+                    if (fields.put(name, v) != null) throw Problem.invalid(name, null, name + " appears twice.");
+                }
+            }
+            if (p.nextToken() != null) throw Problem.invalid("body", null, "Unexpected content after the JSON object.");
+        } catch (JacksonException e) {
+            if (storageFailure[0] != null) throw storageFailure[0];
+            throw Problem.invalid("body", null, "The body is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (!media) throw Problem.invalid("media", null, "media is required.");
+        return fields;
+    }
+
+    /** segment_index from JSON: an integer (a digit string is tolerated, as some clients send one). */
+    static int segmentIndex(JsonNode n) {
+        if (n == null || n.isNull()) return segmentIndex((String) null);
+        if (n.isIntegralNumber()) return segmentIndex(n.canConvertToInt() ? Integer.toString(n.asInt()) : n.toString());
+        if (n.isString()) return segmentIndex(n.asString());
+        throw Problem.invalid("segment_index", n.toString(), "segment_index must be an integer from 0 to 999.");
+    }
+}

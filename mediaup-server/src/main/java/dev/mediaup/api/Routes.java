@@ -1,0 +1,265 @@
+package dev.mediaup.api;
+
+import dev.mediaup.Problem;
+import dev.mediaup.Problem.Kind;
+import dev.mediaup.auth.Principal;
+import dev.mediaup.auth.TokenVerifier;
+import dev.mediaup.processing.JobQueue;
+import dev.mediaup.upload.Media.*;
+import dev.mediaup.upload.UploadService;
+import dev.mediaup.upload.UploadService.OneShotRequest;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.*;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The HTTP surface. The route table below reads like X's API reference; each handler translates its wire dialect
+ * into one UploadService call and renders the answer. No SQL, no files, no state of its own.
+ */
+public final class Routes {
+    private static final Logger log = LoggerFactory.getLogger(Routes.class);
+    private static final String PRINCIPAL = "mediaup.principal";
+    private static final Set<String> APPEND_JSON_FIELDS = Set.of("segment_index");
+    private static final Set<String> ONE_SHOT_FIELDS = Set.of("media_category", "additional_owners", "shared");
+    private static final Set<String> APPEND_FIELDS = Set.of("command", "media_id", "segment_index");
+
+    private final UploadService uploads;
+    private final TokenVerifier tokens;
+    private final JobQueue jobs;
+    private final PrometheusMeterRegistry metrics;
+    private final BooleanSupplier ready;
+    private final byte[] openapi;
+
+    public Routes(UploadService uploads, TokenVerifier tokens, JobQueue jobs, PrometheusMeterRegistry metrics, BooleanSupplier ready) {
+        this.uploads = uploads;
+        this.tokens = tokens;
+        this.jobs = jobs;
+        this.metrics = metrics;
+        this.ready = ready;
+        try (InputStream in = Routes.class.getResourceAsStream("/openapi.json")) {
+            this.openapi = Objects.requireNonNull(in, "openapi.json resource").readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void install(JavalinConfig config) {
+        var r = config.routes;
+        r.before(ctx -> ctx.attribute("mediaup.t0", System.nanoTime()));
+        r.before("/2/*", this::authenticate);
+
+        r.post("/2/media/upload/initialize", this::initialize);
+        r.post("/2/media/upload/{id}/append", this::append);
+        r.post("/2/media/upload/{id}/finalize", this::finalizeUpload);
+        r.get("/2/media/upload/{id}/segments", this::segments);          // extension: resume support
+        r.get("/2/media/upload", this::status);                          // STATUS (command optional)
+        r.post("/2/media/upload", this::upload);                         // one-shot, or the INIT/APPEND/FINALIZE command form
+
+        r.get("/2/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
+        r.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
+        r.get("/readyz", this::readyz);
+        r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+
+        r.exception(Problem.class, (p, ctx) -> Wire.problem(ctx, p));
+        r.exception(Exception.class, (e, ctx) -> {
+            log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
+            Wire.problem(ctx, Problem.of(Kind.INTERNAL, "Something went wrong on our side; nothing was changed. Try again."));
+        });
+        r.error(404, ctx -> { if (ctx.result() == null) Wire.problem(ctx, new Problem(Kind.NOT_FOUND, "No such endpoint: " + ctx.method() + " " + ctx.path(), null, null)); });
+        r.error(405, ctx -> Wire.problem(ctx, new Problem(Kind.INVALID, "Method " + ctx.method() + " is not allowed on " + ctx.path() + ".", null, null)));
+        r.after(ctx -> metrics.timer("mediaup.http", "route", ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path,
+                "status", Integer.toString(ctx.statusCode())).record(System.nanoTime() - (long) ctx.attribute("mediaup.t0"),
+                java.util.concurrent.TimeUnit.NANOSECONDS));
+    }
+
+    // ---- auth ----
+
+    private void authenticate(Context ctx) {
+        if (ctx.path().equals("/2/openapi.json")) return;
+        Principal p = tokens.verify(ctx.header("Authorization"))
+                .orElseThrow(() -> Problem.of(Kind.UNAUTHORIZED, "Unauthorized"));
+        ctx.attribute(PRINCIPAL, p);
+    }
+
+    /** Every endpoint here is an upload endpoint: X requires media.write for all of them, STATUS included. */
+    private static Principal writer(Context ctx) {
+        Principal p = ctx.attribute(PRINCIPAL);
+        if (!p.has("media.write"))
+            throw Problem.of(Kind.FORBIDDEN, "The token lacks the media.write scope this endpoint requires.");
+        return p;
+    }
+
+    // ---- the v2 endpoints ----
+
+    private void initialize(Context ctx) {
+        Principal who = writer(ctx);
+        var req = Bodies.initFromJson(Bodies.json(Bodies.small(ctx)));
+        Upload u = uploads.initialize(who, req);
+        metrics.counter("mediaup.uploads.initialized", "category", u.category().wire()).increment();
+        Wire.data(ctx, Wire.initialized(u, uploads.now()));
+    }
+
+    private void append(Context ctx) {
+        Principal who = writer(ctx);
+        Upload u = uploads.appendable(who, Bodies.mediaId(ctx.pathParam("id"), "id"));
+        long expiresAt = switch (Bodies.mime(ctx)) {
+            case "multipart/form-data" -> appendMultipart(ctx, u, null);
+            case "application/json" -> {
+                Map<String, JsonNode> fields = new HashMap<>();
+                yield uploads.append(u, () -> Bodies.segmentIndex(fields.get("segment_index")), Bodies.checksum(ctx), -1,
+                        out -> fields.putAll(Bodies.jsonWithMedia(ctx, out, APPEND_JSON_FIELDS)));
+            }
+            // extension: the raw segment as the body, segment_index in the query (no parsing at all)
+            case "application/octet-stream" -> {
+                int idx = Bodies.segmentIndex(ctx.queryParam("segment_index"));
+                try (InputStream in = ctx.req().getInputStream()) {
+                    yield uploads.append(u, () -> idx, Bodies.checksum(ctx), ctx.req().getContentLengthLong(), out -> Bodies.copy(in, out));
+                } catch (IOException e) {
+                    throw Problem.invalid("body", null, "The request body could not be read.");
+                }
+            }
+            default -> throw new Problem(Kind.UNSUPPORTED, "Send the segment as multipart/form-data (segment_index + media) or JSON "
+                    + "{\"media\": base64, \"segment_index\": n}.", "Content-Type", ctx.header("Content-Type"));
+        };
+        appended(ctx, expiresAt);
+    }
+
+    private void appended(Context ctx, long expiresAt) {
+        metrics.counter("mediaup.segments.appended").increment();
+        Wire.data(ctx, Map.of("expires_at", expiresAt));
+    }
+
+    /** A multipart APPEND: fields (segment_index, and for the command form command/media_id) around one media part. */
+    private long appendMultipart(Context ctx, Upload known, Bodies.Multipart already) {
+        Bodies.Multipart mp = already != null ? already : new Bodies.Multipart(ctx);
+        Map<String, String> query = Bodies.query(ctx);
+        Upload u = known;
+        if (already == null && !mp.toMedia()) throw Problem.invalid("media", null, "media is required.");
+        if (!mp.hasMedia()) throw Problem.invalid("media", null, "media is required.");
+        if (u == null) {
+            String id = mp.fields.getOrDefault("media_id", query.get("media_id"));
+            if (id == null) throw Problem.invalid("media_id", null, "media_id is required, as a query parameter or a form field before the media part.");
+            u = uploads.appendable(writer(ctx), Bodies.mediaId(id, "media_id"));
+        }
+        return uploads.append(u, () -> {
+            for (String f : mp.fields.keySet())
+                if (!(known == null ? APPEND_FIELDS : Set.of("segment_index")).contains(f))
+                    throw Problem.invalid(f, mp.fields.get(f), "Unknown field " + f + " in APPEND.");
+            return Bodies.segmentIndex(mp.fields.getOrDefault("segment_index", query.get("segment_index")));
+        }, Bodies.checksum(ctx), -1, mp::mediaTo);
+    }
+
+    private void finalizeUpload(Context ctx) {
+        Principal who = writer(ctx);
+        // clients send no body, {} or an empty body with a JSON content type: none of it matters
+        Upload u = uploads.finalizeUpload(who, Bodies.mediaId(ctx.pathParam("id"), "id"));
+        finalized(ctx, u);
+    }
+
+    private void finalized(Context ctx, Upload u) {
+        if (u.state() == State.PENDING) jobs.nudge();
+        metrics.counter("mediaup.uploads.finalized", "state", u.state().wire()).increment();
+        Wire.data(ctx, Wire.media(u, uploads.now()));
+    }
+
+    private void status(Context ctx) {
+        Principal who = writer(ctx);
+        String command = ctx.queryParam("command");
+        if (command != null && !command.equals("STATUS"))
+            throw Problem.invalid("command", command, "GET /2/media/upload only answers command=STATUS.");
+        Upload u = uploads.status(who, Bodies.mediaId(ctx.queryParam("media_id"), "media_id"));
+        Wire.data(ctx, Wire.media(u, uploads.now()));
+    }
+
+    private void segments(Context ctx) {
+        Principal who = writer(ctx);
+        long id = Bodies.mediaId(ctx.pathParam("id"), "id");
+        var list = uploads.segments(who, id).stream()
+                .map(s -> Wire.ordered("segment_index", s.index(), "size", s.size(), "sha256", s.sha256())).toList();
+        Wire.data(ctx, Wire.ordered("id", Long.toString(id), "segments", list));
+    }
+
+    // ---- POST /2/media/upload: one-shot, or the command form ----
+
+    private void upload(Context ctx) {
+        Principal who = writer(ctx);
+        Map<String, String> params = Bodies.query(ctx);
+        String mime = Bodies.mime(ctx);
+        switch (mime) {
+            case "multipart/form-data" -> {
+                Bodies.Multipart mp = new Bodies.Multipart(ctx);
+                mp.toMedia();
+                String command = mp.fields.getOrDefault("command", params.get("command"));
+                if (command == null) oneShotMultipart(ctx, who, mp, params);
+                else if (command.equals("APPEND")) appended(ctx, appendMultipart(ctx, null, mp));
+                else if (mp.hasMedia()) throw Problem.invalid("media", null, "Only APPEND carries media.");
+                else { params.putAll(mp.fields); command(ctx, who, params); }
+            }
+            case "application/x-www-form-urlencoded" -> {
+                params.putAll(Bodies.form(Bodies.small(ctx)));
+                if (!params.containsKey("command")) throw Problem.invalid("command", null, "A form body needs a command (INIT, APPEND, FINALIZE); one-shot uploads are multipart or JSON.");
+                command(ctx, who, params);
+            }
+            case "application/json" -> {
+                if (params.containsKey("command")) { command(ctx, who, params); return; }
+                Map<String, JsonNode> fields = new HashMap<>();
+                Upload u = uploads.oneShot(who, ctx.req().getContentLengthLong(), out -> fields.putAll(Bodies.jsonWithMedia(ctx, out, ONE_SHOT_FIELDS)),
+                        () -> oneShotRequest(fields.containsKey("media_category") ? fields.get("media_category").asString() : null,
+                                fields.containsKey("additional_owners") ? fields.get("additional_owners").asString() : null));
+                finalized(ctx, u);
+            }
+            default -> {
+                if (params.containsKey("command")) { command(ctx, who, params); return; }
+                throw new Problem(Kind.UNSUPPORTED, "Send the media as multipart/form-data or JSON {\"media\": base64, \"media_category\": …}.",
+                        "Content-Type", ctx.header("Content-Type"));
+            }
+        }
+    }
+
+    private void oneShotMultipart(Context ctx, Principal who, Bodies.Multipart mp, Map<String, String> query) {
+        if (!mp.hasMedia()) throw Problem.invalid("media", null, "media is required.");
+        Upload u = uploads.oneShot(who, ctx.req().getContentLengthLong(), mp::mediaTo, () -> {
+            Map<String, String> all = new HashMap<>(query);
+            all.putAll(mp.fields);
+            for (String f : all.keySet())
+                if (!ONE_SHOT_FIELDS.contains(f)) throw Problem.invalid(f, all.get(f), "Unknown field " + f + " in a one-shot upload.");
+            return oneShotRequest(all.get("media_category"), all.get("additional_owners"));
+        });
+        finalized(ctx, u);
+    }
+
+    private static OneShotRequest oneShotRequest(String category, String owners) {
+        if (category == null) throw Problem.invalid("media_category", null, "media_category is required.");
+        return new OneShotRequest(Bodies.category(category, true), Bodies.owners(owners));
+    }
+
+    /** INIT and FINALIZE of the command form (APPEND carries media and is handled with the multipart body). */
+    private void command(Context ctx, Principal who, Map<String, String> p) {
+        String command = p.get("command");
+        switch (command) {
+            case "INIT" -> {
+                Upload u = uploads.initialize(who, Bodies.initFromParams(p));
+                metrics.counter("mediaup.uploads.initialized", "category", u.category().wire()).increment();
+                Wire.data(ctx, Wire.initialized(u, uploads.now()));
+            }
+            case "FINALIZE" -> finalized(ctx, uploads.finalizeUpload(who, Bodies.mediaId(p.get("media_id"), "media_id")));
+            case "STATUS" -> Wire.data(ctx, Wire.media(uploads.status(who, Bodies.mediaId(p.get("media_id"), "media_id")), uploads.now()));
+            case "APPEND" -> throw new Problem(Kind.UNSUPPORTED, "APPEND carries the segment in a multipart/form-data body (segment_index + media).", "command", "APPEND");
+            default -> throw Problem.invalid("command", command, "command must be INIT, APPEND, FINALIZE or STATUS.");
+        }
+    }
+
+    private void readyz(Context ctx) {
+        boolean ok = ready.getAsBoolean();
+        ctx.status(ok ? 200 : 503).contentType("application/json").result(ok ? "{\"status\":\"ready\"}" : "{\"status\":\"unavailable\"}");
+    }
+
+}

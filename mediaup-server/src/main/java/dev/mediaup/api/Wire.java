@@ -1,0 +1,90 @@
+package dev.mediaup.api;
+
+import dev.mediaup.Problem;
+import dev.mediaup.upload.Media.*;
+import io.javalin.http.Context;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Renders X's response shapes: {@code {"data": …}} objects with snake_case names and ids as strings, and errors. */
+final class Wire {
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final String PROBLEM_JSON = "application/problem+json";
+
+    private Wire() {}
+
+    static void data(Context ctx, Object data) {
+        ctx.status(200).contentType("application/json").result(JSON.writeValueAsBytes(Map.of("data", data)));
+    }
+
+    static Map<String, Object> initialized(Upload u, long now) {
+        var m = new LinkedHashMap<String, Object>();
+        m.put("id", u.idString());
+        m.put("media_key", u.mediaKey());
+        m.put("expires_after_secs", u.expiresAfterSecs(now));
+        return m;
+    }
+
+    /** The finalize / STATUS / one-shot answer. */
+    static Map<String, Object> media(Upload u, long now) {
+        var m = initialized(u, now);
+        if (u.size() != null) m.put("size", u.size());
+        if (u.state().finalized()) {
+            Info i = u.info();
+            boolean syncImage = !u.family().processedAsync() && u.state() == State.SUCCEEDED;
+            if (!syncImage) m.put("processing_info", processingInfo(u));
+            if (i.imageType() != null && i.width() != null) m.put("image", ordered("image_type", i.imageType(), "w", i.width(), "h", i.height()));
+            if (i.videoType() != null) m.put("video", Map.of("video_type", i.videoType()));
+        }
+        return m;
+    }
+
+    private static Map<String, Object> processingInfo(Upload u) {
+        var p = new LinkedHashMap<String, Object>();
+        p.put("state", u.state().wire());
+        switch (u.state()) {
+            case PENDING -> { p.put("check_after_secs", 1); p.put("progress_percent", 0); }
+            case IN_PROGRESS -> { p.put("check_after_secs", 1); p.put("progress_percent", Math.min(99, u.progress())); }
+            case SUCCEEDED -> p.put("progress_percent", 100);
+            case FAILED -> {
+                p.put("progress_percent", 100);
+                Failure f = u.failure();
+                if (f != null) p.put("error", ordered("code", f.code(), "name", f.name(), "message", f.message()));
+            }
+            default -> { }
+        }
+        return p;
+    }
+
+    static Map<String, Object> ordered(Object... kv) {
+        var m = new LinkedHashMap<String, Object>();
+        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
+        return m;
+    }
+
+    /**
+     * Every failure in one style: an RFC 7807 problem (X's problem types) at the top level, served as
+     * application/problem+json; for 400s also X's {@code errors[{parameters, message}]} list, which X's own
+     * responses carry and client libraries print.
+     */
+    static void problem(Context ctx, Problem p) {
+        var m = new LinkedHashMap<String, Object>();
+        m.put("title", p.kind.title);
+        m.put("detail", p.detail());
+        m.put("type", p.kind.type);
+        m.put("status", p.kind.status);
+        if (p.parameter != null) m.put("parameter", p.parameter);
+        if (p.value != null) m.put("value", p.value);
+        if (p.kind == Problem.Kind.NOT_FOUND) {
+            m.put("resource_type", "media");
+            if (p.value != null) m.put("resource_id", p.value);
+        }
+        if (p.kind.status == 400 && p.parameter != null)
+            m.put("errors", List.of(ordered("parameters", Map.of(p.parameter, List.of(p.value == null ? "" : p.value)), "message", p.detail())));
+        ctx.status(p.kind.status).contentType(PROBLEM_JSON).result(JSON.writeValueAsBytes(m));
+        if (p.kind == Problem.Kind.UNAUTHORIZED) ctx.header("WWW-Authenticate", "Bearer realm=\"mediaup\"");
+    }
+}

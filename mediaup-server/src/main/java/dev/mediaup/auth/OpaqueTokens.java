@@ -1,0 +1,54 @@
+package dev.mediaup.auth;
+
+import dev.mediaup.store.MetadataStore;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.*;
+import java.util.function.LongSupplier;
+
+/**
+ * Bearer tokens issued by mediaup: 256 random bits, handed out once, stored only as their SHA-256. A database leak
+ * therefore yields no usable token, and lookup by hash needs no constant-time compare.
+ */
+public final class OpaqueTokens implements TokenVerifier {
+    public static final List<String> DEFAULT_SCOPES = List.of("media.write", "tweet.read", "users.read");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final MetadataStore meta;
+    private final LongSupplier clock;
+
+    public OpaqueTokens(MetadataStore meta, LongSupplier epochSeconds) {
+        this.meta = meta;
+        this.clock = epochSeconds;
+    }
+
+    public String create(String userId, List<String> scopes, Long expiresAt) {
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        String token = "mu_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        meta.createToken(hash(token), userId, scopes, clock.getAsLong(), expiresAt);
+        return token;
+    }
+
+    @Override
+    public Optional<Principal> verify(String header) {
+        if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) return Optional.empty();
+        String token = header.substring(7).trim();
+        if (token.isEmpty() || token.length() > 512) return Optional.empty();
+        long now = clock.getAsLong();
+        return meta.findToken(hash(token))
+                .filter(t -> !t.revoked() && (t.expiresAt() == null || t.expiresAt() > now))
+                .map(t -> new Principal(t.userId(), Set.copyOf(t.scopes())));
+    }
+
+    static String hash(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.mediaup.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * Where bytes live: upload segments and (later) derived files. Keys are built by mediaup from numeric ids only,
+ * never from user input. A put is durable when it returns; a key is written once and never modified.
+ */
+public interface BlobStore extends AutoCloseable {
+
+    /** Produces the blob's bytes; anything it throws aborts the put and leaves no blob behind. */
+    interface Writer {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Streams the writer's bytes into a new blob at {@code key}; returns the byte count once durable (fsynced). */
+    long put(String key, Writer writer) throws IOException;
+
+    InputStream open(String key) throws IOException;
+
+    void delete(String key) throws IOException;
+
+    /** Removes every blob under {@code prefix} (an upload's directory). */
+    void deleteAll(String prefix) throws IOException;
+
+    /** Usable free space in bytes, or Long.MAX_VALUE where the backend has no such notion. */
+    long freeBytes();
+
+    @Override
+    default void close() {}
+}

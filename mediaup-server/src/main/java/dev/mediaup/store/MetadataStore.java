@@ -1,0 +1,66 @@
+package dev.mediaup.store;
+
+import dev.mediaup.upload.Media.*;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything mediaup knows besides the bytes. Every method is one transaction; a method that returns has committed
+ * durably. Methods that check-and-write (putSegment, finalizeUpload) do both atomically, so concurrent appends and
+ * several nodes cannot break the invariants the protocol promises.
+ */
+public interface MetadataStore extends AutoCloseable {
+
+    void createUpload(Upload upload);
+
+    Optional<Upload> findUpload(long id);
+
+    /** Result of recording a segment: the upload as it now stands and the blob this one replaced (to delete). */
+    record SegmentPut(Upload upload, Optional<String> replacedBlob) {}
+
+    /**
+     * Records a segment if the upload is still accepting bytes and the new sum of segments stays within
+     * {@code maxTotal}; otherwise throws the Problem that says why and records nothing.
+     */
+    SegmentPut putSegment(Segment segment, long now, long maxTotal);
+
+    List<Segment> segments(long uploadId);
+
+    /** Moves an UPLOADING upload to its finalized state (and enqueues a job when {@code jobKind} is set). */
+    Upload finalizeUpload(long id, State state, long size, Info info, Failure failure, String jobKind, long now, long expiresAt);
+
+    /** Processing results: state, progress and what was learned. */
+    void updateProcessing(long id, State state, int progress, Info info, Failure failure);
+
+    /** Marks unfinalized uploads whose session ended as EXPIRED; returns how many. */
+    int expireUploads(long now);
+
+    /** Expired uploads that still have segment rows, i.e. bytes to delete. */
+    List<Long> expiredWithSegments(int limit);
+
+    /** Forgets an expired upload's segments once their blobs are gone. */
+    void deleteSegments(long uploadId);
+
+    record Job(long uploadId, String kind, int attempts) {}
+
+    Optional<Job> claimJob(String owner, long now, long leaseUntil);
+
+    void extendLease(Job job, String owner, long leaseUntil);
+
+    void completeJob(Job job);
+
+    /** Puts the job back for another attempt at {@code runAfter}, or fails it for good when {@code runAfter} is null. */
+    void retryJob(Job job, Long runAfter, String error);
+
+    record Token(String userId, List<String> scopes, Long expiresAt, boolean revoked) {}
+
+    void createToken(String tokenHash, String userId, List<String> scopes, long now, Long expiresAt);
+
+    Optional<Token> findToken(String tokenHash);
+
+    boolean healthy();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,107 @@
+package dev.mediaup.store.file;
+
+import dev.mediaup.store.BlobStore;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.*;
+import java.util.Comparator;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static java.nio.file.StandardOpenOption.*;
+
+/**
+ * Blobs as files under one root. A put writes a temp file, fsyncs it, renames it into place and fsyncs the
+ * directory, so after a crash a key either holds its complete bytes or does not exist.
+ */
+public final class FileBlobStore implements BlobStore {
+    // Keys are ours (digits, slashes, dots), but the check makes "never a path from user input" hold by construction.
+    private static final Pattern KEY = Pattern.compile("[a-z0-9]+(/[a-z0-9][a-z0-9._-]*)*");
+    private static final int BUFFER = 256 * 1024;
+
+    private final Path root;
+
+    public FileBlobStore(Path root) throws IOException {
+        this.root = Files.createDirectories(root).toRealPath();
+    }
+
+    private Path path(String key) {
+        if (!KEY.matcher(key).matches() || key.contains("..")) throw new IllegalArgumentException("bad blob key " + key);
+        return root.resolve(key);
+    }
+
+    @Override
+    public long put(String key, Writer writer) throws IOException {
+        Path target = path(key);
+        Path dir = target.getParent();
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            fsyncDir(dir.getParent()); // the new directory's entry must survive a crash too
+        }
+        Path tmp = dir.resolve("." + target.getFileName() + ".tmp" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        try (FileChannel ch = FileChannel.open(tmp, CREATE_NEW, WRITE)) {
+            CountingStream out = new CountingStream(new BufferedOutputStream(Channels.newOutputStream(ch), BUFFER));
+            writer.writeTo(out);
+            out.flush();
+            ch.force(true);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            fsyncDir(dir);
+            return out.count;
+        } catch (IOException | RuntimeException | Error e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+    }
+
+    private static void fsyncDir(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, READ)) {
+            ch.force(true);
+        }
+    }
+
+    @Override
+    public InputStream open(String key) throws IOException {
+        return Files.newInputStream(path(key));
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        Files.deleteIfExists(path(key));
+    }
+
+    @Override
+    public void deleteAll(String prefix) throws IOException {
+        Path dir = path(prefix);
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    @Override
+    public long freeBytes() {
+        try {
+            return Files.getFileStore(root).getUsableSpace();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Counts without a per-byte virtual call chain: writes go straight to the buffered stream. */
+    private static final class CountingStream extends OutputStream {
+        private final OutputStream out;
+        long count;
+
+        CountingStream(OutputStream out) { this.out = out; }
+
+        @Override public void write(int b) throws IOException { out.write(b); count++; }
+        @Override public void write(byte[] b, int off, int len) throws IOException { out.write(b, off, len); count += len; }
+        @Override public void flush() throws IOException { out.flush(); }
+    }
+}

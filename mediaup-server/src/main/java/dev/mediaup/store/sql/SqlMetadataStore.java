@@ -1,0 +1,350 @@
+package dev.mediaup.store.sql;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.mediaup.Problem;
+import dev.mediaup.store.MetadataStore;
+import dev.mediaup.upload.Media.*;
+import dev.mediaup.upload.UploadService;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.*;
+import java.util.function.Function;
+
+/**
+ * MetadataStore on SQL through JDBI. Reads use a small pool; every write goes through one writer thread that
+ * commits whatever has queued up in a single transaction (group commit), each write inside its own savepoint so a
+ * refused write leaves its neighbours alone. SQLite allows one writer anyway, and with synchronous=FULL the fsync per
+ * commit is then shared by all concurrent requests instead of serialising them.
+ */
+public final class SqlMetadataStore implements MetadataStore {
+    private static final Logger log = LoggerFactory.getLogger(SqlMetadataStore.class);
+    private static final int MAX_BATCH = 512;
+
+    private final HikariDataSource readPool;
+    private final Jdbi jdbi;
+    private final Handle writer;
+    private final BlockingQueue<Write<?>> writes = new LinkedBlockingQueue<>();
+    private final Thread writerThread;
+    private volatile boolean closed;
+
+    private record Write<T>(Function<Handle, T> fn, CompletableFuture<T> result) {}
+
+    private SqlMetadataStore(HikariDataSource readPool, Handle writer) {
+        this.readPool = readPool;
+        this.jdbi = Jdbi.create(readPool);
+        this.writer = writer;
+        this.writerThread = Thread.ofPlatform().name("mediaup-db-writer").daemon().start(this::writeLoop);
+    }
+
+    /** The embedded default: one SQLite file in WAL mode with synchronous=FULL, migrated by Flyway. */
+    public static SqlMetadataStore sqlite(Path file) {
+        SQLiteConfig cfg = new SQLiteConfig();
+        cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        cfg.setBusyTimeout(30_000);
+        cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE); // take the write lock at BEGIN, not mid-transaction
+        SQLiteDataSource ds = new SQLiteDataSource(cfg);
+        ds.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+
+        HikariConfig hc = new HikariConfig();
+        hc.setDataSource(ds);
+        hc.setPoolName("mediaup-read");
+        hc.setMaximumPoolSize(8);
+        hc.setMinimumIdle(2);
+        HikariDataSource pool = new HikariDataSource(hc);
+        return new SqlMetadataStore(pool, Jdbi.create(ds).open());
+    }
+
+    // ---- the writer ----
+
+    private <T> T write(Function<Handle, T> fn) {
+        if (closed) throw Problem.of(Problem.Kind.UNAVAILABLE, "The server is shutting down.");
+        CompletableFuture<T> f = new CompletableFuture<>();
+        writes.add(new Write<>(fn, f));
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw e;
+        }
+    }
+
+    private void writeLoop() {
+        List<Write<?>> batch = new ArrayList<>();
+        while (!closed || !writes.isEmpty()) {
+            try {
+                Write<?> first = writes.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) continue;
+                batch.add(first);
+                writes.drainTo(batch, MAX_BATCH - 1);
+                runBatch(batch);
+            } catch (InterruptedException e) {
+                if (closed) break;
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void runBatch(List<Write<?>> batch) {
+        Object[] results = new Object[batch.size()];
+        RuntimeException[] failures = new RuntimeException[batch.size()];
+        try {
+            writer.begin();
+            for (int i = 0; i < batch.size(); i++) {
+                writer.savepoint("w");
+                try {
+                    results[i] = batch.get(i).fn().apply(writer);
+                    writer.releaseSavepoint("w");
+                } catch (RuntimeException e) {
+                    writer.rollbackToSavepoint("w");
+                    writer.releaseSavepoint("w");
+                    failures[i] = e;
+                }
+            }
+            writer.commit();
+        } catch (RuntimeException e) {
+            log.error("metadata commit failed", e);
+            try { writer.rollback(); } catch (RuntimeException ignored) { }
+            Problem p = Problem.of(Problem.Kind.UNAVAILABLE, "The metadata store could not commit; nothing was recorded. Try again.");
+            for (Write<?> w : batch) w.result().completeExceptionally(p);
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            CompletableFuture f = batch.get(i).result();
+            if (failures[i] != null) f.completeExceptionally(failures[i]);
+            else f.complete(results[i]);
+        }
+    }
+
+    // ---- uploads ----
+
+    private static final RowMapper<Upload> UPLOAD = (rs, ctx) -> upload(rs);
+
+    private static Upload upload(ResultSet rs) throws SQLException {
+        String owners = rs.getString("additional_owners");
+        return new Upload(rs.getLong("id"), rs.getString("owner_id"), rs.getString("media_type"),
+                Category.valueOf(rs.getString("category")), Family.valueOf(rs.getString("family")),
+                nLong(rs, "total_bytes"), rs.getBoolean("shared"),
+                owners.isEmpty() ? List.of() : Arrays.asList(owners.split(",")),
+                State.valueOf(rs.getString("state")), rs.getLong("created_at"), rs.getLong("expires_at"),
+                nLong(rs, "size"), rs.getInt("progress"),
+                new Info(nInt(rs, "width"), nInt(rs, "height"), rs.getString("image_type"),
+                        rs.getString("video_type"), nLong(rs, "duration_ms")),
+                rs.getObject("error_code") == null ? null
+                        : new Failure(rs.getInt("error_code"), rs.getString("error_name"), rs.getString("error_message")));
+    }
+
+    // sqlite-jdbc's getObject(column, Long.class) fails on NULL; wasNull() works everywhere
+    private static Long nLong(ResultSet rs, String col) throws SQLException {
+        long v = rs.getLong(col);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Integer nInt(ResultSet rs, String col) throws SQLException {
+        int v = rs.getInt(col);
+        return rs.wasNull() ? null : v;
+    }
+
+    @Override
+    public void createUpload(Upload u) {
+        write(h -> h.createUpdate("""
+                INSERT INTO uploads (id, owner_id, media_type, category, family, total_bytes, shared, additional_owners, state,
+                                     created_at, expires_at, progress)
+                VALUES (:id, :owner, :type, :category, :family, :total, :shared, :owners, :state, :created, :expires, 0)""")
+                .bind("id", u.id()).bind("owner", u.ownerId()).bind("type", u.mediaType())
+                .bind("category", u.category().name()).bind("family", u.family().name()).bind("total", u.totalBytes())
+                .bind("shared", u.shared()).bind("owners", String.join(",", u.additionalOwners()))
+                .bind("state", u.state().name()).bind("created", u.createdAt()).bind("expires", u.expiresAt())
+                .execute());
+    }
+
+    @Override
+    public Optional<Upload> findUpload(long id) {
+        return jdbi.withHandle(h -> find(h, id));
+    }
+
+    private static Optional<Upload> find(Handle h, long id) {
+        return h.createQuery("SELECT * FROM uploads WHERE id = :id").bind("id", id).map(UPLOAD).findOne();
+    }
+
+    @Override
+    public SegmentPut putSegment(Segment s, long now, long maxTotal) {
+        return write(h -> {
+            Upload u = find(h, s.uploadId()).orElseThrow(() -> Problem.notFound("id", Long.toString(s.uploadId())));
+            if (u.state() == State.EXPIRED || (u.state() == State.UPLOADING && u.expiresAt() <= now))
+                throw UploadService.expired(u);
+            if (u.state() != State.UPLOADING)
+                throw new Problem(Problem.Kind.CONFLICT, "Upload " + u.id() + " is already finalized; segments can no longer be appended.", "id", u.idString());
+            Optional<String> previous = h.createQuery("SELECT blob_key FROM segments WHERE upload_id = :u AND idx = :i")
+                    .bind("u", s.uploadId()).bind("i", s.index()).mapTo(String.class).findOne();
+            long others = h.createQuery("SELECT COALESCE(SUM(size), 0) FROM segments WHERE upload_id = :u AND idx <> :i")
+                    .bind("u", s.uploadId()).bind("i", s.index()).mapTo(Long.class).one();
+            if (others + s.size() > maxTotal)
+                throw new Problem(Problem.Kind.TOO_LARGE, "Segment " + s.index() + " (" + s.size() + " bytes) would bring the upload to "
+                        + (others + s.size()) + " bytes, beyond its limit of " + maxTotal + " (total_bytes or the category maximum); it was not stored.",
+                        "segment_index", Integer.toString(s.index()));
+            h.createUpdate("""
+                    INSERT INTO segments (upload_id, idx, size, sha256, blob_key, received_at) VALUES (:u, :i, :size, :sha, :key, :now)
+                    ON CONFLICT (upload_id, idx) DO UPDATE SET size = excluded.size, sha256 = excluded.sha256,
+                        blob_key = excluded.blob_key, received_at = excluded.received_at""")
+                    .bind("u", s.uploadId()).bind("i", s.index()).bind("size", s.size()).bind("sha", s.sha256())
+                    .bind("key", s.blobKey()).bind("now", now).execute();
+            return new SegmentPut(u, previous);
+        });
+    }
+
+    @Override
+    public List<Segment> segments(long uploadId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM segments WHERE upload_id = :u ORDER BY idx").bind("u", uploadId)
+                .map((rs, ctx) -> new Segment(rs.getLong("upload_id"), rs.getInt("idx"), rs.getLong("size"), rs.getString("sha256"),
+                        rs.getString("blob_key"))).list());
+    }
+
+    @Override
+    public Upload finalizeUpload(long id, State state, long size, Info info, Failure failure, String jobKind, long now, long expiresAt) {
+        return write(h -> {
+            int n = h.createUpdate("""
+                    UPDATE uploads SET state = :state, size = :size, total_bytes = COALESCE(total_bytes, :size), expires_at = :expires,
+                        width = :w, height = :h, image_type = :it, video_type = :vt, duration_ms = :d,
+                        error_code = :ec, error_name = :en, error_message = :em, progress = :progress
+                    WHERE id = :id AND state = 'UPLOADING'""")
+                    .bind("state", state.name()).bind("size", size).bind("expires", expiresAt).bind("id", id)
+                    .bind("progress", state == State.SUCCEEDED || state == State.FAILED ? 100 : 0)
+                    .bind("w", info.width()).bind("h", info.height()).bind("it", info.imageType()).bind("vt", info.videoType())
+                    .bind("d", info.durationMs())
+                    .bind("ec", failure == null ? null : failure.code()).bind("en", failure == null ? null : failure.name())
+                    .bind("em", failure == null ? null : failure.message()).execute();
+            if (n == 0) throw new Problem(Problem.Kind.CONFLICT, "Upload " + id + " was finalized concurrently.", "id", Long.toString(id));
+            if (jobKind != null)
+                h.createUpdate("INSERT INTO jobs (upload_id, kind, state, attempts, run_after) VALUES (:u, :k, 'QUEUED', 0, :now)")
+                        .bind("u", id).bind("k", jobKind).bind("now", now).execute();
+            return find(h, id).orElseThrow();
+        });
+    }
+
+    @Override
+    public void updateProcessing(long id, State state, int progress, Info info, Failure failure) {
+        write(h -> h.createUpdate("""
+                UPDATE uploads SET state = :state, progress = :progress,
+                    width = COALESCE(:w, width), height = COALESCE(:h, height), image_type = COALESCE(:it, image_type),
+                    video_type = COALESCE(:vt, video_type), duration_ms = COALESCE(:d, duration_ms),
+                    error_code = :ec, error_name = :en, error_message = :em
+                WHERE id = :id""")
+                .bind("state", state.name()).bind("progress", progress).bind("id", id)
+                .bind("w", info.width()).bind("h", info.height()).bind("it", info.imageType()).bind("vt", info.videoType())
+                .bind("d", info.durationMs())
+                .bind("ec", failure == null ? null : failure.code()).bind("en", failure == null ? null : failure.name())
+                .bind("em", failure == null ? null : failure.message()).execute());
+    }
+
+    @Override
+    public int expireUploads(long now) {
+        return write(h -> h.createUpdate("UPDATE uploads SET state = 'EXPIRED' WHERE state = 'UPLOADING' AND expires_at <= :now")
+                .bind("now", now).execute());
+    }
+
+    @Override
+    public List<Long> expiredWithSegments(int limit) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                SELECT DISTINCT u.id FROM uploads u JOIN segments s ON s.upload_id = u.id WHERE u.state = 'EXPIRED' LIMIT :limit""")
+                .bind("limit", limit).mapTo(Long.class).list());
+    }
+
+    @Override
+    public void deleteSegments(long uploadId) {
+        write(h -> h.createUpdate("DELETE FROM segments WHERE upload_id = :u").bind("u", uploadId).execute());
+    }
+
+    // ---- jobs ----
+
+    @Override
+    public Optional<Job> claimJob(String owner, long now, long leaseUntil) {
+        return write(h -> {
+            Optional<Job> job = h.createQuery("""
+                    SELECT upload_id, kind, attempts FROM jobs
+                    WHERE (state = 'QUEUED' AND run_after <= :now) OR (state = 'RUNNING' AND lease_until <= :now)
+                    ORDER BY run_after LIMIT 1""")
+                    .bind("now", now)
+                    .map((rs, ctx) -> new Job(rs.getLong("upload_id"), rs.getString("kind"), rs.getInt("attempts") + 1)).findOne();
+            job.ifPresent(j -> h.createUpdate("""
+                    UPDATE jobs SET state = 'RUNNING', attempts = :a, lease_owner = :o, lease_until = :l WHERE upload_id = :u AND kind = :k""")
+                    .bind("a", j.attempts()).bind("o", owner).bind("l", leaseUntil).bind("u", j.uploadId()).bind("k", j.kind()).execute());
+            return job;
+        });
+    }
+
+    @Override
+    public void extendLease(Job job, String owner, long leaseUntil) {
+        write(h -> h.createUpdate("UPDATE jobs SET lease_until = :l WHERE upload_id = :u AND kind = :k AND lease_owner = :o AND state = 'RUNNING'")
+                .bind("l", leaseUntil).bind("u", job.uploadId()).bind("k", job.kind()).bind("o", owner).execute());
+    }
+
+    @Override
+    public void completeJob(Job job) {
+        write(h -> h.createUpdate("UPDATE jobs SET state = 'DONE', lease_owner = NULL, lease_until = NULL WHERE upload_id = :u AND kind = :k")
+                .bind("u", job.uploadId()).bind("k", job.kind()).execute());
+    }
+
+    @Override
+    public void retryJob(Job job, Long runAfter, String error) {
+        write(h -> h.createUpdate("""
+                UPDATE jobs SET state = :s, run_after = COALESCE(:r, run_after), lease_owner = NULL, lease_until = NULL, last_error = :e
+                WHERE upload_id = :u AND kind = :k""")
+                .bind("s", runAfter == null ? "FAILED" : "QUEUED").bind("r", runAfter).bind("e", error)
+                .bind("u", job.uploadId()).bind("k", job.kind()).execute());
+    }
+
+    // ---- tokens ----
+
+    @Override
+    public void createToken(String tokenHash, String userId, List<String> scopes, long now, Long expiresAt) {
+        write(h -> h.createUpdate("INSERT INTO tokens (token_hash, user_id, scopes, created_at, expires_at) VALUES (:h, :u, :s, :c, :e)")
+                .bind("h", tokenHash).bind("u", userId).bind("s", String.join(" ", scopes)).bind("c", now).bind("e", expiresAt).execute());
+    }
+
+    @Override
+    public Optional<Token> findToken(String tokenHash) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM tokens WHERE token_hash = :h").bind("h", tokenHash)
+                .map((rs, ctx) -> new Token(rs.getString("user_id"), List.of(rs.getString("scopes").split(" ")),
+                        nLong(rs, "expires_at"), rs.getBoolean("revoked"))).findOne());
+    }
+
+    @Override
+    public boolean healthy() {
+        try {
+            return jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1 && writerThread.isAlive();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            writerThread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        writer.close();
+        readPool.close();
+    }
+}

@@ -1,0 +1,119 @@
+package dev.mediaup.upload;
+
+import dev.mediaup.upload.Media.Family;
+import dev.mediaup.upload.Media.Failure;
+import dev.mediaup.upload.Media.Info;
+import org.apache.tika.Tika;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.Set;
+
+/**
+ * Decides what the uploaded bytes really are from their first bytes (Apache Tika's magic database) and, for images,
+ * reads width and height from the header with ImageIO (TwelveMonkeys plugins) without decoding pixels.
+ */
+public final class Sniffer {
+    public static final int PREFIX = 64 * 1024;
+    private static final Tika TIKA = new Tika();
+
+    /** The verdict: the real media type and what the header told, or why the bytes are refused. */
+    public record Verdict(String mediaType, Info info, Failure failure) {
+        static Verdict fail(String message) { return new Verdict(null, Info.NONE, new Failure(1, "InvalidMedia", message)); }
+    }
+
+    private final long maxPixels;
+
+    public Sniffer(long maxPixels) {
+        this.maxPixels = maxPixels;
+    }
+
+    /** Checks bytes against the declared family; {@code content} supplies the whole media as a stream (read lazily). */
+    public Verdict check(Family family, String declaredType, byte[] prefix, IoSupplier<InputStream> content) {
+        String detected = detect(prefix);
+        return switch (family) {
+            case IMAGE -> Media.IMAGE_TYPES.contains(detected) ? imageHeader(detected, content)
+                    : Verdict.fail("The media is not a supported image (found " + detected + ", declared " + declaredType + ").");
+            case GIF -> detected.equals("image/gif") ? imageHeader(detected, content)
+                    : Verdict.fail("The media is not a GIF (found " + detected + ").");
+            case VIDEO, AMPLIFY_VIDEO -> Media.VIDEO_TYPES.contains(detected)
+                    ? new Verdict(detected, new Info(null, null, null, detected, null), null)
+                    : Verdict.fail("The media is not a supported video (found " + detected + ", declared " + declaredType + ").");
+            case SUBTITLES -> subtitles(declaredType, prefix);
+            case MODEL -> model(declaredType, prefix);
+        };
+    }
+
+    /** Tika's answer narrowed to the names the protocol uses. */
+    public static String detect(byte[] prefix) {
+        String t = TIKA.detect(prefix);
+        return switch (t) {
+            case "image/x-ms-bmp" -> "image/bmp";
+            case "video/x-m4v", "application/mp4", "video/3gpp" -> "video/mp4";
+            case "video/x-matroska" -> "video/webm";
+            case "video/x-mpegts" -> "video/mp2t";
+            default -> t;
+        };
+    }
+
+    private Verdict imageHeader(String detected, IoSupplier<InputStream> content) {
+        try (InputStream in = content.get(); ImageInputStream iis = ImageIO.createImageInputStream(in)) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
+            if (!readers.hasNext()) return Verdict.fail("No decoder accepts this " + detected + " file.");
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(iis, true, true);
+                int w = reader.getWidth(0), h = reader.getHeight(0);
+                if (w <= 0 || h <= 0) return Verdict.fail("The image has no pixels.");
+                if ((long) w * h > maxPixels)
+                    return Verdict.fail("The image is " + w + "x" + h + " pixels, more than the limit of " + maxPixels + ".");
+                return new Verdict(detected, new Info(w, h, detected, null, null), null);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            return Verdict.fail("The " + detected + " header could not be read: " + e.getMessage());
+        }
+    }
+
+    private static Verdict subtitles(String declared, byte[] prefix) {
+        int len = prefix.length;
+        // a multi-byte character may be cut at the end of the prefix: decode leniently there only
+        int safe = Math.max(0, len - 4);
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(prefix, 0, len < PREFIX ? len : safe));
+        } catch (CharacterCodingException e) {
+            return Verdict.fail("Subtitles must be UTF-8 text.");
+        }
+        String head = new String(prefix, 0, Math.min(len, 256), StandardCharsets.UTF_8).replace("\uFEFF", "").stripLeading();
+        for (byte b : prefix) if (b == 0) return Verdict.fail("Subtitles must be text, not binary data.");
+        if (declared.equals("text/vtt") && !head.startsWith("WEBVTT")) return Verdict.fail("A WebVTT file must start with WEBVTT.");
+        if (declared.equals("text/srt") && !(head.isEmpty() || Character.isDigit(head.charAt(0))))
+            return Verdict.fail("An SRT file must start with a cue number.");
+        return new Verdict(declared, Info.NONE, null);
+    }
+
+    private static final Set<String> ZIP = Set.of("application/zip", "model/vnd.usdz+zip");
+
+    private static Verdict model(String declared, byte[] p) {
+        if (declared.equals("model/gltf-binary"))
+            return p.length >= 12 && p[0] == 'g' && p[1] == 'l' && p[2] == 'T' && p[3] == 'F'
+                    ? new Verdict(declared, Info.NONE, null) : Verdict.fail("A GLB file must start with the glTF magic.");
+        return ZIP.contains(TIKA.detect(p)) || (p.length > 4 && p[0] == 'P' && p[1] == 'K' && p[2] == 3 && p[3] == 4)
+                ? new Verdict(declared, Info.NONE, null) : Verdict.fail("A USDZ file must be a zip archive.");
+    }
+
+    @FunctionalInterface
+    public interface IoSupplier<T> {
+        T get() throws IOException;
+    }
+}
