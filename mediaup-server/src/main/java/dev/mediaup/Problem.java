@@ -11,6 +11,7 @@ public final class Problem extends RuntimeException {
         UNAUTHORIZED(401, "about:blank", "Unauthorized"),
         FORBIDDEN(403, "about:blank", "Forbidden"),
         NOT_FOUND(404, "https://api.x.com/2/problems/resource-not-found", "Not Found Error"),
+        METHOD_NOT_ALLOWED(405, "https://api.x.com/2/problems/invalid-request", "Method Not Allowed"),
         CONFLICT(409, "https://api.x.com/2/problems/invalid-request", "Conflict"),
         TOO_LARGE(413, "https://api.x.com/2/problems/invalid-request", "Payload Too Large"),
         UNSUPPORTED(415, "https://api.x.com/2/problems/invalid-request", "Unsupported Media Type"),

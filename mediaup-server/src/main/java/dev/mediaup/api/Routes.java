@@ -73,11 +73,17 @@ public final class Routes {
             log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
             Wire.problem(ctx, Problem.of(Kind.INTERNAL, "Something went wrong on our side; nothing was changed. Try again."));
         });
-        r.error(404, ctx -> { if (ctx.result() == null) Wire.problem(ctx, new Problem(Kind.NOT_FOUND, "No such endpoint: " + ctx.method() + " " + ctx.path(), null, null)); });
-        r.error(405, ctx -> Wire.problem(ctx, new Problem(Kind.INVALID, "Method " + ctx.method() + " is not allowed on " + ctx.path() + ".", null, null)));
+        // Javalin's own 404/405 (no route matched) become X-style problems too; our own 404 problems pass through
+        r.error(404, ctx -> { if (!isProblem(ctx)) Wire.problem(ctx, new Problem(Kind.NOT_FOUND, "No such endpoint: " + ctx.method() + " " + ctx.path(), null, null)); });
+        r.error(405, ctx -> { if (!isProblem(ctx)) Wire.problem(ctx, new Problem(Kind.METHOD_NOT_ALLOWED, "Method " + ctx.method() + " is not allowed on " + ctx.path() + ".", null, null)); });
         r.after(ctx -> metrics.timer("mediaup.http", "route", ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path,
                 "status", Integer.toString(ctx.statusCode())).record(System.nanoTime() - (long) ctx.attribute("mediaup.t0"),
                 java.util.concurrent.TimeUnit.NANOSECONDS));
+    }
+
+    private static boolean isProblem(Context ctx) {
+        String ct = ctx.res().getContentType();
+        return ct != null && ct.startsWith(Wire.PROBLEM_JSON);
     }
 
     // ---- auth ----

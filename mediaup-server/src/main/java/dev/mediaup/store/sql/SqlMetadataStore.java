@@ -114,8 +114,7 @@ public final class SqlMetadataStore implements MetadataStore {
                     results[i] = batch.get(i).fn().apply(writer);
                     writer.releaseSavepoint("w");
                 } catch (RuntimeException e) {
-                    writer.rollbackToSavepoint("w");
-                    writer.releaseSavepoint("w");
+                    writer.rollbackToSavepoint("w"); // JDBI forgets the savepoint here; COMMIT discards SQLite's leftover
                     failures[i] = e;
                 }
             }

@@ -1,0 +1,120 @@
+package dev.mediaup.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real mediaup server in its own JVM, started from the built jar exactly as {@code bin/mediaup serve} runs it, so
+ * tests can kill -9 it and start it again on the same data dir.
+ */
+public final class ServerProcess implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)");
+
+    public final Path dataDir;
+    private final List<String> extraArgs;
+    private final List<String> jvmArgs;
+    private Process process;
+    private int port;
+    private final StringBuffer log = new StringBuffer();
+
+    public ServerProcess(Path dataDir, List<String> jvmArgs, String... extraArgs) {
+        this.dataDir = dataDir;
+        this.jvmArgs = jvmArgs;
+        this.extraArgs = List.of(extraArgs);
+    }
+
+    public ServerProcess(Path dataDir, String... extraArgs) {
+        this(dataDir, List.of("-Xmx256m"), extraArgs);
+    }
+
+    public static Path jar() {
+        Path jar = Path.of("target/mediaup-server.jar").toAbsolutePath();
+        if (!Files.exists(jar)) throw new IllegalStateException("run the tests with ./mvnw verify: " + jar + " is built in the package phase");
+        return jar;
+    }
+
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    public ServerProcess start() throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(java()));
+        cmd.addAll(jvmArgs);
+        cmd.addAll(List.of("-jar", jar().toString(), "serve", "--host", "127.0.0.1", "--port", port == 0 ? "0" : Integer.toString(port),
+                "--data-dir", dataDir.toString()));
+        cmd.addAll(extraArgs);
+        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE).start();
+        CompletableFuture<Integer> ready = new CompletableFuture<>();
+        Process p = process;
+        Thread.ofPlatform().daemon().start(() -> {
+            try (var r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    log.append(line).append('\n');
+                    Matcher m = LISTENING.matcher(line);
+                    if (m.find()) ready.complete(Integer.parseInt(m.group(1)));
+                }
+            } catch (IOException ignored) {
+            }
+            ready.completeExceptionally(new IllegalStateException("server exited before listening:\n" + log));
+        });
+        try {
+            port = ready.get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            process.destroyForcibly();
+            throw new IllegalStateException("server did not start:\n" + log, e);
+        }
+        return this;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public String log() {
+        return log.toString();
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, exactly a crash. The same port is reused on restart. */
+    public void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    public String createToken(String user, String scopes) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(java(), "-jar", jar().toString(), "token", "create", "--data-dir", dataDir.toString(),
+                "--user", user, "--scopes", scopes).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (p.waitFor() != 0 || out.isEmpty() || out.contains("\n")) throw new IllegalStateException("token create printed: " + out);
+        return out;
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(20, TimeUnit.SECONDS)) process.destroyForcibly();
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}
