@@ -1,0 +1,159 @@
+package dev.mediaup.it;
+
+import dev.mediaup.it.Api.Res;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.*;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Acknowledged means durable: kill -9 at awkward moments, restart on the same data dir, nothing acknowledged is lost. */
+class DurabilityIT {
+    static final int SEG = 1 << 20;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void killNineMidUploadAndAfterFinalizeLosesNothingAcknowledged() throws Exception {
+        byte[] media = Api.fakeMp4(12 * SEG);
+        try (ServerProcess server = new ServerProcess(dir.resolve("data"), "--lease-secs", "3").start()) {
+            Api api = new Api(server.baseUrl(), server.createToken("77", "media.write"));
+            String id = api.initialize("video/mp4", "tweet_video", media.length);
+            for (int i = 0; i < 6; i++) assertThat(api.append(id, i, seg(media, i)).status()).isEqualTo(200);
+
+            // segment 6 is in flight, half sent, when the server dies
+            CountDownLatch halfSent = new CountDownLatch(1);
+            CompletableFuture<HttpResponse<String>> inFlight = slowAppend(api, id, 6, seg(media, 6), halfSent);
+            assertThat(halfSent.await(30, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(200);
+            server.kill9();
+            assertThat(inFlight).failsWithin(Duration.ofSeconds(30));
+
+            server.start();
+            JsonNode segs = api.get("/2/media/upload/" + id + "/segments").data().get("segments");
+            assertThat(segs).hasSize(6); // every acknowledged segment, and not the torn one
+            for (JsonNode s : segs)
+                assertThat(s.get("sha256").asString()).isEqualTo(ProtocolIT.sha256(seg(media, s.get("segment_index").asInt())));
+
+            for (int i = 6; i < 12; i++) assertThat(api.append(id, i, seg(media, i)).status()).isEqualTo(200);
+            JsonNode fin = api.finalizeUpload(id).data();
+            assertThat(fin.get("processing_info").get("state").asString()).isIn("pending", "in_progress", "succeeded");
+            server.kill9(); // the job is queued or half-run: its lease must bring it back after the restart
+
+            server.start();
+            JsonNode done = api.awaitProcessed(id, Duration.ofSeconds(60));
+            assertThat(done.get("processing_info").get("state").asString()).isEqualTo("succeeded");
+            assertThat(done.get("size").asLong()).isEqualTo(media.length);
+
+            // an image finalized just before the crash is still finalized after it
+            byte[] png = Api.png(64, 48);
+            String img = api.initialize("image/png", null, png.length);
+            api.append(img, 0, png);
+            assertThat(api.finalizeUpload(img).data().get("image").get("w").asInt()).isEqualTo(64);
+            server.kill9();
+            server.start();
+            assertThat(api.status(img).data().get("image").get("h").asInt()).isEqualTo(48);
+        }
+    }
+
+    @Test
+    void expiredSessionsAnswer4xxAndTheSweeperDeletesTheirBytes() throws Exception {
+        try (ServerProcess server = new ServerProcess(dir.resolve("data"), "--expires-after-secs", "2", "--sweep-interval-secs", "1").start()) {
+            Api api = new Api(server.baseUrl(), server.createToken("78", "media.write"));
+            String id = api.initialize("video/mp4", "tweet_video", 2 * SEG);
+            Res first = api.append(id, 0, new byte[SEG]);
+            long expiresAt = first.data().get("expires_at").asLong();
+            assertThat(expiresAt).isBetween(System.currentTimeMillis() / 1000, System.currentTimeMillis() / 1000 + 3);
+            Path blobs = server.dataDir.resolve("blobs/uploads/" + id);
+            assertThat(blobs).isDirectory();
+            Thread.sleep(3_500);
+            for (Res r : List.of(api.append(id, 1, new byte[SEG]), api.finalizeUpload(id), api.status(id))) {
+                assertThat(r.status()).as(r.toString()).isEqualTo(400);
+                assertThat(r.json().get("detail").asString()).contains("expired");
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (Files.exists(blobs) && System.nanoTime() < deadline) Thread.sleep(100);
+            assertThat(blobs).doesNotExist();
+        }
+    }
+
+    @Test
+    void aFullDiskGivesACleanErrorAndCorruptsNothing() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to mount a small tmpfs");
+        Path mnt = Files.createDirectories(dir.resolve("small"));
+        ClientCompatIT.run(dir, 30, "mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", mnt.toString());
+        try (ServerProcess server = new ServerProcess(mnt.resolve("data"), "--min-free-bytes", "0").start()) {
+            Api api = new Api(server.baseUrl(), server.createToken("79", "media.write"));
+            String id = api.initialize("video/mp4", "tweet_video", 64L * SEG);
+            byte[] media = Api.fakeMp4(4 * SEG);
+            for (int i = 0; i < 4; i++) assertThat(api.append(id, i, seg(media, i)).status()).isEqualTo(200);
+            Res full = null;
+            for (int i = 4; i < 40 && full == null; i++) {
+                Res r = api.append(id, i, new byte[SEG]);
+                if (r.status() != 200) full = r;
+            }
+            assertThat(full).isNotNull();
+            assertThat(full.status()).as(full.toString()).isEqualTo(507);
+            assertThat(full.contentType()).startsWith("application/problem+json");
+            JsonNode segs = api.get("/2/media/upload/" + id + "/segments").data().get("segments");
+            for (int i = 0; i < 4; i++)
+                assertThat(segs.get(i).get("sha256").asString()).isEqualTo(ProtocolIT.sha256(seg(media, i)));
+            assertThat(api.get("/healthz").status()).isEqualTo(200);
+        } finally {
+            ClientCompatIT.run(dir, 30, "umount", "-l", mnt.toString());
+        }
+    }
+
+    static byte[] seg(byte[] media, int i) {
+        return Arrays.copyOfRange(media, i * SEG, Math.min(media.length, (i + 1) * SEG));
+    }
+
+    /** An append whose body stops halfway until the connection dies. */
+    static CompletableFuture<HttpResponse<String>> slowAppend(Api api, String id, int index, byte[] bytes, CountDownLatch halfSent) {
+        var mp = new Api.Multipart().field("segment_index", Integer.toString(index)).file("media", null, bytes);
+        byte[] body = mp.bytes();
+        InputStream stalling = new InputStream() {
+            int pos;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (pos >= body.length / 2) {
+                    halfSent.countDown();
+                    try {
+                        Thread.sleep(60_000);
+                    } catch (InterruptedException e) {
+                        throw new IOException(e);
+                    }
+                }
+                int n = Math.min(len, body.length / 2 - pos);
+                System.arraycopy(body, pos, b, off, n);
+                pos += n;
+                return n;
+            }
+        };
+        HttpRequest req = HttpRequest.newBuilder(URI.create(api.base + "/2/media/upload/" + id + "/append"))
+                .header("Authorization", "Bearer " + api.token).header("Content-Type", mp.contentType())
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> stalling)).build();
+        return HttpClient.newHttpClient().sendAsync(req, HttpResponse.BodyHandlers.ofString());
+    }
+}
