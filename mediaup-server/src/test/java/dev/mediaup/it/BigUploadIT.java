@@ -1,0 +1,120 @@
+package dev.mediaup.it;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.*;
+import java.util.concurrent.*;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Stream, never buffer: a 4 GiB upload (32 MiB segments, multipart, chunked transfer encoding, two at a time) and a
+ * 32 MiB base64 JSON segment, through a server whose heap is capped at 256 MiB.
+ */
+class BigUploadIT {
+    static final int SEG = 32 << 20;
+    static final int SEGMENTS = 128; // 4 GiB
+    static final byte[] BLOCK = new byte[1 << 20];
+
+    static {
+        new Random(42).nextBytes(BLOCK);
+        byte[] head = {0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'm', 'p', '4', '2', 0, 0, 0, 0, 'm', 'p', '4', '2', 'i', 's', 'o', 'm'};
+        System.arraycopy(head, 0, BLOCK, 0, head.length);
+    }
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void fourGibibytesThroughA256MiBHeap() throws Exception {
+        try (ServerProcess server = new ServerProcess(dir.resolve("data"), List.of("-Xmx256m")).start()) {
+            Api api = new Api(server.baseUrl(), server.createToken("99", "media.write"));
+            long total = (long) SEG * SEGMENTS;
+            String id = api.initialize("video/mp4", "tweet_video", total);
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            Map<Integer, String> sent = new ConcurrentHashMap<>();
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < SEGMENTS; i++) {
+                int idx = i;
+                results.add(pool.submit(() -> {
+                    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                    String boundary = "b" + idx;
+                    InputStream body = new SequenceInputStream(Collections.enumeration(List.of(
+                            new ByteArrayInputStream(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"segment_index\"\r\n\r\n" + idx
+                                    + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"media\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                                    .getBytes(StandardCharsets.UTF_8)),
+                            new DigestInputStream(segment(idx), sha),
+                            new ByteArrayInputStream(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8)))));
+                    HttpRequest req = HttpRequest.newBuilder(URI.create(api.base + "/2/media/upload/" + id + "/append"))
+                            .header("Authorization", "Bearer " + api.token).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                            .timeout(Duration.ofMinutes(5)).POST(HttpRequest.BodyPublishers.ofInputStream(() -> body)).build();
+                    int status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+                    sent.put(idx, HexFormat.of().formatHex(sha.digest()));
+                    return status;
+                }));
+            }
+            for (Future<Integer> f : results) assertThat(f.get(10, TimeUnit.MINUTES)).isEqualTo(200);
+            pool.shutdown();
+
+            JsonNode segs = api.get("/2/media/upload/" + id + "/segments").data().get("segments");
+            assertThat(segs).hasSize(SEGMENTS);
+            for (JsonNode s : segs) {
+                assertThat(s.get("size").asLong()).isEqualTo(SEG);
+                assertThat(s.get("sha256").asString()).isEqualTo(sent.get(s.get("segment_index").asInt()));
+            }
+            long t0 = System.nanoTime();
+            JsonNode fin = api.finalizeUpload(id).data();
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("finalize does not touch the bytes").isLessThan(Duration.ofSeconds(5));
+            assertThat(fin.get("size").asLong()).isEqualTo(total);
+            assertThat(api.awaitProcessed(id, Duration.ofMinutes(5)).get("processing_info").get("state").asString()).isEqualTo("succeeded");
+
+            // one 32 MiB segment as base64 JSON (about 43 MB of text), decoded while it streams
+            byte[] raw = segment(7).readAllBytes();
+            String id2 = api.initialize("video/mp4", "tweet_video", raw.length);
+            Api.Res r = api.postJson("/2/media/upload/" + id2 + "/append", "{\"segment_index\":0,\"media\":\"" + Base64.getEncoder().encodeToString(raw) + "\"}");
+            assertThat(r.status()).as(r.toString()).isEqualTo(200);
+            assertThat(api.get("/2/media/upload/" + id2 + "/segments").data().get("segments").get(0).get("sha256").asString())
+                    .isEqualTo(ProtocolIT.sha256(raw));
+            assertThat(server.log()).doesNotContain("OutOfMemoryError");
+        }
+    }
+
+    /** 32 MiB of deterministic bytes for segment i, generated on the fly (never held whole by the test either). */
+    static InputStream segment(int i) {
+        return new InputStream() {
+            long pos;
+
+            @Override
+            public int read() {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (pos >= SEG) return -1;
+                int inBlock = (int) (pos % BLOCK.length);
+                int n = (int) Math.min(Math.min(len, BLOCK.length - inBlock), SEG - pos);
+                System.arraycopy(BLOCK, inBlock, b, off, n);
+                if (inBlock == 0 && n >= 4 && !(i == 0 && pos == 0)) b[off] = (byte) i; // segments differ
+                pos += n;
+                return n;
+            }
+        };
+    }
+}
