@@ -6,17 +6,18 @@ import dev.mediaup.upload.Media.Category;
 import dev.mediaup.upload.UploadService.Checksum;
 import dev.mediaup.upload.UploadService.InitRequest;
 import io.javalin.http.Context;
-import org.apache.commons.fileupload2.core.DiskFileItem;
-import org.apache.commons.fileupload2.core.DiskFileItemFactory;
-import org.apache.commons.fileupload2.core.FileItemInput;
-import org.apache.commons.fileupload2.core.FileItemInputIterator;
-import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
+import org.apache.commons.codec.binary.Base64OutputStream;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.MultiPart;
+import org.eclipse.jetty.io.Content;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
@@ -25,7 +26,7 @@ import java.util.*;
 
 /**
  * Request bodies, read the way X's clients send them: small JSON and form bodies read whole (bounded), media read as a
- * stream — multipart parts via commons-fileupload's streaming API, base64 JSON strings via Jackson's incremental
+ * stream — multipart parts via Jetty's push parser, base64 JSON strings via Jackson's incremental
  * decoder — so memory stays bounded whatever the segment size.
  */
 final class Bodies {
@@ -226,58 +227,122 @@ final class Bodies {
         }
     }
 
-    /** A multipart body read part by part, in order; the media part is handed over as a stream and never buffered. */
-    static final class Multipart {
-        private final FileItemInputIterator parts;
+    /**
+     * A multipart body read part by part, in order, with Jetty's multipart parser (a fast boundary search, fed from
+     * the request stream in large reads). Fields are collected (bounded); the media part is written straight into the
+     * sink handed to {@link #mediaTo}, so at most one read buffer of it is ever held in memory.
+     */
+    static final class Multipart extends MultiPart.AbstractPartsListener {
+        private static final int READ = 256 * 1024;
+        private final InputStream in;
+        private final MultiPart.Parser parser;
+        private final byte[] buf = new byte[READ];
         final Map<String, String> fields = new LinkedHashMap<>();
-        private FileItemInput media;
-        private boolean mediaSeen;
+
+        private String part;                  // name of the part being parsed
+        private boolean partIsMedia, mediaSeen, mediaIsBase64, complete;
+        private final ByteArrayOutputStream field = new ByteArrayOutputStream();
+        private final ByteArrayOutputStream early = new ByteArrayOutputStream(); // media bytes parsed before the sink exists
+        private OutputStream sink;
+        private RuntimeException failure;     // from the parser or the listener, rethrown on the request thread
+        private IOException sinkFailure;      // a storage error, never blamed on the client
 
         Multipart(Context ctx) {
-            var upload = new JakartaServletFileUpload<DiskFileItem, DiskFileItemFactory>();
-            upload.setFileCountMax(32);
+            String boundary = MultiPart.extractBoundary(ctx.header("Content-Type"));
+            if (boundary == null || boundary.isEmpty())
+                throw Problem.invalid("Content-Type", ctx.header("Content-Type"), "A multipart/form-data body needs a boundary parameter.");
+            parser = new MultiPart.Parser(boundary, this);
+            parser.setMaxParts(32);
             try {
-                parts = upload.getItemIterator(ctx.req());
+                in = ctx.req().getInputStream();
             } catch (IOException e) {
-                throw Problem.invalid("body", null, "The multipart body is malformed: " + e.getMessage());
+                throw Problem.invalid("body", null, "The request body could not be read.");
             }
         }
 
-        /** Reads fields up to the media part (or the end). Returns whether a media part is waiting. */
-        boolean toMedia() {
-            try {
-                while (parts.hasNext()) {
-                    FileItemInput p = parts.next();
-                    if (p.getFieldName() == null) throw Problem.invalid("body", null, "A multipart part has no name.");
-                    if (p.getFieldName().equals("media") || p.getFieldName().equals("media_data")) {
-                        if (mediaSeen) throw Problem.invalid("media", null, "Only one media part is allowed.");
-                        mediaSeen = true;
-                        media = p;
-                        return true;
-                    }
-                    try (InputStream in = p.getInputStream()) {
-                        byte[] v = in.readNBytes(MAX_FIELD + 1);
-                        if (v.length > MAX_FIELD) throw Problem.invalid(p.getFieldName(), null, "The field " + p.getFieldName() + " is too long.");
-                        if (fields.put(p.getFieldName(), new String(v, StandardCharsets.UTF_8).trim()) != null)
-                            throw Problem.invalid(p.getFieldName(), null, "The field " + p.getFieldName() + " appears twice.");
-                    }
-                }
-                return false;
-            } catch (IOException e) {
-                throw Problem.invalid("body", null, "The multipart body is malformed: " + e.getMessage());
-            }
-        }
-
-        /** Streams the waiting media part (base64 when it came as media_data), then reads the fields after it. */
-        void mediaTo(OutputStream out) throws IOException {
-            try (InputStream in = media.getInputStream()) {
-                copy(media.getFieldName().equals("media_data") ? Base64.getMimeDecoder().wrap(in) : in, out);
-            }
-            media = null;
-            if (toMedia()) throw Problem.invalid("media", null, "Only one media part is allowed.");
+        /** Parses up to the start of the media part (or the end). Returns whether a media part is waiting. */
+        boolean toMedia() throws IOException {
+            while (!complete && !mediaSeen) feed();
+            return mediaSeen;
         }
 
         boolean hasMedia() { return mediaSeen; }
+
+        /** Streams the waiting media part into {@code out} (decoding base64 when it came as media_data), then the rest. */
+        void mediaTo(OutputStream out) throws IOException {
+            sink = mediaIsBase64 ? new Base64OutputStream(out, false) : out; // v1.1's media_data: base64, decoded as it streams
+            early.writeTo(sink);
+            early.reset();
+            while (!complete) feed();
+            if (sink != out) sink.close(); // flushes the decoder's last bytes
+        }
+
+        private void feed() throws IOException {
+            int n;
+            try {
+                n = in.read(buf);
+            } catch (IOException e) {
+                throw Problem.invalid("body", null, "The request body ended early: " + e.getMessage());
+            }
+            parser.parse(n < 0 ? Content.Chunk.EOF : Content.Chunk.from(ByteBuffer.wrap(buf, 0, n), false));
+            if (sinkFailure != null) throw sinkFailure;
+            if (failure != null) throw failure;
+            if (n < 0 && !complete) throw Problem.invalid("body", null, "The multipart body ended before its closing boundary.");
+        }
+
+        @Override
+        public void onPartHeaders() {
+            part = getName();
+            if (part == null) { failure = Problem.invalid("body", null, "A multipart part has no name."); return; }
+            partIsMedia = part.equals("media") || part.equals("media_data");
+            if (partIsMedia) {
+                if (mediaSeen) { failure = Problem.invalid("media", null, "Only one media part is allowed."); return; }
+                mediaSeen = true;
+                mediaIsBase64 = part.equals("media_data");
+            }
+            field.reset();
+        }
+
+        @Override
+        public void onPartContent(Content.Chunk chunk) {
+            if (failure != null || sinkFailure != null) return;
+            ByteBuffer b = chunk.getByteBuffer();
+            byte[] bytes = new byte[b.remaining()];
+            b.get(bytes);
+            if (!partIsMedia) {
+                if (field.size() + bytes.length > MAX_FIELD) failure = Problem.invalid(part, null, "The field " + part + " is too long.");
+                else field.writeBytes(bytes);
+                return;
+            }
+            try {
+                if (sink == null) early.writeBytes(bytes);
+                else sink.write(bytes);
+            } catch (IOException e) {
+                sinkFailure = e;
+            } catch (RuntimeException e) {
+                failure = e; // e.g. the segment passed its size limit
+            }
+        }
+
+        @Override
+        public void onPartEnd() {
+            super.onPartEnd();
+            if (!partIsMedia && failure == null && fields.put(part, field.toString(StandardCharsets.UTF_8).trim()) != null)
+                failure = Problem.invalid(part, null, "The field " + part + " appears twice.");
+        }
+
+        @Override
+        public void onPart(String name, String fileName, HttpFields headers) { }
+
+        @Override
+        public void onComplete() {
+            complete = true;
+        }
+
+        @Override
+        public void onFailure(Throwable t) {
+            if (failure == null) failure = Problem.invalid("body", null, "The multipart body is malformed: " + t.getMessage());
+        }
     }
 
     /**

@@ -113,7 +113,7 @@ public final class Routes {
         Wire.data(ctx, Wire.initialized(u, uploads.now()));
     }
 
-    private void append(Context ctx) {
+    private void append(Context ctx) throws IOException {
         Principal who = writer(ctx);
         Upload u = uploads.appendable(who, Bodies.mediaId(ctx.pathParam("id"), "id"));
         long expiresAt = switch (Bodies.mime(ctx)) {
@@ -144,7 +144,7 @@ public final class Routes {
     }
 
     /** A multipart APPEND: fields (segment_index, and for the command form command/media_id) around one media part. */
-    private long appendMultipart(Context ctx, Upload known, Bodies.Multipart already) {
+    private long appendMultipart(Context ctx, Upload known, Bodies.Multipart already) throws IOException {
         Bodies.Multipart mp = already != null ? already : new Bodies.Multipart(ctx);
         Map<String, String> query = Bodies.query(ctx);
         Upload u = known;
@@ -195,7 +195,7 @@ public final class Routes {
 
     // ---- POST /2/media/upload: one-shot, or the command form ----
 
-    private void upload(Context ctx) {
+    private void upload(Context ctx) throws IOException {
         Principal who = writer(ctx);
         Map<String, String> params = Bodies.query(ctx);
         String mime = Bodies.mime(ctx);
