@@ -307,16 +307,18 @@ final class Bodies {
         public void onPartContent(Content.Chunk chunk) {
             if (failure != null || sinkFailure != null) return;
             ByteBuffer b = chunk.getByteBuffer();
-            byte[] bytes = new byte[b.remaining()];
-            b.get(bytes);
+            // our chunks wrap a heap array: hand out slices of it instead of copying
+            byte[] arr = b.hasArray() ? b.array() : new byte[b.remaining()];
+            int off = b.hasArray() ? b.arrayOffset() + b.position() : 0, len = b.remaining();
+            if (!b.hasArray()) b.get(arr);
             if (!partIsMedia) {
-                if (field.size() + bytes.length > MAX_FIELD) failure = Problem.invalid(part, null, "The field " + part + " is too long.");
-                else field.writeBytes(bytes);
+                if (field.size() + len > MAX_FIELD) failure = Problem.invalid(part, null, "The field " + part + " is too long.");
+                else field.write(arr, off, len);
                 return;
             }
             try {
-                if (sink == null) early.writeBytes(bytes);
-                else sink.write(bytes);
+                if (sink == null) early.write(arr, off, len);
+                else sink.write(arr, off, len);
             } catch (IOException e) {
                 sinkFailure = e;
             } catch (RuntimeException e) {

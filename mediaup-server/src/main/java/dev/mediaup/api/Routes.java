@@ -8,6 +8,7 @@ import dev.mediaup.processing.JobQueue;
 import dev.mediaup.upload.Media.*;
 import dev.mediaup.upload.UploadService;
 import dev.mediaup.upload.UploadService.OneShotRequest;
+import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -52,6 +53,7 @@ public final class Routes {
     }
 
     public void install(JavalinConfig config) {
+        config.http.compressionStrategy = CompressionStrategy.NONE; // replies are a few hundred bytes of JSON
         var r = config.routes;
         r.before(ctx -> ctx.attribute("mediaup.t0", System.nanoTime()));
         r.before("/2/*", this::authenticate);

@@ -10,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.*;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.*;
@@ -148,10 +147,11 @@ public final class UploadService {
         MessageDigest extra = checkAlgorithm == null || checkAlgorithm.equals("SHA-256") ? null : digest(checkAlgorithm);
         try {
             long size = blobs.put(key, out -> {
-                OutputStream o = new DigestOutputStream(new LimitedOutputStream(out, limit, () -> tooLarge(limit)), sha);
-                if (extra != null) o = new DigestOutputStream(o, extra);
+                var o = new OffThreadDigest(new LimitedOutputStream(out, limit, () -> tooLarge(limit)),
+                        extra == null ? new MessageDigest[]{sha} : new MessageDigest[]{sha, extra});
                 body.writeTo(o);
                 o.flush();
+                o.awaitDigests();
             });
             byte[] shaBytes = sha.digest();
             return new Stored(key, size, shaBytes, extra == null ? shaBytes : extra.digest());
