@@ -25,6 +25,9 @@ public final class ServerProcess implements AutoCloseable {
     private final List<String> jvmArgs;
     private Process process;
     private int port;
+    /** When set, the server is started through bin/mediaup with these arguments and environment instead. */
+    private List<String> launcherArgs;
+    private java.util.Map<String, String> env = java.util.Map.of();
     private final StringBuffer log = new StringBuffer();
 
     public ServerProcess(Path dataDir, List<String> jvmArgs, String... extraArgs) {
@@ -47,13 +50,29 @@ public final class ServerProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /** A server started exactly as a user would: {@code bin/mediaup serve ARGS} with the given environment. */
+    public static ServerProcess viaLauncher(Path dataDir, java.util.Map<String, String> env, String... args) {
+        ServerProcess p = new ServerProcess(dataDir);
+        p.launcherArgs = List.of(args);
+        p.env = env;
+        return p;
+    }
+
     public ServerProcess start() throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(java()));
-        cmd.addAll(jvmArgs);
-        cmd.addAll(List.of("-jar", jar().toString(), "serve", "--host", "127.0.0.1", "--port", port == 0 ? "0" : Integer.toString(port),
-                "--data-dir", dataDir.toString()));
-        cmd.addAll(extraArgs);
-        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE).start();
+        List<String> cmd = new ArrayList<>();
+        if (launcherArgs != null) {
+            cmd.addAll(List.of(Path.of("../bin/mediaup").toAbsolutePath().normalize().toString(), "serve"));
+            cmd.addAll(launcherArgs);
+        } else {
+            cmd.add(java());
+            cmd.addAll(jvmArgs);
+            cmd.addAll(List.of("-jar", jar().toString(), "serve", "--host", "127.0.0.1", "--port", port == 0 ? "0" : Integer.toString(port),
+                    "--data-dir", dataDir.toString()));
+            cmd.addAll(extraArgs);
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE);
+        pb.environment().putAll(env);
+        process = pb.start();
         CompletableFuture<Integer> ready = new CompletableFuture<>();
         Process p = process;
         Thread.ofPlatform().daemon().start(() -> {

@@ -1,0 +1,67 @@
+package dev.mediaup.it;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** bin/mediaup as users run it: it finds JDK 25 itself, and options come from flags, then MEDIAUP_* env, then --config. */
+class LauncherIT {
+    static final String JDK17 = "/usr/lib/jvm/java-17-openjdk-amd64";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void flagsBeatEnvironmentWhichBeatsTheConfigFile() throws Exception {
+        Path data = dir.resolve("from-config");
+        Path config = Files.writeString(dir.resolve("mediaup.properties"),
+                "data-dir=" + data + "\nport=1\nexpires-after-secs=7\nhost=127.0.0.1\n");
+        // port: config says 1 (not allowed), env says 0 (any free port) → env wins; expiry: env 5, flag 100 → flag wins
+        Map<String, String> env = Map.of("MEDIAUP_PORT", "0", "MEDIAUP_EXPIRES_AFTER_SECS", "5",
+                "JAVA_HOME", Files.isDirectory(Path.of(JDK17)) ? JDK17 : System.getProperty("java.home"));
+        try (ServerProcess server = ServerProcess.viaLauncher(data, env, "--config", config.toString(), "--expires-after-secs", "100").start()) {
+            assertThat(data.resolve("mediaup.db")).exists(); // data-dir came from the config file
+            // token create through the launcher too, its data dir from the environment
+            ProcessBuilder pb = new ProcessBuilder("../bin/mediaup", "token", "create", "--user", "31337").redirectError(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().put("MEDIAUP_DATA_DIR", data.toString());
+            pb.environment().put("JAVA_HOME", env.get("JAVA_HOME"));
+            Process p = pb.start();
+            String token = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).isZero();
+            assertThat(token).matches("mu_[A-Za-z0-9_-]{43}\\n");
+            Api api = new Api(server.baseUrl(), token.trim());
+            var r = api.postJson("/2/media/upload/initialize", "{\"media_type\":\"image/png\"}");
+            assertThat(r.data().get("expires_after_secs").asLong()).isEqualTo(100);
+        }
+    }
+
+    @Test
+    void aWrongJavaHomeFallsBackToAnInstalledJdk25() throws Exception {
+        String[] r = findJdk("/nonexistent", "/usr/lib/jvm");
+        assertThat(r[0]).isEqualTo("0");
+        assertThat(r[1]).contains("/usr/lib/jvm/");
+    }
+
+    @Test
+    void noJdk25AnywhereIsAClearError() throws Exception {
+        String[] r = findJdk(JDK17, dir.toString()); // JAVA_HOME is 17, and the search root holds nothing
+        assertThat(r[0]).isEqualTo("1");
+        assertThat(r[1]).contains("JDK 25 or newer is required");
+    }
+
+    /** Runs bin/find-jdk.sh as ./mvnw and bin/mediaup do (POSIX sh, set -euf): exit code and what it printed. */
+    private static String[] findJdk(String javaHome, String jvmRoot) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", "set -euf; . ../bin/find-jdk.sh; echo \"$JAVA_HOME\"").redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", javaHome);
+        pb.environment().put("MEDIAUP_JVM_ROOT", jvmRoot);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new String[]{Integer.toString(p.waitFor()), out};
+    }
+}
