@@ -164,6 +164,14 @@ final class Bodies {
                         : "amplify_video, tweet_gif, tweet_image, tweet_video, dm_gif, dm_image, dm_video, subtitles") + "."));
     }
 
+    /** A string member of a streamed JSON body, or null when absent; any other JSON type is a 400. */
+    static String optionalString(Map<String, JsonNode> fields, String name) {
+        JsonNode v = fields.get(name);
+        if (v == null || v.isNull()) return null;
+        if (!v.isString()) throw Problem.invalid(name, v.toString(), name + " must be a string.");
+        return v.asString();
+    }
+
     private static String requiredString(JsonNode n, String name) {
         JsonNode v = n.get(name);
         if (v == null || v.isNull()) throw Problem.invalid(name, null, name + " is required.");

@@ -220,8 +220,7 @@ public final class Routes {
                 if (params.containsKey("command")) { command(ctx, who, params); return; }
                 Map<String, JsonNode> fields = new HashMap<>();
                 Upload u = uploads.oneShot(who, ctx.req().getContentLengthLong(), out -> fields.putAll(Bodies.jsonWithMedia(ctx, out, ONE_SHOT_FIELDS)),
-                        () -> oneShotRequest(fields.containsKey("media_category") ? fields.get("media_category").asString() : null,
-                                fields.containsKey("additional_owners") ? fields.get("additional_owners").asString() : null));
+                        () -> oneShotRequest(Bodies.optionalString(fields, "media_category"), Bodies.optionalString(fields, "additional_owners")));
                 finalized(ctx, u);
             }
             default -> {

@@ -3,6 +3,7 @@ package dev.mediaup.api;
 import dev.mediaup.Problem;
 import dev.mediaup.upload.Media.*;
 import io.javalin.http.Context;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.util.LinkedHashMap;
@@ -11,7 +12,8 @@ import java.util.Map;
 
 /** Renders X's response shapes: {@code {"data": …}} objects with snake_case names and ids as strings, and errors. */
 final class Wire {
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Strict about duplicate keys: {"media_type": "a", "media_type": "b"} is ambiguous, so it is refused. */
+    static final JsonMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     static final String PROBLEM_JSON = "application/problem+json";
 
     private Wire() {}

@@ -27,8 +27,13 @@ public interface MetadataStore extends AutoCloseable {
 
     List<Segment> segments(long uploadId);
 
-    /** Moves an UPLOADING upload to its finalized state (and enqueues a job when {@code jobKind} is set). */
-    Upload finalizeUpload(long id, State state, long size, Info info, Failure failure, String jobKind, long now, long expiresAt);
+    /**
+     * Moves an UPLOADING upload to its finalized state (and enqueues a job when {@code jobKind} is set), provided its
+     * segments are still exactly {@code manifest} — the list finalize validated — so a concurrent append cannot slip
+     * between the check and the state change.
+     */
+    Upload finalizeUpload(long id, List<Segment> manifest, State state, long size, Info info, Failure failure, String jobKind,
+                          long now, long expiresAt);
 
     /** Processing results: state, progress and what was learned. */
     void updateProcessing(long id, State state, int progress, Info info, Failure failure);

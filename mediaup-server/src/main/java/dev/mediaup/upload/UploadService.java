@@ -264,9 +264,9 @@ public final class UploadService {
         Sniffer.Verdict v = sniffer.check(u.family(), u.mediaType(), prefix(segs), () -> content(segs));
         long now = now();
         long expiresAt = now + (u.category() == Category.AMPLIFY_VIDEO ? settings.amplifyExpiresAfterSecs() : settings.expiresAfterSecs());
-        if (v.failure() != null) return meta.finalizeUpload(id, State.FAILED, size, Info.NONE, v.failure(), null, now, expiresAt);
-        if (u.family().processedAsync()) return meta.finalizeUpload(id, State.PENDING, size, v.info(), null, PROCESS_JOB, now, expiresAt);
-        return meta.finalizeUpload(id, State.SUCCEEDED, size, v.info(), null, null, now, expiresAt);
+        if (v.failure() != null) return meta.finalizeUpload(id, segs, State.FAILED, size, Info.NONE, v.failure(), null, now, expiresAt);
+        if (u.family().processedAsync()) return meta.finalizeUpload(id, segs, State.PENDING, size, v.info(), null, PROCESS_JOB, now, expiresAt);
+        return meta.finalizeUpload(id, segs, State.SUCCEEDED, size, v.info(), null, null, now, expiresAt);
     }
 
     private static String abbreviate(List<Integer> missing) {

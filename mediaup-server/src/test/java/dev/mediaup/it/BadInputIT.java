@@ -114,6 +114,7 @@ class BadInputIT {
                 c("init: additional_owners 20 digits", 400, a -> init(a, "{\"media_type\":\"image/png\",\"additional_owners\":[\"12345678901234567890\"]}")),
                 c("init: additional_owners numbers", 400, a -> init(a, "{\"media_type\":\"image/png\",\"additional_owners\":[123]}")),
                 c("init: 101 additional_owners", 400, a -> init(a, "{\"media_type\":\"image/png\",\"additional_owners\":[" + owners101 + "]}")),
+                c("init: duplicate key", 400, a -> init(a, "{\"media_type\":\"image/png\",\"media_type\":\"video/mp4\"}")),
                 c("init: unknown field", 400, a -> init(a, "{\"media_type\":\"image/png\",\"foo\":1}")),
                 c("init: body over 64 KiB", 413, a -> init(a, "{\"media_type\":\"image/png\",\"x\":\"" + "a".repeat(70_000) + "\"}")),
                 // append
@@ -169,6 +170,8 @@ class BadInputIT {
                 c("upload: one-shot bad owner", 400, a -> a.postMultipart("/2/media/upload", new Multipart().field("media_category", "tweet_image").field("additional_owners", "1,x").file("media", "a.png", Api.png(4, 4)))),
                 c("upload: JSON one-shot without media", 400, a -> a.postJson("/2/media/upload", "{\"media_category\":\"tweet_image\"}")),
                 c("upload: JSON one-shot bad base64", 400, a -> a.postJson("/2/media/upload", "{\"media_category\":\"tweet_image\",\"media\":\"%%%\"}")),
+                c("upload: JSON one-shot owners as an array", 400, a -> a.postJson("/2/media/upload", "{\"media_category\":\"tweet_image\",\"additional_owners\":[\"1\"],\"media\":\"" + java.util.Base64.getEncoder().encodeToString(Api.png(4, 4)) + "\"}")),
+                c("upload: JSON one-shot category a number", 400, a -> a.postJson("/2/media/upload", "{\"media_category\":3,\"media\":\"AAAA\"}")),
                 c("upload: JSON one-shot without category", 400, a -> a.postJson("/2/media/upload", "{\"media\":\"AAAA\"}")),
                 c("command: unknown", 400, a -> a.postForm("/2/media/upload", "command=BOGUS")),
                 c("command: INIT without media_type", 400, a -> a.postForm("/2/media/upload", "command=INIT&total_bytes=10")),

@@ -218,8 +218,14 @@ public final class SqlMetadataStore implements MetadataStore {
     }
 
     @Override
-    public Upload finalizeUpload(long id, State state, long size, Info info, Failure failure, String jobKind, long now, long expiresAt) {
+    public Upload finalizeUpload(long id, List<Segment> manifest, State state, long size, Info info, Failure failure, String jobKind,
+                                 long now, long expiresAt) {
         return write(h -> {
+            List<String> current = h.createQuery("SELECT blob_key FROM segments WHERE upload_id = :u ORDER BY idx").bind("u", id)
+                    .mapTo(String.class).list();
+            if (!current.equals(manifest.stream().map(Segment::blobKey).toList()))
+                throw new Problem(Problem.Kind.CONFLICT, "Segments of upload " + id + " changed while it was being finalized; FINALIZE again.",
+                        "id", Long.toString(id));
             int n = h.createUpdate("""
                     UPDATE uploads SET state = :state, size = :size, total_bytes = COALESCE(total_bytes, :size), expires_at = :expires,
                         width = :w, height = :h, image_type = :it, video_type = :vt, duration_ms = :d,
