@@ -78,7 +78,7 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 const mbps = (name) => TOTAL / MiB / best[name];
 
-// initialize requests per second at 64 concurrent clients: 3 s of warm-up (JIT), then 5 s measured
+// initialize requests per second at 64 concurrent clients: 10 s of warm-up (JIT), then 5 s measured
 const body = JSON.stringify({ media_type: 'image/png', media_category: 'tweet_image', total_bytes: 1000 });
 async function initLoad(ms) {
   let count = 0, errors = 0;
@@ -91,7 +91,7 @@ async function initLoad(ms) {
   }));
   return { rate: count / ((Date.now() - t0) / 1000), errors };
 }
-await initLoad(3000);
+await initLoad(10000);
 const { rate: initRate, errors } = await initLoad(5000);
 
 const f = (x) => x.toFixed(2);
