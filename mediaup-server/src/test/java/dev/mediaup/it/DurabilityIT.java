@@ -47,6 +47,9 @@ class DurabilityIT {
             server.start();
             JsonNode segs = api.get("/2/media/upload/" + id + "/segments").data().get("segments");
             assertThat(segs).hasSize(6); // every acknowledged segment, and not the torn one
+            try (var files = Files.list(server.dataDir.resolve("blobs/uploads/" + id))) {
+                assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".tmp")); // torn write removed
+            }
             for (JsonNode s : segs)
                 assertThat(s.get("sha256").asString()).isEqualTo(ProtocolIT.sha256(seg(media, s.get("segment_index").asInt())));
 

@@ -186,6 +186,25 @@ class ProtocolIT {
     }
 
     @Test
+    void gifAndAmplifyVideoCarryTheirOwnKeysAndWindows() throws Exception {
+        var out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(40, 30, java.awt.image.BufferedImage.TYPE_BYTE_INDEXED), "gif", out);
+        byte[] gif = out.toByteArray();
+        String id = api.initialize("image/gif", "tweet_gif", gif.length);
+        api.append(id, 0, gif);
+        JsonNode fin = api.finalizeUpload(id).data();
+        assertThat(fin.get("media_key").asString()).isEqualTo("16_" + id);
+        assertThat(fin.get("processing_info").get("check_after_secs").asInt()).isGreaterThanOrEqualTo(1);
+        JsonNode done = api.awaitProcessed(id, Duration.ofSeconds(30));
+        assertThat(done.get("processing_info").get("state").asString()).isEqualTo("succeeded");
+        assertThat(done.get("image").get("w").asInt()).isEqualTo(40);
+
+        Res amp = api.postJson("/2/media/upload/initialize", "{\"media_type\":\"video/mp4\",\"media_category\":\"amplify_video\",\"total_bytes\":1000}");
+        assertThat(amp.data().get("media_key").asString()).startsWith("13_");
+        assertThat(amp.data().get("expires_after_secs").asLong()).isEqualTo(1_295_999);
+    }
+
+    @Test
     void bytesBeyondTotalAreRefusedAtAppendAndGapsAtFinalize() {
         String id = api.initialize("image/png", "tweet_image", 1000);
         assertThat(api.append(id, 0, new byte[600]).status()).isEqualTo(200);

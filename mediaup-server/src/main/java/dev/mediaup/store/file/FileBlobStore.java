@@ -29,6 +29,15 @@ public final class FileBlobStore implements BlobStore {
 
     public FileBlobStore(Path root) throws IOException {
         this.root = Files.createDirectories(root).toRealPath();
+        removeTornWrites();
+    }
+
+    /** Temp files are writes a crash interrupted: never acknowledged, never referenced. Run before serving. */
+    private void removeTornWrites() throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.filter(p -> p.getFileName().toString().startsWith(".") && p.getFileName().toString().contains(".tmp")).toList())
+                Files.deleteIfExists(p);
+        }
     }
 
     private Path path(String key) {
