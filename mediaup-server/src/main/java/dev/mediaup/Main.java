@@ -1,6 +1,9 @@
 package dev.mediaup;
 
+import dev.mediaup.api.RateLimits;
+import dev.mediaup.auth.Jwt;
 import dev.mediaup.auth.OpaqueTokens;
+import dev.mediaup.store.MetadataStore;
 import dev.mediaup.store.sql.SqlMetadataStore;
 import dev.mediaup.upload.Media.Category;
 import dev.mediaup.upload.UploadService;
@@ -24,7 +27,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "mediaup", mixinStandardHelpOptions = true, version = "mediaup 0.1.0",
         description = "Self-hostable media upload service speaking the X API v2 media protocol.",
-        subcommands = {Main.Serve.class, Main.TokenCmd.class})
+        subcommands = {Main.Serve.class, Main.TokenCmd.class, Main.AppCmd.class, Main.UserCmd.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
@@ -94,6 +97,26 @@ public final class Main implements Runnable {
         long leaseSecs;
         @Option(names = "--sweep-interval-secs", defaultValue = "60", description = "How often expired uploads are swept.")
         long sweepIntervalSecs;
+        @Option(names = "--daily-quota-bytes", description = "Per-user bytes uploaded per UTC day (unlimited when absent).")
+        Long dailyQuotaBytes;
+        @Option(names = "--stored-quota-bytes", description = "Per-user bytes stored (unlimited when absent).")
+        Long storedQuotaBytes;
+        @Option(names = "--rate-limits", split = ",", description = "Per-caller limits per family as requests/seconds, e.g. upload=50000/900,status=100000/900,read=100000/900,anonymous=5000/900.")
+        Map<String, String> rateLimits = new HashMap<>();
+        @Option(names = "--oauth-window-secs", defaultValue = "300", description = "OAuth 1.0a timestamps must be within this many seconds of the server clock.")
+        long oauthWindowSecs;
+        @Option(names = "--public-base-url", description = "scheme://host[:port] clients use, when a proxy sits in front (OAuth 1.0a signs the URL).")
+        String publicBaseUrl;
+        @Option(names = "--jwt-jwks-url", description = "Accept JWT access tokens signed by keys from this JWKS URL.")
+        String jwtJwksUrl;
+        @Option(names = "--jwt-jwks-file", description = "Accept JWT access tokens signed by keys in this JWKS file.")
+        Path jwtJwksFile;
+        @Option(names = "--jwt-issuer", description = "Required iss of JWT access tokens.")
+        String jwtIssuer;
+        @Option(names = "--jwt-audience", description = "Required aud of JWT access tokens.")
+        String jwtAudience;
+        @Option(names = "--jwt-user-claim", defaultValue = "sub", description = "Claim holding the user id.")
+        String jwtUserClaim;
 
         @Override
         public Integer call() throws Exception {
@@ -101,15 +124,48 @@ public final class Main implements Runnable {
             Map<Category, Long> limits = new EnumMap<>(d.categoryMaxBytes());
             categoryLimits.forEach((k, v) -> limits.put(Category.parse(k).orElseThrow(
                     () -> new CommandLine.ParameterException(new CommandLine(this), "unknown category " + k)), v));
-            var settings = new UploadService.Settings(limits, maxSegmentBytes, expiresAfterSecs, amplifyExpiresAfterSecs, maxPixels, minFreeBytes);
-            Server server = Server.start(new Server.Options(host, port, dataDir, settings, workers, leaseSecs, sweepIntervalSecs));
+            var settings = new UploadService.Settings(limits, maxSegmentBytes, expiresAfterSecs, amplifyExpiresAfterSecs, maxPixels, minFreeBytes,
+                    new MetadataStore.Quota(dailyQuotaBytes, storedQuotaBytes));
+            var rl = RateLimits.defaults();
+            rateLimits.forEach((k, v) -> {
+                try {
+                    rl.put(RateLimits.Family.valueOf(k.toUpperCase(Locale.ROOT)), RateLimits.Limit.parse(v));
+                } catch (RuntimeException e) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "bad --rate-limits entry " + k + "=" + v + " (want family=requests/seconds)");
+                }
+            });
+            var jwt = new Jwt.Settings(jwtJwksUrl, jwtJwksFile, jwtIssuer, jwtAudience, jwtUserClaim);
+            Server server = Server.start(new Server.Options(host, port, dataDir, settings, workers, leaseSecs, sweepIntervalSecs, jwt,
+                    oauthWindowSecs, rl, publicBaseUrl));
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "mediaup-shutdown"));
             server.awaitStop();
             return 0;
         }
     }
 
-    @Command(name = "token", mixinStandardHelpOptions = true, description = "Manage bearer tokens.", subcommands = TokenCreate.class)
+    /** Options shared by the commands that work on a data directory while a server may be running on it. */
+    static class DataDirOptions {
+        @Option(names = "--data-dir", defaultValue = "./data", description = "The server's data directory.")
+        Path dataDir;
+        @Option(names = "--config", description = "Properties file with options as keys.")
+        Path config;
+
+        SqlMetadataStore open() throws IOException {
+            Files.createDirectories(dataDir);
+            return SqlMetadataStore.sqlite(dataDir.resolve("mediaup.db"));
+        }
+    }
+
+    static long now() {
+        return System.currentTimeMillis() / 1000;
+    }
+
+    static void printJson(Object o) {
+        System.out.println(tools.jackson.databind.json.JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(o));
+    }
+
+    @Command(name = "token", mixinStandardHelpOptions = true, description = "Manage access tokens.",
+            subcommands = {TokenCreate.class, TokenList.class, TokenRevoke.class})
     static final class TokenCmd implements Runnable {
         @Override
         public void run() {
@@ -117,14 +173,17 @@ public final class Main implements Runnable {
         }
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a bearer token; prints it alone on stdout (only its hash is stored).")
-    static final class TokenCreate implements Callable<Integer> {
-        @Option(names = "--data-dir", defaultValue = "./data", description = "The server's data directory.")
-        Path dataDir;
-        @Option(names = "--config", description = "Properties file with options as keys.")
-        Path config;
-        @Option(names = "--user", required = true, description = "User id the token acts as (digits, like X user ids).")
+    @Command(name = "create", mixinStandardHelpOptions = true, description = {
+            "Create a token. Default: an OAuth 2.0 bearer token for --user, printed alone on stdout (only its hash is stored).",
+            "--app KEY without --user: an app-only bearer token (read-only). --oauth1 --app KEY --user ID: an OAuth 1.0a access token",
+            "and secret for that app and user, printed as JSON."})
+    static final class TokenCreate extends DataDirOptions implements Callable<Integer> {
+        @Option(names = "--user", description = "User id the token acts as (digits, like X user ids).")
         String user;
+        @Option(names = "--app", description = "Consumer key of an app made with `app create`.")
+        String app;
+        @Option(names = "--oauth1", description = "Create an OAuth 1.0a access token (needs --app and --user).")
+        boolean oauth1;
         @Option(names = "--scopes", defaultValue = "media.write tweet.read users.read", description = "Space-separated scopes.")
         String scopes;
         @Option(names = "--expires-in-secs", description = "Lifetime; no expiry when absent.")
@@ -132,14 +191,103 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            if (!user.matches("[0-9]{1,19}")) throw new CommandLine.ParameterException(new CommandLine(this), "--user must be 1 to 19 digits");
-            Files.createDirectories(dataDir);
-            try (var meta = SqlMetadataStore.sqlite(dataDir.resolve("mediaup.db"))) {
-                long now = System.currentTimeMillis() / 1000;
-                var tokens = new OpaqueTokens(meta, () -> System.currentTimeMillis() / 1000);
-                String token = tokens.create(user, Arrays.stream(scopes.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList(),
-                        expiresInSecs == null ? null : now + expiresInSecs);
-                System.out.println(token);
+            var cl = new CommandLine(this);
+            if (user != null && !user.matches("[0-9]{1,19}")) throw new CommandLine.ParameterException(cl, "--user must be 1 to 19 digits");
+            if (user == null && app == null) throw new CommandLine.ParameterException(cl, "give --user (user token) or --app (app-only token)");
+            if (oauth1 && (user == null || app == null)) throw new CommandLine.ParameterException(cl, "--oauth1 needs --app and --user");
+            List<String> scopeList = Arrays.stream(scopes.trim().split("\\s+")).filter(x -> !x.isEmpty()).toList();
+            Long expiresAt = expiresInSecs == null ? null : now() + expiresInSecs;
+            try (var meta = open()) {
+                if (app != null && meta.findApp(app).filter(a -> !a.revoked()).isEmpty())
+                    throw new CommandLine.ParameterException(cl, "no app with consumer key " + app + " (see `app create`)");
+                if (oauth1) {
+                    var t = new MetadataStore.OAuth1Token(user + "-" + secret(24), secret(32), app, user, scopeList, false);
+                    meta.createOAuth1Token(t, now());
+                    printJson(Map.of("oauth_token", t.token(), "oauth_token_secret", t.tokenSecret(), "user_id", user, "consumer_key", app));
+                } else {
+                    var tokens = new OpaqueTokens(meta, Main::now);
+                    System.out.println(user != null ? tokens.createUserToken(user, scopeList, expiresAt) : tokens.createAppToken(app, expiresAt));
+                }
+            }
+            return 0;
+        }
+    }
+
+    static String secret(int bytes) {
+        byte[] b = new byte[bytes];
+        new java.security.SecureRandom().nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List bearer tokens (ids, never secrets) as JSON.")
+    static final class TokenList extends DataDirOptions implements Callable<Integer> {
+        @Override
+        public Integer call() throws IOException {
+            try (var meta = open()) {
+                printJson(meta.listTokens());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a bearer token (by the id `token list` shows) or an OAuth 1.0a token.")
+    static final class TokenRevoke extends DataDirOptions implements Callable<Integer> {
+        @CommandLine.Parameters(index = "0", description = "Token id, or OAuth 1.0a oauth_token.")
+        String id;
+
+        @Override
+        public Integer call() throws IOException {
+            try (var meta = open()) {
+                int n = meta.revokeToken(id);
+                System.err.println(n == 0 ? "no such token" : "revoked (takes effect within 10 s on running servers)");
+                return n == 0 ? 1 : 0;
+            }
+        }
+    }
+
+    @Command(name = "app", mixinStandardHelpOptions = true, description = "Manage OAuth apps.", subcommands = AppCreate.class)
+    static final class AppCmd implements Runnable {
+        @Override
+        public void run() {
+            new CommandLine(this).usage(System.err);
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an app: prints its consumer key and secret and an app-only bearer token as JSON.")
+    static final class AppCreate extends DataDirOptions implements Callable<Integer> {
+        @Option(names = "--name", required = true, description = "A name for the app.")
+        String name;
+
+        @Override
+        public Integer call() throws IOException {
+            try (var meta = open()) {
+                var app = new MetadataStore.App(secret(18), secret(36), name, false);
+                meta.createApp(app, now());
+                String bearer = new OpaqueTokens(meta, Main::now).createAppToken(app.consumerKey(), null);
+                printJson(Map.of("name", name, "consumer_key", app.consumerKey(), "consumer_secret", app.consumerSecret(), "bearer_token", bearer));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "user", mixinStandardHelpOptions = true, description = "Inspect users.", subcommands = UserShow.class)
+    static final class UserCmd implements Runnable {
+        @Override
+        public void run() {
+            new CommandLine(this).usage(System.err);
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a user's byte usage (stored, uploaded today) as JSON.")
+    static final class UserShow extends DataDirOptions implements Callable<Integer> {
+        @Option(names = "--user", required = true, description = "User id.")
+        String user;
+
+        @Override
+        public Integer call() throws IOException {
+            try (var meta = open()) {
+                var u = meta.usage(user, Math.floorDiv(now(), 86_400));
+                printJson(Map.of("user_id", user, "stored_bytes", u.storedBytes(), "uploaded_bytes_today", u.uploadedToday()));
             }
             return 0;
         }

@@ -16,6 +16,7 @@ public final class Problem extends RuntimeException {
         TOO_LARGE(413, "https://api.x.com/2/problems/invalid-request", "Payload Too Large"),
         UNSUPPORTED(415, "https://api.x.com/2/problems/invalid-request", "Unsupported Media Type"),
         RATE_LIMITED(429, "about:blank", "Too Many Requests"),
+        USAGE_CAPPED(429, "https://api.x.com/2/problems/usage-capped", "UsageCapExceeded"),
         INTERNAL(500, "https://api.x.com/2/problems/internal-error", "Internal Error"),
         UNAVAILABLE(503, "https://api.x.com/2/problems/resource-unavailable", "Service Unavailable"),
         STORAGE_FULL(507, "https://api.x.com/2/problems/resource-unavailable", "Insufficient Storage");

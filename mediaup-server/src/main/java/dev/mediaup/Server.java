@@ -1,7 +1,12 @@
 package dev.mediaup;
 
 import dev.mediaup.api.Routes;
+import dev.mediaup.api.RateLimits;
+import dev.mediaup.auth.Authenticator;
+import dev.mediaup.auth.Jwt;
+import dev.mediaup.auth.OAuth1;
 import dev.mediaup.auth.OpaqueTokens;
+import dev.mediaup.auth.TokenVerifier;
 import dev.mediaup.processing.JobQueue;
 import dev.mediaup.store.BlobStore;
 import dev.mediaup.store.MetadataStore;
@@ -22,6 +27,9 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,7 +40,8 @@ public final class Server implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Server.class);
 
     public record Options(String host, int port, Path dataDir, UploadService.Settings settings, int workers, long leaseSecs,
-                          long sweepIntervalSecs) {}
+                          long sweepIntervalSecs, Jwt.Settings jwt, long oauthWindowSecs, Map<RateLimits.Family, RateLimits.Limit> rateLimits,
+                          String publicBaseUrl) {}
 
     private final Javalin app;
     private final MetadataStore meta;
@@ -62,7 +71,16 @@ public final class Server implements AutoCloseable {
         var clock = (java.util.function.LongSupplier) () -> System.currentTimeMillis() / 1000;
         var uploads = new UploadService(meta, blobs, new Ids(-1), o.settings(), clock);
         var jobs = new JobQueue(meta, uploads, o.workers(), o.leaseSecs(), metrics);
-        var routes = new Routes(uploads, new OpaqueTokens(meta, clock), jobs, metrics, () -> meta.healthy() && blobs.freeBytes() > 0);
+        List<TokenVerifier> verifiers = new ArrayList<>(List.of(new OpaqueTokens(meta, clock), new OAuth1(meta, clock, o.oauthWindowSecs())));
+        if (o.jwt().enabled()) {
+            try {
+                verifiers.add(new Jwt(o.jwt()));
+            } catch (java.text.ParseException e) {
+                throw new IOException("cannot read the JWKS file " + o.jwt().jwksFile() + ": " + e.getMessage(), e);
+            }
+        }
+        var routes = new Routes(uploads, new Authenticator(verifiers), new RateLimits(o.rateLimits()), o.publicBaseUrl(), jobs, metrics,
+                () -> meta.healthy() && blobs.freeBytes() > 0);
 
         Javalin app = Javalin.create(config -> {
             config.jetty.host = o.host();
@@ -83,6 +101,7 @@ public final class Server implements AutoCloseable {
             try {
                 int n = uploads.sweep();
                 if (n > 0) log.info("expired {} upload session(s)", n);
+                meta.purgeNonces(clock.getAsLong() - 2 * o.oauthWindowSecs()); // older ones fail the timestamp check anyway
             } catch (RuntimeException e) {
                 log.warn("sweep failed: {}", e.toString());
             }

@@ -44,7 +44,12 @@ final class Bodies {
         return (semi < 0 ? ct : ct.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
     }
 
+    /** Where a form body read early (OAuth 1.0a signs form fields) waits for its handler. */
+    static final String FORM_BODY = "mediaup.formBody";
+
     static byte[] small(Context ctx) {
+        byte[] early = ctx.attribute(FORM_BODY);
+        if (early != null) return early;
         try (InputStream in = ctx.req().getInputStream()) {
             byte[] b = in.readNBytes(MAX_SMALL_BODY + 1);
             if (b.length > MAX_SMALL_BODY)
@@ -66,18 +71,25 @@ final class Bodies {
         }
     }
 
-    static Map<String, String> form(byte[] body) {
-        Map<String, String> m = new LinkedHashMap<>();
+    /** An application/x-www-form-urlencoded body as name/value pairs, in order, duplicates kept. */
+    static List<String[]> formPairs(byte[] body) {
+        List<String[]> pairs = new ArrayList<>();
         for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
             if (pair.isEmpty()) continue;
             int eq = pair.indexOf('=');
             try {
-                m.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
-                        eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                pairs.add(new String[]{URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
+                        eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8)});
             } catch (IllegalArgumentException e) {
                 throw Problem.invalid("body", null, "The form body is not valid application/x-www-form-urlencoded.");
             }
         }
+        return pairs;
+    }
+
+    static Map<String, String> form(byte[] body) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String[] p : formPairs(body)) m.putIfAbsent(p[0], p[1]);
         return m;
     }
 

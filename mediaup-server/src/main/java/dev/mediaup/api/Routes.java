@@ -3,6 +3,7 @@ package dev.mediaup.api;
 import dev.mediaup.Problem;
 import dev.mediaup.Problem.Kind;
 import dev.mediaup.auth.Principal;
+import dev.mediaup.auth.Authenticator;
 import dev.mediaup.auth.TokenVerifier;
 import dev.mediaup.processing.JobQueue;
 import dev.mediaup.upload.Media.*;
@@ -33,15 +34,21 @@ public final class Routes {
     private static final Set<String> APPEND_FIELDS = Set.of("command", "media_id", "segment_index");
 
     private final UploadService uploads;
-    private final TokenVerifier tokens;
+    private final Authenticator auth;
+    private final RateLimits limits;
+    private final String publicBaseUrl;
     private final JobQueue jobs;
     private final PrometheusMeterRegistry metrics;
     private final BooleanSupplier ready;
     private final byte[] openapi;
 
-    public Routes(UploadService uploads, TokenVerifier tokens, JobQueue jobs, PrometheusMeterRegistry metrics, BooleanSupplier ready) {
+    /** {@code publicBaseUrl}: the scheme://host[:port] clients use (behind a TLS proxy), or null to take it from each request. */
+    public Routes(UploadService uploads, Authenticator auth, RateLimits limits, String publicBaseUrl, JobQueue jobs,
+                  PrometheusMeterRegistry metrics, BooleanSupplier ready) {
         this.uploads = uploads;
-        this.tokens = tokens;
+        this.auth = auth;
+        this.limits = limits;
+        this.publicBaseUrl = publicBaseUrl == null ? null : publicBaseUrl.replaceAll("/+$", "");
         this.jobs = jobs;
         this.metrics = metrics;
         this.ready = ready;
@@ -92,14 +99,43 @@ public final class Routes {
 
     private void authenticate(Context ctx) {
         if (ctx.path().equals("/2/openapi.json")) return;
-        Principal p = tokens.verify(ctx.header("Authorization"))
-                .orElseThrow(() -> Problem.of(Kind.UNAUTHORIZED, "Unauthorized"));
+        Map<String, List<String>> form = new LinkedHashMap<>();
+        if (Bodies.mime(ctx).equals("application/x-www-form-urlencoded")) {
+            byte[] body = Bodies.small(ctx); // OAuth 1.0a signs form fields: read them now, keep them for the handler
+            ctx.attribute(Bodies.FORM_BODY, body);
+            for (String[] p : Bodies.formPairs(body)) form.computeIfAbsent(p[0], k -> new ArrayList<>()).add(p[1]);
+        }
+        Principal p;
+        try {
+            p = auth.authenticate(new TokenVerifier.Request(ctx.header("Authorization"), ctx.method().name(), baseUrl(ctx), ctx.queryParamMap(), form));
+        } catch (Problem e) {
+            limits.consume(ctx, "ip:" + ctx.ip(), RateLimits.Family.ANONYMOUS); // 401s are counted (and answered with headers) too
+            throw e;
+        }
+        limits.consume(ctx, p.limitKey(), family(ctx));
         ctx.attribute(PRINCIPAL, p);
     }
 
-    /** Every endpoint here is an upload endpoint: X requires media.write for all of them, STATUS included. */
+    private static RateLimits.Family family(Context ctx) {
+        if (!ctx.method().name().equals("GET")) return RateLimits.Family.UPLOAD;
+        return ctx.path().startsWith("/2/media/upload") ? RateLimits.Family.STATUS : RateLimits.Family.READ;
+    }
+
+    /** The URL the client addressed, as OAuth 1.0a signs it: scheme://host[:port]/path, default ports omitted. */
+    private String baseUrl(Context ctx) {
+        if (publicBaseUrl != null) return publicBaseUrl + ctx.path();
+        String scheme = ctx.scheme().toLowerCase(Locale.ROOT);
+        String host = Objects.requireNonNullElse(ctx.host(), "localhost").toLowerCase(Locale.ROOT);
+        if ((scheme.equals("http") && host.endsWith(":80")) || (scheme.equals("https") && host.endsWith(":443")))
+            host = host.substring(0, host.lastIndexOf(':'));
+        return scheme + "://" + host + ctx.path();
+    }
+
+    /** Every endpoint here is an upload endpoint: X requires a user context with media.write for all of them, STATUS included. */
     private static Principal writer(Context ctx) {
         Principal p = ctx.attribute(PRINCIPAL);
+        if (p.appOnly())
+            throw Problem.of(Kind.FORBIDDEN, "App-only tokens may read media but not upload; use a user token (OAuth 2.0 user context or OAuth 1.0a).");
         if (!p.has("media.write"))
             throw Problem.of(Kind.FORBIDDEN, "The token lacks the media.write scope this endpoint requires.");
         return p;

@@ -84,6 +84,8 @@ final class Wire {
             m.put("resource_type", "media");
             if (p.value != null) m.put("resource_id", p.value);
         }
+        if (p.kind == Problem.Kind.UNAVAILABLE || p.kind == Problem.Kind.STORAGE_FULL) m.put("resource_type", "media"); // required by the spec's problem
+        if (p.kind == Problem.Kind.USAGE_CAPPED) { m.put("period", p.parameter.equals("daily") ? "Daily" : "Total"); m.put("scope", "User"); m.remove("parameter"); }
         if (p.kind.status == 400 && p.parameter != null)
             m.put("errors", List.of(ordered("parameters", Map.of(p.parameter, List.of(p.value == null ? "" : p.value)), "message", p.detail())));
         ctx.status(p.kind.status).contentType(PROBLEM_JSON).result(JSON.writeValueAsBytes(m));

@@ -4,21 +4,22 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.mediaup.store.MetadataStore;
 
-import java.time.Duration;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.*;
 import java.util.function.LongSupplier;
 
 /**
  * Bearer tokens issued by mediaup: 256 random bits, handed out once, stored only as their SHA-256. A database leak
- * therefore yields no usable token, and lookup by hash needs no constant-time compare.
+ * therefore yields no usable token, and lookup by hash needs no constant-time compare. User tokens act as a user;
+ * app tokens (X's app-only bearer tokens) act as an app and may only read.
  */
 public final class OpaqueTokens implements TokenVerifier {
     public static final List<String> DEFAULT_SCOPES = List.of("media.write", "tweet.read", "users.read");
+    public static final String PREFIX = "mu_";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final MetadataStore meta;
@@ -35,23 +36,38 @@ public final class OpaqueTokens implements TokenVerifier {
         this.clock = epochSeconds;
     }
 
-    public String create(String userId, List<String> scopes, Long expiresAt) {
+    public String createUserToken(String userId, List<String> scopes, Long expiresAt) {
+        return create("user", userId, null, scopes, expiresAt);
+    }
+
+    public String createAppToken(String appKey, Long expiresAt) {
+        return create("app", null, appKey, List.of("tweet.read", "users.read"), expiresAt);
+    }
+
+    private String create(String kind, String userId, String appKey, List<String> scopes, Long expiresAt) {
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
-        String token = "mu_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        meta.createToken(hash(token), userId, scopes, clock.getAsLong(), expiresAt);
+        String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        meta.createToken(hash(token), kind, userId, appKey, scopes, clock.getAsLong(), expiresAt);
         return token;
     }
 
     @Override
-    public Optional<Principal> verify(String header) {
-        if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) return Optional.empty();
-        String token = header.substring(7).trim();
-        if (token.isEmpty() || token.length() > 512) return Optional.empty();
+    public Optional<Principal> verify(Request r) {
+        String token = bearer(r.authorization());
+        if (token == null || !token.startsWith(PREFIX) || token.length() > 512) return Optional.empty();
         long now = clock.getAsLong();
         return recent.get(hash(token), meta::findToken)
                 .filter(t -> !t.revoked() && (t.expiresAt() == null || t.expiresAt() > now))
-                .map(t -> new Principal(t.userId(), Set.copyOf(t.scopes())));
+                .map(t -> new Principal(t.kind().equals("app") ? null : t.userId(), Set.copyOf(t.scopes()), t.appKey()))
+                .or(() -> { throw dev.mediaup.Problem.of(dev.mediaup.Problem.Kind.UNAUTHORIZED, "Unauthorized"); });
+    }
+
+    /** The token of a {@code Bearer} header, or null. */
+    static String bearer(String header) {
+        if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) return null;
+        String t = header.substring(7).trim();
+        return t.isEmpty() ? null : t;
     }
 
     static String hash(String token) {

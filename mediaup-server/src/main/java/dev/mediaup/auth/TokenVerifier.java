@@ -1,11 +1,18 @@
 package dev.mediaup.auth;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Turns the Authorization header into a Principal. The seam where opaque tokens, JWT/JWKS and OAuth 1.0a plug in;
- * empty means "not authenticated" (401), never "forbidden".
+ * Turns a request's credentials into a Principal: the seam where opaque tokens, JWT/JWKS and OAuth 1.0a plug in.
+ * Empty means "these credentials are not mine to judge"; a verifier that recognises them but finds them wrong
+ * throws an UNAUTHORIZED Problem saying why.
  */
 public interface TokenVerifier {
-    Optional<Principal> verify(String authorizationHeader);
+
+    /** The parts of a request that credentials can cover (OAuth 1.0a signs method, URL, query and form fields). */
+    record Request(String authorization, String method, String baseUrl, Map<String, List<String>> query, Map<String, List<String>> form) {}
+
+    Optional<Principal> verify(Request request);
 }

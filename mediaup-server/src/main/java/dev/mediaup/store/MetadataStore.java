@@ -23,7 +23,16 @@ public interface MetadataStore extends AutoCloseable {
      * Records a segment if the upload is still accepting bytes and the new sum of segments stays within
      * {@code maxTotal}; otherwise throws the Problem that says why and records nothing.
      */
-    SegmentPut putSegment(Segment segment, long now, long maxTotal);
+    SegmentPut putSegment(Segment segment, long now, long maxTotal, Quota quota);
+
+    /** Per-user byte quotas; null means unlimited. Daily counts bytes received per UTC day, stored counts kept bytes. */
+    record Quota(Long dailyBytes, Long storedBytes) {
+        public static final Quota NONE = new Quota(null, null);
+    }
+
+    record Usage(String userId, long storedBytes, long uploadedToday) {}
+
+    Usage usage(String userId, long epochDay);
 
     List<Segment> segments(long uploadId);
 
@@ -58,11 +67,37 @@ public interface MetadataStore extends AutoCloseable {
     /** Puts the job back for another attempt at {@code runAfter}, or fails it for good when {@code runAfter} is null. */
     void retryJob(Job job, Long runAfter, String error);
 
-    record Token(String userId, List<String> scopes, Long expiresAt, boolean revoked) {}
+    // ---- access ----
 
-    void createToken(String tokenHash, String userId, List<String> scopes, long now, Long expiresAt);
+    /** A bearer token's row: kind "user" (acts as userId) or "app" (app-only, acts as appKey). */
+    record Token(String tokenId, String kind, String userId, String appKey, List<String> scopes, long createdAt, Long expiresAt,
+                 boolean revoked) {}
+
+    void createToken(String tokenHash, String kind, String userId, String appKey, List<String> scopes, long now, Long expiresAt);
 
     Optional<Token> findToken(String tokenHash);
+
+    List<Token> listTokens();
+
+    /** Revokes bearer or OAuth 1.0a tokens by token id (or OAuth 1.0a token); returns how many. */
+    int revokeToken(String tokenIdOrOAuthToken);
+
+    record App(String consumerKey, String consumerSecret, String name, boolean revoked) {}
+
+    void createApp(App app, long now);
+
+    Optional<App> findApp(String consumerKey);
+
+    record OAuth1Token(String token, String tokenSecret, String consumerKey, String userId, List<String> scopes, boolean revoked) {}
+
+    void createOAuth1Token(OAuth1Token token, long now);
+
+    Optional<OAuth1Token> findOAuth1Token(String token);
+
+    /** Records a nonce; false when this (consumer, nonce, timestamp) was seen before: a replay. */
+    boolean useNonce(String consumerKey, String nonce, long timestamp);
+
+    void purgeNonces(long olderThan);
 
     boolean healthy();
 

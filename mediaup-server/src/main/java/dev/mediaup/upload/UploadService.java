@@ -27,7 +27,7 @@ public final class UploadService {
 
     /** Tunables, all configurable; defaults follow X's published limits. */
     public record Settings(Map<Category, Long> categoryMaxBytes, long maxSegmentBytes, long expiresAfterSecs,
-                           long amplifyExpiresAfterSecs, long maxPixels, long minFreeBytes) {
+                           long amplifyExpiresAfterSecs, long maxPixels, long minFreeBytes, MetadataStore.Quota quota) {
         public static Settings defaults() {
             Map<Category, Long> m = new EnumMap<>(Category.class);
             long mib = 1024L * 1024;
@@ -41,7 +41,7 @@ public final class UploadService {
             m.put(Category.DM_VIDEO, 512 * mib);
             m.put(Category.SUBTITLES, 5 * mib);
             // 16 GiB / 1000 segments needs > 16 MiB per segment
-            return new Settings(m, 32 * mib, 86_400, 1_295_999, 100_000_000L, 64 * mib);
+            return new Settings(m, 32 * mib, 86_400, 1_295_999, 100_000_000L, 64 * mib, MetadataStore.Quota.NONE);
         }
     }
 
@@ -84,12 +84,37 @@ public final class UploadService {
                     + category.wire() + ".", "total_bytes", String.valueOf(r.totalBytes()));
         checkOwners(r.additionalOwners());
         long now = now();
+        checkQuota(who.userId(), r.totalBytes() == null ? 0 : r.totalBytes(), now);
         long window = category == Category.AMPLIFY_VIDEO ? settings.amplifyExpiresAfterSecs() : settings.expiresAfterSecs();
         Upload u = new Upload(ids.next(), who.userId(), r.mediaType(), category, category.family(r.mediaType()), r.totalBytes(),
                 r.shared(), List.copyOf(new LinkedHashSet<>(r.additionalOwners())), State.UPLOADING, now, now + window,
                 null, 0, Info.NONE, null);
         meta.createUpload(u);
         return u;
+    }
+
+    /** At initialize, the declared total_bytes must fit what is left of the quotas; appends enforce them exactly. */
+    private void checkQuota(String user, long declared, long now) {
+        var q = settings.quota();
+        if (q.dailyBytes() == null && q.storedBytes() == null) return;
+        var usage = meta.usage(user, Math.floorDiv(now, 86_400));
+        if (q.dailyBytes() != null && usage.uploadedToday() + declared > q.dailyBytes()) throw dailyQuota(q.dailyBytes(), usage.uploadedToday(), now);
+        if (q.storedBytes() != null && usage.storedBytes() + declared > q.storedBytes()) throw storedQuota(q.storedBytes(), usage.storedBytes());
+    }
+
+    public static Problem dailyQuota(long quota, long used, long now) {
+        long reset = (Math.floorDiv(now, 86_400) + 1) * 86_400;
+        return new Problem(Kind.USAGE_CAPPED, "Daily upload quota of " + quota + " bytes reached (" + used + " bytes uploaded today); it resets at "
+                + reset + " (epoch seconds, 00:00 UTC).", "daily", String.valueOf(used));
+    }
+
+    public static Problem storedQuota(long quota, long used) {
+        return new Problem(Kind.USAGE_CAPPED, "Storage quota of " + quota + " bytes reached (" + used + " bytes stored); let unused uploads "
+                + "expire or delete media to make room.", "stored", String.valueOf(used));
+    }
+
+    public MetadataStore.Usage usage(String user) {
+        return meta.usage(user, Math.floorDiv(now(), 86_400));
     }
 
     static void checkOwners(List<String> owners) {
@@ -126,7 +151,7 @@ public final class UploadService {
                 throw Problem.invalid(checksum.header(), Base64.getEncoder().encodeToString(checksum.expected()),
                         "The segment's " + checksum.algorithm() + " does not match the " + checksum.header() + " header; it was not stored.");
             int idx = index.getAsInt();
-            var put = meta.putSegment(new Segment(u.id(), idx, st.size(), HexFormat.of().formatHex(st.sha256()), st.key()), now(), maxTotal(u));
+            var put = meta.putSegment(new Segment(u.id(), idx, st.size(), HexFormat.of().formatHex(st.sha256()), st.key()), now(), maxTotal(u), settings.quota());
             recorded = true;
             put.replacedBlob().ifPresent(this::deleteQuietly);
             return put.upload().expiresAt();
@@ -222,7 +247,7 @@ public final class UploadService {
             Upload u = new Upload(id, who.userId(), type, r.category(), r.category().family(type), size, false,
                     List.copyOf(new LinkedHashSet<>(r.additionalOwners())), State.UPLOADING, now, now + window, null, 0, Info.NONE, null);
             meta.createUpload(u);
-            meta.putSegment(new Segment(id, 0, size, HexFormat.of().formatHex(st.sha256()), st.key()), now, size);
+            meta.putSegment(new Segment(id, 0, size, HexFormat.of().formatHex(st.sha256()), st.key()), now, size, settings.quota());
             kept = true;
             return complete(u, meta.segments(id));
         } catch (IOException e) {

@@ -185,29 +185,64 @@ public final class SqlMetadataStore implements MetadataStore {
     }
 
     @Override
-    public SegmentPut putSegment(Segment s, long now, long maxTotal) {
+    public SegmentPut putSegment(Segment s, long now, long maxTotal, Quota quota) {
         return write(h -> {
             Upload u = find(h, s.uploadId()).orElseThrow(() -> Problem.notFound("id", Long.toString(s.uploadId())));
             if (u.state() == State.EXPIRED || (u.state() == State.UPLOADING && u.expiresAt() <= now))
                 throw UploadService.expired(u);
             if (u.state() != State.UPLOADING)
                 throw new Problem(Problem.Kind.CONFLICT, "Upload " + u.id() + " is already finalized; segments can no longer be appended.", "id", u.idString());
-            Optional<String> previous = h.createQuery("SELECT blob_key FROM segments WHERE upload_id = :u AND idx = :i")
-                    .bind("u", s.uploadId()).bind("i", s.index()).mapTo(String.class).findOne();
+            var previous = h.createQuery("SELECT blob_key, size FROM segments WHERE upload_id = :u AND idx = :i")
+                    .bind("u", s.uploadId()).bind("i", s.index())
+                    .map((rs, ctx) -> new Segment(s.uploadId(), s.index(), rs.getLong("size"), null, rs.getString("blob_key"))).findOne();
             long others = h.createQuery("SELECT COALESCE(SUM(size), 0) FROM segments WHERE upload_id = :u AND idx <> :i")
                     .bind("u", s.uploadId()).bind("i", s.index()).mapTo(Long.class).one();
             if (others + s.size() > maxTotal)
                 throw new Problem(Problem.Kind.TOO_LARGE, "Segment " + s.index() + " (" + s.size() + " bytes) would bring the upload to "
                         + (others + s.size()) + " bytes, beyond its limit of " + maxTotal + " (total_bytes or the category maximum); it was not stored.",
                         "segment_index", Integer.toString(s.index()));
+            long delta = s.size() - previous.map(Segment::size).orElse(0L);
+            chargeUsage(h, u.ownerId(), now, s.size(), delta, quota);
             h.createUpdate("""
                     INSERT INTO segments (upload_id, idx, size, sha256, blob_key, received_at) VALUES (:u, :i, :size, :sha, :key, :now)
                     ON CONFLICT (upload_id, idx) DO UPDATE SET size = excluded.size, sha256 = excluded.sha256,
                         blob_key = excluded.blob_key, received_at = excluded.received_at""")
                     .bind("u", s.uploadId()).bind("i", s.index()).bind("size", s.size()).bind("sha", s.sha256())
                     .bind("key", s.blobKey()).bind("now", now).execute();
-            return new SegmentPut(u, previous);
+            return new SegmentPut(u, previous.map(Segment::blobKey));
         });
+    }
+
+    /** Adds {@code received} to today's upload count and {@code storedDelta} to the stored total, within the quota. */
+    private static void chargeUsage(Handle h, String user, long now, long received, long storedDelta, Quota quota) {
+        long day = Math.floorDiv(now, 86_400);
+        long today = h.createQuery("SELECT uploaded_bytes FROM usage_daily WHERE user_id = :u AND day = :d").bind("u", user).bind("d", day)
+                .mapTo(Long.class).findOne().orElse(0L);
+        long stored = h.createQuery("SELECT stored_bytes FROM usage_stored WHERE user_id = :u").bind("u", user).mapTo(Long.class).findOne().orElse(0L);
+        if (quota.dailyBytes() != null && today + received > quota.dailyBytes())
+            throw UploadService.dailyQuota(quota.dailyBytes(), today, now);
+        if (quota.storedBytes() != null && storedDelta > 0 && stored + storedDelta > quota.storedBytes())
+            throw UploadService.storedQuota(quota.storedBytes(), stored);
+        h.createUpdate("""
+                INSERT INTO usage_daily (user_id, day, uploaded_bytes) VALUES (:u, :d, :b)
+                ON CONFLICT (user_id, day) DO UPDATE SET uploaded_bytes = usage_daily.uploaded_bytes + excluded.uploaded_bytes""")
+                .bind("u", user).bind("d", day).bind("b", received).execute();
+        addStored(h, user, storedDelta);
+    }
+
+    private static void addStored(Handle h, String user, long delta) {
+        h.createUpdate("""
+                INSERT INTO usage_stored (user_id, stored_bytes) VALUES (:u, :b)
+                ON CONFLICT (user_id) DO UPDATE SET stored_bytes = usage_stored.stored_bytes + excluded.stored_bytes""")
+                .bind("u", user).bind("b", delta).execute();
+    }
+
+    @Override
+    public Usage usage(String userId, long epochDay) {
+        return jdbi.withHandle(h -> new Usage(userId,
+                h.createQuery("SELECT stored_bytes FROM usage_stored WHERE user_id = :u").bind("u", userId).mapTo(Long.class).findOne().orElse(0L),
+                h.createQuery("SELECT uploaded_bytes FROM usage_daily WHERE user_id = :u AND day = :d").bind("u", userId).bind("d", epochDay)
+                        .mapTo(Long.class).findOne().orElse(0L)));
     }
 
     @Override
@@ -275,7 +310,11 @@ public final class SqlMetadataStore implements MetadataStore {
 
     @Override
     public void deleteSegments(long uploadId) {
-        write(h -> h.createUpdate("DELETE FROM segments WHERE upload_id = :u").bind("u", uploadId).execute());
+        write(h -> {
+            find(h, uploadId).ifPresent(u -> addStored(h, u.ownerId(), -h.createQuery(
+                    "SELECT COALESCE(SUM(size), 0) FROM segments WHERE upload_id = :u").bind("u", uploadId).mapTo(Long.class).one()));
+            return h.createUpdate("DELETE FROM segments WHERE upload_id = :u").bind("u", uploadId).execute();
+        });
     }
 
     // ---- jobs ----
@@ -317,19 +356,74 @@ public final class SqlMetadataStore implements MetadataStore {
                 .bind("u", job.uploadId()).bind("k", job.kind()).execute());
     }
 
-    // ---- tokens ----
+    // ---- access ----
+
+    private static final RowMapper<Token> TOKEN = (rs, ctx) -> new Token(rs.getString("token_id"), rs.getString("kind"),
+            rs.getString("user_id"), rs.getString("app_key"), List.of(rs.getString("scopes").split(" ")), rs.getLong("created_at"),
+            nLong(rs, "expires_at"), rs.getBoolean("revoked"));
 
     @Override
-    public void createToken(String tokenHash, String userId, List<String> scopes, long now, Long expiresAt) {
-        write(h -> h.createUpdate("INSERT INTO tokens (token_hash, user_id, scopes, created_at, expires_at) VALUES (:h, :u, :s, :c, :e)")
-                .bind("h", tokenHash).bind("u", userId).bind("s", String.join(" ", scopes)).bind("c", now).bind("e", expiresAt).execute());
+    public void createToken(String tokenHash, String kind, String userId, String appKey, List<String> scopes, long now, Long expiresAt) {
+        write(h -> h.createUpdate("""
+                INSERT INTO tokens (token_hash, token_id, kind, user_id, app_key, scopes, created_at, expires_at)
+                VALUES (:h, :id, :k, :u, :a, :s, :c, :e)""")
+                .bind("h", tokenHash).bind("id", tokenHash.substring(0, 12)).bind("k", kind).bind("u", userId == null ? "" : userId)
+                .bind("a", appKey).bind("s", String.join(" ", scopes)).bind("c", now).bind("e", expiresAt).execute());
     }
 
     @Override
     public Optional<Token> findToken(String tokenHash) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM tokens WHERE token_hash = :h").bind("h", tokenHash)
-                .map((rs, ctx) -> new Token(rs.getString("user_id"), List.of(rs.getString("scopes").split(" ")),
-                        nLong(rs, "expires_at"), rs.getBoolean("revoked"))).findOne());
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM tokens WHERE token_hash = :h").bind("h", tokenHash).map(TOKEN).findOne());
+    }
+
+    @Override
+    public List<Token> listTokens() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM tokens ORDER BY created_at").map(TOKEN).list());
+    }
+
+    @Override
+    public int revokeToken(String id) {
+        return write(h -> h.createUpdate("UPDATE tokens SET revoked = TRUE WHERE token_id = :t").bind("t", id).execute()
+                + h.createUpdate("UPDATE oauth1_tokens SET revoked = TRUE WHERE token = :t").bind("t", id).execute());
+    }
+
+    @Override
+    public void createApp(App app, long now) {
+        write(h -> h.createUpdate("INSERT INTO apps (consumer_key, consumer_secret, name, created_at) VALUES (:k, :s, :n, :c)")
+                .bind("k", app.consumerKey()).bind("s", app.consumerSecret()).bind("n", app.name()).bind("c", now).execute());
+    }
+
+    @Override
+    public Optional<App> findApp(String consumerKey) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM apps WHERE consumer_key = :k").bind("k", consumerKey)
+                .map((rs, ctx) -> new App(rs.getString("consumer_key"), rs.getString("consumer_secret"), rs.getString("name"),
+                        rs.getBoolean("revoked"))).findOne());
+    }
+
+    @Override
+    public void createOAuth1Token(OAuth1Token t, long now) {
+        write(h -> h.createUpdate("""
+                INSERT INTO oauth1_tokens (token, token_secret, consumer_key, user_id, scopes, created_at) VALUES (:t, :s, :k, :u, :sc, :c)""")
+                .bind("t", t.token()).bind("s", t.tokenSecret()).bind("k", t.consumerKey()).bind("u", t.userId())
+                .bind("sc", String.join(" ", t.scopes())).bind("c", now).execute());
+    }
+
+    @Override
+    public Optional<OAuth1Token> findOAuth1Token(String token) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM oauth1_tokens WHERE token = :t").bind("t", token)
+                .map((rs, ctx) -> new OAuth1Token(rs.getString("token"), rs.getString("token_secret"), rs.getString("consumer_key"),
+                        rs.getString("user_id"), List.of(rs.getString("scopes").split(" ")), rs.getBoolean("revoked"))).findOne());
+    }
+
+    @Override
+    public boolean useNonce(String consumerKey, String nonce, long timestamp) {
+        return write(h -> h.createUpdate("INSERT INTO oauth_nonces (consumer_key, nonce, ts) VALUES (:k, :n, :t) ON CONFLICT DO NOTHING")
+                .bind("k", consumerKey).bind("n", nonce).bind("t", timestamp).execute() == 1);
+    }
+
+    @Override
+    public void purgeNonces(long olderThan) {
+        write(h -> h.createUpdate("DELETE FROM oauth_nonces WHERE ts < :t").bind("t", olderThan).execute());
     }
 
     @Override

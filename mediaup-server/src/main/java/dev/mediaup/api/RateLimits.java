@@ -1,0 +1,68 @@
+package dev.mediaup.api;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.mediaup.Problem;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.javalin.http.Context;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * X-style rate limits: a fixed window per caller (user, app, or client address when unauthenticated) and endpoint
+ * family, as Bucket4j token buckets refilled whole at each window. Every response says where the caller stands in
+ * x-rate-limit-limit / -remaining / -reset (epoch seconds), and a caller over the limit gets 429.
+ */
+public final class RateLimits {
+
+    public enum Family { UPLOAD, STATUS, READ, ANONYMOUS }
+
+    public record Limit(long requests, Duration window) {
+        /** {@code "500/900"}: 500 requests per 900 seconds. */
+        public static Limit parse(String s) {
+            String[] p = s.split("/");
+            return new Limit(Long.parseLong(p[0].trim()), Duration.ofSeconds(Long.parseLong(p[1].trim())));
+        }
+    }
+
+    /** Generous defaults for a self-hosted service, in X's 15-minute windows; configurable per family. */
+    public static Map<Family, Limit> defaults() {
+        Map<Family, Limit> m = new EnumMap<>(Family.class);
+        m.put(Family.UPLOAD, new Limit(50_000, Duration.ofMinutes(15)));
+        m.put(Family.STATUS, new Limit(100_000, Duration.ofMinutes(15)));
+        m.put(Family.READ, new Limit(100_000, Duration.ofMinutes(15)));
+        m.put(Family.ANONYMOUS, new Limit(5_000, Duration.ofMinutes(15)));
+        return m;
+    }
+
+    private final Map<Family, Limit> limits;
+    private final Cache<String, Bucket> buckets;
+
+    public RateLimits(Map<Family, Limit> limits) {
+        this.limits = Map.copyOf(limits);
+        Duration longest = limits.values().stream().map(Limit::window).max(Duration::compareTo).orElse(Duration.ofMinutes(15));
+        // a bucket unused for a whole window is full again: forgetting it changes nothing
+        this.buckets = Caffeine.newBuilder().expireAfterAccess(longest).maximumSize(1_000_000).build();
+    }
+
+    /** Counts one request of {@code key} against {@code family}, sets the headers, and throws 429 when over. */
+    void consume(Context ctx, String key, Family family) {
+        Limit limit = limits.get(family);
+        Bucket bucket = buckets.get(family + "|" + key, k -> Bucket.builder()
+                .addLimit(Bandwidth.builder().capacity(limit.requests()).refillIntervally(limit.requests(), limit.window()).build()).build());
+        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+        long resetNanos = probe.isConsumed() ? probe.getNanosToWaitForReset() : probe.getNanosToWaitForRefill();
+        long reset = System.currentTimeMillis() / 1000 + Math.max(1, (resetNanos + 999_999_999L) / 1_000_000_000L);
+        ctx.header("x-rate-limit-limit", Long.toString(limit.requests()));
+        ctx.header("x-rate-limit-remaining", Long.toString(probe.getRemainingTokens()));
+        ctx.header("x-rate-limit-reset", Long.toString(reset));
+        if (!probe.isConsumed()) {
+            ctx.header("Retry-After", Long.toString(Math.max(1, reset - System.currentTimeMillis() / 1000)));
+            throw Problem.of(Problem.Kind.RATE_LIMITED, "Too Many Requests");
+        }
+    }
+}
