@@ -9,11 +9,16 @@ const token = process.env.MEDIAUP_TOKEN;
 const typeOf = (f) => f.endsWith('.png') ? ['image/png', 'tweet_image'] : ['video/mp4', 'tweet_video'];
 const out = (o) => console.log(JSON.stringify(o));
 
-if (client === 'twitter-api-v2') {
+if (client === 'twitter-api-v2' || client === 'twitter-api-v2-oauth1') {
   const { TwitterApi } = await import('twitter-api-v2');
   // twitter-api-v2 always calls https.request; an http.Agent is how it is pointed at a plain-http base URL
   const { Agent } = await import('node:http');
-  const api = new TwitterApi(token, { httpAgent: new Agent({ keepAlive: true }) });
+  // OAuth 1.0a user context: MEDIAUP_APP_KEY/_APP_SECRET/_ACCESS_TOKEN/_ACCESS_SECRET from `app create` + `token create --oauth1`
+  const credentials = client === 'twitter-api-v2' ? token : {
+    appKey: process.env.MEDIAUP_APP_KEY, appSecret: process.env.MEDIAUP_APP_SECRET,
+    accessToken: process.env.MEDIAUP_ACCESS_TOKEN, accessSecret: process.env.MEDIAUP_ACCESS_SECRET,
+  };
+  const api = new TwitterApi(credentials, { httpAgent: new Agent({ keepAlive: true }) });
   api.v2.setPrefix(`${base}/2/`);
   for (const f of files) {
     const [media_type, media_category] = typeOf(f);

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,6 +48,15 @@ class ClientCompatIT {
     void twitterApiV2UploadsAnImageAndAVideo() throws Exception {
         List<JsonNode> results = node("twitter-api-v2");
         assertUploaded(results, 2);
+    }
+
+    @Test
+    void twitterApiV2UploadsWithOAuth1UserContext() throws Exception {
+        var creds = server.oauth1("424242");
+        List<JsonNode> results = node("twitter-api-v2-oauth1", Map.of("MEDIAUP_APP_KEY", creds.get("consumer_key"),
+                "MEDIAUP_APP_SECRET", creds.get("consumer_secret"), "MEDIAUP_ACCESS_TOKEN", creds.get("oauth_token"),
+                "MEDIAUP_ACCESS_SECRET", creds.get("oauth_token_secret")));
+        assertUploaded(results, 2); // the same user (424242) as the bearer token the checks use
     }
 
     @Test
@@ -87,7 +97,12 @@ class ClientCompatIT {
     }
 
     private List<JsonNode> node(String client) throws Exception {
+        return node(client, Map.of());
+    }
+
+    private List<JsonNode> node(String client, Map<String, String> env) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("node", "run.mjs", client, png.toString(), mp4.toString()).directory(COMPAT.toFile());
+        pb.environment().putAll(env);
         pb.environment().put("MEDIAUP_BASE_URL", server.baseUrl());
         pb.environment().put("MEDIAUP_TOKEN", api.token);
         String out = run(pb, 120);

@@ -118,11 +118,30 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     public String createToken(String user, String scopes) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(java(), "-jar", jar().toString(), "token", "create", "--data-dir", dataDir.toString(),
-                "--user", user, "--scopes", scopes).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (p.waitFor() != 0 || out.isEmpty() || out.contains("\n")) throw new IllegalStateException("token create printed: " + out);
+        String out = cli("token", "create", "--user", user, "--scopes", scopes).trim();
+        if (out.isEmpty() || out.contains("\n")) throw new IllegalStateException("token create printed: " + out);
         return out;
+    }
+
+    /** Runs a bin/mediaup command (from the same jar) on this server's data dir; returns its stdout. */
+    public String cli(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-jar", jar().toString()));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--data-dir", dataDir.toString()));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) throw new IllegalStateException(String.join(" ", args) + " failed: " + out);
+        return out;
+    }
+
+    /** An OAuth 1.0a app and a user access token for it: consumer_key, consumer_secret, oauth_token, oauth_token_secret. */
+    public java.util.Map<String, String> oauth1(String user) throws IOException, InterruptedException {
+        var app = Api.JSON.readTree(cli("app", "create", "--name", "app-" + user));
+        String key = app.get("consumer_key").asString();
+        var tok = Api.JSON.readTree(cli("token", "create", "--oauth1", "--app", key, "--user", user));
+        return java.util.Map.of("consumer_key", key, "consumer_secret", app.get("consumer_secret").asString(),
+                "oauth_token", tok.get("oauth_token").asString(), "oauth_token_secret", tok.get("oauth_token_secret").asString(),
+                "bearer_token", app.get("bearer_token").asString());
     }
 
     @Override
