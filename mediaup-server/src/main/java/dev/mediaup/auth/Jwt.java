@@ -12,12 +12,15 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.mediaup.Problem;
 
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.text.ParseException;
+import java.time.Duration;
 import java.util.*;
 
 /**
@@ -35,6 +38,11 @@ public final class Jwt implements TokenVerifier {
 
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private final String userClaim;
+    /**
+     * Tokens verified in the last minute: clients reuse one access token for many requests, and a signature check
+     * costs more than the rest of an initialize. A cached token is still refused once its exp has passed.
+     */
+    private final Cache<String, JWTClaimsSet> verified = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1)).build();
 
     public Jwt(Settings s) throws IOException, ParseException {
         JWKSource<SecurityContext> keys = s.jwksUrl() != null
@@ -52,11 +60,14 @@ public final class Jwt implements TokenVerifier {
     public Optional<Principal> verify(Request r) {
         String token = OpaqueTokens.bearer(r.authorization());
         if (token == null || token.chars().filter(c -> c == '.').count() != 2) return Optional.empty();
-        JWTClaimsSet claims;
-        try {
-            claims = processor.process(token, null);
-        } catch (ParseException | BadJOSEException | JOSEException e) {
-            throw Problem.of(Problem.Kind.UNAUTHORIZED, "The access token was refused: " + e.getMessage());
+        JWTClaimsSet claims = verified.getIfPresent(token);
+        if (claims == null || claims.getExpirationTime().getTime() <= System.currentTimeMillis()) {
+            try {
+                claims = processor.process(token, null);
+            } catch (ParseException | BadJOSEException | JOSEException e) {
+                throw Problem.of(Problem.Kind.UNAUTHORIZED, "The access token was refused: " + e.getMessage());
+            }
+            verified.put(token, claims);
         }
         Object user = claims.getClaim(userClaim);
         Set<String> scopes = new HashSet<>();

@@ -1,5 +1,7 @@
 package dev.mediaup.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.mediaup.Problem;
 import dev.mediaup.store.MetadataStore;
 
@@ -9,6 +11,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.*;
 import java.util.function.LongSupplier;
 
@@ -21,11 +24,26 @@ public final class OAuth1 implements TokenVerifier {
     private final MetadataStore meta;
     private final LongSupplier clock;
     private final long windowSecs;
+    // apps and tokens seen in the last 10 s (revocation takes effect within that), as for bearer tokens
+    private final Cache<String, Optional<MetadataStore.App>> apps = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(10)).build();
+    private final Cache<String, Optional<MetadataStore.OAuth1Token>> tokens = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(10)).build();
+    /**
+     * Nonces inside the timestamp window, the replay check's source of truth on this node. Every nonce is also written
+     * to the database (in the background) and loaded back at startup, so a restart does not reopen the window.
+     * One node per database today; several nodes will need the check itself in the shared database.
+     */
+    private final Cache<String, Boolean> nonces;
 
     public OAuth1(MetadataStore meta, LongSupplier epochSeconds, long windowSecs) {
         this.meta = meta;
         this.clock = epochSeconds;
         this.windowSecs = windowSecs;
+        this.nonces = Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(2 * windowSecs + 1)).maximumSize(5_000_000).build();
+        meta.recentNonces(epochSeconds.getAsLong() - windowSecs - 1).forEach(n -> nonces.put(n, Boolean.TRUE));
+    }
+
+    static String nonceKey(String consumer, String nonce, long ts) {
+        return consumer + "\n" + nonce + "\n" + ts;
     }
 
     @Override
@@ -49,8 +67,8 @@ public final class OAuth1 implements TokenVerifier {
         }
         if (Math.abs(clock.getAsLong() - ts) > windowSecs) throw unauthorized("oauth_timestamp is outside the " + windowSecs + " s window; check the clock.");
 
-        var app = meta.findApp(oauth.get("oauth_consumer_key")).filter(a -> !a.revoked());
-        var token = meta.findOAuth1Token(oauth.get("oauth_token")).filter(t -> !t.revoked());
+        var app = apps.get(oauth.get("oauth_consumer_key"), meta::findApp).filter(a -> !a.revoked());
+        var token = tokens.get(oauth.get("oauth_token"), meta::findOAuth1Token).filter(t -> !t.revoked());
         // same work whether or not the app and token exist, then one answer: nothing tells which part was unknown
         String consumerSecret = app.map(MetadataStore.App::consumerSecret).orElse("");
         String tokenSecret = token.map(MetadataStore.OAuth1Token::tokenSecret).orElse("");
@@ -68,7 +86,10 @@ public final class OAuth1 implements TokenVerifier {
         boolean ok = MessageDigest.isEqual(expected, given) && app.isPresent() && token.isPresent()
                 && token.get().consumerKey().equals(app.get().consumerKey());
         if (!ok) throw unauthorized("The OAuth 1.0a signature does not match (or the consumer key or token is unknown or revoked).");
-        if (!meta.useNonce(app.get().consumerKey(), oauth.get("oauth_nonce"), ts)) throw unauthorized("This oauth_nonce was already used: a replayed request.");
+        String consumer = app.get().consumerKey(), nonce = oauth.get("oauth_nonce");
+        if (nonces.asMap().putIfAbsent(nonceKey(consumer, nonce, ts), Boolean.TRUE) != null)
+            throw unauthorized("This oauth_nonce was already used: a replayed request.");
+        meta.recordNonce(consumer, nonce, ts); // not waited for: memory already guards this node
         return Optional.of(new Principal(token.get().userId(), Set.copyOf(token.get().scopes()), app.get().consumerKey()));
     }
 

@@ -94,8 +94,11 @@ public interface MetadataStore extends AutoCloseable {
 
     Optional<OAuth1Token> findOAuth1Token(String token);
 
-    /** Records a nonce; false when this (consumer, nonce, timestamp) was seen before: a replay. */
-    boolean useNonce(String consumerKey, String nonce, long timestamp);
+    /** Nonces with a timestamp at or after {@code since}, as "consumer\nnonce\ntimestamp" keys. */
+    List<String> recentNonces(long since);
+
+    /** Records a nonce in the background: returns before it is committed. */
+    void recordNonce(String consumerKey, String nonce, long timestamp);
 
     void purgeNonces(long olderThan);
 

@@ -39,6 +39,8 @@ public final class SqlMetadataStore implements MetadataStore {
     private final Jdbi jdbi;
     private final Handle writer;
     private final BlockingQueue<Write<?>> writes = new LinkedBlockingQueue<>();
+    /** OAuth nonces waiting to be written: they ride along with the next commit as one batch, not one write each. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Object[]> pendingNonces = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final Thread writerThread;
     private volatile boolean closed;
 
@@ -87,13 +89,13 @@ public final class SqlMetadataStore implements MetadataStore {
 
     private void writeLoop() {
         List<Write<?>> batch = new ArrayList<>();
-        while (!closed || !writes.isEmpty()) {
+        while (!closed || !writes.isEmpty() || !pendingNonces.isEmpty()) {
             try {
-                Write<?> first = writes.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) continue;
-                batch.add(first);
+                Write<?> first = writes.poll(100, TimeUnit.MILLISECONDS);
+                if (first != null) batch.add(first);
                 writes.drainTo(batch, MAX_BATCH - 1);
-                runBatch(batch);
+                if (!pendingNonces.isEmpty()) batch.add(nonceBatch());
+                if (!batch.isEmpty()) runBatch(batch);
             } catch (InterruptedException e) {
                 if (closed) break;
             } finally {
@@ -416,9 +418,24 @@ public final class SqlMetadataStore implements MetadataStore {
     }
 
     @Override
-    public boolean useNonce(String consumerKey, String nonce, long timestamp) {
-        return write(h -> h.createUpdate("INSERT INTO oauth_nonces (consumer_key, nonce, ts) VALUES (:k, :n, :t) ON CONFLICT DO NOTHING")
-                .bind("k", consumerKey).bind("n", nonce).bind("t", timestamp).execute() == 1);
+    public List<String> recentNonces(long since) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT consumer_key, nonce, ts FROM oauth_nonces WHERE ts >= :s").bind("s", since)
+                .map((rs, ctx) -> rs.getString(1) + "\n" + rs.getString(2) + "\n" + rs.getLong(3)).list());
+    }
+
+    @Override
+    public void recordNonce(String consumerKey, String nonce, long timestamp) {
+        pendingNonces.add(new Object[]{consumerKey, nonce, timestamp});
+    }
+
+    private Write<int[]> nonceBatch() {
+        List<Object[]> rows = new ArrayList<>();
+        for (Object[] r; rows.size() < 10_000 && (r = pendingNonces.poll()) != null; ) rows.add(r);
+        return new Write<>(h -> {
+            var b = h.prepareBatch("INSERT INTO oauth_nonces (consumer_key, nonce, ts) VALUES (:k, :n, :t) ON CONFLICT DO NOTHING");
+            for (Object[] r : rows) b.bind("k", r[0]).bind("n", r[1]).bind("t", r[2]).add();
+            return b.execute();
+        }, new CompletableFuture<>());
     }
 
     @Override
