@@ -26,6 +26,7 @@ public final class OAuth1 implements TokenVerifier {
     private final long windowSecs;
     // apps and tokens seen in the last 10 s (revocation takes effect within that), as for bearer tokens
     private final Cache<String, Optional<MetadataStore.App>> apps = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(10)).build();
+    private final Cache<String, KeyedMac> macs = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(10)).build();
     private final Cache<String, Optional<MetadataStore.OAuth1Token>> tokens = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(10)).build();
     /**
      * Nonces inside the timestamp window, the replay check's source of truth on this node. Every nonce is also written
@@ -76,7 +77,8 @@ public final class OAuth1 implements TokenVerifier {
         r.query().forEach((k, vs) -> vs.forEach(v -> params.add(new String[]{k, v})));
         r.form().forEach((k, vs) -> vs.forEach(v -> params.add(new String[]{k, v})));
         oauth.forEach((k, v) -> { if (!k.equals("oauth_signature") && !k.equals("realm")) params.add(new String[]{k, v}); });
-        byte[] expected = sign(algorithm, consumerSecret, tokenSecret, baseString(r.method(), r.baseUrl(), params));
+        byte[] expected = macs.get(algorithm + "\n" + consumerSecret + "\n" + tokenSecret, k -> mac(algorithm, consumerSecret, tokenSecret))
+                .sign(baseString(r.method(), r.baseUrl(), params));
         byte[] given;
         try {
             given = Base64.getDecoder().decode(oauth.get("oauth_signature"));
@@ -106,10 +108,25 @@ public final class OAuth1 implements TokenVerifier {
     }
 
     public static byte[] sign(String hmacAlgorithm, String consumerSecret, String tokenSecret, String baseString) {
+        return mac(hmacAlgorithm, consumerSecret, tokenSecret).sign(baseString);
+    }
+
+    /** An initialized HMAC, cloned for each use: the key schedule is done once per token, not once per request. */
+    record KeyedMac(Mac prototype) {
+        byte[] sign(String baseString) {
+            try {
+                return ((Mac) prototype.clone()).doFinal(baseString.getBytes(StandardCharsets.UTF_8));
+            } catch (CloneNotSupportedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    static KeyedMac mac(String hmacAlgorithm, String consumerSecret, String tokenSecret) {
         try {
             Mac mac = Mac.getInstance(hmacAlgorithm);
             mac.init(new SecretKeySpec((encode(consumerSecret) + "&" + encode(tokenSecret)).getBytes(StandardCharsets.UTF_8), hmacAlgorithm));
-            return mac.doFinal(baseString.getBytes(StandardCharsets.UTF_8));
+            return new KeyedMac(mac);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
