@@ -28,16 +28,11 @@ import java.util.concurrent.Callable;
 @Command(name = "mediaup", mixinStandardHelpOptions = true, version = "mediaup 0.1.0",
         description = "Self-hostable media upload service speaking the X API v2 media protocol.",
         subcommands = {Main.Serve.class, Main.TokenCmd.class, Main.AppCmd.class, Main.UserCmd.class})
-public final class Main implements Runnable {
+public final class Main extends Group {
 
     public static void main(String[] args) {
         CommandLine cl = new CommandLine(new Main()).setDefaultValueProvider(new Defaults(args));
         System.exit(cl.execute(args));
-    }
-
-    @Override
-    public void run() {
-        new CommandLine(this).usage(System.err);
     }
 
     /** Flag → MEDIAUP_* environment → config file → annotation default. */
@@ -166,11 +161,7 @@ public final class Main implements Runnable {
 
     @Command(name = "token", mixinStandardHelpOptions = true, description = "Manage access tokens.",
             subcommands = {TokenCreate.class, TokenList.class, TokenRevoke.class})
-    static final class TokenCmd implements Runnable {
-        @Override
-        public void run() {
-            new CommandLine(this).usage(System.err);
-        }
+    static final class TokenCmd extends Group {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = {
@@ -246,11 +237,7 @@ public final class Main implements Runnable {
     }
 
     @Command(name = "app", mixinStandardHelpOptions = true, description = "Manage OAuth apps.", subcommands = AppCreate.class)
-    static final class AppCmd implements Runnable {
-        @Override
-        public void run() {
-            new CommandLine(this).usage(System.err);
-        }
+    static final class AppCmd extends Group {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an app: prints its consumer key and secret and an app-only bearer token as JSON.")
@@ -271,11 +258,7 @@ public final class Main implements Runnable {
     }
 
     @Command(name = "user", mixinStandardHelpOptions = true, description = "Inspect users.", subcommands = UserShow.class)
-    static final class UserCmd implements Runnable {
-        @Override
-        public void run() {
-            new CommandLine(this).usage(System.err);
-        }
+    static final class UserCmd extends Group {
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a user's byte usage (stored, uploaded today) as JSON.")
@@ -291,5 +274,13 @@ public final class Main implements Runnable {
             }
             return 0;
         }
+    }
+}
+
+/** A command that only groups sub-commands (mediaup, token, app, user): run alone, it prints its usage. */
+abstract class Group implements Runnable {
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.err);
     }
 }
