@@ -102,6 +102,8 @@ public final class Main extends Group {
         long oauthWindowSecs;
         @Option(names = "--public-base-url", description = "scheme://host[:port] clients use, when a proxy sits in front (OAuth 1.0a signs the URL).")
         String publicBaseUrl;
+        @Option(names = "--delivery-url-ttl-secs", defaultValue = "86400", description = "Lifetime of the signed delivery URLs in Media objects.")
+        long deliveryUrlTtlSecs;
         @Option(names = "--jwt-jwks-url", description = "Accept JWT access tokens signed by keys from this JWKS URL.")
         String jwtJwksUrl;
         @Option(names = "--jwt-jwks-file", description = "Accept JWT access tokens signed by keys in this JWKS file.")
@@ -131,7 +133,7 @@ public final class Main extends Group {
             });
             var jwt = new Jwt.Settings(jwtJwksUrl, jwtJwksFile, jwtIssuer, jwtAudience, jwtUserClaim);
             Server server = Server.start(new Server.Options(host, port, dataDir, settings, workers, leaseSecs, sweepIntervalSecs, jwt,
-                    oauthWindowSecs, rl, publicBaseUrl));
+                    oauthWindowSecs, rl, publicBaseUrl, deliveryUrlTtlSecs));
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "mediaup-shutdown"));
             server.awaitStop();
             return 0;

@@ -15,6 +15,7 @@ public final class Problem extends RuntimeException {
         CONFLICT(409, "https://api.x.com/2/problems/invalid-request", "Conflict"),
         TOO_LARGE(413, "https://api.x.com/2/problems/invalid-request", "Payload Too Large"),
         UNSUPPORTED(415, "https://api.x.com/2/problems/invalid-request", "Unsupported Media Type"),
+        RANGE_NOT_SATISFIABLE(416, "https://api.x.com/2/problems/invalid-request", "Range Not Satisfiable"),
         RATE_LIMITED(429, "about:blank", "Too Many Requests"),
         USAGE_CAPPED(429, "https://api.x.com/2/problems/usage-capped", "UsageCapExceeded"),
         INTERNAL(500, "https://api.x.com/2/problems/internal-error", "Internal Error"),

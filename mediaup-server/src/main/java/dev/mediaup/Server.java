@@ -7,6 +7,7 @@ import dev.mediaup.auth.Jwt;
 import dev.mediaup.auth.OAuth1;
 import dev.mediaup.auth.OpaqueTokens;
 import dev.mediaup.auth.TokenVerifier;
+import dev.mediaup.media.MediaService;
 import dev.mediaup.processing.JobQueue;
 import dev.mediaup.store.BlobStore;
 import dev.mediaup.store.MetadataStore;
@@ -41,7 +42,7 @@ public final class Server implements AutoCloseable {
 
     public record Options(String host, int port, Path dataDir, UploadService.Settings settings, int workers, long leaseSecs,
                           long sweepIntervalSecs, Jwt.Settings jwt, long oauthWindowSecs, Map<RateLimits.Family, RateLimits.Limit> rateLimits,
-                          String publicBaseUrl) {}
+                          String publicBaseUrl, long deliveryUrlTtlSecs) {}
 
     private final Javalin app;
     private final MetadataStore meta;
@@ -79,7 +80,8 @@ public final class Server implements AutoCloseable {
                 throw new IOException("cannot read the JWKS file " + o.jwt().jwksFile() + ": " + e.getMessage(), e);
             }
         }
-        var routes = new Routes(uploads, new Authenticator(verifiers), new RateLimits(o.rateLimits()), o.publicBaseUrl(), jobs, metrics,
+        var media = new MediaService(meta, blobs, clock, o.deliveryUrlTtlSecs());
+        var routes = new Routes(uploads, media, new Authenticator(verifiers), new RateLimits(o.rateLimits()), o.publicBaseUrl(), jobs, metrics,
                 () -> meta.healthy() && blobs.freeBytes() > 0);
 
         Javalin app = Javalin.create(config -> {

@@ -5,6 +5,7 @@ import dev.mediaup.Problem.Kind;
 import dev.mediaup.auth.Principal;
 import dev.mediaup.auth.Authenticator;
 import dev.mediaup.auth.TokenVerifier;
+import dev.mediaup.media.MediaService;
 import dev.mediaup.processing.JobQueue;
 import dev.mediaup.upload.Media.*;
 import dev.mediaup.upload.UploadService;
@@ -41,9 +42,10 @@ public final class Routes {
     private final PrometheusMeterRegistry metrics;
     private final BooleanSupplier ready;
     private final byte[] openapi;
+    private final MediaApi media;
 
     /** {@code publicBaseUrl}: the scheme://host[:port] clients use (behind a TLS proxy), or null to take it from each request. */
-    public Routes(UploadService uploads, Authenticator auth, RateLimits limits, String publicBaseUrl, JobQueue jobs,
+    public Routes(UploadService uploads, MediaService mediaService, Authenticator auth, RateLimits limits, String publicBaseUrl, JobQueue jobs,
                   PrometheusMeterRegistry metrics, BooleanSupplier ready) {
         this.uploads = uploads;
         this.auth = auth;
@@ -57,6 +59,7 @@ public final class Routes {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+        this.media = new MediaApi(mediaService, this::origin, ctx -> ctx.attribute(PRINCIPAL), openapi);
     }
 
     public void install(JavalinConfig config) {
@@ -71,6 +74,15 @@ public final class Routes {
         r.get("/2/media/upload/{id}/segments", this::segments);          // extension: resume support
         r.get("/2/media/upload", this::status);                          // STATUS (command optional)
         r.post("/2/media/upload", this::upload);                         // one-shot, or the INIT/APPEND/FINALIZE command form
+
+        r.get("/2/media/mine", media::mine);                             // extension: the caller's media, newest first
+        r.get("/2/media/{media_key}", media::lookupOne);
+        r.get("/2/media", media::lookupMany);                            // ?media_keys=k1,k2
+        r.post("/2/media/metadata", ctx -> media.metadata(ctx, writer(ctx)));
+        r.delete("/2/media/{media_key}", ctx -> media.delete(ctx, writer(ctx))); // extension: owner only, bytes removed
+
+        r.get("/media/{media_key}/{variant}", ctx -> media.deliver(ctx, optionalPrincipal(ctx), false)); // delivery (signed URL or credentials)
+        r.head("/media/{media_key}/{variant}", ctx -> media.deliver(ctx, optionalPrincipal(ctx), true));
 
         r.get("/2/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
         r.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
@@ -123,12 +135,27 @@ public final class Routes {
 
     /** The URL the client addressed, as OAuth 1.0a signs it: scheme://host[:port]/path, default ports omitted. */
     private String baseUrl(Context ctx) {
-        if (publicBaseUrl != null) return publicBaseUrl + ctx.path();
+        return origin(ctx) + ctx.path();
+    }
+
+    /** scheme://host[:port] as clients see this server (configured, or from the request). */
+    private String origin(Context ctx) {
+        if (publicBaseUrl != null) return publicBaseUrl;
         String scheme = ctx.scheme().toLowerCase(Locale.ROOT);
         String host = Objects.requireNonNullElse(ctx.host(), "localhost").toLowerCase(Locale.ROOT);
         if ((scheme.equals("http") && host.endsWith(":80")) || (scheme.equals("https") && host.endsWith(":443")))
             host = host.substring(0, host.lastIndexOf(':'));
-        return scheme + "://" + host + ctx.path();
+        return scheme + "://" + host;
+    }
+
+    /** Delivery takes credentials when given, but never asks for them: without, only a signed URL opens the bytes. */
+    private Principal optionalPrincipal(Context ctx) {
+        if (ctx.header("Authorization") == null) return null;
+        try {
+            return auth.authenticate(new TokenVerifier.Request(ctx.header("Authorization"), ctx.method().name(), baseUrl(ctx), ctx.queryParamMap(), Map.of()));
+        } catch (Problem e) {
+            return null;
+        }
     }
 
     /** Every endpoint here is an upload endpoint: X requires a user context with media.write for all of them, STATUS included. */

@@ -20,6 +20,13 @@ public interface BlobStore extends AutoCloseable {
 
     InputStream open(String key) throws IOException;
 
+    /** The blob from byte {@code offset} on (ranged delivery); backends that can seek override this. */
+    default InputStream open(String key, long offset) throws IOException {
+        InputStream in = open(key);
+        in.skipNBytes(offset);
+        return in;
+    }
+
     void delete(String key) throws IOException;
 
     /** Removes every blob under {@code prefix} (an upload's directory). */

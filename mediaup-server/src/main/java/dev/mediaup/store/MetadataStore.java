@@ -2,6 +2,7 @@ package dev.mediaup.store;
 
 import dev.mediaup.upload.Media.*;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -35,6 +36,19 @@ public interface MetadataStore extends AutoCloseable {
     Usage usage(String userId, long epochDay);
 
     List<Segment> segments(long uploadId);
+
+    List<Upload> findUploads(Collection<Long> ids);
+
+    /** A user's uploads, newest first, with ids below {@code beforeId} (null: from the newest). */
+    List<Upload> uploadsOf(String ownerId, Long beforeId, int limit);
+
+    Upload setMetadata(long id, String metadataJson);
+
+    /** Forgets an upload entirely (rows and usage); its blobs must be deleted by the caller. */
+    void deleteUpload(long id);
+
+    /** A named server secret, made by {@code create} the first time any node asks. */
+    String secret(String name, java.util.function.Supplier<String> create);
 
     /**
      * Moves an UPLOADING upload to its finalized state (and enqueues a job when {@code jobKind} is set), provided its

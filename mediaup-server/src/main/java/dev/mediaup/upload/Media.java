@@ -87,13 +87,27 @@ public final class Media {
 
     public record Upload(long id, String ownerId, String mediaType, Category category, Family family, Long totalBytes,
                          boolean shared, List<String> additionalOwners, State state, long createdAt, long expiresAt,
-                         Long size, int progress, Info info, Failure failure) {
+                         Long size, int progress, Info info, Failure failure, String metadataJson) {
 
         public String mediaKey() { return family.keyPrefix + "_" + id; }
 
         public String idString() { return Long.toString(id); }
 
         public boolean visibleTo(String userId) { return ownerId.equals(userId) || additionalOwners.contains(userId); }
+
+        /** Who may read it: its owners, and anyone (app-only callers included) when it is shared. */
+        public boolean readableBy(String userIdOrNull) { return shared || (userIdOrNull != null && visibleTo(userIdOrNull)); }
+
+        /** X's Media.type. */
+        public String wireType() {
+            return switch (family) {
+                case IMAGE -> "photo";
+                case GIF -> "animated_gif";
+                case VIDEO, AMPLIFY_VIDEO -> "video";
+                case SUBTITLES -> "subtitles";
+                case MODEL -> "model";
+            };
+        }
 
         public long expiresAfterSecs(long now) { return Math.max(0, expiresAt - now); }
     }

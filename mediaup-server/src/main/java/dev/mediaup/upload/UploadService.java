@@ -88,7 +88,7 @@ public final class UploadService {
         long window = category == Category.AMPLIFY_VIDEO ? settings.amplifyExpiresAfterSecs() : settings.expiresAfterSecs();
         Upload u = new Upload(ids.next(), who.userId(), r.mediaType(), category, category.family(r.mediaType()), r.totalBytes(),
                 r.shared(), List.copyOf(new LinkedHashSet<>(r.additionalOwners())), State.UPLOADING, now, now + window,
-                null, 0, Info.NONE, null);
+                null, 0, Info.NONE, null, null);
         meta.createUpload(u);
         return u;
     }
@@ -245,7 +245,7 @@ public final class UploadService {
             long now = now();
             long window = r.category() == Category.AMPLIFY_VIDEO ? settings.amplifyExpiresAfterSecs() : settings.expiresAfterSecs();
             Upload u = new Upload(id, who.userId(), type, r.category(), r.category().family(type), size, false,
-                    List.copyOf(new LinkedHashSet<>(r.additionalOwners())), State.UPLOADING, now, now + window, null, 0, Info.NONE, null);
+                    List.copyOf(new LinkedHashSet<>(r.additionalOwners())), State.UPLOADING, now, now + window, null, 0, Info.NONE, null, null);
             meta.createUpload(u);
             meta.putSegment(new Segment(id, 0, size, HexFormat.of().formatHex(st.sha256()), st.key()), now, size, settings.quota());
             kept = true;

@@ -42,6 +42,10 @@ public final class Api {
     }
 
     public record Res(int status, String contentType, byte[] body, HttpResponse<byte[]> raw) {
+        public byte[] body() {
+            return body;
+        }
+
         public JsonNode json() {
             return JSON.readTree(body);
         }

@@ -80,6 +80,13 @@ public final class FileBlobStore implements BlobStore {
     }
 
     @Override
+    public InputStream open(String key, long offset) throws IOException {
+        FileChannel ch = FileChannel.open(path(key), READ);
+        ch.position(offset);
+        return Channels.newInputStream(ch);
+    }
+
+    @Override
     public void delete(String key) throws IOException {
         Files.deleteIfExists(path(key));
     }

@@ -150,7 +150,8 @@ public final class SqlMetadataStore implements MetadataStore {
                 new Info(nInt(rs, "width"), nInt(rs, "height"), rs.getString("image_type"),
                         rs.getString("video_type"), nLong(rs, "duration_ms")),
                 rs.getObject("error_code") == null ? null
-                        : new Failure(rs.getInt("error_code"), rs.getString("error_name"), rs.getString("error_message")));
+                        : new Failure(rs.getInt("error_code"), rs.getString("error_name"), rs.getString("error_message")),
+                rs.getString("metadata"));
     }
 
     // sqlite-jdbc's getObject(column, Long.class) fails on NULL; wasNull() works everywhere
@@ -255,6 +256,47 @@ public final class SqlMetadataStore implements MetadataStore {
     }
 
     @Override
+    public List<Upload> findUploads(java.util.Collection<Long> ids) {
+        if (ids.isEmpty()) return List.of();
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM uploads WHERE id IN (<ids>)").bindList("ids", List.copyOf(ids)).map(UPLOAD).list());
+    }
+
+    @Override
+    public List<Upload> uploadsOf(String ownerId, Long beforeId, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                SELECT * FROM uploads WHERE owner_id = :o AND id < :b AND state IN ('PENDING', 'IN_PROGRESS', 'SUCCEEDED')
+                ORDER BY id DESC LIMIT :l""")
+                .bind("o", ownerId).bind("b", beforeId == null ? Long.MAX_VALUE : beforeId).bind("l", limit).map(UPLOAD).list());
+    }
+
+    @Override
+    public Upload setMetadata(long id, String metadataJson) {
+        return write(h -> {
+            h.createUpdate("UPDATE uploads SET metadata = :m WHERE id = :id").bind("m", metadataJson).bind("id", id).execute();
+            return find(h, id).orElseThrow(() -> Problem.notFound("id", Long.toString(id)));
+        });
+    }
+
+    @Override
+    public void deleteUpload(long id) {
+        write(h -> {
+            releaseStored(h, id);
+            h.createUpdate("DELETE FROM segments WHERE upload_id = :u").bind("u", id).execute();
+            h.createUpdate("DELETE FROM jobs WHERE upload_id = :u").bind("u", id).execute();
+            return h.createUpdate("DELETE FROM uploads WHERE id = :u").bind("u", id).execute();
+        });
+    }
+
+    @Override
+    public String secret(String name, java.util.function.Supplier<String> create) {
+        return write(h -> {
+            h.createUpdate("INSERT INTO server_secrets (name, value) VALUES (:n, :v) ON CONFLICT DO NOTHING")
+                    .bind("n", name).bind("v", create.get()).execute();
+            return h.createQuery("SELECT value FROM server_secrets WHERE name = :n").bind("n", name).mapTo(String.class).one();
+        });
+    }
+
+    @Override
     public Upload finalizeUpload(long id, List<Segment> manifest, State state, long size, Info info, Failure failure, String jobKind,
                                  long now, long expiresAt) {
         return write(h -> {
@@ -313,10 +355,15 @@ public final class SqlMetadataStore implements MetadataStore {
     @Override
     public void deleteSegments(long uploadId) {
         write(h -> {
-            find(h, uploadId).ifPresent(u -> addStored(h, u.ownerId(), -h.createQuery(
-                    "SELECT COALESCE(SUM(size), 0) FROM segments WHERE upload_id = :u").bind("u", uploadId).mapTo(Long.class).one()));
+            releaseStored(h, uploadId);
             return h.createUpdate("DELETE FROM segments WHERE upload_id = :u").bind("u", uploadId).execute();
         });
+    }
+
+    /** Gives the owner back the stored bytes of an upload's segments (before they are deleted). */
+    private static void releaseStored(Handle h, long uploadId) {
+        find(h, uploadId).ifPresent(u -> addStored(h, u.ownerId(), -h.createQuery(
+                "SELECT COALESCE(SUM(size), 0) FROM segments WHERE upload_id = :u").bind("u", uploadId).mapTo(Long.class).one()));
     }
 
     // ---- jobs ----

@@ -1,0 +1,193 @@
+package dev.mediaup.it;
+
+import dev.mediaup.it.Api.Res;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import static dev.mediaup.it.Api.assertMatchesSchema;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Media objects after upload: lookup, metadata, listing, deletion, and delivery of the bytes. */
+class MediaIT {
+    @TempDir
+    static Path dir;
+    static ServerProcess server;
+    static Api owner, coOwner, stranger, app;
+    static byte[] png = Api.png(320, 240);
+    static byte[] mp4 = Api.fakeMp4(3 * 1024 * 1024 + 17);
+    static String photoKey, photoId, videoKey, sharedKey;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new ServerProcess(dir.resolve("data")).start();
+        owner = new Api(server.baseUrl(), server.createToken("400", "media.write tweet.read"));
+        coOwner = owner.as(server.createToken("401", "media.write tweet.read"));
+        stranger = owner.as(server.createToken("402", "media.write tweet.read"));
+        app = owner.as(server.oauth1("403").get("bearer_token"));
+        Res p = owner.postMultipart("/2/media/upload", new Api.Multipart().field("media_category", "tweet_image")
+                .field("additional_owners", "401").file("media", "p.png", png));
+        photoKey = p.data().get("media_key").asString();
+        photoId = p.data().get("id").asString();
+        String v = owner.initialize("video/mp4", "tweet_video", mp4.length);
+        owner.append(v, 0, Arrays.copyOfRange(mp4, 0, 2 * 1024 * 1024));
+        owner.append(v, 1, Arrays.copyOfRange(mp4, 2 * 1024 * 1024, mp4.length));
+        videoKey = owner.finalizeUpload(v).data().get("media_key").asString();
+        owner.awaitProcessed(v, Duration.ofSeconds(30));
+        Res s = owner.postJson("/2/media/upload/initialize", "{\"media_type\":\"image/png\",\"total_bytes\":" + png.length + ",\"shared\":true}");
+        String sid = s.data().get("id").asString();
+        owner.append(sid, 0, png);
+        sharedKey = owner.finalizeUpload(sid).data().get("media_key").asString();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void lookupWithFieldsMatchesTheSpec() {
+        Res one = owner.get("/2/media/" + photoKey + "?media.fields=url,width,height,type,alt_text,variants,duration_ms");
+        assertMatchesSchema(one.json(), "GetMediaByMediaKeyResponse");
+        JsonNode d = one.data();
+        assertThat(d.get("media_key").asString()).isEqualTo(photoKey);
+        assertThat(d.get("type").asString()).isEqualTo("photo");
+        assertThat(d.get("width").asInt()).isEqualTo(320);
+        assertThat(d.get("height").asInt()).isEqualTo(240);
+        assertThat(d.get("url").asString()).startsWith(server.baseUrl() + "/media/" + photoKey + "/orig?exp=");
+        // no media.fields: X's defaults
+        assertThat(owner.get("/2/media/" + photoKey).data().propertyNames()).containsExactlyInAnyOrder("media_key", "type");
+
+        Res many = owner.get("/2/media?media_keys=" + photoKey + "," + videoKey + ",3_1&media.fields=variants,url");
+        assertMatchesSchema(many.json(), "GetMediaByMediaKeysResponse");
+        assertThat(many.json().get("data")).hasSize(2);
+        JsonNode video = many.json().get("data").get(1);
+        assertThat(video.get("type").asString()).isEqualTo("video");
+        assertThat(video.get("variants").get(0).get("content_type").asString()).isEqualTo("video/mp4");
+        assertThat(many.json().get("errors").get(0).get("resource_id").asString()).isEqualTo("3_1");
+        assertThat(many.json().get("errors").get(0).get("type").asString()).endsWith("/resource-not-found");
+
+        assertThat(owner.get("/2/media?media_keys=abc").status()).isEqualTo(400);
+        assertThat(owner.get("/2/media?media.fields=url").status()).isEqualTo(400);
+        assertThat(owner.get("/2/media/" + photoKey + "?media.fields=colour").status()).isEqualTo(400);
+        String tooMany = String.join(",", java.util.Collections.nCopies(101, photoKey));
+        assertThat(owner.get("/2/media?media_keys=" + tooMany).status()).isEqualTo(400);
+    }
+
+    @Test
+    void visibility() throws Exception {
+        assertThat(coOwner.get("/2/media/" + photoKey).json().has("data")).isTrue();
+        for (Api who : List.of(stranger, app)) {
+            JsonNode r = who.get("/2/media/" + photoKey).json();
+            assertThat(r.has("data")).isFalse();
+            assertThat(r.get("errors").get(0).get("resource_id").asString()).isEqualTo(photoKey);
+            assertThat(who.get("/2/media/" + sharedKey).json().get("data").get("media_key").asString()).isEqualTo(sharedKey);
+        }
+        assertThat(owner.as(server.createToken("404", "media.write")).get("/2/media/" + photoKey).status()).isEqualTo(403); // no tweet.read
+    }
+
+    @Test
+    void metadataAltTextAndValidation() {
+        Res r = owner.postJson("/2/media/metadata", "{\"id\":\"" + photoId + "\",\"metadata\":{\"alt_text\":{\"text\":\"A grey rectangle\"},"
+                + "\"allow_download_status\":{\"allow_download\":true},\"found_media_origin\":{\"provider\":\"giphy\",\"id\":\"x1\"}}}");
+        assertMatchesSchema(r.json(), "CreateMediaMetadataResponse");
+        assertThat(r.data().get("associated_metadata").get("found_media_origin").get("provider").asString()).isEqualTo("giphy");
+        assertThat(owner.get("/2/media/" + photoKey + "?media.fields=alt_text").data().get("alt_text").asString()).isEqualTo("A grey rectangle");
+        // a second call replaces the members it names and keeps the others
+        owner.postJson("/2/media/metadata", "{\"id\":\"" + photoId + "\",\"metadata\":{\"alt_text\":{\"text\":\"Grey\"}}}");
+        JsonNode meta = owner.postJson("/2/media/metadata", "{\"id\":\"" + photoId + "\"}").data().get("associated_metadata");
+        assertThat(meta.get("alt_text").get("text").asString()).isEqualTo("Grey");
+        assertThat(meta.get("allow_download_status").get("allow_download").asBoolean()).isTrue();
+
+        Res tooLong = owner.postJson("/2/media/metadata", "{\"id\":\"" + photoId + "\",\"metadata\":{\"alt_text\":{\"text\":\"" + "x".repeat(1001) + "\"}}}");
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.json().get("parameter").asString()).contains("alt_text");
+        assertThat(owner.postJson("/2/media/metadata", "{\"metadata\":{}}").status()).isEqualTo(400);
+        assertThat(owner.postJson("/2/media/metadata", "{\"id\":\"12x\"}").status()).isEqualTo(400);
+        assertThat(owner.postJson("/2/media/metadata", "{\"id\":\"" + photoId + "\",\"metadata\":{\"alt_text\":{}}}").status()).isEqualTo(400);
+        assertThat(coOwner.postJson("/2/media/metadata", "{\"id\":\"" + photoId + "\"}").status()).isEqualTo(404);
+        assertThat(app.postJson("/2/media/metadata", "{\"id\":\"" + photoId + "\"}").status()).isEqualTo(403);
+    }
+
+    @Test
+    void deliveryWithSignedUrlsRangesAndValidators() throws Exception {
+        String url = owner.get("/2/media?media_keys=" + videoKey + "&media.fields=variants").json().get("data").get(0).get("variants").get(0).get("url").asString();
+        String path = url.substring(server.baseUrl().length());
+        Api anon = owner.as(null);
+        Res full = anon.get(path);
+        assertThat(full.status()).isEqualTo(200);
+        assertThat(full.body()).isEqualTo(mp4);
+        assertThat(full.contentType()).isEqualTo("video/mp4");
+        String etag = full.raw().headers().firstValue("ETag").orElseThrow();
+        assertThat(etag).matches("\"[0-9a-f]{32}\"");
+        assertThat(full.raw().headers().firstValue("Accept-Ranges")).contains("bytes");
+        assertThat(full.raw().headers().firstValue("Cache-Control").orElseThrow()).contains("immutable");
+
+        // a range across the segment boundary
+        int from = 2 * 1024 * 1024 - 10, to = 2 * 1024 * 1024 + 9;
+        Res part = anon.send("GET", path, null, null, "Range", "bytes=" + from + "-" + to);
+        assertThat(part.status()).isEqualTo(206);
+        assertThat(part.raw().headers().firstValue("Content-Range")).contains("bytes " + from + "-" + to + "/" + mp4.length);
+        assertThat(part.body()).isEqualTo(Arrays.copyOfRange(mp4, from, to + 1));
+        Res suffix = anon.send("GET", path, null, null, "Range", "bytes=-5");
+        assertThat(suffix.body()).isEqualTo(Arrays.copyOfRange(mp4, mp4.length - 5, mp4.length));
+        Res multi = anon.send("GET", path, null, null, "Range", "bytes=0-3,100-103");
+        assertThat(multi.status()).isEqualTo(206);
+        assertThat(multi.contentType()).startsWith("multipart/byteranges; boundary=");
+        assertThat(multi.text()).contains("Content-Range: bytes 0-3/" + mp4.length).contains("Content-Range: bytes 100-103/" + mp4.length);
+        Res bad = anon.send("GET", path, null, null, "Range", "bytes=" + (mp4.length + 10) + "-");
+        assertThat(bad.status()).isEqualTo(416);
+        assertThat(bad.raw().headers().firstValue("Content-Range")).contains("bytes */" + mp4.length);
+        assertThat(anon.send("GET", path, null, null, "If-None-Match", etag).status()).isEqualTo(304);
+        assertThat(anon.send("GET", path, null, null, "Range", "bytes=0-3", "If-Range", "\"other\"").status()).isEqualTo(200);
+        Res head = anon.send("HEAD", path, null, null);
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(head.raw().headers().firstValueAsLong("Content-Length").orElseThrow()).isEqualTo(mp4.length);
+
+        // no signature: only someone who may read it, with credentials; a forged or expired signature: 404
+        String bare = "/media/" + videoKey + "/orig";
+        assertThat(anon.get(bare).status()).isEqualTo(404);
+        assertThat(owner.get(bare).status()).isEqualTo(200);
+        assertThat(stranger.get(bare).status()).isEqualTo(404);
+        assertThat(anon.get(path.replaceFirst("sig=.", "sig=A")).status()).isEqualTo(404);
+        assertThat(anon.get(path.replaceFirst("exp=[0-9]+", "exp=1")).status()).isEqualTo(404);
+        assertThat(anon.get("/media/" + videoKey + "/large").status()).isEqualTo(404);
+    }
+
+    @Test
+    void listingAndDeletion() throws Exception {
+        Api lister = owner.as(server.createToken("410", "media.write tweet.read"));
+        List<String> keys = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++)
+            keys.add(lister.postMultipart("/2/media/upload", new Api.Multipart().field("media_category", "tweet_image").file("media", "x.png", Api.png(4 + i, 4)))
+                    .data().get("media_key").asString());
+        Res page1 = lister.get("/2/media/mine?max_results=3");
+        assertThat(page1.json().get("data")).hasSize(3);
+        assertThat(page1.json().get("data").get(0).get("media_key").asString()).isEqualTo(keys.get(4)); // newest first
+        String next = page1.json().get("meta").get("next_token").asString();
+        Res page2 = lister.get("/2/media/mine?max_results=3&pagination_token=" + next);
+        assertThat(page2.json().get("data")).hasSize(2);
+        assertThat(page2.json().get("meta").has("next_token")).isFalse();
+        assertThat(lister.get("/2/media/mine?max_results=0").status()).isEqualTo(400);
+
+        String victim = keys.get(0), id = victim.substring(2);
+        Path bytes = server.dataDir.resolve("blobs/uploads/" + id);
+        assertThat(bytes).isDirectory();
+        assertThat(stranger.send("DELETE", "/2/media/" + victim, null, null).status()).isEqualTo(404);
+        Res del = lister.send("DELETE", "/2/media/" + victim, null, null);
+        assertThat(del.data().get("deleted").asBoolean()).isTrue();
+        assertThat(bytes).doesNotExist();
+        assertThat(lister.get("/2/media/" + victim).json().has("data")).isFalse();
+        assertThat(lister.status(id).status()).isEqualTo(404);
+        assertThat(lister.send("DELETE", "/2/media/" + victim, null, null).status()).isEqualTo(404);
+        assertThat(Files.exists(bytes)).isFalse();
+    }
+}
