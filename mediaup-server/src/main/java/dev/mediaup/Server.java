@@ -51,7 +51,10 @@ public final class Server implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Server(Javalin app, MetadataStore meta, BlobStore blobs, JobQueue jobs, ScheduledExecutorService sweeper) {
+    private final MediaService media;
+
+    private Server(Javalin app, MetadataStore meta, BlobStore blobs, JobQueue jobs, ScheduledExecutorService sweeper, MediaService media) {
+        this.media = media;
         this.app = app;
         this.meta = meta;
         this.blobs = blobs;
@@ -108,7 +111,8 @@ public final class Server implements AutoCloseable {
                 log.warn("sweep failed: {}", e.toString());
             }
         }, 1, o.sweepIntervalSecs(), TimeUnit.SECONDS);
-        return new Server(app, meta, blobs, jobs, sweeper);
+        sweeper.scheduleWithFixedDelay(media::flushCounts, 2, 2, TimeUnit.SECONDS);
+        return new Server(app, meta, blobs, jobs, sweeper, media);
     }
 
     public int port() {
@@ -125,6 +129,7 @@ public final class Server implements AutoCloseable {
         if (stopped.getCount() == 0) return;
         app.stop();
         sweeper.shutdownNow();
+        media.flushCounts();
         jobs.close();
         meta.close();
         blobs.close();

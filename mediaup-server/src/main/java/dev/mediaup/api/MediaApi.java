@@ -30,15 +30,32 @@ final class MediaApi {
     private final MediaService media;
     private final Function<Context, String> origin;
     private final Function<Context, Principal> principal;
-    private final Schema metadataSchema;
+    private final Map<String, Schema> schemas = new java.util.concurrent.ConcurrentHashMap<>();
+    private final byte[] openapi;
 
     MediaApi(MediaService media, Function<Context, String> origin, Function<Context, Principal> principal, byte[] openapi) {
         this.media = media;
         this.origin = origin;
         this.principal = principal;
-        ObjectNode root = (ObjectNode) Wire.JSON.readTree(openapi);
-        root.put("$ref", "#/components/schemas/CreateMediaMetadataRequest");
-        this.metadataSchema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(root.toString());
+        this.openapi = openapi;
+    }
+
+    /** Reads a small JSON body and validates it against a request schema of the spec itself: 400 naming the first violation. */
+    private JsonNode validBody(Context ctx, String component) {
+        JsonNode body = Bodies.json(Bodies.small(ctx));
+        Schema schema = schemas.computeIfAbsent(component, c -> {
+            ObjectNode root = (ObjectNode) Wire.JSON.readTree(openapi);
+            root.put("$ref", "#/components/schemas/" + c);
+            return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(root.toString());
+        });
+        List<Error> errors = schema.validate(body);
+        if (!errors.isEmpty()) {
+            Error e = errors.getFirst();
+            String where = e.getInstanceLocation().toString().replaceFirst("^\\$\\.?", "");
+            throw Problem.invalid(where.isEmpty() ? "body" : where, e.getInstanceNode() == null ? null : e.getInstanceNode().toString(),
+                    "Invalid request: " + e.getMessage());
+        }
+        return body;
     }
 
     private static Principal reader(Principal p) {
@@ -115,6 +132,13 @@ final class MediaApi {
                 default -> { } // previews and metrics arrive with processing and analytics
             }
         }
+        if (playable && fields.contains("variants")) {
+            // mediaup extension: subtitle tracks, each with a delivery URL of its WebVTT/SRT file
+            var tracks = media.subtitles(u);
+            if (!tracks.isEmpty()) m.put("subtitles", tracks.stream().map(t -> Wire.ordered("language_code", t.languageCode(),
+                    "display_name", Objects.requireNonNullElse(t.displayName(), t.languageCode()),
+                    "url", origin.apply(ctx) + media.signedPath(t.subtitlesId(), MediaService.ORIGINAL))).toList());
+        }
         return m;
     }
 
@@ -127,20 +151,128 @@ final class MediaApi {
     // ---- metadata ----
 
     void metadata(Context ctx, Principal who) {
-        JsonNode body = Bodies.json(Bodies.small(ctx));
-        List<Error> errors = metadataSchema.validate(body);
-        if (!errors.isEmpty()) {
-            Error e = errors.getFirst();
-            String where = e.getInstanceLocation().toString().replaceFirst("^\\$\\.?", "");
-            throw Problem.invalid(where.isEmpty() ? "body" : where, e.getInstanceNode() == null ? null : e.getInstanceNode().toString(),
-                    "Invalid metadata request: " + e.getMessage());
-        }
+        JsonNode body = validBody(ctx, "CreateMediaMetadataRequest");
         long id = Bodies.mediaId(body.get("id").asString(), "id");
         Upload u = media.owned(who, id);
         ObjectNode merged = u.metadataJson() == null ? Wire.JSON.createObjectNode() : (ObjectNode) Wire.JSON.readTree(u.metadataJson());
         if (body.has("metadata")) body.get("metadata").properties().forEach(e -> merged.set(e.getKey(), e.getValue()));
         media.setMetadata(who, id, merged.toString());
         Wire.data(ctx, Wire.ordered("id", Long.toString(id), "associated_metadata", merged));
+    }
+
+    // ---- subtitles ----
+
+    void attachSubtitles(Context ctx, Principal who) {
+        JsonNode b = validBody(ctx, "CreateMediaSubtitlesRequest");
+        for (String f : List.of("id", "media_category", "subtitles"))
+            if (!b.has(f)) throw Problem.invalid(f, null, f + " is required.");
+        JsonNode sub = b.get("subtitles");
+        for (String f : List.of("id", "language_code"))
+            if (!sub.has(f)) throw Problem.invalid("subtitles." + f, null, "subtitles." + f + " is required.");
+        long id = Bodies.mediaId(b.get("id").asString(), "id");
+        String category = b.get("media_category").asString();
+        var tracks = media.attachSubtitles(who, id, category, Bodies.mediaId(sub.get("id").asString(), "subtitles.id"),
+                sub.get("language_code").asString(), sub.has("display_name") ? sub.get("display_name").asString() : null);
+        Wire.data(ctx, Wire.ordered("id", Long.toString(id), "media_category", category, "associated_subtitles", tracksJson(tracks)));
+    }
+
+    void detachSubtitles(Context ctx, Principal who) {
+        JsonNode b = validBody(ctx, "DeleteMediaSubtitlesRequest");
+        long id = Bodies.mediaId(b.get("id").asString(), "id");
+        String lang = b.get("language_code").asString();
+        if (!lang.matches("[A-Z]{2}")) throw Problem.invalid("language_code", lang, "language_code must be two capital letters (e.g. EN).");
+        Wire.data(ctx, Map.of("deleted", media.detachSubtitles(who, id, b.get("media_category").asString(), lang)));
+    }
+
+    private static Map<String, Object> tracksJson(List<dev.mediaup.store.MetadataStore.SubtitleTrack> tracks) {
+        List<Map<String, Object>> list = tracks.stream().map(t -> Wire.ordered("language_code", t.languageCode(), "display_name",
+                Objects.requireNonNullElse(t.displayName(), t.languageCode()), "id", Long.toString(t.subtitlesId()))).toList();
+        return Wire.ordered("subtitles", list);
+    }
+
+    // ---- analytics ----
+
+    /** GET /2/media/analytics: counters we really recorded (deliveries, playback beacons), zeros where nothing happened. */
+    void analytics(Context ctx) {
+        Principal who = reader(principal.apply(ctx));
+        String raw = ctx.queryParam("media_keys");
+        if (raw == null || raw.isBlank()) throw Problem.invalid("media_keys", null, "media_keys is required.");
+        List<String> keys = Arrays.stream(raw.split(",", -1)).map(String::trim).toList();
+        if (keys.size() > 100) throw Problem.invalid("media_keys", raw, "At most 100 media_keys per request.");
+        keys.forEach(k -> checkKey("media_keys", k));
+        java.time.Instant start = instant(ctx, "start_time"), end = instant(ctx, "end_time");
+        if (!end.isAfter(start)) throw Problem.invalid("end_time", ctx.queryParam("end_time"), "end_time must be after start_time.");
+        String granularity = Objects.requireNonNullElse(ctx.queryParam("granularity"), "daily");
+        long step = switch (granularity) {
+            case "hourly" -> 1;
+            case "daily" -> 24;
+            case "total" -> Long.MAX_VALUE;
+            default -> throw Problem.invalid("granularity", granularity, "granularity must be hourly, daily or total.");
+        };
+        long fromHour = Math.floorDiv(start.getEpochSecond(), 3600), toHour = Math.floorDiv(end.getEpochSecond() - 1, 3600);
+        if (step == 1 && toHour - fromHour > 24 * 31) throw Problem.invalid("start_time", ctx.queryParam("start_time"), "Hourly analytics cover at most 31 days.");
+        var found = media.ownedMedia(who, keys.stream().distinct().toList());
+        List<Map<String, Object>> data = new ArrayList<>();
+        for (Upload u : found.media()) {
+            Map<Long, Map<String, Long>> hourly = media.metrics(u.id(), fromHour, toHour);
+            List<Map<String, Object>> buckets = new ArrayList<>();
+            for (long h = fromHour; h <= toHour; h = step == Long.MAX_VALUE ? toHour + 1 : h + step) {
+                long bucketEnd = step == Long.MAX_VALUE ? toHour : Math.min(toHour, h + step - 1);
+                Map<String, Object> metrics = new LinkedHashMap<>();
+                for (String metric : MediaService.METRICS) {
+                    long sum = 0;
+                    for (long x = h; x <= bucketEnd; x++) sum += hourly.getOrDefault(x, Map.of()).getOrDefault(metric, 0L);
+                    metrics.put(metric, sum);
+                }
+                long bucketStart = step == Long.MAX_VALUE ? start.getEpochSecond() : h * 3600;
+                buckets.add(Wire.ordered("timestamp", java.time.Instant.ofEpochSecond(bucketStart).toString(), "metrics", metrics));
+            }
+            data.add(Wire.ordered("media_key", u.mediaKey(), "timestamped_metrics", buckets));
+        }
+        respondList(ctx, data, found.missing());
+    }
+
+    private static java.time.Instant instant(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        if (v == null) throw Problem.invalid(name, null, name + " is required (RFC 3339, e.g. 2026-11-28T00:00:00Z).");
+        try {
+            return java.time.OffsetDateTime.parse(v).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw Problem.invalid(name, v, name + " must be an RFC 3339 date-time, e.g. 2026-11-28T00:00:00Z.");
+        }
+    }
+
+    private static void respondList(Context ctx, List<Map<String, Object>> data, List<String> missing) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (!data.isEmpty()) body.put("data", data);
+        if (!missing.isEmpty())
+            body.put("errors", missing.stream().map(k -> Wire.ordered("value", k, "detail", "Could not find media with media_keys: [" + k + "].",
+                    "title", "Not Found Error", "resource_type", "media", "parameter", "media_keys", "resource_id", k,
+                    "type", Kind.NOT_FOUND.type)).toList());
+        ctx.status(200).contentType("application/json").result(Wire.JSON.writeValueAsBytes(body));
+    }
+
+    static final Set<String> BEACON_EVENTS = Set.of("playback_start", "playback25", "playback50", "playback75", "playback_complete",
+            "play_from_tap", "cta_url_clicks", "cta_watch_clicks");
+
+    /**
+     * POST /media/{media_key}/events: the playback beacon a player sends ({"event": "playback_start"} …, optionally
+     * "watch_time_ms"), authorised like delivery (the signed URL's exp and sig, or credentials).
+     */
+    void beacon(Context ctx, Principal whoOrNull) {
+        Long exp = ctx.queryParam("exp") != null && ctx.queryParam("exp").matches("[0-9]{1,19}") ? Long.parseLong(ctx.queryParam("exp")) : null;
+        var d = media.deliverable(ctx.pathParam("media_key"), MediaService.ORIGINAL, exp, ctx.queryParam("sig"), whoOrNull);
+        JsonNode b = Bodies.json(Bodies.small(ctx));
+        String event = b.path("event").isString() ? b.get("event").asString() : null;
+        if (event == null || !BEACON_EVENTS.contains(event))
+            throw Problem.invalid("event", event, "event must be one of " + new TreeSet<>(BEACON_EVENTS) + ".");
+        media.count(d.upload().id(), event, 1);
+        if (b.has("watch_time_ms")) {
+            if (!b.get("watch_time_ms").canConvertToLong() || b.get("watch_time_ms").asLong() < 0 || b.get("watch_time_ms").asLong() > 86_400_000)
+                throw Problem.invalid("watch_time_ms", b.get("watch_time_ms").toString(), "watch_time_ms must be 0..86400000.");
+            media.count(d.upload().id(), "watch_time_ms", b.get("watch_time_ms").asLong());
+        }
+        Wire.data(ctx, Map.of("counted", true));
     }
 
     // ---- extensions: delete, listing ----
@@ -205,6 +337,7 @@ final class MediaApi {
                 Wire.problem(ctx, new Problem(Kind.RANGE_NOT_SATISFIABLE, "The range " + range + " is outside the " + d.size() + " bytes of this media.", "Range", range));
                 return;
             }
+            if (!head && ranges.getFirst().first() == 0) countView(d);
             if (ranges.size() == 1) {
                 ByteRange r = ranges.getFirst();
                 ctx.status(206).header("Content-Range", r.toHeaderValue(d.size()));
@@ -215,7 +348,14 @@ final class MediaApi {
             return;
         }
         ctx.status(200);
+        if (!head) countView(d);
         send(ctx, d, head, 0, d.size(), d.contentType());
+    }
+
+    /** A view is a delivery from the first byte: players fetch the rest in ranges, which are not views. */
+    private void countView(MediaService.Deliverable d) {
+        String t = d.upload().wireType();
+        media.count(d.upload().id(), t.equals("video") || t.equals("animated_gif") ? "video_views" : "views", 1);
     }
 
     private void send(Context ctx, MediaService.Deliverable d, boolean head, long offset, long length, String type) throws IOException {

@@ -76,6 +76,9 @@ public final class Routes {
         r.post("/2/media/upload", this::upload);                         // one-shot, or the INIT/APPEND/FINALIZE command form
 
         r.get("/2/media/mine", media::mine);                             // extension: the caller's media, newest first
+        r.get("/2/media/analytics", media::analytics);
+        r.post("/2/media/subtitles", ctx -> media.attachSubtitles(ctx, writer(ctx)));
+        r.delete("/2/media/subtitles", ctx -> media.detachSubtitles(ctx, writer(ctx)));
         r.get("/2/media/{media_key}", media::lookupOne);
         r.get("/2/media", media::lookupMany);                            // ?media_keys=k1,k2
         r.post("/2/media/metadata", ctx -> media.metadata(ctx, writer(ctx)));
@@ -83,6 +86,7 @@ public final class Routes {
 
         r.get("/media/{media_key}/{variant}", ctx -> media.deliver(ctx, optionalPrincipal(ctx), false)); // delivery (signed URL or credentials)
         r.head("/media/{media_key}/{variant}", ctx -> media.deliver(ctx, optionalPrincipal(ctx), true));
+        r.post("/media/{media_key}/events", ctx -> media.beacon(ctx, optionalPrincipal(ctx)));       // playback beacon for analytics
 
         r.get("/2/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
         r.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));

@@ -33,6 +33,10 @@ public final class MediaService {
     private final long urlTtlSecs;
     private final byte[] urlKey;
 
+    /** Counters not yet written: media id → "hour|metric" → count. Flushed in batches (delivery must not wait on a commit). */
+    private final java.util.concurrent.ConcurrentHashMap<Long, java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder>> pending =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     public MediaService(MetadataStore meta, BlobStore blobs, LongSupplier epochSeconds, long urlTtlSecs) {
         this.meta = meta;
         this.blobs = blobs;
@@ -104,6 +108,84 @@ public final class MediaService {
         return meta.uploadsOf(who.userId(), beforeId, max);
     }
 
+    // ---- subtitles ----
+
+    /** Attaches a processed subtitles upload to one of the caller's videos, for a language (replacing that language's track). */
+    public List<MetadataStore.SubtitleTrack> attachSubtitles(Principal who, long videoId, String category, long subtitlesId, String language,
+                                                            String displayName) {
+        Upload video = video(who, videoId, category);
+        Upload subs = owned(who, subtitlesId);
+        if (subs.family() != Family.SUBTITLES || subs.state() != State.SUCCEEDED)
+            throw Problem.invalid("subtitles.id", Long.toString(subtitlesId), "subtitles.id must be a finalized upload of media_category subtitles.");
+        meta.putSubtitles(new MetadataStore.SubtitleTrack(video.id(), language, subs.id(), displayName));
+        return meta.subtitles(video.id());
+    }
+
+    public boolean detachSubtitles(Principal who, long videoId, String category, String language) {
+        return meta.deleteSubtitles(video(who, videoId, category).id(), language);
+    }
+
+    public List<MetadataStore.SubtitleTrack> subtitles(Upload video) {
+        return video.family() == Family.VIDEO || video.family() == Family.AMPLIFY_VIDEO ? meta.subtitles(video.id()) : List.of();
+    }
+
+    private Upload video(Principal who, long videoId, String category) {
+        Upload v = owned(who, videoId);
+        if (v.family() != Family.VIDEO && v.family() != Family.AMPLIFY_VIDEO)
+            throw Problem.invalid("id", Long.toString(videoId), "Subtitles attach to videos; media " + videoId + " is a " + v.wireType() + ".");
+        String expected = v.family() == Family.AMPLIFY_VIDEO ? "AmplifyVideo" : "TweetVideo";
+        if (!expected.equals(category))
+            throw Problem.invalid("media_category", category, "media " + videoId + " is a " + expected + ", not a " + category + ".");
+        return v;
+    }
+
+    // ---- analytics ----
+
+    public static final List<String> METRICS = List.of("video_views", "playback_start", "playback25", "playback50", "playback75",
+            "playback_complete", "play_from_tap", "cta_url_clicks", "cta_watch_clicks", "watch_time_ms");
+
+    public void count(long mediaId, String metric, long delta) {
+        long hour = Math.floorDiv(clock.getAsLong(), 3600);
+        pending.computeIfAbsent(mediaId, k -> new java.util.concurrent.ConcurrentHashMap<>())
+                .computeIfAbsent(hour + "|" + metric, k -> new java.util.concurrent.atomic.LongAdder()).add(delta);
+    }
+
+    /** Writes the counters gathered since the last flush (called every few seconds, and at shutdown). */
+    public void flushCounts() {
+        Map<Long, Map<Long, Map<String, Long>>> batch = new HashMap<>();
+        for (Long id : List.copyOf(pending.keySet())) {
+            var counts = pending.remove(id);
+            if (counts == null) continue;
+            counts.forEach((hm, adder) -> {
+                int bar = hm.indexOf('|');
+                batch.computeIfAbsent(id, k -> new HashMap<>()).computeIfAbsent(Long.parseLong(hm.substring(0, bar)), k -> new HashMap<>())
+                        .merge(hm.substring(bar + 1), adder.sum(), Long::sum);
+            });
+        }
+        meta.countMetrics(batch);
+    }
+
+    /** Hourly counts of a media in [fromHour, toHour], written and pending alike. */
+    public Map<Long, Map<String, Long>> metrics(long mediaId, long fromHour, long toHour) {
+        Map<Long, Map<String, Long>> m = meta.metrics(mediaId, fromHour, toHour);
+        var mine = pending.get(mediaId);
+        if (mine != null) mine.forEach((hm, adder) -> {
+            int bar = hm.indexOf('|');
+            long hour = Long.parseLong(hm.substring(0, bar));
+            if (hour >= fromHour && hour <= toHour) m.computeIfAbsent(hour, k -> new HashMap<>()).merge(hm.substring(bar + 1), adder.sum(), Long::sum);
+        });
+        return m;
+    }
+
+    /** Analytics are for the media's owners (owner and additional owners). */
+    public Found ownedMedia(Principal who, List<String> mediaKeys) {
+        Found f = lookup(who, mediaKeys);
+        List<Upload> mine = new ArrayList<>();
+        List<String> missing = new ArrayList<>(f.missing());
+        for (Upload u : f.media()) if (who.userId() != null && u.visibleTo(who.userId())) mine.add(u); else missing.add(u.mediaKey());
+        return new Found(mine, missing);
+    }
+
     // ---- delivery ----
 
     /** What delivery streams: the ordered segments of a finished upload, its size and a strong ETag. */
@@ -166,6 +248,10 @@ public final class MediaService {
     public String signedPath(Upload u, String variant) {
         long exp = clock.getAsLong() + urlTtlSecs;
         return "/media/" + u.mediaKey() + "/" + variant + "?exp=" + exp + "&sig=" + sign(u.mediaKey(), variant, exp);
+    }
+
+    public String signedPath(long id, String variant) {
+        return meta.findUpload(id).map(u -> signedPath(u, variant)).orElse("");
     }
 
     private String sign(String mediaKey, String variant, long exp) {

@@ -4,6 +4,7 @@ import dev.mediaup.upload.Media.*;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -46,6 +47,21 @@ public interface MetadataStore extends AutoCloseable {
 
     /** Forgets an upload entirely (rows and usage); its blobs must be deleted by the caller. */
     void deleteUpload(long id);
+
+    record SubtitleTrack(long videoId, String languageCode, long subtitlesId, String displayName) {}
+
+    /** Attaches (or replaces) the track for its language. */
+    void putSubtitles(SubtitleTrack track);
+
+    boolean deleteSubtitles(long videoId, String languageCode);
+
+    List<SubtitleTrack> subtitles(long videoId);
+
+    /** Adds counts (media id → hour → metric → delta); applied in the background, batched. */
+    void countMetrics(Map<Long, Map<Long, Map<String, Long>>> deltas);
+
+    /** metric sums per hour for one media in [fromHour, toHour]. */
+    Map<Long, Map<String, Long>> metrics(long mediaId, long fromHour, long toHour);
 
     /** A named server secret, made by {@code create} the first time any node asks. */
     String secret(String name, java.util.function.Supplier<String> create);

@@ -163,6 +163,79 @@ class MediaIT {
     }
 
     @Test
+    void subtitlesAttachToAVideoAndShowInItsMediaObject() {
+        byte[] srt = "1\n00:00:01,000 --> 00:00:02,000\nHello\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Res up = owner.postMultipart("/2/media/upload", new Api.Multipart().field("media_category", "subtitles").file("media", "en.srt", srt));
+        assertThat(up.status()).as(up.toString()).isEqualTo(200);
+        String subsId = up.data().get("id").asString(), videoId = videoKey.substring(2);
+        Res att = owner.postJson("/2/media/subtitles", "{\"id\":\"" + videoId + "\",\"media_category\":\"TweetVideo\","
+                + "\"subtitles\":{\"id\":\"" + subsId + "\",\"language_code\":\"EN\",\"display_name\":\"English\"}}");
+        assertMatchesSchema(att.json(), "CreateMediaSubtitlesResponse");
+        assertThat(att.data().get("associated_subtitles").get("subtitles").get(0).get("language_code").asString()).isEqualTo("EN");
+        JsonNode media = owner.get("/2/media/" + videoKey + "?media.fields=variants").data();
+        String trackUrl = media.get("subtitles").get(0).get("url").asString();
+        assertThat(owner.as(null).get(trackUrl.substring(server.baseUrl().length())).body()).isEqualTo(srt);
+
+        assertThat(owner.postJson("/2/media/subtitles", "{\"id\":\"" + videoId + "\",\"media_category\":\"AmplifyVideo\","
+                + "\"subtitles\":{\"id\":\"" + subsId + "\",\"language_code\":\"EN\"}}").status()).isEqualTo(400);
+        assertThat(owner.postJson("/2/media/subtitles", "{\"id\":\"" + videoId + "\",\"media_category\":\"TweetVideo\","
+                + "\"subtitles\":{\"id\":\"" + subsId + "\",\"language_code\":\"english\"}}").status()).isEqualTo(400);
+        assertThat(owner.postJson("/2/media/subtitles", "{\"id\":\"" + videoId + "\",\"media_category\":\"TweetVideo\","
+                + "\"subtitles\":{\"id\":\"" + photoId + "\",\"language_code\":\"FR\"}}").status()).isEqualTo(400);
+        assertThat(stranger.postJson("/2/media/subtitles", "{\"id\":\"" + videoId + "\",\"media_category\":\"TweetVideo\","
+                + "\"subtitles\":{\"id\":\"" + subsId + "\",\"language_code\":\"EN\"}}").status()).isEqualTo(404);
+
+        Res del = owner.send("DELETE", "/2/media/subtitles", "application/json",
+                ("{\"id\":\"" + videoId + "\",\"media_category\":\"TweetVideo\",\"language_code\":\"EN\"}").getBytes());
+        assertThat(del.data().get("deleted").asBoolean()).isTrue();
+        assertThat(owner.get("/2/media/" + videoKey + "?media.fields=variants").data().has("subtitles")).isFalse();
+        assertThat(owner.send("DELETE", "/2/media/subtitles", "application/json", "{\"id\":\"1\"}".getBytes()).status()).isEqualTo(400);
+    }
+
+    @Test
+    void analyticsCountRealDeliveriesAndBeacons() throws Exception {
+        String v = owner.initialize("video/mp4", "tweet_video", 1000);
+        owner.append(v, 0, Api.fakeMp4(1000));
+        String key = owner.finalizeUpload(v).data().get("media_key").asString();
+        owner.awaitProcessed(v, Duration.ofSeconds(30));
+        String url = owner.get("/2/media/" + key + "?media.fields=variants").data().get("variants").get(0).get("url").asString();
+        String path = url.substring(server.baseUrl().length());
+        Api anon = owner.as(null);
+        anon.get(path);                                                        // a view
+        anon.send("GET", path, null, null, "Range", "bytes=0-99");           // a view (from the first byte)
+        anon.send("GET", path, null, null, "Range", "bytes=100-199");        // a seek, not a view
+        String events = path.replace("/orig?", "/events?");
+        assertThat(anon.postJson(events, "{\"event\":\"playback_start\",\"watch_time_ms\":1500}").status()).isEqualTo(200);
+        assertThat(anon.postJson(events, "{\"event\":\"playback_complete\"}").status()).isEqualTo(200);
+        assertThat(anon.postJson(events, "{\"event\":\"explode\"}").status()).isEqualTo(400);
+        assertThat(anon.postJson("/media/" + key + "/events", "{\"event\":\"playback_start\"}").status()).isEqualTo(404); // unsigned
+
+        java.time.Instant now = java.time.Instant.now();
+        String range = "&start_time=" + now.minusSeconds(7200).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + "&end_time=" + now.plusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Res total = owner.get("/2/media/analytics?media_keys=" + key + ",7_1" + range + "&granularity=total");
+        assertMatchesSchema(total.json(), "GetMediaAnalyticsResponse");
+        JsonNode m = total.json().get("data").get(0).get("timestamped_metrics").get(0).get("metrics");
+        assertThat(m.get("video_views").asLong()).isEqualTo(2);
+        assertThat(m.get("playback_start").asLong()).isEqualTo(1);
+        assertThat(m.get("playback_complete").asLong()).isEqualTo(1);
+        assertThat(m.get("watch_time_ms").asLong()).isEqualTo(1500);
+        assertThat(m.get("cta_url_clicks").asLong()).isZero(); // nothing happened: an honest zero
+        assertThat(total.json().get("errors").get(0).get("resource_id").asString()).isEqualTo("7_1");
+        Res hourly = owner.get("/2/media/analytics?media_keys=" + key + range + "&granularity=hourly");
+        JsonNode buckets = hourly.json().get("data").get(0).get("timestamped_metrics");
+        assertThat(buckets.size()).isBetween(3, 4);
+        long views = 0;
+        for (JsonNode b : buckets) views += b.get("metrics").get("video_views").asLong();
+        assertThat(views).isEqualTo(2);
+        // only owners see analytics; parameters are checked
+        assertThat(stranger.get("/2/media/analytics?media_keys=" + key + range).json().has("data")).isFalse();
+        assertThat(owner.get("/2/media/analytics?media_keys=" + key).status()).isEqualTo(400);
+        assertThat(owner.get("/2/media/analytics?media_keys=" + key + "&start_time=yesterday&end_time=2026-01-01T00:00:00Z").status()).isEqualTo(400);
+        assertThat(owner.get("/2/media/analytics?media_keys=" + key + range + "&granularity=weekly").status()).isEqualTo(400);
+    }
+
+    @Test
     void listingAndDeletion() throws Exception {
         Api lister = owner.as(server.createToken("410", "media.write tweet.read"));
         List<String> keys = new java.util.ArrayList<>();

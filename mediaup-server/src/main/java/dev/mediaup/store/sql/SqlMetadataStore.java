@@ -21,6 +21,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.*;
 import java.util.function.Function;
@@ -283,8 +284,54 @@ public final class SqlMetadataStore implements MetadataStore {
             releaseStored(h, id);
             h.createUpdate("DELETE FROM segments WHERE upload_id = :u").bind("u", id).execute();
             h.createUpdate("DELETE FROM jobs WHERE upload_id = :u").bind("u", id).execute();
+            h.createUpdate("DELETE FROM subtitles WHERE video_id = :u OR subtitles_id = :u").bind("u", id).execute();
+            h.createUpdate("DELETE FROM media_metrics WHERE media_id = :u").bind("u", id).execute();
             return h.createUpdate("DELETE FROM uploads WHERE id = :u").bind("u", id).execute();
         });
+    }
+
+    @Override
+    public void putSubtitles(SubtitleTrack t) {
+        write(h -> h.createUpdate("""
+                INSERT INTO subtitles (video_id, language_code, subtitles_id, display_name) VALUES (:v, :l, :s, :d)
+                ON CONFLICT (video_id, language_code) DO UPDATE SET subtitles_id = excluded.subtitles_id, display_name = excluded.display_name""")
+                .bind("v", t.videoId()).bind("l", t.languageCode()).bind("s", t.subtitlesId()).bind("d", t.displayName()).execute());
+    }
+
+    @Override
+    public boolean deleteSubtitles(long videoId, String languageCode) {
+        return write(h -> h.createUpdate("DELETE FROM subtitles WHERE video_id = :v AND language_code = :l")
+                .bind("v", videoId).bind("l", languageCode).execute()) > 0;
+    }
+
+    @Override
+    public List<SubtitleTrack> subtitles(long videoId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM subtitles WHERE video_id = :v ORDER BY language_code").bind("v", videoId)
+                .map((rs, ctx) -> new SubtitleTrack(rs.getLong("video_id"), rs.getString("language_code"), rs.getLong("subtitles_id"),
+                        rs.getString("display_name"))).list());
+    }
+
+    @Override
+    public void countMetrics(Map<Long, Map<Long, Map<String, Long>>> deltas) {
+        if (closed || deltas.isEmpty()) return;
+        writes.add(new Write<>(h -> {
+            var b = h.prepareBatch("""
+                    INSERT INTO media_metrics (media_id, hour, metric, value) VALUES (:m, :h, :k, :v)
+                    ON CONFLICT (media_id, hour, metric) DO UPDATE SET value = media_metrics.value + excluded.value""");
+            deltas.forEach((m, hours) -> hours.forEach((hour, counts) -> counts.forEach((k, v) ->
+                    b.bind("m", m).bind("h", hour).bind("k", k).bind("v", v).add())));
+            return b.execute();
+        }, new CompletableFuture<>()));
+    }
+
+    @Override
+    public Map<Long, Map<String, Long>> metrics(long mediaId, long fromHour, long toHour) {
+        Map<Long, Map<String, Long>> out = new java.util.TreeMap<>();
+        jdbi.useHandle(h -> h.createQuery("SELECT hour, metric, value FROM media_metrics WHERE media_id = :m AND hour BETWEEN :f AND :t")
+                .bind("m", mediaId).bind("f", fromHour).bind("t", toHour)
+                .map((rs, ctx) -> new Object[]{rs.getLong(1), rs.getString(2), rs.getLong(3)})
+                .forEach(r -> out.computeIfAbsent((Long) r[0], k -> new java.util.HashMap<>()).merge((String) r[1], (Long) r[2], Long::sum)));
+        return out;
     }
 
     @Override
