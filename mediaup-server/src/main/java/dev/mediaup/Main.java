@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "mediaup", mixinStandardHelpOptions = true, version = "mediaup 0.1.0",
         description = "Self-hostable media upload service speaking the X API v2 media protocol.",
-        subcommands = {Main.Serve.class, Main.TokenCmd.class, Main.AppCmd.class, Main.UserCmd.class})
+        subcommands = {Main.Serve.class, Main.TokenCmd.class, Main.AppCmd.class, Main.UserCmd.class, Main.Gc.class})
 public final class Main extends Group {
 
     public static void main(String[] args) {
@@ -102,6 +102,8 @@ public final class Main extends Group {
         long oauthWindowSecs;
         @Option(names = "--public-base-url", description = "scheme://host[:port] clients use, when a proxy sits in front (OAuth 1.0a signs the URL).")
         String publicBaseUrl;
+        @Option(names = "--media-retention-secs", defaultValue = "0", description = "Delete finalized media this long after upload (0: keep).")
+        long mediaRetentionSecs;
         @Option(names = "--delivery-url-ttl-secs", defaultValue = "86400", description = "Lifetime of the signed delivery URLs in Media objects.")
         long deliveryUrlTtlSecs;
         @Option(names = "--jwt-jwks-url", description = "Accept JWT access tokens signed by keys from this JWKS URL.")
@@ -122,7 +124,7 @@ public final class Main extends Group {
             categoryLimits.forEach((k, v) -> limits.put(Category.parse(k).orElseThrow(
                     () -> new CommandLine.ParameterException(new CommandLine(this), "unknown category " + k)), v));
             var settings = new UploadService.Settings(limits, maxSegmentBytes, expiresAfterSecs, amplifyExpiresAfterSecs, maxPixels, minFreeBytes,
-                    new MetadataStore.Quota(dailyQuotaBytes, storedQuotaBytes));
+                    new MetadataStore.Quota(dailyQuotaBytes, storedQuotaBytes), mediaRetentionSecs);
             var rl = RateLimits.defaults();
             rateLimits.forEach((k, v) -> {
                 try {
@@ -254,6 +256,25 @@ public final class Main extends Group {
                 meta.createApp(app, now());
                 String bearer = new OpaqueTokens(meta, Main::now).createAppToken(app.consumerKey(), null);
                 printJson(Map.of("name", name, "consumer_key", app.consumerKey(), "consumer_secret", app.consumerSecret(), "bearer_token", bearer));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "gc", mixinStandardHelpOptions = true, description = {"Run the sweeper now: expire idle sessions and delete their bytes,",
+            "retire media past --media-retention-secs, and delete blobs nothing refers to (older than an hour). Safe while a server runs."})
+    static final class Gc extends DataDirOptions implements Callable<Integer> {
+        @Option(names = "--media-retention-secs", defaultValue = "0", description = "Delete finalized media this long after upload (0: keep).")
+        long mediaRetentionSecs;
+
+        @Override
+        public Integer call() throws IOException {
+            var d = UploadService.Settings.defaults();
+            var settings = new UploadService.Settings(d.categoryMaxBytes(), d.maxSegmentBytes(), d.expiresAfterSecs(), d.amplifyExpiresAfterSecs(),
+                    d.maxPixels(), d.minFreeBytes(), d.quota(), mediaRetentionSecs);
+            try (var meta = open(); var blobs = new dev.mediaup.store.file.FileBlobStore(dataDir.resolve("blobs"))) {
+                var swept = new UploadService(meta, blobs, new dev.mediaup.upload.Ids(-1), settings, Main::now).sweep(true);
+                printJson(swept);
             }
             return 0;
         }

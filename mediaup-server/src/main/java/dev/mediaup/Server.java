@@ -71,7 +71,8 @@ public final class Server implements AutoCloseable {
         new ProcessorMetrics().bindTo(metrics);
 
         MetadataStore meta = SqlMetadataStore.sqlite(o.dataDir().resolve("mediaup.db"));
-        BlobStore blobs = new FileBlobStore(o.dataDir().resolve("blobs"));
+        FileBlobStore blobs = new FileBlobStore(o.dataDir().resolve("blobs"));
+        blobs.removeTornWrites();
         var clock = (java.util.function.LongSupplier) () -> System.currentTimeMillis() / 1000;
         var uploads = new UploadService(meta, blobs, new Ids(-1), o.settings(), clock);
         var jobs = new JobQueue(meta, uploads, o.workers(), o.leaseSecs(), metrics);
@@ -102,10 +103,12 @@ public final class Server implements AutoCloseable {
         log.info("mediaup listening on http://{}:{} (data dir {})", o.host(), app.port(), o.dataDir().toAbsolutePath());
 
         ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("mediaup-sweeper").factory());
+        var sweeps = new java.util.concurrent.atomic.AtomicLong();
         sweeper.scheduleWithFixedDelay(() -> {
             try {
-                int n = uploads.sweep();
-                if (n > 0) log.info("expired {} upload session(s)", n);
+                // orphaned blobs are rare (a crash between fsync and commit): look for them every 60th sweep
+                var swept = uploads.sweep(sweeps.incrementAndGet() % 60 == 0);
+                if (swept.expiredSessions() + swept.purgedUploads() + swept.retiredMedia() + swept.orphanBlobs() > 0) log.info("sweep: {}", swept);
                 meta.purgeNonces(clock.getAsLong() - 2 * o.oauthWindowSecs()); // older ones fail the timestamp check anyway
             } catch (RuntimeException e) {
                 log.warn("sweep failed: {}", e.toString());

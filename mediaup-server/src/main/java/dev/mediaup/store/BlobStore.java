@@ -3,6 +3,7 @@ package dev.mediaup.store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 
 /**
  * Where bytes live: upload segments and (later) derived files. Keys are built by mediaup from numeric ids only,
@@ -31,6 +32,12 @@ public interface BlobStore extends AutoCloseable {
 
     /** Removes every blob under {@code prefix} (an upload's directory). */
     void deleteAll(String prefix) throws IOException;
+
+    /** A stored blob and when it was last written (epoch seconds). */
+    record Entry(String key, long modifiedAt) {}
+
+    /** Every blob under {@code prefix} (for garbage collection: nothing on a request path lists). */
+    List<Entry> list(String prefix) throws IOException;
 
     /** Usable free space in bytes, or Long.MAX_VALUE where the backend has no such notion. */
     long freeBytes();

@@ -83,6 +83,9 @@ public interface MetadataStore extends AutoCloseable {
     /** Expired uploads that still have segment rows, i.e. bytes to delete. */
     List<Long> expiredWithSegments(int limit);
 
+    /** Finalized media created before {@code createdBefore} (retention), oldest first. */
+    List<Long> mediaCreatedBefore(long createdBefore, int limit);
+
     /** Forgets an expired upload's segments once their blobs are gone. */
     void deleteSegments(long uploadId);
 

@@ -27,7 +27,7 @@ public final class UploadService {
 
     /** Tunables, all configurable; defaults follow X's published limits. */
     public record Settings(Map<Category, Long> categoryMaxBytes, long maxSegmentBytes, long expiresAfterSecs,
-                           long amplifyExpiresAfterSecs, long maxPixels, long minFreeBytes, MetadataStore.Quota quota) {
+                           long amplifyExpiresAfterSecs, long maxPixels, long minFreeBytes, MetadataStore.Quota quota, long retentionSecs) {
         public static Settings defaults() {
             Map<Category, Long> m = new EnumMap<>(Category.class);
             long mib = 1024L * 1024;
@@ -41,7 +41,7 @@ public final class UploadService {
             m.put(Category.DM_VIDEO, 512 * mib);
             m.put(Category.SUBTITLES, 5 * mib);
             // 16 GiB / 1000 segments needs > 16 MiB per segment
-            return new Settings(m, 32 * mib, 86_400, 1_295_999, 100_000_000L, 64 * mib, MetadataStore.Quota.NONE);
+            return new Settings(m, 32 * mib, 86_400, 1_295_999, 100_000_000L, 64 * mib, MetadataStore.Quota.NONE, 0);
         }
     }
 
@@ -343,18 +343,62 @@ public final class UploadService {
 
     // ---- housekeeping ----
 
-    /** Expires idle sessions and deletes their bytes; safe to run on any node at any time, and to crash halfway. */
-    public int sweep() {
-        int expired = meta.expireUploads(now());
+    /** What a sweep did, for logs and `bin/mediaup gc`. */
+    public record Swept(int expiredSessions, int purgedUploads, int retiredMedia, int orphanBlobs) {}
+
+    /**
+     * Expires idle sessions and deletes their bytes, retires media past the retention period (when one is set), and,
+     * with {@code orphans}, removes blobs nothing refers to (a crash between a blob's fsync and its row's commit leaves
+     * one) once they are an hour old, so an append in flight is never touched. Safe on any node at any time, and to
+     * crash halfway: every step is repeated by the next sweep.
+     */
+    public Swept sweep(boolean orphans) {
+        long now = now();
+        int expired = meta.expireUploads(now), purged = 0, retired = 0, orphaned = 0;
         for (long id : meta.expiredWithSegments(1000)) {
             try {
                 blobs.deleteAll("uploads/" + id);
                 meta.deleteSegments(id);
+                purged++;
             } catch (IOException e) {
                 log.warn("could not delete bytes of expired upload {}: {}", id, e.toString());
             }
         }
-        return expired;
+        if (settings.retentionSecs() > 0) {
+            for (long id : meta.mediaCreatedBefore(now - settings.retentionSecs(), 1000)) {
+                meta.deleteUpload(id);
+                deleteAllQuietly("uploads/" + id);
+                retired++;
+            }
+        }
+        if (orphans) {
+            try {
+                Map<Long, Set<String>> referenced = new HashMap<>();
+                for (var e : blobs.list("uploads")) {
+                    if (e.modifiedAt() > now - 3600) continue;
+                    String[] parts = e.key().split("/");
+                    if (parts.length < 3 || !parts[1].matches("[0-9]{1,19}")) continue;
+                    long id = Long.parseLong(parts[1]);
+                    Set<String> keys = referenced.computeIfAbsent(id, x -> meta.segments(x).stream().map(Segment::blobKey)
+                            .collect(java.util.stream.Collectors.toSet()));
+                    if (!keys.contains(e.key())) {
+                        deleteQuietly(e.key());
+                        orphaned++;
+                    }
+                }
+            } catch (IOException e) {
+                log.warn("orphan sweep failed: {}", e.toString());
+            }
+        }
+        return new Swept(expired, purged, retired, orphaned);
+    }
+
+    private void deleteAllQuietly(String prefix) {
+        try {
+            blobs.deleteAll(prefix);
+        } catch (IOException e) {
+            log.warn("could not delete {}: {}", prefix, e.toString());
+        }
     }
 
     static MessageDigest digest(String algorithm) {

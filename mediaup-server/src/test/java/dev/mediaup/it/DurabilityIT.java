@@ -122,6 +122,39 @@ class DurabilityIT {
         }
     }
 
+    @Test
+    void gcRemovesOrphansAndMediaPastRetentionButNothingInUse() throws Exception {
+        try (ServerProcess server = new ServerProcess(dir.resolve("data")).start()) {
+            Api api = new Api(server.baseUrl(), server.createToken("80", "media.write tweet.read"));
+            String open = api.initialize("video/mp4", "tweet_video", 2 * SEG);
+            assertThat(api.append(open, 0, new byte[SEG]).status()).isEqualTo(200);
+            Path uploadDir = server.dataDir.resolve("blobs/uploads/" + open);
+            long twoHoursAgo = System.currentTimeMillis() - 7_200_000;
+            Path oldOrphan = Files.write(uploadDir.resolve("sdead01"), new byte[10]);
+            Files.setLastModifiedTime(oldOrphan, java.nio.file.attribute.FileTime.fromMillis(twoHoursAgo));
+            Path freshOrphan = Files.write(uploadDir.resolve("sdead02"), new byte[10]); // could be an append in flight
+            Path ghostDir = Files.createDirectories(server.dataDir.resolve("blobs/uploads/1234567"));
+            Path ghost = Files.write(ghostDir.resolve("s1"), new byte[10]);
+            Files.setLastModifiedTime(ghost, java.nio.file.attribute.FileTime.fromMillis(twoHoursAgo));
+
+            JsonNode swept = Api.JSON.readTree(server.cli("gc"));
+            assertThat(swept.get("orphanBlobs").asInt()).isEqualTo(2);
+            assertThat(oldOrphan).doesNotExist();
+            assertThat(ghost).doesNotExist();
+            assertThat(freshOrphan).exists();
+            assertThat(api.get("/2/media/upload/" + open + "/segments").data().get("segments")).hasSize(1);
+            assertThat(api.append(open, 1, new byte[SEG]).status()).isEqualTo(200);
+            assertThat(api.finalizeUpload(open).status()).isEqualTo(200);
+
+            // retention: media older than the retention period leaves, bytes and all
+            Thread.sleep(2_100);
+            JsonNode retired = Api.JSON.readTree(server.cli("gc", "--media-retention-secs", "1"));
+            assertThat(retired.get("retiredMedia").asInt()).isEqualTo(1);
+            assertThat(uploadDir).doesNotExist();
+            assertThat(api.status(open).status()).isEqualTo(404);
+        }
+    }
+
     static byte[] seg(byte[] media, int i) {
         return Arrays.copyOfRange(media, i * SEG, Math.min(media.length, (i + 1) * SEG));
     }

@@ -10,6 +10,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.*;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -29,11 +30,13 @@ public final class FileBlobStore implements BlobStore {
 
     public FileBlobStore(Path root) throws IOException {
         this.root = Files.createDirectories(root).toRealPath();
-        removeTornWrites();
     }
 
-    /** Temp files are writes a crash interrupted: never acknowledged, never referenced. Run before serving. */
-    private void removeTornWrites() throws IOException {
+    /**
+     * Temp files are writes a crash interrupted: never acknowledged, never referenced. The server runs this before it
+     * serves; nothing else may, since a running server's appends in flight are temp files too.
+     */
+    public void removeTornWrites() throws IOException {
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : walk.filter(p -> p.getFileName().toString().startsWith(".") && p.getFileName().toString().contains(".tmp")).toList())
                 Files.deleteIfExists(p);
@@ -97,6 +100,18 @@ public final class FileBlobStore implements BlobStore {
         if (!Files.exists(dir)) return;
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    @Override
+    public List<Entry> list(String prefix) throws IOException {
+        Path dir = path(prefix);
+        if (!Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            List<Entry> out = new java.util.ArrayList<>();
+            for (Path p : walk.filter(Files::isRegularFile).toList())
+                out.add(new Entry(root.relativize(p).toString().replace('\\', '/'), Files.getLastModifiedTime(p).toInstant().getEpochSecond()));
+            return out;
         }
     }
 

@@ -400,6 +400,13 @@ public final class SqlMetadataStore implements MetadataStore {
     }
 
     @Override
+    public List<Long> mediaCreatedBefore(long createdBefore, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                SELECT id FROM uploads WHERE state IN ('SUCCEEDED', 'FAILED', 'PENDING', 'IN_PROGRESS') AND created_at < :t ORDER BY id LIMIT :l""")
+                .bind("t", createdBefore).bind("l", limit).mapTo(Long.class).list());
+    }
+
+    @Override
     public void deleteSegments(long uploadId) {
         write(h -> {
             releaseStored(h, uploadId);
