@@ -362,8 +362,23 @@ final class MediaApi {
         ctx.res().setContentType(type);
         ctx.res().setContentLengthLong(length);
         if (head) return;
-        try (InputStream in = media.open(d, offset, length)) {
-            in.transferTo(ctx.res().getOutputStream());
+        write(ctx, d, offset, length);
+    }
+
+    /** The bytes go from the page cache to the socket as mapped buffers (Jetty writes them as they are), not via the heap. */
+    private void write(Context ctx, MediaService.Deliverable d, long offset, long length) throws IOException {
+        OutputStream out = ctx.res().getOutputStream();
+        var jetty = out instanceof org.eclipse.jetty.ee10.servlet.HttpOutput h ? h : null;
+        try {
+            media.write(d, offset, length, out, jetty == null ? null : buffer -> {
+                try {
+                    jetty.write(buffer);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause(); // the client went away mid-body: nothing to answer
         }
     }
 
@@ -385,9 +400,7 @@ final class MediaApi {
         OutputStream out = ctx.res().getOutputStream();
         for (int i = 0; i < ranges.size(); i++) {
             out.write(heads.get(i));
-            try (InputStream in = media.open(d, ranges.get(i).first(), ranges.get(i).getLength())) {
-                in.transferTo(out);
-            }
+            write(ctx, d, ranges.get(i).first(), ranges.get(i).getLength());
         }
         out.write(tail);
     }

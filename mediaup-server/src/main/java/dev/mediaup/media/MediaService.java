@@ -10,7 +10,6 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -210,19 +209,39 @@ public final class MediaService {
         return new Deliverable(u, segs, size, etag, type);
     }
 
-    /** Bytes [offset, offset+length) of the media, reading only the segments that hold them. */
-    public InputStream open(Deliverable d, long offset, long length) throws IOException {
-        List<InputStream> parts = new ArrayList<>();
+    /** A piece of one segment blob: bytes [from, from+length) of {@code key}. */
+    public record Slice(String key, long from, long length) {}
+
+    /** The pieces of the segments that hold bytes [offset, offset+length) of the media, in order. */
+    public List<Slice> slices(Deliverable d, long offset, long length) {
+        List<Slice> out = new ArrayList<>();
         long pos = 0, end = offset + length;
         for (Segment s : d.segments()) {
             long segStart = pos, segEnd = pos + s.size();
             pos = segEnd;
             if (segEnd <= offset || segStart >= end) continue;
             long from = Math.max(offset, segStart) - segStart;
-            parts.add(limited(blobs.open(s.blobKey(), from), Math.min(end, segEnd) - segStart - from));
+            out.add(new Slice(s.blobKey(), from, Math.min(end, segEnd) - segStart - from));
         }
-        return new SequenceInputStream(Collections.enumeration(parts));
+        return out;
     }
+
+    /** Writes bytes [offset, offset+length) to {@code out}: mapped windows straight to the socket where the store allows. */
+    public void write(Deliverable d, long offset, long length, java.io.OutputStream out, java.util.function.Consumer<java.nio.ByteBuffer> direct)
+            throws IOException {
+        for (Slice s : slices(d, offset, length)) {
+            if (blobs instanceof BlobStore.Mappable m && direct != null) {
+                for (long p = 0; p < s.length(); p += MAP_WINDOW) direct.accept(m.map(s.key(), s.from() + p, Math.min(MAP_WINDOW, s.length() - p)));
+            } else {
+                try (InputStream in = limited(blobs.open(s.key(), s.from()), s.length())) {
+                    byte[] buf = new byte[256 * 1024];
+                    for (int n; (n = in.read(buf)) > 0; ) out.write(buf, 0, n);
+                }
+            }
+        }
+    }
+
+    private static final long MAP_WINDOW = 8L << 20;
 
     private static InputStream limited(InputStream in, long n) {
         return new java.io.FilterInputStream(in) {

@@ -33,6 +33,14 @@ public interface BlobStore extends AutoCloseable {
     /** Removes every blob under {@code prefix} (an upload's directory). */
     void deleteAll(String prefix) throws IOException;
 
+    /**
+     * Optional capability (a file store has it, an object store does not): a read-only window on a blob's bytes that
+     * delivery hands to the socket without copying them through the heap.
+     */
+    interface Mappable {
+        java.nio.ByteBuffer map(String key, long offset, long length) throws IOException;
+    }
+
     /** A stored blob and when it was last written (epoch seconds). */
     record Entry(String key, long modifiedAt) {}
 

@@ -21,7 +21,7 @@ import static java.nio.file.StandardOpenOption.*;
  * Blobs as files under one root. A put writes a temp file, fsyncs it, renames it into place and fsyncs the
  * directory, so after a crash a key either holds its complete bytes or does not exist.
  */
-public final class FileBlobStore implements BlobStore {
+public final class FileBlobStore implements BlobStore, BlobStore.Mappable {
     // Keys are ours (digits, slashes, dots), but the check makes "never a path from user input" hold by construction.
     private static final Pattern KEY = Pattern.compile("[a-z0-9]+(/[a-z0-9][a-z0-9._-]*)*");
     private static final int BUFFER = 256 * 1024;
@@ -87,6 +87,13 @@ public final class FileBlobStore implements BlobStore {
         FileChannel ch = FileChannel.open(path(key), READ);
         ch.position(offset);
         return Channels.newInputStream(ch);
+    }
+
+    @Override
+    public java.nio.ByteBuffer map(String key, long offset, long length) throws IOException {
+        try (FileChannel ch = FileChannel.open(path(key), READ)) {
+            return ch.map(FileChannel.MapMode.READ_ONLY, offset, length); // stays valid after the channel closes
+        }
     }
 
     @Override
