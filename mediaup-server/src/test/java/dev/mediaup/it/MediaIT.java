@@ -160,6 +160,13 @@ class MediaIT {
         assertThat(anon.get(path.replaceFirst("sig=.", "sig=A")).status()).isEqualTo(404);
         assertThat(anon.get(path.replaceFirst("exp=[0-9]+", "exp=1")).status()).isEqualTo(404);
         assertThat(anon.get("/media/" + videoKey + "/large").status()).isEqualTo(404);
+
+        // and the same with curl, as a browser or player would ask: a range, then a conditional request
+        String range = ClientCompatIT.run(dir, 30, "curl", "-s", "-r", "1000-1099", "-o", dir.resolve("range.bin").toString(),
+                "-w", "%{http_code} %{size_download}", url);
+        assertThat(range).isEqualTo("206 100");
+        assertThat(Files.readAllBytes(dir.resolve("range.bin"))).isEqualTo(Arrays.copyOfRange(mp4, 1000, 1100));
+        assertThat(ClientCompatIT.run(dir, 30, "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "If-None-Match: " + etag, url)).isEqualTo("304");
     }
 
     @Test
