@@ -48,12 +48,17 @@ final class Bodies {
     static final String FORM_BODY = "mediaup.formBody";
 
     static byte[] small(Context ctx) {
+        return small(ctx, MAX_SMALL_BODY);
+    }
+
+    /** The whole body, at most {@code limit} bytes (413 beyond); a form body already read for OAuth 1.0a is reused. */
+    static byte[] small(Context ctx, int limit) {
         byte[] early = ctx.attribute(FORM_BODY);
         if (early != null) return early;
         try (InputStream in = ctx.req().getInputStream()) {
-            byte[] b = in.readNBytes(MAX_SMALL_BODY + 1);
-            if (b.length > MAX_SMALL_BODY)
-                throw new Problem(Problem.Kind.TOO_LARGE, "The request body is larger than " + MAX_SMALL_BODY + " bytes.", null, null);
+            byte[] b = in.readNBytes(limit + 1);
+            if (b.length > limit)
+                throw new Problem(Problem.Kind.TOO_LARGE, "The request body is larger than " + limit + " bytes.", null, null);
             return b;
         } catch (IOException e) {
             throw Problem.invalid("body", null, "The request body could not be read.");

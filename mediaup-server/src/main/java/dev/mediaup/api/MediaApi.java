@@ -153,11 +153,8 @@ final class MediaApi {
     void metadata(Context ctx, Principal who) {
         JsonNode body = validBody(ctx, "CreateMediaMetadataRequest");
         long id = Bodies.mediaId(body.get("id").asString(), "id");
-        Upload u = media.owned(who, id);
-        ObjectNode merged = u.metadataJson() == null ? Wire.JSON.createObjectNode() : (ObjectNode) Wire.JSON.readTree(u.metadataJson());
-        if (body.has("metadata")) body.get("metadata").properties().forEach(e -> merged.set(e.getKey(), e.getValue()));
-        media.setMetadata(who, id, merged.toString());
-        Wire.data(ctx, Wire.ordered("id", Long.toString(id), "associated_metadata", merged));
+        ObjectNode additions = body.has("metadata") ? (ObjectNode) body.get("metadata") : Wire.JSON.createObjectNode();
+        Wire.data(ctx, Wire.ordered("id", Long.toString(id), "associated_metadata", media.mergeMetadata(who, id, additions)));
     }
 
     // ---- subtitles ----

@@ -43,6 +43,7 @@ public final class Routes {
     private final BooleanSupplier ready;
     private final byte[] openapi;
     private final MediaApi media;
+    private final V11 v11;
 
     /** {@code publicBaseUrl}: the scheme://host[:port] clients use (behind a TLS proxy), or null to take it from each request. */
     public Routes(UploadService uploads, MediaService mediaService, Authenticator auth, RateLimits limits, String publicBaseUrl, JobQueue jobs,
@@ -60,6 +61,7 @@ public final class Routes {
             throw new IllegalStateException(e);
         }
         this.media = new MediaApi(mediaService, this::origin, ctx -> ctx.attribute(PRINCIPAL), openapi);
+        this.v11 = new V11(uploads, mediaService, Routes::writer, 8 * 1024 * 1024);
     }
 
     public void install(JavalinConfig config) {
@@ -67,6 +69,7 @@ public final class Routes {
         var r = config.routes;
         r.before(ctx -> ctx.attribute("mediaup.t0", System.nanoTime()));
         r.before("/2/*", this::authenticate);
+        r.before("/1.1/*", this::authenticate);
 
         r.post("/2/media/upload/initialize", this::initialize);
         r.post("/2/media/upload/{id}/append", this::append);
@@ -88,18 +91,31 @@ public final class Routes {
         r.head("/media/{media_key}/{variant}", ctx -> media.deliver(ctx, optionalPrincipal(ctx), true));
         r.post("/media/{media_key}/events", ctx -> media.beacon(ctx, optionalPrincipal(ctx)));       // playback beacon for analytics
 
+        // the retired v1.1 API, for twitter4j, tweepy and old bots: the same engine, v1.1's wire
+        r.post("/1.1/media/upload.json", v11::upload);
+        r.get("/1.1/media/upload.json", v11::status);
+        r.post("/1.1/media/metadata/create.json", v11::metadata);
+        r.post("/1.1/media/subtitles/create.json", ctx -> v11.subtitles(ctx, true));
+        r.post("/1.1/media/subtitles/delete.json", ctx -> v11.subtitles(ctx, false));
+
         r.get("/2/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
         r.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
         r.get("/readyz", this::readyz);
         r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
 
-        r.exception(Problem.class, (p, ctx) -> Wire.problem(ctx, p));
+        r.exception(Problem.class, (p, ctx) -> { if (ctx.path().startsWith("/1.1/")) V11.error(ctx, p); else Wire.problem(ctx, p); });
         r.exception(Exception.class, (e, ctx) -> {
             log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
-            Wire.problem(ctx, Problem.of(Kind.INTERNAL, "Something went wrong on our side; nothing was changed. Try again."));
+            Problem p = Problem.of(Kind.INTERNAL, "Something went wrong on our side; nothing was changed. Try again.");
+            if (ctx.path().startsWith("/1.1/")) V11.error(ctx, p); else Wire.problem(ctx, p);
         });
         // Javalin's own 404/405 (no route matched) become X-style problems too; our own 404 problems pass through
-        r.error(404, ctx -> { if (!isProblem(ctx)) Wire.problem(ctx, new Problem(Kind.NOT_FOUND, "No such endpoint: " + ctx.method() + " " + ctx.path(), null, null)); });
+        r.error(404, ctx -> {
+            String ct = Objects.requireNonNullElse(ctx.res().getContentType(), "");
+            if (isProblem(ctx) || (ctx.path().startsWith("/1.1/") && ct.startsWith("application/json"))) return;
+            Problem p = new Problem(Kind.NOT_FOUND, "No such endpoint: " + ctx.method() + " " + ctx.path(), null, null);
+            if (ctx.path().startsWith("/1.1/")) V11.error(ctx, p); else Wire.problem(ctx, p);
+        });
         r.error(405, ctx -> { if (!isProblem(ctx)) Wire.problem(ctx, new Problem(Kind.METHOD_NOT_ALLOWED, "Method " + ctx.method() + " is not allowed on " + ctx.path() + ".", null, null)); });
         r.after(ctx -> metrics.timer("mediaup.http", "route", ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path,
                 "status", Integer.toString(ctx.statusCode())).record(System.nanoTime() - (long) ctx.attribute("mediaup.t0"),
@@ -117,7 +133,8 @@ public final class Routes {
         if (ctx.path().equals("/2/openapi.json")) return;
         Map<String, List<String>> form = new LinkedHashMap<>();
         if (Bodies.mime(ctx).equals("application/x-www-form-urlencoded")) {
-            byte[] body = Bodies.small(ctx); // OAuth 1.0a signs form fields: read them now, keep them for the handler
+            // OAuth 1.0a signs form fields: read them now, keep them for the handler (v1.1 forms carry base64 media: larger)
+            byte[] body = Bodies.small(ctx, ctx.path().startsWith("/1.1/") ? v11.maxFormBody() : Bodies.MAX_SMALL_BODY);
             ctx.attribute(Bodies.FORM_BODY, body);
             for (String[] p : Bodies.formPairs(body)) form.computeIfAbsent(p[0], k -> new ArrayList<>()).add(p[1]);
         }

@@ -6,6 +6,8 @@ import dev.mediaup.store.BlobStore;
 import dev.mediaup.store.MetadataStore;
 import dev.mediaup.upload.Media.*;
 
+import tools.jackson.databind.node.ObjectNode;
+
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
@@ -79,11 +81,16 @@ public final class MediaService {
         return new Found(found, missing);
     }
 
-    /** Owner only; the new metadata object replaces the previous member by member. */
-    public Upload setMetadata(Principal who, long id, String mergedJson) {
-        owned(who, id);
-        return meta.setMetadata(id, mergedJson);
+    /** Owner only; each member of {@code additions} replaces the stored member of that name. Returns the merged object. */
+    public ObjectNode mergeMetadata(Principal who, long id, ObjectNode additions) {
+        Upload u = owned(who, id);
+        ObjectNode merged = u.metadataJson() == null ? JSON.createObjectNode() : (ObjectNode) JSON.readTree(u.metadataJson());
+        additions.properties().forEach(e -> merged.set(e.getKey(), e.getValue()));
+        meta.setMetadata(id, merged.toString());
+        return merged;
     }
+
+    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
 
     public Upload owned(Principal who, long id) {
         return meta.findUpload(id).filter(u -> u.ownerId().equals(who.userId()) && u.state() != State.EXPIRED)

@@ -1,0 +1,192 @@
+package dev.mediaup.api;
+
+import dev.mediaup.Problem;
+import dev.mediaup.Problem.Kind;
+import dev.mediaup.auth.Principal;
+import dev.mediaup.media.MediaService;
+import dev.mediaup.upload.Media.Upload;
+import dev.mediaup.upload.UploadService;
+import dev.mediaup.upload.UploadService.OneShotRequest;
+import io.javalin.http.Context;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.util.*;
+import java.util.function.Function;
+
+/**
+ * The retired v1.1 media API (upload.json, metadata/create.json, subtitles/create.json and delete.json) for the
+ * clients that still speak it — twitter4j, tweepy, old bots. A second wire format over the same engine: parameters
+ * as form fields or query parameters, top-level media_id / media_id_string, an empty 2xx for APPEND, and v1.1's
+ * {"errors":[{"code","message"}]}.
+ */
+final class V11 {
+    /** v1.1 allowed 5 MB per APPEND; as base64 in a form body that is about 7 MB of text. Configurable. */
+    private final int maxFormBody;
+    private final UploadService uploads;
+    private final MediaService media;
+    private final Function<Context, Principal> writer;
+
+    V11(UploadService uploads, MediaService media, Function<Context, Principal> writer, int maxFormBody) {
+        this.uploads = uploads;
+        this.media = media;
+        this.writer = writer;
+        this.maxFormBody = maxFormBody;
+    }
+
+    /** POST /1.1/media/upload.json: INIT, APPEND, FINALIZE, STATUS, or (no command) the simple upload. */
+    void upload(Context ctx) throws IOException {
+        Principal who = writer.apply(ctx);
+        Map<String, String> p = Bodies.query(ctx);
+        switch (Bodies.mime(ctx)) {
+            case "multipart/form-data" -> {
+                Bodies.Multipart mp = new Bodies.Multipart(ctx);
+                mp.toMedia();
+                p.putAll(mp.fields);
+                String command = p.get("command");
+                if (mp.hasMedia() && command == null) {
+                    finished(ctx, uploads.oneShot(who, ctx.req().getContentLengthLong(), mp::mediaTo, () -> simple(p, mp.fields)), 200);
+                    return;
+                }
+                if (mp.hasMedia() && command.equals("APPEND")) {
+                    append(ctx, who, p, mp::mediaTo, () -> p.putAll(mp.fields));
+                    return;
+                }
+                if (mp.hasMedia()) throw Problem.invalid("media", null, "Only APPEND and the simple upload carry media.");
+            }
+            case "application/x-www-form-urlencoded" -> p.putAll(Bodies.form(formBody(ctx)));
+            default -> { }
+        }
+        String command = p.get("command");
+        if (command == null) {
+            String data = p.get("media_data");
+            if (data == null) throw Problem.invalid("media", null, "media or media_data is required.");
+            finished(ctx, uploads.oneShot(who, data.length(), out -> out.write(base64(data)), () -> simple(p, p)), 200);
+            return;
+        }
+        switch (command) {
+            case "INIT" -> {
+                // v1.1 ignored parameters it did not know (twitter4j sends include_entities with everything)
+                Map<String, String> init = new LinkedHashMap<>();
+                for (String k : List.of("command", "media_type", "total_bytes", "media_category", "additional_owners", "shared"))
+                    if (p.containsKey(k)) init.put(k, p.get(k));
+                Upload u = uploads.initialize(who, Bodies.initFromParams(init));
+                ctx.status(202).contentType("application/json").result(Wire.JSON.writeValueAsBytes(ids(u, Wire.initialized(u, uploads.now()))));
+            }
+            case "APPEND" -> {
+                String data = p.get("media_data");
+                if (data == null) throw Problem.invalid("media", null, "media or media_data is required.");
+                append(ctx, who, p, out -> out.write(base64(data)), () -> { });
+            }
+            case "FINALIZE" -> finished(ctx, uploads.finalizeUpload(who, Bodies.mediaId(p.get("media_id"), "media_id")), 201);
+            case "STATUS" -> finished(ctx, uploads.status(who, Bodies.mediaId(p.get("media_id"), "media_id")), 200);
+            default -> throw Problem.invalid("command", command, "command must be INIT, APPEND, FINALIZE or STATUS.");
+        }
+    }
+
+    /** GET /1.1/media/upload.json?command=STATUS&media_id=… */
+    void status(Context ctx) {
+        Principal who = writer.apply(ctx);
+        String command = ctx.queryParam("command");
+        if (!"STATUS".equals(command)) throw Problem.invalid("command", command, "GET upload.json answers command=STATUS.");
+        finished(ctx, uploads.status(who, Bodies.mediaId(ctx.queryParam("media_id"), "media_id")), 200);
+    }
+
+    private void append(Context ctx, Principal who, Map<String, String> p, dev.mediaup.store.BlobStore.Writer body, Runnable afterBody) {
+        Upload u = uploads.appendable(who, Bodies.mediaId(p.get("media_id"), "media_id"));
+        uploads.append(u, () -> { afterBody.run(); return Bodies.segmentIndex(p.get("segment_index")); }, Bodies.checksum(ctx), -1, body);
+        ctx.status(204); // v1.1 answers APPEND with an empty 2xx
+    }
+
+    private static OneShotRequest simple(Map<String, String> p, Map<String, String> fields) {
+        String category = p.getOrDefault("media_category", "tweet_image");
+        return new OneShotRequest(Bodies.category(category, true), Bodies.owners(p.get("additional_owners")));
+    }
+
+    private byte[] formBody(Context ctx) {
+        return Bodies.small(ctx, maxFormBody);
+    }
+
+    int maxFormBody() {
+        return maxFormBody;
+    }
+
+    private static byte[] base64(String data) {
+        try {
+            return Base64.getMimeDecoder().decode(data);
+        } catch (IllegalArgumentException e) {
+            throw Problem.invalid("media_data", null, "media_data is not valid base64.");
+        }
+    }
+
+    /** v1.1's statuses: 201 for FINALIZE, 200 for STATUS and the simple upload (INIT 202 and APPEND 204 above). */
+    private void finished(Context ctx, Upload u, int status) {
+        ctx.status(status).contentType("application/json").result(Wire.JSON.writeValueAsBytes(ids(u, Wire.media(u, uploads.now()))));
+    }
+
+    /** v1.1's identity fields: media_id as a number and as a string, in front of the rest. */
+    private static Map<String, Object> ids(Upload u, Map<String, Object> v2) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("media_id", u.id());
+        m.put("media_id_string", u.idString());
+        v2.remove("id");
+        m.putAll(v2);
+        return m;
+    }
+
+    // ---- metadata and subtitles ----
+
+    /** POST /1.1/media/metadata/create.json {"media_id": "…", "alt_text": {"text": "…"}} */
+    void metadata(Context ctx) {
+        Principal who = writer.apply(ctx);
+        JsonNode b = Bodies.json(Bodies.small(ctx));
+        long id = Bodies.mediaId(text(b, "media_id"), "media_id");
+        ObjectNode additions = Wire.JSON.createObjectNode();
+        b.properties().forEach(e -> { if (!e.getKey().equals("media_id")) additions.set(e.getKey(), e.getValue()); });
+        JsonNode alt = additions.path("alt_text").path("text");
+        if (additions.has("alt_text") && (!alt.isString() || alt.asString().length() > 1000))
+            throw Problem.invalid("alt_text", null, "alt_text.text must be a string of at most 1000 characters.");
+        media.mergeMetadata(who, id, additions);
+        ctx.status(200); // v1.1 answers with an empty 200
+    }
+
+    /** POST /1.1/media/subtitles/create.json and delete.json. */
+    void subtitles(Context ctx, boolean create) {
+        Principal who = writer.apply(ctx);
+        JsonNode b = Bodies.json(Bodies.small(ctx));
+        long video = Bodies.mediaId(text(b, "media_id"), "media_id");
+        String category = text(b, "media_category");
+        JsonNode subs = b.path("subtitle_info").path("subtitles");
+        if (!subs.isArray() || subs.isEmpty()) throw Problem.invalid("subtitle_info", null, "subtitle_info.subtitles must list at least one track.");
+        for (JsonNode s : subs) {
+            String lang = text(s, "language_code");
+            if (!lang.matches("[A-Z]{2}")) throw Problem.invalid("language_code", lang, "language_code must be two capital letters (e.g. EN).");
+            if (create) media.attachSubtitles(who, video, category, Bodies.mediaId(text(s, "media_id"), "media_id"), lang,
+                    s.path("display_name").isString() ? s.get("display_name").asString() : null);
+            else media.detachSubtitles(who, video, category, lang);
+        }
+        ctx.status(200);
+    }
+
+    private static String text(JsonNode n, String name) {
+        JsonNode v = n.get(name);
+        if (v == null || v.isNull()) throw Problem.invalid(name, null, name + " is required.");
+        return v.isNumber() ? v.asString() : v.isString() ? v.asString() : v.toString();
+    }
+
+    /** v1.1's error shape and codes: 32 unauthenticated, 38 missing parameter, 88 rate limited, 324 media problems. */
+    static void error(Context ctx, Problem p) {
+        int code = switch (p.kind) {
+            case UNAUTHORIZED -> 32;
+            case FORBIDDEN -> 220;
+            case RATE_LIMITED, USAGE_CAPPED -> 88;
+            case INTERNAL -> 131;
+            case UNAVAILABLE, STORAGE_FULL -> 130;
+            case NOT_FOUND -> p.parameter == null ? 34 : 324;
+            default -> p.detail().endsWith(" is required.") ? 38 : 324;
+        };
+        ctx.status(p.kind.status).contentType("application/json")
+                .result(Wire.JSON.writeValueAsBytes(Map.of("errors", List.of(Wire.ordered("code", code, "message", p.detail())))));
+    }
+}
