@@ -106,6 +106,10 @@ public final class Main extends Group {
         long mediaRetentionSecs;
         @Option(names = "--delivery-url-ttl-secs", defaultValue = "86400", description = "Lifetime of the signed delivery URLs in Media objects.")
         long deliveryUrlTtlSecs;
+        @Option(names = "--v11-max-append-bytes", defaultValue = "5242880", description = "Largest v1.1 APPEND (v1.1 allowed 5 MB).")
+        long v11MaxAppendBytes;
+        @Option(names = "--v11-port", description = "Also listen on this port (for clients that hard-code an upload host, e.g. upload.twitter.com).")
+        Integer v11Port;
         @Option(names = "--jwt-jwks-url", description = "Accept JWT access tokens signed by keys from this JWKS URL.")
         String jwtJwksUrl;
         @Option(names = "--jwt-jwks-file", description = "Accept JWT access tokens signed by keys in this JWKS file.")
@@ -135,7 +139,7 @@ public final class Main extends Group {
             });
             var jwt = new Jwt.Settings(jwtJwksUrl, jwtJwksFile, jwtIssuer, jwtAudience, jwtUserClaim);
             Server server = Server.start(new Server.Options(host, port, dataDir, settings, workers, leaseSecs, sweepIntervalSecs, jwt,
-                    oauthWindowSecs, rl, publicBaseUrl, deliveryUrlTtlSecs));
+                    oauthWindowSecs, rl, publicBaseUrl, deliveryUrlTtlSecs, v11MaxAppendBytes, v11Port));
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "mediaup-shutdown"));
             server.awaitStop();
             return 0;

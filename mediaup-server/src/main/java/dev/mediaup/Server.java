@@ -42,7 +42,7 @@ public final class Server implements AutoCloseable {
 
     public record Options(String host, int port, Path dataDir, UploadService.Settings settings, int workers, long leaseSecs,
                           long sweepIntervalSecs, Jwt.Settings jwt, long oauthWindowSecs, Map<RateLimits.Family, RateLimits.Limit> rateLimits,
-                          String publicBaseUrl, long deliveryUrlTtlSecs) {}
+                          String publicBaseUrl, long deliveryUrlTtlSecs, long v11MaxAppendBytes, Integer v11Port) {}
 
     private final Javalin app;
     private final MetadataStore meta;
@@ -86,7 +86,7 @@ public final class Server implements AutoCloseable {
         }
         var media = new MediaService(meta, blobs, clock, o.deliveryUrlTtlSecs());
         var routes = new Routes(uploads, media, new Authenticator(verifiers), new RateLimits(o.rateLimits()), o.publicBaseUrl(), jobs, metrics,
-                () -> meta.healthy() && blobs.freeBytes() > 0);
+                () -> meta.healthy() && blobs.freeBytes() > 0, o.v11MaxAppendBytes());
 
         Javalin app = Javalin.create(config -> {
             config.jetty.host = o.host();
@@ -97,6 +97,13 @@ public final class Server implements AutoCloseable {
             // read request bodies in large gulps (segments are megabytes; 8 KiB reads cost a wakeup each), but no larger than
             // the 64 KiB Jetty still pools: a bigger buffer is allocated and zeroed per request
             config.jetty.modifyHttpConfiguration(hc -> hc.setInputBufferSize(64 * 1024));
+            if (o.v11Port() != null) config.jetty.addConnector((server, http) -> {
+                // a second listener for clients that hard-code their upload host (point that name here); it serves every route
+                var c = new org.eclipse.jetty.server.ServerConnector(server, new org.eclipse.jetty.server.HttpConnectionFactory(http));
+                c.setHost(o.host());
+                c.setPort(o.v11Port());
+                return c;
+            });
             routes.install(config);
         });
         app.start();

@@ -47,7 +47,7 @@ public final class Routes {
 
     /** {@code publicBaseUrl}: the scheme://host[:port] clients use (behind a TLS proxy), or null to take it from each request. */
     public Routes(UploadService uploads, MediaService mediaService, Authenticator auth, RateLimits limits, String publicBaseUrl, JobQueue jobs,
-                  PrometheusMeterRegistry metrics, BooleanSupplier ready) {
+                  PrometheusMeterRegistry metrics, BooleanSupplier ready, long v11MaxAppendBytes) {
         this.uploads = uploads;
         this.auth = auth;
         this.limits = limits;
@@ -61,7 +61,7 @@ public final class Routes {
             throw new IllegalStateException(e);
         }
         this.media = new MediaApi(mediaService, this::origin, ctx -> ctx.attribute(PRINCIPAL), openapi);
-        this.v11 = new V11(uploads, mediaService, Routes::writer, 8 * 1024 * 1024);
+        this.v11 = new V11(uploads, mediaService, Routes::writer, v11MaxAppendBytes);
     }
 
     public void install(JavalinConfig config) {

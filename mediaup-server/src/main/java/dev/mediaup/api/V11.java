@@ -22,17 +22,19 @@ import java.util.function.Function;
  * {"errors":[{"code","message"}]}.
  */
 final class V11 {
-    /** v1.1 allowed 5 MB per APPEND; as base64 in a form body that is about 7 MB of text. Configurable. */
+    /** v1.1 allowed 5 MB per APPEND (configurable); as base64 in a form body that is a third more text. */
     private final int maxFormBody;
+    private final long maxAppendBytes;
     private final UploadService uploads;
     private final MediaService media;
     private final Function<Context, Principal> writer;
 
-    V11(UploadService uploads, MediaService media, Function<Context, Principal> writer, int maxFormBody) {
+    V11(UploadService uploads, MediaService media, Function<Context, Principal> writer, long maxAppendBytes) {
+        this.maxAppendBytes = maxAppendBytes;
+        this.maxFormBody = (int) Math.min(Integer.MAX_VALUE - 16, maxAppendBytes * 4 / 3 + 64 * 1024); // base64 of a segment, and the other fields
         this.uploads = uploads;
         this.media = media;
         this.writer = writer;
-        this.maxFormBody = maxFormBody;
     }
 
     /** POST /1.1/media/upload.json: INIT, APPEND, FINALIZE, STATUS, or (no command) the simple upload. */
@@ -95,7 +97,7 @@ final class V11 {
 
     private void append(Context ctx, Principal who, Map<String, String> p, dev.mediaup.store.BlobStore.Writer body, Runnable afterBody) {
         Upload u = uploads.appendable(who, Bodies.mediaId(p.get("media_id"), "media_id"));
-        uploads.append(u, () -> { afterBody.run(); return Bodies.segmentIndex(p.get("segment_index")); }, Bodies.checksum(ctx), -1, body);
+        uploads.append(u, () -> { afterBody.run(); return Bodies.segmentIndex(p.get("segment_index")); }, Bodies.checksum(ctx), -1, maxAppendBytes, body);
         ctx.status(204); // v1.1 answers APPEND with an empty 2xx
     }
 

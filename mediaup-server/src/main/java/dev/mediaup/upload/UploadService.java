@@ -142,7 +142,13 @@ public final class UploadService {
      * unknown while the bytes stream (multipart puts segment_index after the media part): it is asked for afterwards.
      */
     public long append(Upload u, java.util.function.IntSupplier index, Checksum checksum, long declaredLength, BlobStore.Writer body) {
-        long limit = Math.min(settings.maxSegmentBytes(), maxTotal(u));
+        return append(u, index, checksum, declaredLength, settings.maxSegmentBytes(), body);
+    }
+
+    /** The same, with a tighter per-segment limit for a dialect that has one (v1.1: 5 MB per APPEND). */
+    public long append(Upload u, java.util.function.IntSupplier index, Checksum checksum, long declaredLength, long maxSegmentBytes,
+                       BlobStore.Writer body) {
+        long limit = Math.min(Math.min(settings.maxSegmentBytes(), maxSegmentBytes), maxTotal(u));
         if (declaredLength > limit) throw tooLarge(limit);
         Stored st = store(u.id(), limit, declaredLength, checksum == null ? null : checksum.algorithm(), body);
         boolean recorded = false;

@@ -27,10 +27,14 @@ class V11IT {
     static ServerProcess server;
     static Api v2;
     static Map<String, String> oauth;
+    static int secondPort;
 
     @BeforeAll
     static void start() throws Exception {
-        server = new ServerProcess(dir.resolve("data")).start();
+        try (var s = new java.net.ServerSocket(0)) {
+            secondPort = s.getLocalPort();
+        }
+        server = new ServerProcess(dir.resolve("data"), "--v11-port", Integer.toString(secondPort)).start();
         v2 = new Api(server.baseUrl(), server.createToken("500", "media.write tweet.read"));
         oauth = server.oauth1("500");
     }
@@ -119,6 +123,17 @@ class V11IT {
         assertThat(v11.postJson("/1.1/media/subtitles/delete.json", "{\"media_id\":\"" + video + "\",\"media_category\":\"TweetVideo\","
                 + "\"subtitle_info\":{\"subtitles\":[{\"language_code\":\"EN\"}]}}").status()).isEqualTo(200);
         assertThat(v2.get("/2/media/7_" + video + "?media.fields=variants").data().has("subtitles")).isFalse();
+    }
+
+    @Test
+    void appendsAreCappedAt5MBAndASecondListenerServesTheSameApi() {
+        long id = v2.postForm("/1.1/media/upload.json", "command=INIT&media_type=video%2Fmp4&media_category=tweet_video&total_bytes=20000000")
+                .json().get("media_id").asLong();
+        Res big = v2.postMultipart("/1.1/media/upload.json", new Api.Multipart().field("command", "APPEND").field("media_id", Long.toString(id))
+                .field("segment_index", "0").file("media", null, new byte[5 * 1024 * 1024 + 1]));
+        assertV11Error(big, 413, 324);
+        Api other = new Api("http://127.0.0.1:" + secondPort, v2.token);
+        assertThat(other.get("/1.1/media/upload.json?command=STATUS&media_id=" + id).json().get("media_id_string").asString()).isEqualTo(Long.toString(id));
     }
 
     @Test
