@@ -75,12 +75,17 @@ final class MediaApi {
 
     void lookupMany(Context ctx) {
         Principal who = reader(principal.apply(ctx));
+        respond(ctx, media.lookup(who, mediaKeys(ctx)), fields(ctx), "media_keys", true);
+    }
+
+    /** media_keys: 1 to 100 comma-separated keys of the spec's pattern, duplicates dropped. */
+    private static List<String> mediaKeys(Context ctx) {
         String raw = ctx.queryParam("media_keys");
         if (raw == null || raw.isBlank()) throw Problem.invalid("media_keys", null, "media_keys is required.");
         List<String> keys = Arrays.stream(raw.split(",", -1)).map(String::trim).toList();
         if (keys.size() > 100) throw Problem.invalid("media_keys", raw, "At most 100 media_keys per request.");
         keys.forEach(k -> checkKey("media_keys", k));
-        respond(ctx, media.lookup(who, keys.stream().distinct().toList()), fields(ctx), "media_keys", true);
+        return keys.stream().distinct().toList();
     }
 
     private static void checkKey(String parameter, String key) {
@@ -102,11 +107,15 @@ final class MediaApi {
 
     /** Like X: found media in data, the rest as resource-not-found problems in errors[], all with 200. */
     private void respond(Context ctx, MediaService.Found found, List<String> fields, String parameter, boolean many) {
-        Map<String, Object> body = new LinkedHashMap<>();
         List<Map<String, Object>> data = found.media().stream().map(u -> mediaObject(ctx, u, fields)).toList();
-        if (!data.isEmpty()) body.put("data", many ? data : data.getFirst());
-        if (!found.missing().isEmpty())
-            body.put("errors", found.missing().stream().map(k -> Wire.ordered("value", k, "detail", "Could not find media with " + parameter + ": [" + k + "].",
+        respond(ctx, data.isEmpty() ? null : many ? data : data.getFirst(), found.missing(), parameter);
+    }
+
+    private static void respond(Context ctx, Object data, List<String> missing, String parameter) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (data != null) body.put("data", data);
+        if (!missing.isEmpty())
+            body.put("errors", missing.stream().map(k -> Wire.ordered("value", k, "detail", "Could not find media with " + parameter + ": [" + k + "].",
                     "title", "Not Found Error", "resource_type", "media", "parameter", parameter, "resource_id", k,
                     "type", Kind.NOT_FOUND.type)).toList());
         ctx.status(200).contentType("application/json").result(Wire.JSON.writeValueAsBytes(body));
@@ -192,11 +201,7 @@ final class MediaApi {
     /** GET /2/media/analytics: counters we really recorded (deliveries, playback beacons), zeros where nothing happened. */
     void analytics(Context ctx) {
         Principal who = reader(principal.apply(ctx));
-        String raw = ctx.queryParam("media_keys");
-        if (raw == null || raw.isBlank()) throw Problem.invalid("media_keys", null, "media_keys is required.");
-        List<String> keys = Arrays.stream(raw.split(",", -1)).map(String::trim).toList();
-        if (keys.size() > 100) throw Problem.invalid("media_keys", raw, "At most 100 media_keys per request.");
-        keys.forEach(k -> checkKey("media_keys", k));
+        List<String> keys = mediaKeys(ctx);
         java.time.Instant start = instant(ctx, "start_time"), end = instant(ctx, "end_time");
         if (!end.isAfter(start)) throw Problem.invalid("end_time", ctx.queryParam("end_time"), "end_time must be after start_time.");
         String granularity = Objects.requireNonNullElse(ctx.queryParam("granularity"), "daily");
@@ -208,7 +213,7 @@ final class MediaApi {
         };
         long fromHour = Math.floorDiv(start.getEpochSecond(), 3600), toHour = Math.floorDiv(end.getEpochSecond() - 1, 3600);
         if (step == 1 && toHour - fromHour > 24 * 31) throw Problem.invalid("start_time", ctx.queryParam("start_time"), "Hourly analytics cover at most 31 days.");
-        var found = media.ownedMedia(who, keys.stream().distinct().toList());
+        var found = media.ownedMedia(who, keys);
         List<Map<String, Object>> data = new ArrayList<>();
         for (Upload u : found.media()) {
             Map<Long, Map<String, Long>> hourly = media.metrics(u.id(), fromHour, toHour);
@@ -226,7 +231,7 @@ final class MediaApi {
             }
             data.add(Wire.ordered("media_key", u.mediaKey(), "timestamped_metrics", buckets));
         }
-        respondList(ctx, data, found.missing());
+        respond(ctx, data.isEmpty() ? null : data, found.missing(), "media_keys");
     }
 
     private static java.time.Instant instant(Context ctx, String name) {
@@ -237,16 +242,6 @@ final class MediaApi {
         } catch (java.time.format.DateTimeParseException e) {
             throw Problem.invalid(name, v, name + " must be an RFC 3339 date-time, e.g. 2026-11-28T00:00:00Z.");
         }
-    }
-
-    private static void respondList(Context ctx, List<Map<String, Object>> data, List<String> missing) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        if (!data.isEmpty()) body.put("data", data);
-        if (!missing.isEmpty())
-            body.put("errors", missing.stream().map(k -> Wire.ordered("value", k, "detail", "Could not find media with media_keys: [" + k + "].",
-                    "title", "Not Found Error", "resource_type", "media", "parameter", "media_keys", "resource_id", k,
-                    "type", Kind.NOT_FOUND.type)).toList());
-        ctx.status(200).contentType("application/json").result(Wire.JSON.writeValueAsBytes(body));
     }
 
     static final Set<String> BEACON_EVENTS = Set.of("playback_start", "playback25", "playback50", "playback75", "playback_complete",
