@@ -1,0 +1,445 @@
+package dev.mediaup.client;
+
+import tools.jackson.jr.ob.JSON;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.*;
+import java.util.concurrent.*;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A client for the X API v2 media endpoints — mediaup's, and api.x.com's, since the wire is the same. One call
+ * uploads a file: segments go in parallel, each retried on network errors, 5xx and 429 (honouring the rate-limit
+ * reset), each with its SHA-256 so mediaup verifies it before acknowledging; then FINALIZE and STATUS polling as
+ * check_after_secs asks. An interrupted upload resumes from what the server acknowledged.
+ *
+ * <pre>{@code
+ * var client = MediaClient.builder().baseUrl("http://127.0.0.1:8080").bearerToken(token).build();
+ * Media m = client.upload(Path.of("clip.mp4"), "tweet_video");
+ * }</pre>
+ */
+public final class MediaClient {
+    private static final JSON JSON_ = JSON.std;
+    private static final long MIB = 1024 * 1024;
+
+    private final String base;
+    private final String bearer;
+    private final String[] oauth1; // consumer key, consumer secret, token, token secret
+    private final HttpClient http;
+    private final Duration timeout;
+    private final int parallelism;
+    private final long segmentSize;
+    private final int maxRetries;
+
+    private MediaClient(Builder b) {
+        this.base = b.baseUrl.replaceAll("/+$", "");
+        this.bearer = b.bearer;
+        this.oauth1 = b.oauth1;
+        this.timeout = b.timeout;
+        this.parallelism = b.parallelism;
+        this.segmentSize = b.segmentSize;
+        this.maxRetries = b.maxRetries;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(b.timeout).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder {
+        private String baseUrl = "https://api.x.com";
+        private String bearer;
+        private String[] oauth1;
+        private Duration timeout = Duration.ofSeconds(60);
+        private int parallelism = 4;
+        private long segmentSize = 4 * MIB;
+        private int maxRetries = 6;
+
+        public Builder baseUrl(String url) { this.baseUrl = url; return this; }
+
+        /** OAuth 2.0 bearer token (user context to upload). */
+        public Builder bearerToken(String token) { this.bearer = token; return this; }
+
+        /** OAuth 1.0a user context: every request is signed (HMAC-SHA1). */
+        public Builder oauth1(String consumerKey, String consumerSecret, String token, String tokenSecret) {
+            this.oauth1 = new String[]{consumerKey, consumerSecret, token, tokenSecret};
+            return this;
+        }
+
+        public Builder timeout(Duration t) { this.timeout = t; return this; }
+
+        /** Segments in flight at once (default 4). */
+        public Builder parallelism(int n) { this.parallelism = Math.max(1, n); return this; }
+
+        /** Preferred segment size (default 4 MiB; grown when a file would need more than 1000 segments). */
+        public Builder segmentSize(long bytes) { this.segmentSize = Math.max(1, bytes); return this; }
+
+        /** Attempts per request after the first, for network errors, 5xx and 429 (default 6). */
+        public Builder maxRetries(int n) { this.maxRetries = Math.max(0, n); return this; }
+
+        public MediaClient build() {
+            if (bearer == null && oauth1 == null) throw new IllegalStateException("give a bearerToken or oauth1 credentials");
+            return new MediaClient(this);
+        }
+    }
+
+    /** Bytes sent so far of the whole file, then processing progress. Called from worker threads. */
+    public interface ProgressListener {
+        void bytesSent(long sent, long total);
+
+        default void processing(int percent) {}
+    }
+
+    // ---- uploads ----
+
+    /** Uploads a file and waits for processing; the media type is guessed from the file name. */
+    public Media upload(Path file, String mediaCategory) {
+        return newUpload(file, mediaCategory).start().join();
+    }
+
+    /** Finishes an interrupted upload: asks which segments the server has, sends only the others. */
+    public Media resume(String uploadId, Path file) {
+        return newUpload(file, null).resume(uploadId).start().join();
+    }
+
+    public Upload newUpload(Path file, String mediaCategory) {
+        return new Upload(file, mediaCategory);
+    }
+
+    /** One upload, configured, then started; it can be cancelled while it runs. */
+    public final class Upload {
+        private final Path file;
+        private final String category;
+        private String mediaType;
+        private String resumeId;
+        private ProgressListener listener = (s, t) -> {};
+        private volatile boolean cancelled;
+        private volatile String id;
+        private CompletableFuture<Media> result;
+        private ExecutorService pool;
+        private final List<Future<?>> work = new CopyOnWriteArrayList<>();
+
+        private Upload(Path file, String category) {
+            this.file = file;
+            this.category = category;
+        }
+
+        public Upload mediaType(String type) { this.mediaType = type; return this; }
+
+        public Upload progress(ProgressListener l) { this.listener = l; return this; }
+
+        public Upload resume(String uploadId) { this.resumeId = uploadId; return this; }
+
+        /** The upload id, once INIT answered (or the one being resumed). */
+        public String id() { return id; }
+
+        public synchronized Upload start() {
+            if (result == null) result = CompletableFuture.supplyAsync(this::run, runnable -> daemon(runnable).start());
+            return this;
+        }
+
+        /** Waits for the outcome; a failure arrives as MediaException, a cancellation as CancellationException. */
+        public Media join() {
+            try {
+                return start().result.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                throw e;
+            }
+        }
+
+        /** Stops sending; segments already acknowledged stay on the server (resume() can use them). */
+        public void cancel() {
+            cancelled = true;
+            work.forEach(f -> f.cancel(true)); // queued segments never start; running ones are interrupted
+            ExecutorService p = pool;
+            if (p != null) p.shutdownNow();
+        }
+
+        private Media run() {
+            try {
+                long size = Files.size(file);
+                long seg = Math.max(segmentSize, (size + 999) / 1000); // at most 1000 segments, as the protocol allows
+                int count = (int) Math.max(1, (size + seg - 1) / seg);
+                Map<Integer, String> present = new HashMap<>();
+                if (resumeId == null) {
+                    String type = mediaType != null ? mediaType : guessType(file);
+                    Map<String, Object> init = new LinkedHashMap<>();
+                    init.put("media_type", type);
+                    if (category != null) init.put("media_category", category);
+                    init.put("total_bytes", size);
+                    id = (String) data(call("POST", "/2/media/upload/initialize", "application/json", JSON_.asBytes(init))).get("id");
+                } else {
+                    id = resumeId;
+                    for (Map<String, Object> s : segments(id)) present.put((int) Media.num(s.get("segment_index")), (String) s.get("sha256"));
+                }
+                AtomicLong sent = new AtomicLong();
+                pool = Executors.newFixedThreadPool(parallelism, MediaClient::daemon);
+                for (int i = 0; i < count; i++) {
+                    int index = i;
+                    long offset = i * seg, length = Math.min(seg, size - offset);
+                    work.add(pool.submit(() -> {
+                        if (cancelled) throw new CancellationException();
+                        byte[] bytes = read(file, offset, (int) length);
+                        String sha = sha256(bytes);
+                        if (!sha.equals(present.get(index))) appendSegment(id, index, bytes, sha);
+                        listener.bytesSent(sent.addAndGet(length), size);
+                        return null;
+                    }));
+                    if (cancelled) work.get(work.size() - 1).cancel(true);
+                }
+                try {
+                    for (Future<?> f : work) f.get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) throw r;
+                    throw new MediaException(0, null, "segment failed: " + e.getCause(), e.getCause());
+                } finally {
+                    pool.shutdownNow();
+                }
+                if (cancelled) throw new CancellationException("upload " + id + " cancelled");
+                Map<String, Object> fin = data(call("POST", "/2/media/upload/" + id + "/finalize", null, null));
+                return awaitProcessing(fin, listener);
+            } catch (InterruptedException | CancellationException e) {
+                throw new CancellationException("upload " + id + " cancelled");
+            } catch (IOException e) {
+                throw new MediaException(0, null, "cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static Thread daemon(Runnable r) { // Java 17: no Thread.ofPlatform()
+        Thread t = new Thread(r, "mediaup-client");
+        t.setDaemon(true);
+        return t;
+    }
+
+    private void appendSegment(String id, int index, byte[] bytes, String sha) {
+        String boundary = "mediaup-client-" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream(bytes.length + 512);
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"segment_index\"\r\n\r\n" + index + "\r\n--" + boundary
+                + "\r\nContent-Disposition: form-data; name=\"media\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(bytes);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        call("POST", "/2/media/upload/" + id + "/append", "multipart/form-data; boundary=" + boundary, body.toByteArray(),
+                "x-checksum-sha256", sha);
+    }
+
+    private Media awaitProcessing(Map<String, Object> data, ProgressListener listener) throws InterruptedException {
+        while (true) {
+            @SuppressWarnings("unchecked") Map<String, Object> pi = (Map<String, Object>) data.get("processing_info");
+            if (pi == null || !Set.of("pending", "in_progress").contains(pi.get("state"))) return Media.from(data);
+            listener.processing((int) Media.num(pi.get("progress_percent")));
+            Thread.sleep(Math.max(1, Media.num(pi.get("check_after_secs"))) * 1000);
+            data = data(call("GET", "/2/media/upload?command=STATUS&media_id=" + data.get("id"), null, null));
+        }
+    }
+
+    private static byte[] read(Path file, long offset, int length) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(length);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            while (buf.hasRemaining()) if (ch.read(buf, offset + buf.position()) < 0) throw new IOException("file shrank while uploading");
+        }
+        return buf.array();
+    }
+
+    static String guessType(Path file) {
+        String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        String ext = n.contains(".") ? n.substring(n.lastIndexOf('.') + 1) : "";
+        return switch (ext) {
+            case "jpg", "jpeg" -> "image/jpeg";
+            case "png" -> "image/png";
+            case "gif" -> "image/gif";
+            case "webp" -> "image/webp";
+            case "bmp" -> "image/bmp";
+            case "tif", "tiff" -> "image/tiff";
+            case "mp4", "m4v" -> "video/mp4";
+            case "mov" -> "video/quicktime";
+            case "webm" -> "video/webm";
+            case "ts" -> "video/mp2t";
+            case "srt" -> "text/srt";
+            case "vtt" -> "text/vtt";
+            case "glb" -> "model/gltf-binary";
+            case "usdz" -> "model/vnd.usdz+zip";
+            default -> throw new IllegalArgumentException("cannot tell the media type of " + n + "; set it with mediaType()");
+        };
+    }
+
+    // ---- the other endpoints ----
+
+    public Media status(String id) {
+        return Media.from(data(call("GET", "/2/media/upload?command=STATUS&media_id=" + id, null, null)));
+    }
+
+    /** The segments the server holds for an upload in progress (mediaup extension). */
+    @SuppressWarnings("unchecked")
+    public List<Map<String, Object>> segments(String id) {
+        return (List<Map<String, Object>>) data(call("GET", "/2/media/upload/" + id + "/segments", null, null)).get("segments");
+    }
+
+    /** The Media object (X's fields, e.g. "url", "width", "alt_text", "variants"). */
+    public Map<String, Object> lookup(String mediaKey, String... fields) {
+        String q = fields.length == 0 ? "" : "?media.fields=" + String.join(",", fields);
+        Map<String, Object> r = parse(call("GET", "/2/media/" + mediaKey + q, null, null));
+        @SuppressWarnings("unchecked") Map<String, Object> data = (Map<String, Object>) r.get("data");
+        if (data == null) throw new MediaException(404, firstError(r), "media " + mediaKey + " not found", null);
+        return data;
+    }
+
+    public void setAltText(String id, String text) {
+        call("POST", "/2/media/metadata", "application/json", JSON_.asBytes(Map.of("id", id, "metadata", Map.of("alt_text", Map.of("text", text)))));
+    }
+
+    public void attachSubtitles(String videoId, String mediaCategory, String subtitlesId, String languageCode, String displayName) {
+        call("POST", "/2/media/subtitles", "application/json", JSON_.asBytes(Map.of("id", videoId, "media_category", mediaCategory,
+                "subtitles", Map.of("id", subtitlesId, "language_code", languageCode, "display_name", displayName))));
+    }
+
+    public void detachSubtitles(String videoId, String mediaCategory, String languageCode) {
+        call("DELETE", "/2/media/subtitles", "application/json", JSON_.asBytes(Map.of("id", videoId, "media_category", mediaCategory,
+                "language_code", languageCode)));
+    }
+
+    /** mediaup extension: deletes the media and its bytes. */
+    public void delete(String mediaKey) {
+        call("DELETE", "/2/media/" + mediaKey, null, null);
+    }
+
+    // ---- HTTP ----
+
+    private static Map<String, Object> parse(byte[] body) {
+        try {
+            return body.length == 0 ? Map.of() : JSON_.mapFrom(body);
+        } catch (RuntimeException e) { // Jackson 3 reports everything unchecked
+            return Map.of("detail", new String(body, StandardCharsets.UTF_8));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> data(byte[] body) {
+        Object d = parse(body).get("data");
+        if (!(d instanceof Map)) throw new MediaException(200, parse(body), "the answer has no data object", null);
+        return (Map<String, Object>) d;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> firstError(Map<String, Object> r) {
+        Object e = r.get("errors");
+        return e instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof Map ? (Map<String, Object>) l.get(0) : r;
+    }
+
+    /** One call, retried on network errors, 5xx and 429 with backoff (429: until the rate limit resets). */
+    private byte[] call(String method, String pathAndQuery, String contentType, byte[] body, String... headers) {
+        MediaException last = null;
+        for (int attempt = 0; attempt <= maxRetries; attempt++) {
+            if (Thread.currentThread().isInterrupted()) throw new CancellationException();
+            long waitMs;
+            try {
+                var b = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(timeout)
+                        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
+                        .header("Authorization", authorization(method, base + pathAndQuery));
+                if (contentType != null) b.header("Content-Type", contentType);
+                for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+                HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+                if (r.statusCode() / 100 == 2) return r.body();
+                Map<String, Object> problem = firstError(parse(r.body()));
+                last = new MediaException(r.statusCode(), problem, method + " " + pathAndQuery + " → " + r.statusCode() + ": "
+                        + (problem.get("detail") != null ? problem.get("detail") : problem.get("message") != null ? problem.get("message") : "no detail"), null);
+                if (!last.retryable()) throw last;
+                waitMs = r.statusCode() == 429 ? untilReset(r) : backoff(attempt);
+            } catch (IOException e) {
+                last = new MediaException(0, null, method + " " + pathAndQuery + " failed: " + e, e);
+                waitMs = backoff(attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancellationException();
+            }
+            if (attempt == maxRetries) break;
+            try {
+                Thread.sleep(waitMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancellationException();
+            }
+        }
+        throw last;
+    }
+
+    private static long backoff(int attempt) {
+        return Math.min(10_000, 200L << Math.min(attempt, 6)) + ThreadLocalRandom.current().nextLong(100);
+    }
+
+    private static long untilReset(HttpResponse<?> r) {
+        var retryAfter = r.headers().firstValue("Retry-After");
+        if (retryAfter.isPresent() && retryAfter.get().matches("[0-9]+")) return Long.parseLong(retryAfter.get()) * 1000;
+        var reset = r.headers().firstValue("x-rate-limit-reset");
+        if (reset.isPresent() && reset.get().matches("[0-9]+"))
+            return Math.max(0, Long.parseLong(reset.get()) * 1000 - System.currentTimeMillis()) + 100;
+        return 1000;
+    }
+
+    // ---- OAuth 1.0a (RFC 5849) ----
+
+    private String authorization(String method, String url) {
+        if (oauth1 == null) return "Bearer " + bearer;
+        byte[] n = new byte[16];
+        new SecureRandom().nextBytes(n);
+        Map<String, String> o = new TreeMap<>(Map.of("oauth_consumer_key", oauth1[0], "oauth_token", oauth1[2],
+                "oauth_signature_method", "HMAC-SHA1", "oauth_timestamp", Long.toString(System.currentTimeMillis() / 1000),
+                "oauth_nonce", HexFormat.of().formatHex(n), "oauth_version", "1.0"));
+        List<String> pairs = new ArrayList<>();
+        o.forEach((k, v) -> pairs.add(enc(k) + "=" + enc(v)));
+        URI u = URI.create(url);
+        if (u.getRawQuery() != null)
+            for (String kv : u.getRawQuery().split("&")) {
+                String[] p = kv.split("=", 2);
+                pairs.add(enc(decode(p[0])) + "=" + enc(p.length > 1 ? decode(p[1]) : ""));
+            }
+        Collections.sort(pairs);
+        String baseUrl = u.getScheme() + "://" + u.getRawAuthority().toLowerCase(Locale.ROOT) + u.getRawPath();
+        String baseString = method + "&" + enc(baseUrl) + "&" + enc(String.join("&", pairs));
+        try {
+            Mac mac = Mac.getInstance("HmacSHA1");
+            mac.init(new SecretKeySpec((enc(oauth1[1]) + "&" + enc(oauth1[3])).getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+            o.put("oauth_signature", Base64.getEncoder().encodeToString(mac.doFinal(baseString.getBytes(StandardCharsets.UTF_8))));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        StringJoiner h = new StringJoiner(", ", "OAuth ", "");
+        o.forEach((k, v) -> h.add(enc(k) + "=\"" + enc(v) + "\""));
+        return h.toString();
+    }
+
+    private static String decode(String s) {
+        return java.net.URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
+    }
+
+    static String sha256(byte[] b) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package dev.mediaup.it;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.mediaup.client.Media;
+import dev.mediaup.client.MediaClient;
+import dev.mediaup.client.MediaException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The Java SDK (mediaup-client) against a real server: parallel, resumable, retrying, cancellable, OAuth 1.0a. */
+class ClientIT {
+    static final int MIB = 1 << 20;
+
+    @TempDir
+    Path dir;
+
+    static Path video(Path dir, String name, int size) throws Exception {
+        return Files.write(dir.resolve(name), Api.fakeMp4(size));
+    }
+
+    @Test
+    void uploadsInParallelWithAltTextAndOAuth1() throws Exception {
+        try (ServerProcess server = new ServerProcess(dir.resolve("data")).start()) {
+            String token = server.createToken("600", "media.write tweet.read");
+            MediaClient client = MediaClient.builder().baseUrl(server.baseUrl()).bearerToken(token).segmentSize(MIB).parallelism(4).build();
+            Path png = Files.write(dir.resolve("a.png"), Api.png(64, 32));
+            Media img = client.upload(png, "tweet_image");
+            assertThat(img.width()).isEqualTo(64);
+            client.setAltText(img.id(), "sixty-four");
+            assertThat(client.lookup(img.mediaKey(), "alt_text").get("alt_text")).isEqualTo("sixty-four");
+
+            Path mp4 = video(dir, "v.mp4", 20 * MIB + 123);
+            long[] seen = new long[1];
+            Media v = client.newUpload(mp4, "tweet_video").progress((sent, total) -> seen[0] = Math.max(seen[0], sent)).start().join();
+            assertThat(v.succeeded()).isTrue();
+            assertThat(v.size()).isEqualTo(Files.size(mp4));
+            assertThat(seen[0]).isEqualTo(Files.size(mp4));
+
+            var c = server.oauth1("600");
+            MediaClient signed = MediaClient.builder().baseUrl(server.baseUrl())
+                    .oauth1(c.get("consumer_key"), c.get("consumer_secret"), c.get("oauth_token"), c.get("oauth_token_secret")).build();
+            assertThat(signed.upload(png, "tweet_image").height()).isEqualTo(32);
+            assertThat(signed.status(img.id()).mediaKey()).isEqualTo(img.mediaKey()); // same user as the bearer token
+
+            MediaException bad = org.assertj.core.api.Assertions.catchThrowableOfType(MediaException.class,
+                    () -> MediaClient.builder().baseUrl(server.baseUrl()).bearerToken("mu_nope").build().upload(png, "tweet_image"));
+            assertThat(bad.status()).isEqualTo(401);
+            assertThat(bad.retryable()).isFalse();
+        }
+    }
+
+    @Test
+    void resumesAfterTheServerIsKilledWithoutResendingAcknowledgedSegments() throws Exception {
+        Path mp4 = video(dir, "r.mp4", 24 * MIB);
+        try (ServerProcess server = new ServerProcess(dir.resolve("data")).start()) {
+            String token = server.createToken("601", "media.write tweet.read");
+            MediaClient client = MediaClient.builder().baseUrl(server.baseUrl()).bearerToken(token).segmentSize(MIB).parallelism(1).maxRetries(0).build();
+            AtomicInteger acked = new AtomicInteger();
+            var upload = client.newUpload(mp4, "tweet_video").progress((sent, total) -> {
+                if (acked.incrementAndGet() == 10) {
+                    try {
+                        server.kill9();
+                    } catch (InterruptedException e) {
+                        throw new RuntimeException(e);
+                    }
+                }
+            });
+            assertThatThrownBy(() -> upload.start().join()).isInstanceOf(MediaException.class);
+            String id = upload.id();
+            server.start();
+            int present = client.segments(id).size();
+            assertThat(present).isGreaterThanOrEqualTo(10);
+            Media done = client.resume(id, mp4);
+            assertThat(done.succeeded()).isTrue();
+            assertThat(done.size()).isEqualTo(24L * MIB);
+            // counted server-side: the restarted server received exactly the segments it lacked
+            String metrics = new Api(server.baseUrl(), null).get("/metrics").text();
+            double appended = metrics.lines().filter(l -> l.startsWith("mediaup_segments_appended_total"))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+            assertThat((long) appended).isEqualTo(24 - present);
+        }
+    }
+
+    @Test
+    void retriesThrough503And429AndCanBeCancelled() throws Exception {
+        try (ServerProcess server = new ServerProcess(dir.resolve("data")).start()) {
+            String token = server.createToken("602", "media.write tweet.read");
+            // a tiny proxy that answers the first appends with 503, then one 429, then lets everything through
+            AtomicInteger appends = new AtomicInteger();
+            HttpClient forward = HttpClient.newHttpClient();
+            HttpServer proxy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            proxy.createContext("/", ex -> {
+                byte[] body = ex.getRequestBody().readAllBytes();
+                String path = ex.getRequestURI().toString();
+                int n = path.endsWith("/append") ? appends.incrementAndGet() : 0;
+                if (n == 1 || n == 2 || n == 4) {
+                    if (n == 4) ex.getResponseHeaders().add("Retry-After", "1");
+                    ex.sendResponseHeaders(n == 4 ? 429 : 503, -1);
+                    ex.close();
+                    return;
+                }
+                try {
+                    var b = HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).method(ex.getRequestMethod(),
+                            body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+                    ex.getRequestHeaders().forEach((k, v) -> {
+                        if (!k.equalsIgnoreCase("Host") && !k.equalsIgnoreCase("Content-Length") && !k.equalsIgnoreCase("Connection")) v.forEach(x -> b.header(k, x));
+                    });
+                    HttpResponse<byte[]> r = forward.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+                    r.headers().firstValue("content-type").ifPresent(ct -> ex.getResponseHeaders().add("Content-Type", ct));
+                    ex.sendResponseHeaders(r.statusCode(), r.body().length == 0 ? -1 : r.body().length);
+                    ex.getResponseBody().write(r.body());
+                } catch (InterruptedException e) {
+                    ex.sendResponseHeaders(502, -1);
+                }
+                ex.close();
+            });
+            proxy.start();
+            try {
+                MediaClient client = MediaClient.builder().baseUrl("http://127.0.0.1:" + proxy.getAddress().getPort()).bearerToken(token)
+                        .segmentSize(MIB).parallelism(2).build();
+                Path mp4 = video(dir, "p.mp4", 6 * MIB);
+                long t0 = System.nanoTime();
+                Media m = client.upload(mp4, "tweet_video");
+                assertThat(m.succeeded()).isTrue();
+                assertThat(appends.get()).isEqualTo(6 + 3);
+                assertThat(System.nanoTime() - t0).as("waited for Retry-After").isGreaterThan(900_000_000L);
+
+                // cancellation: stop after the first acknowledged segment; what was acknowledged stays
+                MediaClient direct = MediaClient.builder().baseUrl(server.baseUrl()).bearerToken(token).segmentSize(MIB).parallelism(1).build();
+                Path big = video(dir, "c.mp4", 30 * MIB);
+                var upload = direct.newUpload(big, "tweet_video");
+                upload.progress((sent, total) -> upload.cancel());
+                assertThatThrownBy(upload::join).isInstanceOf(CancellationException.class);
+                assertThat(direct.segments(upload.id()).size()).isBetween(1, 3);
+            } finally {
+                proxy.stop(0);
+            }
+        }
+    }
+}
