@@ -4,7 +4,6 @@ import tools.jackson.jr.ob.JSON;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -233,13 +232,13 @@ public final class MediaClient {
 
     private void appendSegment(String id, int index, byte[] bytes, String sha) {
         String boundary = "mediaup-client-" + UUID.randomUUID();
-        ByteArrayOutputStream body = new ByteArrayOutputStream(bytes.length + 512);
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"segment_index\"\r\n\r\n" + index + "\r\n--" + boundary
-                + "\r\nContent-Disposition: form-data; name=\"media\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        body.writeBytes(bytes);
-        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        call("POST", "/2/media/upload/" + id + "/append", "multipart/form-data; boundary=" + boundary, body.toByteArray(),
-                "x-checksum-sha256", sha);
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"segment_index\"\r\n\r\n" + index + "\r\n--" + boundary
+                + "\r\nContent-Disposition: form-data; name=\"media\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        // the segment is sent from its own array: no copy into a second, body-sized buffer
+        send("POST", "/2/media/upload/" + id + "/append", "multipart/form-data; boundary=" + boundary,
+                () -> HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head), HttpRequest.BodyPublishers.ofByteArray(bytes),
+                        HttpRequest.BodyPublishers.ofByteArray(tail)), "x-checksum-sha256", sha);
     }
 
     private Media awaitProcessing(Map<String, Object> data, ProgressListener listener) throws InterruptedException {
@@ -345,15 +344,20 @@ public final class MediaClient {
         return e instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof Map ? (Map<String, Object>) l.get(0) : r;
     }
 
-    /** One call, retried on network errors, 5xx and 429 with backoff (429: until the rate limit resets). */
     private byte[] call(String method, String pathAndQuery, String contentType, byte[] body, String... headers) {
+        return send(method, pathAndQuery, contentType, body == null ? null : () -> HttpRequest.BodyPublishers.ofByteArray(body), headers);
+    }
+
+    /** One call, retried on network errors, 5xx and 429 with backoff (429: until the rate limit resets). */
+    private byte[] send(String method, String pathAndQuery, String contentType, java.util.function.Supplier<HttpRequest.BodyPublisher> body,
+                        String... headers) {
         MediaException last = null;
         for (int attempt = 0; attempt <= maxRetries; attempt++) {
             if (Thread.currentThread().isInterrupted()) throw new CancellationException();
             long waitMs;
             try {
                 var b = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(timeout)
-                        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
+                        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body.get())
                         .header("Authorization", authorization(method, base + pathAndQuery));
                 if (contentType != null) b.header("Content-Type", contentType);
                 for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
