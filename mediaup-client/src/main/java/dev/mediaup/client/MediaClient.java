@@ -5,17 +5,15 @@ import tools.jackson.jr.ob.JSON;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -38,6 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class MediaClient {
     private static final JSON JSON_ = JSON.std;
     private static final long MIB = 1024 * 1024;
+    /** Images up to X's 5 MB image limit go in one request (the one-shot upload); everything else in segments. */
+    private static final long ONE_SHOT_MAX = 5 * MIB;
 
     private final String base;
     private final String bearer;
@@ -116,16 +116,38 @@ public final class MediaClient {
 
     /** Finishes an interrupted upload: asks which segments the server has, sends only the others. */
     public Media resume(String uploadId, Path file) {
-        return newUpload(file, null).resume(uploadId).start().join();
+        return newUpload(file, (String) null).resume(uploadId).start().join();
     }
 
     public Upload newUpload(Path file, String mediaCategory) {
-        return new Upload(file, mediaCategory);
+        return new Upload(file, null, mediaCategory);
+    }
+
+    public Upload newUpload(Path file, MediaCategory category) {
+        return newUpload(file, category.wire());
+    }
+
+    /** Uploads a file and waits for processing. */
+    public Media upload(Path file, MediaCategory category) {
+        return upload(file, category.wire());
+    }
+
+    /** Uploads a stream of unknown length (chunked, without total_bytes); its media type must be given. */
+    public Media upload(InputStream in, String mediaType, MediaCategory category) {
+        return new Upload(null, in, category.wire()).mediaType(mediaType).start().join();
+    }
+
+    /** X's media_category values. */
+    public enum MediaCategory {
+        TWEET_IMAGE, TWEET_GIF, TWEET_VIDEO, AMPLIFY_VIDEO, DM_IMAGE, DM_GIF, DM_VIDEO, SUBTITLES;
+
+        public String wire() { return name().toLowerCase(Locale.ROOT); }
     }
 
     /** One upload, configured, then started; it can be cancelled while it runs. */
     public final class Upload {
         private final Path file;
+        private final InputStream stream;
         private final String category;
         private String mediaType;
         private String resumeId;
@@ -136,8 +158,9 @@ public final class MediaClient {
         private ExecutorService pool;
         private final List<Future<?>> work = new CopyOnWriteArrayList<>();
 
-        private Upload(Path file, String category) {
+        private Upload(Path file, InputStream stream, String category) {
             this.file = file;
+            this.stream = stream;
             this.category = category;
         }
 
@@ -175,16 +198,18 @@ public final class MediaClient {
 
         private Media run() {
             try {
-                long size = Files.size(file);
-                long seg = Math.max(segmentSize, (size + 999) / 1000); // at most 1000 segments, as the protocol allows
-                int count = (int) Math.max(1, (size + seg - 1) / seg);
+                long size = stream == null ? Files.size(file) : -1;
+                String type = mediaType != null ? mediaType : guessType(file);
+                if (resumeId == null && stream == null && size <= ONE_SHOT_MAX && category != null && category.endsWith("_image"))
+                    return oneShot(Files.readAllBytes(file), category); // small images: X's one-shot upload, one request
+                // at most 1000 segments, as the protocol allows (for a stream of unknown length: the preferred size)
+                long seg = size < 0 ? segmentSize : Math.max(segmentSize, (size + 999) / 1000);
                 Map<Integer, String> present = new HashMap<>();
                 if (resumeId == null) {
-                    String type = mediaType != null ? mediaType : guessType(file);
                     Map<String, Object> init = new LinkedHashMap<>();
                     init.put("media_type", type);
                     if (category != null) init.put("media_category", category);
-                    init.put("total_bytes", size);
+                    if (size >= 0) init.put("total_bytes", size);
                     id = (String) data(call("POST", "/2/media/upload/initialize", "application/json", JSON_.asBytes(init))).get("id");
                 } else {
                     id = resumeId;
@@ -192,18 +217,28 @@ public final class MediaClient {
                 }
                 AtomicLong sent = new AtomicLong();
                 pool = Executors.newFixedThreadPool(parallelism, MediaClient::daemon);
-                for (int i = 0; i < count; i++) {
-                    int index = i;
-                    long offset = i * seg, length = Math.min(seg, size - offset);
-                    work.add(pool.submit(() -> {
-                        if (cancelled) throw new CancellationException();
-                        byte[] bytes = read(file, offset, (int) length);
-                        String sha = sha256(bytes);
-                        if (!sha.equals(present.get(index))) appendSegment(id, index, bytes, sha);
-                        listener.bytesSent(sent.addAndGet(length), size);
-                        return null;
-                    }));
-                    if (cancelled) work.get(work.size() - 1).cancel(true);
+                // segments are read in order here and sent by the pool; at most `parallelism` of them are in memory
+                Semaphore inFlight = new Semaphore(parallelism);
+                try (InputStream in = stream != null ? stream : Files.newInputStream(file)) {
+                    for (int index = 0; ; index++) {
+                        inFlight.acquire();
+                        if (cancelled) break;
+                        byte[] bytes = in.readNBytes((int) seg);
+                        if (bytes.length == 0 && index > 0) break;
+                        int i = index;
+                        work.add(pool.submit(() -> {
+                            try {
+                                if (cancelled) throw new CancellationException();
+                                String sha = sha256(bytes);
+                                if (!sha.equals(present.get(i))) appendSegment(id, i, bytes, sha);
+                                listener.bytesSent(sent.addAndGet(bytes.length), size < 0 ? sent.get() : size);
+                                return null;
+                            } finally {
+                                inFlight.release();
+                            }
+                        }));
+                        if (bytes.length < seg) break;
+                    }
                 }
                 try {
                     for (Future<?> f : work) f.get();
@@ -219,8 +254,22 @@ public final class MediaClient {
             } catch (InterruptedException | CancellationException e) {
                 throw new CancellationException("upload " + id + " cancelled");
             } catch (IOException e) {
-                throw new MediaException(0, null, "cannot read " + file + ": " + e.getMessage(), e);
+                throw new MediaException(0, null, "cannot read " + (file != null ? file : "the stream") + ": " + e.getMessage(), e);
             }
+        }
+
+        private Media oneShot(byte[] bytes, String category) throws InterruptedException {
+            String boundary = "mediaup-client-" + UUID.randomUUID();
+            byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"media_category\"\r\n\r\n" + category + "\r\n--" + boundary
+                    + "\r\nContent-Disposition: form-data; name=\"media\"; filename=\"media\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8);
+            byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+            Map<String, Object> d = data(send("POST", "/2/media/upload", "multipart/form-data; boundary=" + boundary,
+                    () -> HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head), HttpRequest.BodyPublishers.ofByteArray(bytes),
+                            HttpRequest.BodyPublishers.ofByteArray(tail))));
+            id = (String) d.get("id");
+            listener.bytesSent(bytes.length, bytes.length);
+            return awaitProcessing(d, listener);
         }
     }
 
@@ -251,15 +300,8 @@ public final class MediaClient {
         }
     }
 
-    private static byte[] read(Path file, long offset, int length) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(length);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            while (buf.hasRemaining()) if (ch.read(buf, offset + buf.position()) < 0) throw new IOException("file shrank while uploading");
-        }
-        return buf.array();
-    }
-
     static String guessType(Path file) {
+        if (file == null) throw new IllegalArgumentException("a stream needs its media type: set it with mediaType()");
         String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
         String ext = n.contains(".") ? n.substring(n.lastIndexOf('.') + 1) : "";
         return switch (ext) {

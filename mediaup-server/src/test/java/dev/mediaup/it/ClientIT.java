@@ -65,6 +65,28 @@ class ClientIT {
     }
 
     @Test
+    void streamsAndMultiGibibyteSparseFiles() throws Exception {
+        try (ServerProcess server = new ServerProcess(dir.resolve("data")).start()) {
+            MediaClient client = MediaClient.builder().baseUrl(server.baseUrl()).bearerToken(server.createToken("603", "media.write tweet.read"))
+                    .segmentSize(32L * MIB).parallelism(4).build();
+            // a stream of unknown length: chunked without total_bytes
+            byte[] bytes = Api.fakeMp4(3 * MIB + 5);
+            Media fromStream = client.upload(new java.io.ByteArrayInputStream(bytes), "video/mp4", MediaClient.MediaCategory.TWEET_VIDEO);
+            assertThat(fromStream.size()).isEqualTo(bytes.length);
+            // 2 GiB, sparse on disk, through the same parallel path
+            Path sparse = dir.resolve("sparse.mp4");
+            try (var raf = new java.io.RandomAccessFile(sparse.toFile(), "rw")) {
+                raf.setLength(2L << 30);
+                raf.write(Api.fakeMp4(64));
+            }
+            Media big = client.upload(sparse, MediaClient.MediaCategory.TWEET_VIDEO);
+            assertThat(big.succeeded()).isTrue();
+            assertThat(big.size()).isEqualTo(2L << 30);
+            assertThat(client.segments(big.id())).hasSize(64); // 2 GiB in the requested 32 MiB segments
+        }
+    }
+
+    @Test
     void resumesAfterTheServerIsKilledWithoutResendingAcknowledgedSegments() throws Exception {
         Path mp4 = video(dir, "r.mp4", 24 * MIB);
         try (ServerProcess server = new ServerProcess(dir.resolve("data")).start()) {
