@@ -260,13 +260,8 @@ public final class MediaClient {
 
         private Media oneShot(byte[] bytes, String category) throws InterruptedException {
             String boundary = "mediaup-client-" + UUID.randomUUID();
-            byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"media_category\"\r\n\r\n" + category + "\r\n--" + boundary
-                    + "\r\nContent-Disposition: form-data; name=\"media\"; filename=\"media\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-                    .getBytes(StandardCharsets.UTF_8);
-            byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
             Map<String, Object> d = data(send("POST", "/2/media/upload", "multipart/form-data; boundary=" + boundary,
-                    () -> HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head), HttpRequest.BodyPublishers.ofByteArray(bytes),
-                            HttpRequest.BodyPublishers.ofByteArray(tail))));
+                    () -> multipart(boundary, "media_category", category, bytes)));
             id = (String) d.get("id");
             listener.bytesSent(bytes.length, bytes.length);
             return awaitProcessing(d, listener);
@@ -281,13 +276,18 @@ public final class MediaClient {
 
     private void appendSegment(String id, int index, byte[] bytes, String sha) {
         String boundary = "mediaup-client-" + UUID.randomUUID();
-        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"segment_index\"\r\n\r\n" + index + "\r\n--" + boundary
-                + "\r\nContent-Disposition: form-data; name=\"media\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
-        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        // the segment is sent from its own array: no copy into a second, body-sized buffer
         send("POST", "/2/media/upload/" + id + "/append", "multipart/form-data; boundary=" + boundary,
-                () -> HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head), HttpRequest.BodyPublishers.ofByteArray(bytes),
-                        HttpRequest.BodyPublishers.ofByteArray(tail)), "x-checksum-sha256", sha);
+                () -> multipart(boundary, "segment_index", Integer.toString(index), bytes), "x-checksum-sha256", sha);
+    }
+
+    /** A form field, then the media part, sent from the media's own array: no copy into a second, body-sized buffer. */
+    private static HttpRequest.BodyPublisher multipart(String boundary, String field, String value, byte[] media) {
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"\r\n\r\n" + value + "\r\n--" + boundary
+                + "\r\nContent-Disposition: form-data; name=\"media\"; filename=\"media\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        return HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head), HttpRequest.BodyPublishers.ofByteArray(media),
+                HttpRequest.BodyPublishers.ofByteArray(tail));
     }
 
     private Media awaitProcessing(Map<String, Object> data, ProgressListener listener) throws InterruptedException {
