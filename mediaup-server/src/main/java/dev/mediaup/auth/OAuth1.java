@@ -144,6 +144,11 @@ public final class OAuth1 implements TokenVerifier {
         return b.toString();
     }
 
+    /** Percent-decoding where there is anything to decode ('+' is a plus here, not a space). */
+    private static String decode(String s) {
+        return s.indexOf('%') < 0 ? s : URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
     /** {@code k1="v1", k2="v2"}, values percent-encoded (RFC 5849 3.5.1). */
     static Map<String, String> parseHeader(String s) {
         Map<String, String> m = new LinkedHashMap<>();
@@ -154,8 +159,7 @@ public final class OAuth1 implements TokenVerifier {
             String v = p.substring(eq + 1).trim();
             if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) v = v.substring(1, v.length() - 1);
             try {
-                m.put(URLDecoder.decode(p.substring(0, eq).trim().replace("+", "%2B"), StandardCharsets.UTF_8),
-                        URLDecoder.decode(v.replace("+", "%2B"), StandardCharsets.UTF_8));
+                m.put(decode(p.substring(0, eq).trim()), decode(v));
             } catch (IllegalArgumentException e) {
                 throw unauthorized("The OAuth header is malformed.");
             }

@@ -42,6 +42,7 @@ public final class SqlMetadataStore implements MetadataStore {
     private final BlockingQueue<Write<?>> writes = new LinkedBlockingQueue<>();
     /** OAuth nonces waiting to be written: they ride along with the next commit as one batch, not one write each. */
     private final java.util.concurrent.ConcurrentLinkedQueue<Object[]> pendingNonces = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private long lastNonceFlush; // writer thread only
     private final Thread writerThread;
     private volatile boolean closed;
 
@@ -95,7 +96,11 @@ public final class SqlMetadataStore implements MetadataStore {
                 Write<?> first = writes.poll(100, TimeUnit.MILLISECONDS);
                 if (first != null) batch.add(first);
                 writes.drainTo(batch, MAX_BATCH - 1);
-                if (!pendingNonces.isEmpty()) batch.add(nonceBatch());
+                // nonces ride along at most twice a second: fewer, larger batches (memory guards replays meanwhile)
+                if (!pendingNonces.isEmpty() && (closed || System.nanoTime() - lastNonceFlush > 500_000_000L)) {
+                    batch.add(nonceBatch());
+                    lastNonceFlush = System.nanoTime();
+                }
                 if (!batch.isEmpty()) runBatch(batch);
             } catch (InterruptedException e) {
                 if (closed) break;
@@ -531,7 +536,7 @@ public final class SqlMetadataStore implements MetadataStore {
 
     private Write<int[]> nonceBatch() {
         List<Object[]> rows = new ArrayList<>();
-        for (Object[] r; rows.size() < 10_000 && (r = pendingNonces.poll()) != null; ) rows.add(r);
+        for (Object[] r; rows.size() < 50_000 && (r = pendingNonces.poll()) != null; ) rows.add(r);
         return new Write<>(h -> {
             var b = h.prepareBatch("INSERT INTO oauth_nonces (consumer_key, nonce, ts) VALUES (:k, :n, :t) ON CONFLICT DO NOTHING");
             for (Object[] r : rows) b.bind("k", r[0]).bind("n", r[1]).bind("t", r[2]).add();
