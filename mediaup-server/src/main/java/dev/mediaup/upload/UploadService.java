@@ -113,10 +113,6 @@ public final class UploadService {
                 + "expire or delete media to make room.", "stored", String.valueOf(used));
     }
 
-    public MetadataStore.Usage usage(String user) {
-        return meta.usage(user, Math.floorDiv(now(), 86_400));
-    }
-
     static void checkOwners(List<String> owners) {
         if (owners.size() > MAX_ADDITIONAL_OWNERS)
             throw Problem.invalid("additional_owners", owners.size() + " ids", "At most " + MAX_ADDITIONAL_OWNERS + " additional_owners are allowed.");
