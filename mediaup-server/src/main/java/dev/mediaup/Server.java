@@ -97,6 +97,7 @@ public final class Server implements AutoCloseable {
             // read request bodies in large gulps (segments are megabytes; 8 KiB reads cost a wakeup each), but no larger than
             // the 64 KiB Jetty still pools: a bigger buffer is allocated and zeroed per request
             config.jetty.modifyHttpConfiguration(hc -> hc.setInputBufferSize(64 * 1024));
+            config.jetty.modifyServer(server -> server.setErrorHandler(dev.mediaup.api.Wire.jettyErrors()));
             if (o.v11Port() != null) config.jetty.addConnector((server, http) -> {
                 // a second listener for clients that hard-code their upload host (point that name here); it serves every route
                 var c = new org.eclipse.jetty.server.ServerConnector(server, new org.eclipse.jetty.server.HttpConnectionFactory(http));

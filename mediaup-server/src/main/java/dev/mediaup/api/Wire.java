@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Renders X's response shapes: {@code {"data": …}} objects with snake_case names and ids as strings, and errors. */
-final class Wire {
+public final class Wire {
     /** Strict about duplicate keys: {"media_type": "a", "media_type": "b"} is ambiguous, so it is refused. */
     static final JsonMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     static final String PROBLEM_JSON = "application/problem+json";
@@ -65,6 +65,25 @@ final class Wire {
         var m = new LinkedHashMap<String, Object>();
         for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
         return m;
+    }
+
+    /**
+     * Errors Jetty answers before a request reaches the routes (431 headers too large, 414 URI too long, 400 bad
+     * HTTP): the same problem+json as everything else, never Jetty's HTML page.
+     */
+    public static org.eclipse.jetty.server.handler.ErrorHandler jettyErrors() {
+        return new org.eclipse.jetty.server.handler.ErrorHandler() {
+            @Override
+            protected void generateResponse(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response, int code,
+                                            String message, Throwable cause, org.eclipse.jetty.util.Callback callback) {
+                String title = org.eclipse.jetty.http.HttpStatus.getMessage(code);
+                String type = code == 404 ? Problem.Kind.NOT_FOUND.type : code >= 500 ? Problem.Kind.INTERNAL.type : Problem.Kind.INVALID.type;
+                var m = ordered("title", title, "detail", message == null || message.isBlank() ? title : message, "type", type, "status", code);
+                if (code == 404) m.put("resource_type", "media");
+                response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CONTENT_TYPE, PROBLEM_JSON);
+                response.write(true, java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(m)), callback);
+            }
+        };
     }
 
     /**

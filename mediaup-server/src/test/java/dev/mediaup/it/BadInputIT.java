@@ -189,6 +189,9 @@ class BadInputIT {
                 c("auth: Basic scheme", 401, a -> a.as(null).send("GET", "/2/media/upload?media_id=" + done, null, null, "Authorization", "Basic dXNlcjpwYXNz")),
                 c("auth: empty bearer", 401, a -> a.as(null).send("GET", "/2/media/upload?media_id=" + done, null, null, "Authorization", "Bearer ")),
                 c("auth: no media.write", 403, a -> a.as(readOnlyToken).postJson("/2/media/upload/initialize", "{\"media_type\":\"image/png\"}")),
+                // HTTP itself, refused by Jetty before any route: still X-style JSON
+                c("http: headers too large", 431, a -> a.send("GET", "/2/media/upload?media_id=1", null, null, "X-Big", "a".repeat(20_000))),
+                c("http: URI too long", 414, a -> a.get("/2/media/upload?media_id=" + "1".repeat(10_000))),
                 // routes
                 c("route: unknown path", 404, a -> a.get("/2/media/upload/" + open + "/bogus")),
                 c("route: wrong method", 404, a -> raw(a, "DELETE", "/2/media/upload/initialize", null, null))
