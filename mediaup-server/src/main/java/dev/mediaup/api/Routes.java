@@ -234,7 +234,7 @@ public final class Routes {
         Bodies.Multipart mp = already != null ? already : new Bodies.Multipart(ctx);
         Map<String, String> query = Bodies.query(ctx);
         Upload u = known;
-        if (already == null && !mp.toMedia()) throw Problem.invalid("media", null, "media is required.");
+        if (already == null) mp.toMedia();
         if (!mp.hasMedia()) throw Problem.invalid("media", null, "media is required.");
         if (u == null) {
             String id = mp.fields.getOrDefault("media_id", query.get("media_id"));

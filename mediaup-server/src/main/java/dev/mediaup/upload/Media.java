@@ -110,6 +110,9 @@ public final class Media {
         }
 
         public long expiresAfterSecs(long now) { return Math.max(0, expiresAt - now); }
+
+        /** An upload session that ended unfinalized: swept already, or past its expiry and waiting for the sweeper. */
+        public boolean sessionExpired(long now) { return state == State.EXPIRED || (state == State.UPLOADING && expiresAt <= now); }
     }
 
     public record Segment(long uploadId, int index, long size, String sha256, String blobKey) {}

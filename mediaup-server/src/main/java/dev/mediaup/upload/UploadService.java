@@ -126,11 +126,15 @@ public final class UploadService {
     /** Looks up an upload the caller owns and may still append to; 404 for anyone else. */
     public Upload appendable(Principal who, long id) {
         Upload u = owned(who, id);
-        long now = now();
-        if (u.state() == State.EXPIRED || (u.state() == State.UPLOADING && u.expiresAt() <= now)) throw expired(u);
-        if (u.state() != State.UPLOADING)
-            throw new Problem(Kind.CONFLICT, "Media " + id + " is already finalized; segments can no longer be appended.", "id", u.idString());
+        checkAppendable(u, now());
         return u;
+    }
+
+    /** Segments go only to a live, unfinalized session; checked again inside the transaction that records one. */
+    public static void checkAppendable(Upload u, long now) {
+        if (u.sessionExpired(now)) throw expired(u);
+        if (u.state() != State.UPLOADING)
+            throw new Problem(Kind.CONFLICT, "Media " + u.id() + " is already finalized; segments can no longer be appended.", "id", u.idString());
     }
 
     /**
@@ -264,7 +268,7 @@ public final class UploadService {
     public Upload finalizeUpload(Principal who, long id) {
         Upload u = owned(who, id);
         if (u.state().finalized()) return u; // finalize is idempotent: a retried FINALIZE answers like the first
-        if (u.state() == State.EXPIRED || u.expiresAt() <= now()) throw expired(u);
+        if (u.sessionExpired(now())) throw expired(u);
         List<Segment> segs = meta.segments(id);
         long size = 0;
         List<Integer> missing = new ArrayList<>();
@@ -303,10 +307,9 @@ public final class UploadService {
 
     /** STATUS: owner and additional owners (and anyone, for shared media) may look; the rest get 404. */
     public Upload status(Principal who, long id) {
-        Upload u = meta.findUpload(id).filter(x -> x.visibleTo(who.userId()) || x.shared())
+        Upload u = meta.findUpload(id).filter(x -> x.readableBy(who.userId()))
                 .orElseThrow(() -> Problem.notFound("media_id", Long.toString(id)));
-        if (u.state() == State.UPLOADING && u.expiresAt() <= now()) throw expired(u);
-        if (u.state() == State.EXPIRED) throw expired(u);
+        if (u.sessionExpired(now())) throw expired(u);
         return u;
     }
 

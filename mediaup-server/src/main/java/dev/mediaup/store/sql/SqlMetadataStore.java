@@ -197,10 +197,7 @@ public final class SqlMetadataStore implements MetadataStore {
     public SegmentPut putSegment(Segment s, long now, long maxTotal, Quota quota) {
         return write(h -> {
             Upload u = find(h, s.uploadId()).orElseThrow(() -> Problem.notFound("id", Long.toString(s.uploadId())));
-            if (u.state() == State.EXPIRED || (u.state() == State.UPLOADING && u.expiresAt() <= now))
-                throw UploadService.expired(u);
-            if (u.state() != State.UPLOADING)
-                throw new Problem(Problem.Kind.CONFLICT, "Upload " + u.id() + " is already finalized; segments can no longer be appended.", "id", u.idString());
+            UploadService.checkAppendable(u, now);
             var previous = h.createQuery("SELECT blob_key, size FROM segments WHERE upload_id = :u AND idx = :i")
                     .bind("u", s.uploadId()).bind("i", s.index())
                     .map((rs, ctx) -> new Segment(s.uploadId(), s.index(), rs.getLong("size"), null, rs.getString("blob_key"))).findOne();
