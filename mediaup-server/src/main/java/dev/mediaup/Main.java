@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "mediaup", mixinStandardHelpOptions = true, version = "mediaup 0.1.0",
         description = "Self-hostable media upload service speaking the X API v2 media protocol.",
-        subcommands = {Main.Serve.class, Main.TokenCmd.class, Main.AppCmd.class, Main.UserCmd.class, Main.Gc.class,
+        subcommands = {Main.Serve.class, Main.TokenCmd.class, Main.AppCmd.class, Main.UserCmd.class, Main.Gc.class, Main.FfmpegPath.class,
                 Main.UploadCmd.class, Main.MediaCmd.class})
 public final class Main extends Group {
 
@@ -90,8 +90,26 @@ public final class Main extends Group {
         long maxPixels;
         @Option(names = "--min-free-bytes", defaultValue = "67108864", description = "Refuse appends when free disk would drop below this.")
         long minFreeBytes;
-        @Option(names = "--workers", defaultValue = "2", description = "Processing worker threads.")
+        @Option(names = "--workers", defaultValue = "0", description = "Processing workers, also the bound on concurrent image decodes (0: one per core).")
         int workers;
+        @Option(names = "--ffmpeg", description = "A system ffmpeg to use (its ffprobe beside it) instead of the bundled one.")
+        String ffmpeg;
+        @Option(names = "--ffmpeg-timeout-secs", defaultValue = "1800", description = "Wall-clock limit of one ffmpeg run.")
+        long ffmpegTimeoutSecs;
+        @Option(names = "--ffmpeg-memory-bytes", defaultValue = "4294967296", description = "Address-space limit of an ffmpeg run.")
+        long ffmpegMemoryBytes;
+        @Option(names = "--max-duration-secs", split = ",", description = "Per-category video length limits, e.g. tweet_video=140,amplify_video=600.")
+        Map<String, Long> maxDurationSecs = new HashMap<>();
+        @Option(names = "--max-gif-frames", defaultValue = "5000", description = "Most frames an animated GIF may have.")
+        int maxGifFrames;
+        @Option(names = "--keep-originals", description = "Keep uploaded bytes after processing (served as variant `original`); by default only the cleaned variants are kept.")
+        boolean keepOriginals;
+        @Option(names = "--max-job-attempts", defaultValue = "5", description = "Attempts before a processing job fails for good.")
+        int maxJobAttempts;
+        @Option(names = "--webhook-url", split = ",", description = "URLs that receive a signed POST when media processing succeeds or fails.")
+        List<String> webhookUrls = new ArrayList<>();
+        @Option(names = "--webhook-secret", description = "HMAC-SHA256 key for the webhook signature (required with --webhook-url).")
+        String webhookSecret;
         @Option(names = "--lease-secs", defaultValue = "30", description = "Job lease; a crashed worker's job is retried after this.")
         long leaseSecs;
         @Option(names = "--sweep-interval-secs", defaultValue = "60", description = "How often expired uploads are swept.")
@@ -142,8 +160,18 @@ public final class Main extends Group {
                 }
             });
             var jwt = new Jwt.Settings(jwtJwksUrl, jwtJwksFile, jwtIssuer, jwtAudience, jwtUserClaim);
-            Server server = Server.start(new Server.Options(host, port, dataDir, settings, workers, leaseSecs, sweepIntervalSecs, jwt,
-                    oauthWindowSecs, rl, publicBaseUrl, deliveryUrlTtlSecs, v11MaxAppendBytes, v11Port));
+            Map<Category, Long> durations = new EnumMap<>(Map.of(Category.TWEET_VIDEO, 140L, Category.DM_VIDEO, 140L, Category.AMPLIFY_VIDEO, 600L));
+            maxDurationSecs.forEach((k, v) -> durations.put(Category.parse(k).orElseThrow(
+                    () -> new CommandLine.ParameterException(new CommandLine(this), "unknown category " + k)), v));
+            if (!webhookUrls.isEmpty() && (webhookSecret == null || webhookSecret.isBlank()))
+                throw new CommandLine.ParameterException(new CommandLine(this), "--webhook-url needs --webhook-secret (receivers verify the signature with it)");
+            for (String u : webhookUrls)
+                if (!u.matches("https?://.+")) throw new CommandLine.ParameterException(new CommandLine(this), "--webhook-url must be http(s): " + u);
+            int cores = Runtime.getRuntime().availableProcessors();
+            var proc = new Server.ProcessingOptions(ffmpeg, new dev.mediaup.processing.Ffmpeg.Limits(ffmpegTimeoutSecs, 2 * ffmpegTimeoutSecs,
+                    ffmpegMemoryBytes, cores), keepOriginals, durations, maxGifFrames, maxJobAttempts, webhookUrls, webhookSecret);
+            Server server = Server.start(new Server.Options(host, port, dataDir, settings, workers > 0 ? workers : cores, leaseSecs,
+                    sweepIntervalSecs, jwt, oauthWindowSecs, rl, publicBaseUrl, deliveryUrlTtlSecs, v11MaxAppendBytes, v11Port, proc));
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "mediaup-shutdown"));
             server.awaitStop();
             return 0;
@@ -269,6 +297,19 @@ public final class Main extends Group {
         }
     }
 
+    @Command(name = "ffmpeg-path", mixinStandardHelpOptions = true, description = {"Print the path of the ffmpeg executable the server runs",
+            "(the bundled one is extracted on first use; its libraries sit beside it: set LD_LIBRARY_PATH to that directory)."})
+    static final class FfmpegPath implements Callable<Integer> {
+        @Option(names = "--ffmpeg", description = "A system ffmpeg, as for serve.")
+        String ffmpeg;
+
+        @Override
+        public Integer call() throws IOException {
+            System.out.println(new dev.mediaup.processing.Ffmpeg(ffmpeg, dev.mediaup.processing.Ffmpeg.Limits.defaults()).tools().ffmpeg());
+            return 0;
+        }
+    }
+
     @Command(name = "gc", mixinStandardHelpOptions = true, description = {"Run the sweeper now: expire idle sessions and delete their bytes,",
             "retire media past --media-retention-secs, and delete blobs nothing refers to (older than an hour). Safe while a server runs."})
     static final class Gc extends DataDirOptions implements Callable<Integer> {
@@ -281,7 +322,8 @@ public final class Main extends Group {
             var settings = new UploadService.Settings(d.categoryMaxBytes(), d.maxSegmentBytes(), d.expiresAfterSecs(), d.amplifyExpiresAfterSecs(),
                     d.maxPixels(), d.minFreeBytes(), d.quota(), mediaRetentionSecs);
             try (var meta = open(); var blobs = new dev.mediaup.store.file.FileBlobStore(dataDir.resolve("blobs"))) {
-                var swept = new UploadService(meta, blobs, new dev.mediaup.upload.Ids(-1), settings, Main::now).sweep(true);
+                UploadService.Processor none = (u, segs) -> { throw new IllegalStateException("gc does not process media"); };
+                var swept = new UploadService(meta, blobs, new dev.mediaup.upload.Ids(-1), settings, Main::now, none).sweep(true);
                 printJson(swept);
             }
             return 0;

@@ -8,7 +8,11 @@ import dev.mediaup.auth.OAuth1;
 import dev.mediaup.auth.OpaqueTokens;
 import dev.mediaup.auth.TokenVerifier;
 import dev.mediaup.media.MediaService;
+import dev.mediaup.processing.Ffmpeg;
 import dev.mediaup.processing.JobQueue;
+import dev.mediaup.processing.Processing;
+import dev.mediaup.processing.Webhooks;
+import dev.mediaup.upload.Media.Category;
 import dev.mediaup.store.BlobStore;
 import dev.mediaup.store.MetadataStore;
 import dev.mediaup.store.file.FileBlobStore;
@@ -42,18 +46,26 @@ public final class Server implements AutoCloseable {
 
     public record Options(String host, int port, Path dataDir, UploadService.Settings settings, int workers, long leaseSecs,
                           long sweepIntervalSecs, Jwt.Settings jwt, long oauthWindowSecs, Map<RateLimits.Family, RateLimits.Limit> rateLimits,
-                          String publicBaseUrl, long deliveryUrlTtlSecs, long v11MaxAppendBytes, Integer v11Port) {}
+                          String publicBaseUrl, long deliveryUrlTtlSecs, long v11MaxAppendBytes, Integer v11Port, ProcessingOptions processing) {}
+
+    public record ProcessingOptions(String ffmpeg, Ffmpeg.Limits ffmpegLimits, boolean keepOriginals, Map<Category, Long> maxDurationSecs,
+                                    int maxGifFrames, int maxJobAttempts, List<String> webhookUrls, String webhookSecret) {}
 
     private final Javalin app;
     private final MetadataStore meta;
     private final BlobStore blobs;
     private final JobQueue jobs;
+    private final Ffmpeg ffmpeg;
+    private final Webhooks webhooks;
     private final ScheduledExecutorService sweeper;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private final MediaService media;
 
-    private Server(Javalin app, MetadataStore meta, BlobStore blobs, JobQueue jobs, ScheduledExecutorService sweeper, MediaService media) {
+    private Server(Javalin app, MetadataStore meta, BlobStore blobs, JobQueue jobs, Ffmpeg ffmpeg, Webhooks webhooks,
+                   ScheduledExecutorService sweeper, MediaService media) {
+        this.ffmpeg = ffmpeg;
+        this.webhooks = webhooks;
         this.media = media;
         this.app = app;
         this.meta = meta;
@@ -74,8 +86,15 @@ public final class Server implements AutoCloseable {
         FileBlobStore blobs = new FileBlobStore(o.dataDir().resolve("blobs"));
         blobs.removeTornWrites();
         var clock = (java.util.function.LongSupplier) () -> System.currentTimeMillis() / 1000;
-        var uploads = new UploadService(meta, blobs, new Ids(-1), o.settings(), clock);
-        var jobs = new JobQueue(meta, uploads, o.workers(), o.leaseSecs(), metrics);
+        var p = o.processing();
+        var ffmpeg = new Ffmpeg(p.ffmpeg(), p.ffmpegLimits());
+        var processing = new Processing(meta, blobs, ffmpeg, new Processing.Settings(p.keepOriginals(), o.settings().maxPixels(),
+                p.maxDurationSecs(), p.maxGifFrames(), o.dataDir().resolve("scratch"), o.workers()));
+        processing.cleanScratch();
+        meta.webhookTargets(p.webhookUrls());
+        Webhooks webhooks = p.webhookUrls().isEmpty() ? null : new Webhooks(meta, p.webhookSecret(), clock);
+        var uploads = new UploadService(meta, blobs, new Ids(-1), o.settings(), clock, processing);
+        var jobs = new JobQueue(meta, uploads, processing, o.workers(), o.leaseSecs(), p.maxJobAttempts(), metrics);
         List<TokenVerifier> verifiers = new ArrayList<>(List.of(new OpaqueTokens(meta, clock), new OAuth1(meta, clock, o.oauthWindowSecs())));
         if (o.jwt().enabled()) {
             try {
@@ -118,12 +137,13 @@ public final class Server implements AutoCloseable {
                 var swept = uploads.sweep(sweeps.incrementAndGet() % 60 == 0);
                 if (swept.expiredSessions() + swept.purgedUploads() + swept.retiredMedia() + swept.orphanBlobs() > 0) log.info("sweep: {}", swept);
                 meta.purgeNonces(clock.getAsLong() - 2 * o.oauthWindowSecs()); // older ones fail the timestamp check anyway
+                meta.purgeWebhooks(clock.getAsLong() - 7 * 86_400);
             } catch (RuntimeException e) {
                 log.warn("sweep failed: {}", e.toString());
             }
         }, 1, o.sweepIntervalSecs(), TimeUnit.SECONDS);
         sweeper.scheduleWithFixedDelay(media::flushCounts, 2, 2, TimeUnit.SECONDS);
-        return new Server(app, meta, blobs, jobs, sweeper, media);
+        return new Server(app, meta, blobs, jobs, ffmpeg, webhooks, sweeper, media);
     }
 
     public int port() {
@@ -141,7 +161,9 @@ public final class Server implements AutoCloseable {
         app.stop();
         sweeper.shutdownNow();
         media.flushCounts();
+        ffmpeg.close(); // running transcodes stop now; their jobs are retried by whichever node runs next
         jobs.close();
+        if (webhooks != null) webhooks.close();
         meta.close();
         blobs.close();
         stopped.countDown();

@@ -9,6 +9,7 @@ import dev.mediaup.Problem.Kind;
 import dev.mediaup.auth.Principal;
 import dev.mediaup.media.MediaService;
 import dev.mediaup.upload.Media.Upload;
+import dev.mediaup.upload.Media.Variant;
 import io.javalin.http.Context;
 import org.eclipse.jetty.http.ByteRange;
 import tools.jackson.databind.JsonNode;
@@ -125,8 +126,9 @@ final class MediaApi {
     private Map<String, Object> mediaObject(Context ctx, Upload u, List<String> fields) {
         Map<String, Object> m = new LinkedHashMap<>();
         boolean ready = u.state() == dev.mediaup.upload.Media.State.SUCCEEDED;
-        String url = ready ? origin.apply(ctx) + media.signedPath(u, MediaService.ORIGINAL) : null;
         boolean playable = u.wireType().equals("video") || u.wireType().equals("animated_gif");
+        List<Variant> made = ready ? media.variants(List.of(u.id())).getOrDefault(u.id(), List.of()) : List.of();
+        String base = origin.apply(ctx);
         for (String f : fields) {
             switch (f) {
                 case "media_key" -> m.put("media_key", u.mediaKey());
@@ -134,21 +136,32 @@ final class MediaApi {
                 case "width" -> { if (u.info().width() != null) m.put("width", u.info().width()); }
                 case "height" -> { if (u.info().height() != null) m.put("height", u.info().height()); }
                 case "duration_ms" -> { if (u.info().durationMs() != null) m.put("duration_ms", u.info().durationMs()); }
-                case "url" -> { if (url != null && !playable) m.put("url", url); }
-                case "variants" -> { if (url != null && playable) m.put("variants", List.of(Wire.ordered("content_type",
-                        u.info().videoType() != null ? u.info().videoType() : u.mediaType(), "url", url))); }
+                case "url" -> { if (ready && !playable) m.put("url", base + media.signedPath(u, MediaService.ORIGINAL)); }
+                case "preview_image_url" -> made.stream().filter(v -> v.name().equals("poster")).findFirst()
+                        .ifPresent(v -> m.put("preview_image_url", base + media.signedPath(u, v.name())));
+                case "variants" -> { if (ready && playable) m.put("variants", variants(u, made, base)); }
                 case "alt_text" -> altText(u).ifPresent(t -> m.put("alt_text", t));
-                default -> { } // previews and metrics arrive with processing and analytics
+                default -> { } // metrics are served by /2/media/analytics
             }
         }
         if (playable && fields.contains("variants")) {
-            // mediaup extension: subtitle tracks, each with a delivery URL of its WebVTT/SRT file
+            // mediaup extension: subtitle tracks, each with a delivery URL of its normalized WebVTT file
             var tracks = media.subtitles(u);
             if (!tracks.isEmpty()) m.put("subtitles", tracks.stream().map(t -> Wire.ordered("language_code", t.languageCode(),
                     "display_name", Objects.requireNonNullElse(t.displayName(), t.languageCode()),
-                    "url", origin.apply(ctx) + media.signedPath(t.subtitlesId(), MediaService.ORIGINAL))).toList());
+                    "url", base + media.signedPath(t.subtitlesId(), "vtt"))).toList());
         }
         return m;
+    }
+
+    /** The playable renditions, best first (an animated GIF's MP4 has bit_rate 0, as on X). */
+    private List<Map<String, Object>> variants(Upload u, List<Variant> made, String base) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        made.stream().filter(v -> v.contentType().equals("video/mp4"))
+                .sorted(Comparator.comparing((Variant v) -> v.bitRate() == null ? 0 : v.bitRate()).reversed())
+                .forEach(v -> out.add(Wire.ordered("bit_rate", v.bitRate() == null ? 0 : v.bitRate(), "content_type", v.contentType(),
+                        "url", base + media.signedPath(u, v.name()))));
+        return out;
     }
 
     private static Optional<String> altText(Upload u) {
@@ -248,12 +261,12 @@ final class MediaApi {
             "play_from_tap", "cta_url_clicks", "cta_watch_clicks");
 
     /**
-     * POST /media/{media_key}/events: the playback beacon a player sends ({"event": "playback_start"} …, optionally
+     * POST /media/{media_key}/{variant}/events: the playback beacon a player sends ({"event": "playback_start"} …, optionally
      * "watch_time_ms"), authorised like delivery (the signed URL's exp and sig, or credentials).
      */
     void beacon(Context ctx, Principal whoOrNull) {
         Long exp = ctx.queryParam("exp") != null && ctx.queryParam("exp").matches("[0-9]{1,19}") ? Long.parseLong(ctx.queryParam("exp")) : null;
-        var d = media.deliverable(ctx.pathParam("media_key"), MediaService.ORIGINAL, exp, ctx.queryParam("sig"), whoOrNull);
+        var d = media.deliverable(ctx.pathParam("media_key"), ctx.pathParam("variant"), exp, ctx.queryParam("sig"), whoOrNull);
         JsonNode b = Bodies.json(Bodies.small(ctx));
         String event = b.path("event").isString() ? b.get("event").asString() : null;
         if (event == null || !BEACON_EVENTS.contains(event))

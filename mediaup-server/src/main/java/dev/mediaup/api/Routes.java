@@ -89,7 +89,7 @@ public final class Routes {
 
         r.get("/media/{media_key}/{variant}", ctx -> media.deliver(ctx, optionalPrincipal(ctx), false)); // delivery (signed URL or credentials)
         r.head("/media/{media_key}/{variant}", ctx -> media.deliver(ctx, optionalPrincipal(ctx), true));
-        r.post("/media/{media_key}/events", ctx -> media.beacon(ctx, optionalPrincipal(ctx)));       // playback beacon for analytics
+        r.post("/media/{media_key}/{variant}/events", ctx -> media.beacon(ctx, optionalPrincipal(ctx)));       // playback beacon for analytics
 
         // the retired v1.1 API, for twitter4j, tweepy and old bots: the same engine, v1.1's wire
         r.post("/1.1/media/upload.json", v11::upload);

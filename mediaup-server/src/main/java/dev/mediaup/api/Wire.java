@@ -48,8 +48,8 @@ public final class Wire {
         var p = new LinkedHashMap<String, Object>();
         p.put("state", u.state().wire());
         switch (u.state()) {
-            case PENDING -> { p.put("check_after_secs", 1); p.put("progress_percent", 0); }
-            case IN_PROGRESS -> { p.put("check_after_secs", 1); p.put("progress_percent", Math.min(99, u.progress())); }
+            case PENDING -> { p.put("check_after_secs", Math.max(1, u.checkAfterSecs())); p.put("progress_percent", 0); }
+            case IN_PROGRESS -> { p.put("check_after_secs", Math.max(1, u.checkAfterSecs())); p.put("progress_percent", Math.min(99, u.progress())); }
             case SUCCEEDED -> p.put("progress_percent", 100);
             case FAILED -> {
                 p.put("progress_percent", 100);

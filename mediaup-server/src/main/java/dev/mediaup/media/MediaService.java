@@ -25,8 +25,10 @@ import java.util.function.LongSupplier;
  * delivery (ranges over the ordered segments, never a copy). Knows nothing of HTTP.
  */
 public final class MediaService {
-    /** The variant names delivery serves; "orig" is the uploaded file (processing adds others). */
+    /** X's name of the full-size variant: the cleaned re-encode for images, the uploaded file for media served as uploaded. */
     public static final String ORIGINAL = "orig";
+    /** The bytes as uploaded, where the server keeps originals (--keep-originals). */
+    public static final String UPLOADED = "original";
 
     private final MetadataStore meta;
     private final BlobStore blobs;
@@ -200,13 +202,21 @@ public final class MediaService {
     /** The media behind a delivery URL, if the signature is valid or the caller may read it; 404 otherwise. */
     public Deliverable deliverable(String mediaKey, String variant, Long expires, String signature, Principal whoOrNull) {
         Problem none = Problem.notFound("media_key", mediaKey);
-        if (!ORIGINAL.equals(variant)) throw none;
         long id = idOf(mediaKey).orElseThrow(() -> none);
         Upload u = meta.findUpload(id).filter(x -> x.mediaKey().equals(mediaKey) && x.state() == State.SUCCEEDED).orElseThrow(() -> none);
         boolean signed = expires != null && signature != null && expires >= clock.getAsLong()
                 && MessageDigest.isEqual(sign(mediaKey, variant, expires).getBytes(StandardCharsets.US_ASCII), signature.getBytes(StandardCharsets.US_ASCII));
         if (!signed && (whoOrNull == null || !u.readableBy(whoOrNull.userId()))) throw none;
+        Optional<Variant> made = meta.variants(List.of(id)).stream().filter(v -> v.name().equals(variant)).findFirst();
+        if (made.isPresent()) {
+            Variant v = made.get();
+            return new Deliverable(u, List.of(new Segment(id, 0, v.size(), v.sha256(), v.blobKey())), v.size(),
+                    "\"" + v.sha256().substring(0, 32) + "\"", v.contentType());
+        }
+        // the uploaded bytes themselves: "original" where originals are kept, and "orig" of media served as uploaded (3D, subtitles)
+        if (!ORIGINAL.equals(variant) && !UPLOADED.equals(variant)) throw none;
         List<Segment> segs = meta.segments(id);
+        if (segs.isEmpty()) throw none;
         long size = segs.stream().mapToLong(Segment::size).sum();
         // the segments' hashes pin the exact bytes: a strong validator without reading them
         MessageDigest d = digest();
@@ -214,6 +224,13 @@ public final class MediaService {
         String etag = "\"" + HexFormat.of().formatHex(d.digest(), 0, 16) + "\"";
         String type = u.info().imageType() != null ? u.info().imageType() : u.info().videoType() != null ? u.info().videoType() : u.mediaType();
         return new Deliverable(u, segs, size, etag, type);
+    }
+
+    /** What processing made for these media, by media id. */
+    public Map<Long, List<Variant>> variants(Collection<Long> ids) {
+        Map<Long, List<Variant>> by = new HashMap<>();
+        for (Variant v : meta.variants(ids)) by.computeIfAbsent(v.mediaId(), k -> new ArrayList<>()).add(v);
+        return by;
     }
 
     /** A piece of one segment blob: bytes [from, from+length) of {@code key}. */

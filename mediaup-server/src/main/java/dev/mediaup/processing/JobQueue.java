@@ -3,14 +3,12 @@ package dev.mediaup.processing;
 import dev.mediaup.store.MetadataStore;
 import dev.mediaup.store.MetadataStore.Job;
 import dev.mediaup.upload.Media.*;
-import dev.mediaup.upload.Sniffer;
 import dev.mediaup.upload.UploadService;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -25,10 +23,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class JobQueue implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JobQueue.class);
-    private static final int MAX_ATTEMPTS = 5;
 
     private final MetadataStore meta;
     private final UploadService uploads;
+    private final Processing processing;
+    private final int maxAttempts;
     private final String owner = "node-" + UUID.randomUUID();
     private final long leaseSecs;
     private final List<Thread> workers = new ArrayList<>();
@@ -37,7 +36,10 @@ public final class JobQueue implements AutoCloseable {
     private final MeterRegistry metrics;
     private volatile boolean running = true;
 
-    public JobQueue(MetadataStore meta, UploadService uploads, int workerCount, long leaseSecs, MeterRegistry metrics) {
+    public JobQueue(MetadataStore meta, UploadService uploads, Processing processing, int workerCount, long leaseSecs, int maxAttempts,
+                    MeterRegistry metrics) {
+        this.processing = processing;
+        this.maxAttempts = maxAttempts;
         this.meta = meta;
         this.uploads = uploads;
         this.leaseSecs = leaseSecs;
@@ -89,11 +91,11 @@ public final class JobQueue implements AutoCloseable {
             meta.completeJob(job);
             metrics.timer("mediaup.jobs", "kind", job.kind(), "outcome", "done").record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         } catch (Exception e) {
-            boolean last = job.attempts() >= MAX_ATTEMPTS;
+            boolean last = job.attempts() >= maxAttempts;
             log.warn("job {} attempt {} failed{}: {}", job, job.attempts(), last ? " for good" : "", e.toString());
             if (last) {
-                meta.updateProcessing(job.uploadId(), State.FAILED, 100, Info.NONE,
-                        new Failure(3, "InternalError", "Processing failed after " + job.attempts() + " attempts."));
+                meta.updateProcessing(job.uploadId(), State.FAILED, 100, 0, Info.NONE,
+                        new Failure(3, "InternalError", "Processing failed after " + job.attempts() + " attempts: " + e.getMessage()));
             }
             meta.retryJob(job, last ? null : uploads.now() + (1L << job.attempts()), String.valueOf(e.getMessage()));
             metrics.counter("mediaup.jobs.failures", "kind", job.kind()).increment();
@@ -103,35 +105,34 @@ public final class JobQueue implements AutoCloseable {
     }
 
     /**
-     * Validation and probing only (transcoding is a later processor): read every byte of the media in order, so a
-     * missing or unreadable segment fails here rather than at delivery, and report progress from the bytes actually read.
+     * Runs the processor and records its outcome. Progress is written at most once a second, with check_after_secs
+     * from the rate actually achieved: the remaining time at that rate, within 1..30 s.
      */
     private void process(Job job) throws IOException {
         Upload u = meta.findUpload(job.uploadId()).orElse(null);
-        if (u == null || u.state() == State.SUCCEEDED || u.state() == State.FAILED) return; // already done: idempotent
+        if (u == null || u.state() == State.FAILED) return; // deleted, or already done: idempotent
         List<Segment> segs = meta.segments(u.id());
-        long total = segs.stream().mapToLong(Segment::size).sum();
-        meta.updateProcessing(u.id(), State.IN_PROGRESS, 0, Info.NONE, null);
-        byte[] buf = new byte[1 << 20];
-        long read = 0;
-        int reported = 0;
-        byte[] head = null;
-        try (InputStream in = uploads.content(segs)) {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                if (head == null) head = java.util.Arrays.copyOf(buf, Math.min(n, Sniffer.PREFIX));
-                read += n;
-                int pct = total == 0 ? 99 : (int) Math.min(99, read * 100 / total);
-                if (pct >= reported + 10) {
-                    meta.updateProcessing(u.id(), State.IN_PROGRESS, pct, Info.NONE, null);
-                    reported = pct;
-                }
-            }
+        if (u.state() == State.SUCCEEDED) { // a crash came between the result and the job's completion
+            if (!segs.isEmpty() && !processing.keepsOriginals()) uploads.dropOriginal(u.id(), segs);
+            return;
         }
-        if (read != total) throw new IOException("read " + read + " of " + total + " bytes");
-        String type = Sniffer.detect(head == null ? new byte[0] : head);
-        Info info = u.family() == Family.GIF ? new Info(u.info().width(), u.info().height(), "image/gif", null, null)
-                : new Info(null, null, null, type, null);
-        meta.updateProcessing(u.id(), State.SUCCEEDED, 100, info, null);
+        long started = System.nanoTime();
+        meta.updateProcessing(u.id(), State.IN_PROGRESS, 0, 2, Info.NONE, null);
+        long[] lastWrite = {System.nanoTime()};
+        UploadService.Outcome o = processing.queued(u, segs, pct -> {
+            long now = System.nanoTime();
+            if (pct <= 0 || now - lastWrite[0] < 1_000_000_000L) return;
+            lastWrite[0] = now;
+            double elapsed = (now - started) / 1e9;
+            int eta = (int) Math.ceil(elapsed * (100 - pct) / pct);
+            meta.updateProcessing(u.id(), State.IN_PROGRESS, pct, Math.clamp(eta, 1, 30), Info.NONE, null);
+        });
+        if (o.failure() != null) {
+            meta.updateProcessing(u.id(), State.FAILED, 100, 0, o.info(), o.failure());
+            return;
+        }
+        meta.updateProcessing(u.id(), State.SUCCEEDED, 100, 0, o.info(), null);
+        if (o.replacesOriginal()) uploads.dropOriginal(u.id(), segs);
     }
 
     @Override

@@ -28,6 +28,21 @@ public interface BlobStore extends AutoCloseable {
         return in;
     }
 
+    /** The blobs' bytes one after another, each opened only when the previous one is read to its end. */
+    default InputStream openAll(List<String> keys) {
+        var it = keys.iterator();
+        return new java.io.SequenceInputStream(new java.util.Enumeration<>() {
+            public boolean hasMoreElements() { return it.hasNext(); }
+            public InputStream nextElement() {
+                try {
+                    return open(it.next());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
+    }
+
     void delete(String key) throws IOException;
 
     /** Removes every blob under {@code prefix} (an upload's directory). */
@@ -39,6 +54,14 @@ public interface BlobStore extends AutoCloseable {
      */
     interface Mappable {
         java.nio.ByteBuffer map(String key, long offset, long length) throws IOException;
+    }
+
+    /**
+     * Optional capability of stores on the local file system: the path of a blob, so a subprocess (ffmpeg) reads it in
+     * place. Other stores copy the bytes to scratch space first.
+     */
+    interface Local {
+        java.nio.file.Path path(String key);
     }
 
     /** A stored blob and when it was last written (epoch seconds). */

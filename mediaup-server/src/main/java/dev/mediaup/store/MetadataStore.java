@@ -74,8 +74,33 @@ public interface MetadataStore extends AutoCloseable {
     Upload finalizeUpload(long id, List<Segment> manifest, State state, long size, Info info, Failure failure, String jobKind,
                           long now, long expiresAt);
 
-    /** Processing results: state, progress and what was learned. */
-    void updateProcessing(long id, State state, int progress, Info info, Failure failure);
+    /**
+     * Processing results: state, progress, when to look again, and what was learned. A terminal state (succeeded,
+     * failed) also queues the webhook events, in the same transaction.
+     */
+    void updateProcessing(long id, State state, int progress, int checkAfterSecs, Info info, Failure failure);
+
+    /** Records what processing made (replacing earlier variants of the same names); stored bytes count them. */
+    void putVariants(long mediaId, List<Variant> variants);
+
+    /** The variants of these media. */
+    List<Variant> variants(Collection<Long> mediaIds);
+
+    // ---- webhooks ----
+
+    /** The URLs that get an event when media processing ends; set once at startup. */
+    void webhookTargets(List<String> urls);
+
+    record WebhookEvent(long mediaId, String event, String url, int attempts) {}
+
+    /** Events due for (re)delivery, each claimed for {@code claimSecs} so other nodes leave it alone meanwhile. */
+    List<WebhookEvent> claimWebhooks(long now, long claimSecs, int limit);
+
+    /** Done with (delivered, or given up: runAfter null), or to be tried again at {@code runAfter}. */
+    void webhookAttempted(WebhookEvent e, long now, Long runAfter, String error);
+
+    /** Forgets events done with before {@code before}. */
+    void purgeWebhooks(long before);
 
     /** Marks unfinalized uploads whose session ended as EXPIRED; returns how many. */
     int expireUploads(long now);
@@ -86,7 +111,7 @@ public interface MetadataStore extends AutoCloseable {
     /** Finalized media created before {@code createdBefore} (retention), oldest first. */
     List<Long> mediaCreatedBefore(long createdBefore, int limit);
 
-    /** Forgets an expired upload's segments once their blobs are gone. */
+    /** Forgets an upload's segments (expired, or an original processing replaced); their blobs are deleted next. */
     void deleteSegments(long uploadId);
 
     record Job(long uploadId, String kind, int attempts) {}

@@ -87,7 +87,7 @@ public final class Media {
 
     public record Upload(long id, String ownerId, String mediaType, Category category, Family family, Long totalBytes,
                          boolean shared, List<String> additionalOwners, State state, long createdAt, long expiresAt,
-                         Long size, int progress, Info info, Failure failure, String metadataJson) {
+                         Long size, int progress, Info info, Failure failure, String metadataJson, int checkAfterSecs) {
 
         public String mediaKey() { return family.keyPrefix + "_" + id; }
 
@@ -116,4 +116,11 @@ public final class Media {
     }
 
     public record Segment(long uploadId, int index, long size, String sha256, String blobKey) {}
+
+    /**
+     * A file processing made from the upload (a resized image, an H.264 rendition, a poster, a WebVTT track): what
+     * delivery serves under /media/{media_key}/{name}. Its blob lives under the upload's prefix.
+     */
+    public record Variant(long mediaId, String name, String contentType, long size, Integer width, Integer height, Integer bitRate,
+                          String sha256, String blobKey) {}
 }

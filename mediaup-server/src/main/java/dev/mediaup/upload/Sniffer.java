@@ -55,10 +55,13 @@ public final class Sniffer {
     /** Tika's answer narrowed to the names the protocol uses. */
     public static String detect(byte[] prefix) {
         String t = TIKA.detect(prefix);
+        // Tika's magic has no rule for MPEG-TS: 188-byte packets, each opening with the sync byte 0x47
+        if (t.equals("application/octet-stream") && prefix.length >= 3 * 188 && prefix[0] == 0x47 && prefix[188] == 0x47 && prefix[376] == 0x47)
+            return "video/mp2t";
         return switch (t) {
             case "image/x-ms-bmp" -> "image/bmp";
             case "video/x-m4v", "application/mp4", "video/3gpp" -> "video/mp4";
-            case "video/x-matroska" -> "video/webm";
+            case "video/x-matroska", "application/x-matroska" -> "video/webm";
             case "video/x-mpegts" -> "video/mp2t";
             default -> t;
         };

@@ -48,6 +48,17 @@ public final class UploadService {
     /** What initialize needs; {@code category} null means "infer from media_type" as X does. */
     public record InitRequest(String mediaType, Category category, Long totalBytes, boolean shared, List<String> additionalOwners) {}
 
+    /**
+     * The processors FINALIZE hands media to (implemented in processing): families that are not {@link Family#processedAsync()}
+     * are processed while FINALIZE waits; the rest are queued as jobs.
+     */
+    public interface Processor {
+        Outcome inline(Upload u, List<Segment> segs) throws IOException;
+    }
+
+    /** What processing learned or why it refused the media, and whether what it made replaces the original bytes. */
+    public record Outcome(Info info, Failure failure, boolean replacesOriginal) {}
+
     /** Optional integrity check the client sent for one segment. */
     public record Checksum(String algorithm, byte[] expected, String header) {}
 
@@ -57,8 +68,11 @@ public final class UploadService {
     private final Settings settings;
     private final Sniffer sniffer;
     private final java.util.function.LongSupplier clock;
+    private final Processor processor;
 
-    public UploadService(MetadataStore meta, BlobStore blobs, Ids ids, Settings settings, java.util.function.LongSupplier epochSeconds) {
+    public UploadService(MetadataStore meta, BlobStore blobs, Ids ids, Settings settings, java.util.function.LongSupplier epochSeconds,
+                         Processor processor) {
+        this.processor = processor;
         this.meta = meta;
         this.blobs = blobs;
         this.ids = ids;
@@ -88,7 +102,7 @@ public final class UploadService {
         long window = category == Category.AMPLIFY_VIDEO ? settings.amplifyExpiresAfterSecs() : settings.expiresAfterSecs();
         Upload u = new Upload(ids.next(), who.userId(), r.mediaType(), category, category.family(r.mediaType()), r.totalBytes(),
                 r.shared(), List.copyOf(new LinkedHashSet<>(r.additionalOwners())), State.UPLOADING, now, now + window,
-                null, 0, Info.NONE, null, null);
+                null, 0, Info.NONE, null, null, 0);
         meta.createUpload(u);
         return u;
     }
@@ -251,7 +265,7 @@ public final class UploadService {
             long now = now();
             long window = r.category() == Category.AMPLIFY_VIDEO ? settings.amplifyExpiresAfterSecs() : settings.expiresAfterSecs();
             Upload u = new Upload(id, who.userId(), type, r.category(), r.category().family(type), size, false,
-                    List.copyOf(new LinkedHashSet<>(r.additionalOwners())), State.UPLOADING, now, now + window, null, 0, Info.NONE, null, null);
+                    List.copyOf(new LinkedHashSet<>(r.additionalOwners())), State.UPLOADING, now, now + window, null, 0, Info.NONE, null, null, 0);
             meta.createUpload(u);
             meta.putSegment(new Segment(id, 0, size, HexFormat.of().formatHex(st.sha256()), st.key()), now, size, settings.quota());
             kept = true;
@@ -289,7 +303,7 @@ public final class UploadService {
         return complete(u, segs);
     }
 
-    /** Sniffs the assembled media and records the outcome: synchronous for images, a queued job for video and GIF. */
+    /** Sniffs the assembled media and records the outcome: processed now for images, a queued job for video and GIF. */
     private Upload complete(Upload u, List<Segment> segs) {
         long id = u.id(), size = segs.stream().mapToLong(Segment::size).sum();
         Sniffer.Verdict v = sniffer.check(u.family(), u.mediaType(), prefix(segs), () -> content(segs));
@@ -297,7 +311,31 @@ public final class UploadService {
         long expiresAt = now + (u.category() == Category.AMPLIFY_VIDEO ? settings.amplifyExpiresAfterSecs() : settings.expiresAfterSecs());
         if (v.failure() != null) return meta.finalizeUpload(id, segs, State.FAILED, size, Info.NONE, v.failure(), null, now, expiresAt);
         if (u.family().processedAsync()) return meta.finalizeUpload(id, segs, State.PENDING, size, v.info(), null, PROCESS_JOB, now, expiresAt);
-        return meta.finalizeUpload(id, segs, State.SUCCEEDED, size, v.info(), null, null, now, expiresAt);
+        Outcome o;
+        try {
+            o = processor.inline(withInfo(u, v.info()), segs);
+        } catch (IOException e) {
+            throw storageFailure(e);
+        }
+        if (o.failure() != null) return meta.finalizeUpload(id, segs, State.FAILED, size, v.info(), o.failure(), null, now, expiresAt);
+        Info info = o.info() == Info.NONE ? v.info() : o.info();
+        Upload done = meta.finalizeUpload(id, segs, State.SUCCEEDED, size, info, null, null, now, expiresAt);
+        if (o.replacesOriginal()) dropOriginal(id, segs);
+        return done;
+    }
+
+    private static Upload withInfo(Upload u, Info info) {
+        return new Upload(u.id(), u.ownerId(), u.mediaType(), u.category(), u.family(), u.totalBytes(), u.shared(), u.additionalOwners(),
+                u.state(), u.createdAt(), u.expiresAt(), u.size(), u.progress(), info, u.failure(), u.metadataJson(), u.checkAfterSecs());
+    }
+
+    /**
+     * Forgets the uploaded bytes once processing made what is served from them (unless originals are kept): rows
+     * first, then blobs, so a crash in between leaves only orphans the sweeper removes.
+     */
+    public void dropOriginal(long id, List<Segment> segs) {
+        meta.deleteSegments(id);
+        for (Segment s : segs) deleteQuietly(s.blobKey());
     }
 
     private static String abbreviate(List<Integer> missing) {
@@ -325,17 +363,7 @@ public final class UploadService {
 
     /** The media's bytes in order, read lazily segment by segment: finalize never concatenates. */
     public InputStream content(List<Segment> segs) {
-        Iterator<Segment> it = segs.iterator();
-        return new SequenceInputStream(new Enumeration<>() {
-            public boolean hasMoreElements() { return it.hasNext(); }
-            public InputStream nextElement() {
-                try {
-                    return blobs.open(it.next().blobKey());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        });
+        return blobs.openAll(segs.stream().map(Segment::blobKey).toList());
     }
 
     private byte[] prefix(List<Segment> segs) {
@@ -384,8 +412,12 @@ public final class UploadService {
                     String[] parts = e.key().split("/");
                     if (parts.length < 3 || !parts[1].matches("[0-9]{1,19}")) continue;
                     long id = Long.parseLong(parts[1]);
-                    Set<String> keys = referenced.computeIfAbsent(id, x -> meta.segments(x).stream().map(Segment::blobKey)
-                            .collect(java.util.stream.Collectors.toSet()));
+                    Set<String> keys = referenced.computeIfAbsent(id, x -> {
+                        Set<String> k = new HashSet<>();
+                        meta.segments(x).forEach(seg -> k.add(seg.blobKey()));
+                        meta.variants(List.of(x)).forEach(var -> k.add(var.blobKey()));
+                        return k;
+                    });
                     if (!keys.contains(e.key())) {
                         deleteQuietly(e.key());
                         orphaned++;

@@ -199,12 +199,4 @@ public final class Api {
         return out.toByteArray();
     }
 
-    /** Bytes with an ISO-BMFF (MP4) header, enough for the probe-only video processor. */
-    public static byte[] fakeMp4(int size) {
-        byte[] b = new byte[size];
-        new Random(size).nextBytes(b);
-        byte[] head = {0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'm', 'p', '4', '2', 0, 0, 0, 0, 'm', 'p', '4', '2', 'i', 's', 'o', 'm'};
-        System.arraycopy(head, 0, b, 0, head.length);
-        return b;
-    }
 }

@@ -32,8 +32,6 @@ class BigUploadIT {
 
     static {
         new Random(42).nextBytes(BLOCK);
-        byte[] head = {0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'm', 'p', '4', '2', 0, 0, 0, 0, 'm', 'p', '4', '2', 'i', 's', 'o', 'm'};
-        System.arraycopy(head, 0, BLOCK, 0, head.length);
     }
 
     @TempDir
@@ -94,6 +92,9 @@ class BigUploadIT {
         }
     }
 
+    /** The upload starts with a real clip whose padding box covers all 4 GiB, so it really processes. */
+    static final byte[] HEAD = Fixtures.mp4Head((long) SEG * SEGMENTS);
+
     /** 32 MiB of deterministic bytes for segment i, generated on the fly (never held whole by the test either). */
     static InputStream segment(int i) {
         return new InputStream() {
@@ -112,6 +113,8 @@ class BigUploadIT {
                 int n = (int) Math.min(Math.min(len, BLOCK.length - inBlock), SEG - pos);
                 System.arraycopy(BLOCK, inBlock, b, off, n);
                 if (inBlock == 0 && n >= 4 && !(i == 0 && pos == 0)) b[off] = (byte) i; // segments differ
+                if (i == 0 && pos < HEAD.length) // segment 0 opens with the clip and its padding box
+                    System.arraycopy(HEAD, (int) pos, b, off, (int) Math.min(n, HEAD.length - pos));
                 pos += n;
                 return n;
             }

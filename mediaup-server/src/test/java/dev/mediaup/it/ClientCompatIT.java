@@ -36,7 +36,7 @@ class ClientCompatIT {
         server = new ServerProcess(dir.resolve("data")).start();
         api = new Api(server.baseUrl(), server.createToken("424242", "media.write tweet.read"));
         png = Files.write(dir.resolve("pic.png"), Api.png(800, 600));
-        mp4 = Files.write(dir.resolve("clip.mp4"), Api.fakeMp4(2_600_000)); // 3 segments of twitter-api-v2's 1 MiB
+        mp4 = Files.write(dir.resolve("clip.mp4"), Fixtures.paddedMp4(2_600_000)); // 3 segments of twitter-api-v2's 1 MiB
     }
 
     @AfterAll

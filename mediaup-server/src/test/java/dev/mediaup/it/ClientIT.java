@@ -30,7 +30,7 @@ class ClientIT {
     Path dir;
 
     static Path video(Path dir, String name, int size) throws Exception {
-        return Files.write(dir.resolve(name), Api.fakeMp4(size));
+        return Files.write(dir.resolve(name), Fixtures.paddedMp4(size));
     }
 
     @Test
@@ -66,18 +66,18 @@ class ClientIT {
 
     @Test
     void streamsAndMultiGibibyteSparseFiles() throws Exception {
-        try (ServerProcess server = new ServerProcess(dir.resolve("data")).start()) {
+        try (ServerProcess server = new ServerProcess(dir.resolve("data"), "--keep-originals").start()) {
             MediaClient client = MediaClient.builder().baseUrl(server.baseUrl()).bearerToken(server.createToken("603", "media.write tweet.read"))
                     .segmentSize(32L * MIB).parallelism(4).build();
             // a stream of unknown length: chunked without total_bytes
-            byte[] bytes = Api.fakeMp4(3 * MIB + 5);
+            byte[] bytes = Fixtures.paddedMp4(3 * MIB + 5);
             Media fromStream = client.upload(new java.io.ByteArrayInputStream(bytes), "video/mp4", MediaClient.MediaCategory.TWEET_VIDEO);
             assertThat(fromStream.size()).isEqualTo(bytes.length);
             // 2 GiB, sparse on disk, through the same parallel path
             Path sparse = dir.resolve("sparse.mp4");
             try (var raf = new java.io.RandomAccessFile(sparse.toFile(), "rw")) {
                 raf.setLength(2L << 30);
-                raf.write(Api.fakeMp4(64));
+                raf.write(Fixtures.mp4Head(2L << 30)); // a real clip, then a free box over the sparse rest
             }
             Media big = client.upload(sparse, MediaClient.MediaCategory.TWEET_VIDEO);
             assertThat(big.succeeded()).isTrue();

@@ -30,7 +30,7 @@ class DurabilityIT {
 
     @Test
     void killNineMidUploadAndAfterFinalizeLosesNothingAcknowledged() throws Exception {
-        byte[] media = Api.fakeMp4(12 * SEG);
+        byte[] media = Fixtures.paddedMp4(12 * SEG);
         try (ServerProcess server = new ServerProcess(dir.resolve("data"), "--lease-secs", "3").start()) {
             Api api = new Api(server.baseUrl(), server.createToken("77", "media.write"));
             String id = api.initialize("video/mp4", "tweet_video", media.length);
@@ -103,7 +103,7 @@ class DurabilityIT {
         try (ServerProcess server = new ServerProcess(mnt.resolve("data"), "--min-free-bytes", "0").start()) {
             Api api = new Api(server.baseUrl(), server.createToken("79", "media.write"));
             String id = api.initialize("video/mp4", "tweet_video", 64L * SEG);
-            byte[] media = Api.fakeMp4(4 * SEG);
+            byte[] media = Fixtures.paddedMp4(4 * SEG);
             for (int i = 0; i < 4; i++) assertThat(api.append(id, i, seg(media, i)).status()).isEqualTo(200);
             Res full = null;
             for (int i = 4; i < 40 && full == null; i++) {

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,12 +24,12 @@ class MediaIT {
     static ServerProcess server;
     static Api owner, coOwner, stranger, app;
     static byte[] png = Api.png(320, 240);
-    static byte[] mp4 = Api.fakeMp4(3 * 1024 * 1024 + 17);
+    static byte[] mp4 = Fixtures.paddedMp4(3 * 1024 * 1024 + 17);
     static String photoKey, photoId, videoKey, sharedKey;
 
     @BeforeAll
     static void start() throws Exception {
-        server = new ServerProcess(dir.resolve("data")).start();
+        server = new ServerProcess(dir.resolve("data"), "--keep-originals").start(); // so "original" serves the uploaded segments
         owner = new Api(server.baseUrl(), server.createToken("400", "media.write tweet.read"));
         coOwner = owner.as(server.createToken("401", "media.write tweet.read"));
         stranger = owner.as(server.createToken("402", "media.write tweet.read"));
@@ -124,15 +125,15 @@ class MediaIT {
         Api anon = owner.as(null);
         Res full = anon.get(path);
         assertThat(full.status()).isEqualTo(200);
-        assertThat(full.body()).isEqualTo(mp4);
+        byte[] mp4 = full.body(); // the transcoded rendition
+        assertThat(new String(mp4, 4, 4, StandardCharsets.ISO_8859_1)).isEqualTo("ftyp");
         assertThat(full.contentType()).isEqualTo("video/mp4");
         String etag = full.raw().headers().firstValue("ETag").orElseThrow();
         assertThat(etag).matches("\"[0-9a-f]{32}\"");
         assertThat(full.raw().headers().firstValue("Accept-Ranges")).contains("bytes");
         assertThat(full.raw().headers().firstValue("Cache-Control").orElseThrow()).contains("immutable");
 
-        // a range across the segment boundary
-        int from = 2 * 1024 * 1024 - 10, to = 2 * 1024 * 1024 + 9;
+        int from = mp4.length / 2 - 10, to = mp4.length / 2 + 9;
         Res part = anon.send("GET", path, null, null, "Range", "bytes=" + from + "-" + to);
         assertThat(part.status()).isEqualTo(206);
         assertThat(part.raw().headers().firstValue("Content-Range")).contains("bytes " + from + "-" + to + "/" + mp4.length);
@@ -152,11 +153,20 @@ class MediaIT {
         assertThat(head.status()).isEqualTo(200);
         assertThat(head.raw().headers().firstValueAsLong("Content-Length").orElseThrow()).isEqualTo(mp4.length);
 
+        // the uploaded bytes (kept with --keep-originals): a range across the boundary of its two segments
+        String original = "/media/" + videoKey + "/original";
+        int b = 2 * 1024 * 1024;
+        Res across = owner.send("GET", original, null, null, "Range", "bytes=" + (b - 10) + "-" + (b + 9));
+        assertThat(across.status()).isEqualTo(206);
+        assertThat(across.body()).isEqualTo(Arrays.copyOfRange(MediaIT.mp4, b - 10, b + 10));
+        assertThat(owner.get(original).body()).isEqualTo(MediaIT.mp4);
+
         // no signature: only someone who may read it, with credentials; a forged or expired signature: 404
-        String bare = "/media/" + videoKey + "/orig";
+        String bare = path.substring(0, path.indexOf('?'));
         assertThat(anon.get(bare).status()).isEqualTo(404);
         assertThat(owner.get(bare).status()).isEqualTo(200);
         assertThat(stranger.get(bare).status()).isEqualTo(404);
+        assertThat(stranger.get(original).status()).isEqualTo(404);
         assertThat(anon.get(path.replaceFirst("sig=.", "sig=A")).status()).isEqualTo(404);
         assertThat(anon.get(path.replaceFirst("exp=[0-9]+", "exp=1")).status()).isEqualTo(404);
         assertThat(anon.get("/media/" + videoKey + "/large").status()).isEqualTo(404);
@@ -181,7 +191,9 @@ class MediaIT {
         assertThat(att.data().get("associated_subtitles").get("subtitles").get(0).get("language_code").asString()).isEqualTo("EN");
         JsonNode media = owner.get("/2/media/" + videoKey + "?media.fields=variants").data();
         String trackUrl = media.get("subtitles").get(0).get("url").asString();
-        assertThat(owner.as(null).get(trackUrl.substring(server.baseUrl().length())).body()).isEqualTo(srt);
+        Res track = owner.as(null).get(trackUrl.substring(server.baseUrl().length()));
+        assertThat(track.text()).isEqualTo("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHello\n"); // normalized to WebVTT
+        assertThat(track.contentType()).isEqualTo("text/vtt");
 
         assertThat(owner.postJson("/2/media/subtitles", "{\"id\":\"" + videoId + "\",\"media_category\":\"AmplifyVideo\","
                 + "\"subtitles\":{\"id\":\"" + subsId + "\",\"language_code\":\"EN\"}}").status()).isEqualTo(400);
@@ -201,8 +213,9 @@ class MediaIT {
 
     @Test
     void analyticsCountRealDeliveriesAndBeacons() throws Exception {
-        String v = owner.initialize("video/mp4", "tweet_video", 1000);
-        owner.append(v, 0, Api.fakeMp4(1000));
+        byte[] clip = Fixtures.tinyMp4();
+        String v = owner.initialize("video/mp4", "tweet_video", clip.length);
+        owner.append(v, 0, clip);
         String key = owner.finalizeUpload(v).data().get("media_key").asString();
         owner.awaitProcessed(v, Duration.ofSeconds(30));
         String url = owner.get("/2/media/" + key + "?media.fields=variants").data().get("variants").get(0).get("url").asString();
@@ -211,11 +224,11 @@ class MediaIT {
         anon.get(path);                                                        // a view
         anon.send("GET", path, null, null, "Range", "bytes=0-99");           // a view (from the first byte)
         anon.send("GET", path, null, null, "Range", "bytes=100-199");        // a seek, not a view
-        String events = path.replace("/orig?", "/events?");
+        String events = path.replace("?", "/events?");
         assertThat(anon.postJson(events, "{\"event\":\"playback_start\",\"watch_time_ms\":1500}").status()).isEqualTo(200);
         assertThat(anon.postJson(events, "{\"event\":\"playback_complete\"}").status()).isEqualTo(200);
         assertThat(anon.postJson(events, "{\"event\":\"explode\"}").status()).isEqualTo(400);
-        assertThat(anon.postJson("/media/" + key + "/events", "{\"event\":\"playback_start\"}").status()).isEqualTo(404); // unsigned
+        assertThat(anon.postJson(events.substring(0, events.indexOf('?')), "{\"event\":\"playback_start\"}").status()).isEqualTo(404); // unsigned
 
         java.time.Instant now = java.time.Instant.now();
         String range = "&start_time=" + now.minusSeconds(7200).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)

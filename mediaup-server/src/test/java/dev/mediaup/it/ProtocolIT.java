@@ -155,7 +155,7 @@ class ProtocolIT {
 
     @Test
     void segmentsInAnyOrderInParallelAndResentIndexReplaces() throws Exception {
-        byte[] media = Api.fakeMp4(10 * 300_000);
+        byte[] media = Fixtures.paddedMp4(10 * 300_000);
         String id = api.initialize("video/mp4", "tweet_video", media.length);
         // first send a wrong segment 3, then replace it
         assertThat(api.append(id, 3, new byte[300_000]).status()).isEqualTo(200);
@@ -174,6 +174,8 @@ class ProtocolIT {
             int i = s.get("segment_index").asInt();
             assertThat(s.get("sha256").asString()).isEqualTo(sha256(Arrays.copyOfRange(media, i * 300_000, (i + 1) * 300_000)));
         }
+        // the blobs hold exactly the media: the concatenation of the segment files, in index order, is the original
+        assertThat(storedBytes(id)).isEqualTo(media.length);
         JsonNode fin = api.finalizeUpload(id).data();
         assertThat(fin.get("processing_info").get("state").asString()).isIn("pending", "in_progress");
         assertThat(fin.get("processing_info").get("check_after_secs").asInt()).isGreaterThanOrEqualTo(1);
@@ -181,8 +183,9 @@ class ProtocolIT {
         assertThat(done.get("processing_info").get("state").asString()).isEqualTo("succeeded");
         assertThat(done.get("video").get("video_type").asString()).isEqualTo("video/mp4");
         assertMatchesSchema(api.status(id).json(), "GetMediaUploadStatusResponse");
-        // the blobs hold exactly the media: the concatenation of the segment files, in index order, is the original
-        assertThat(storedBytes(id)).isEqualTo(media.length);
+        // once processed, only the renditions remain: the uploaded segments are gone (originals are not kept by default)
+        assertThat(storedBytes(id)).isZero();
+        assertThat(api.get("/2/media/upload/" + id + "/segments").data().get("segments")).isEmpty();
     }
 
     @Test
@@ -316,7 +319,7 @@ class ProtocolIT {
     static long storedBytes(String id) throws Exception {
         Path d = server.dataDir.resolve("blobs/uploads/" + id);
         try (var s = Files.list(d)) {
-            return s.filter(p -> !p.getFileName().toString().startsWith(".")).mapToLong(p -> p.toFile().length()).sum();
+            return s.filter(p -> !p.getFileName().toString().startsWith(".") && Files.isRegularFile(p)).mapToLong(p -> p.toFile().length()).sum();
         }
     }
 }

@@ -59,7 +59,7 @@ class V11IT {
         JsonNode status = v2.status(Long.toString(image.getMediaId())).data(); // the same id through v2
         assertThat(status.get("media_key").asString()).isEqualTo("3_" + image.getMediaId());
 
-        byte[] mp4 = Api.fakeMp4(5 * 1024 * 1024 + 321);
+        byte[] mp4 = Fixtures.paddedMp4(5 * 1024 * 1024 + 321);
         UploadedMedia video = twitter4j().v1().tweets().uploadMediaChunked("clip.mp4", new ByteArrayInputStream(mp4));
         assertThat(video.getMediaId()).isPositive();
         JsonNode done = v2.awaitProcessed(Long.toString(video.getMediaId()), Duration.ofSeconds(30));
@@ -111,8 +111,9 @@ class V11IT {
         // metadata and subtitles, seen through v2
         assertThat(v11.postJson("/1.1/media/metadata/create.json", "{\"media_id\":\"" + id + "\",\"alt_text\":{\"text\":\"tiny\"}}").status()).isEqualTo(200);
         assertThat(v2.get("/2/media/3_" + id + "?media.fields=alt_text").data().get("alt_text").asString()).isEqualTo("tiny");
-        String video = v2.initialize("video/mp4", "tweet_video", 1000);
-        v2.append(video, 0, Api.fakeMp4(1000));
+        byte[] clip = Fixtures.tinyMp4();
+        String video = v2.initialize("video/mp4", "tweet_video", clip.length);
+        v2.append(video, 0, clip);
         v2.finalizeUpload(video);
         v2.awaitProcessed(video, Duration.ofSeconds(30));
         String subs = v2.postMultipart("/2/media/upload", new Api.Multipart().field("media_category", "subtitles")

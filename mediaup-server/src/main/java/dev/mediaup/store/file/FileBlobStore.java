@@ -21,7 +21,7 @@ import static java.nio.file.StandardOpenOption.*;
  * Blobs as files under one root. A put writes a temp file, fsyncs it, renames it into place and fsyncs the
  * directory, so after a crash a key either holds its complete bytes or does not exist.
  */
-public final class FileBlobStore implements BlobStore, BlobStore.Mappable {
+public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobStore.Local {
     // Keys are ours (digits, slashes, dots), but the check makes "never a path from user input" hold by construction.
     private static final Pattern KEY = Pattern.compile("[a-z0-9]+(/[a-z0-9][a-z0-9._-]*)*");
     private static final int BUFFER = 256 * 1024;
@@ -43,7 +43,8 @@ public final class FileBlobStore implements BlobStore, BlobStore.Mappable {
         }
     }
 
-    private Path path(String key) {
+    @Override
+    public Path path(String key) {
         if (!KEY.matcher(key).matches() || key.contains("..")) throw new IllegalArgumentException("bad blob key " + key);
         return root.resolve(key);
     }

@@ -157,7 +157,7 @@ public final class SqlMetadataStore implements MetadataStore {
                         rs.getString("video_type"), nLong(rs, "duration_ms")),
                 rs.getObject("error_code") == null ? null
                         : new Failure(rs.getInt("error_code"), rs.getString("error_name"), rs.getString("error_message")),
-                rs.getString("metadata"));
+                rs.getString("metadata"), rs.getInt("check_after_secs"));
     }
 
     // sqlite-jdbc's getObject(column, Long.class) fails on NULL; wasNull() works everywhere
@@ -284,7 +284,11 @@ public final class SqlMetadataStore implements MetadataStore {
     public void deleteUpload(long id) {
         write(h -> {
             releaseStored(h, id);
+            find(h, id).ifPresent(u -> addStored(h, u.ownerId(), -h.createQuery("SELECT COALESCE(SUM(size), 0) FROM variants WHERE media_id = :u")
+                    .bind("u", id).mapTo(Long.class).one()));
             h.createUpdate("DELETE FROM segments WHERE upload_id = :u").bind("u", id).execute();
+            h.createUpdate("DELETE FROM variants WHERE media_id = :u").bind("u", id).execute();
+            h.createUpdate("DELETE FROM webhook_outbox WHERE media_id = :u AND delivered_at IS NOT NULL").bind("u", id).execute();
             h.createUpdate("DELETE FROM jobs WHERE upload_id = :u").bind("u", id).execute();
             h.createUpdate("DELETE FROM subtitles WHERE video_id = :u OR subtitles_id = :u").bind("u", id).execute();
             h.createUpdate("DELETE FROM media_metrics WHERE media_id = :u").bind("u", id).execute();
@@ -366,6 +370,7 @@ public final class SqlMetadataStore implements MetadataStore {
                     .bind("ec", failure == null ? null : failure.code()).bind("en", failure == null ? null : failure.name())
                     .bind("em", failure == null ? null : failure.message()).execute();
             if (n == 0) throw new Problem(Problem.Kind.CONFLICT, "Upload " + id + " was finalized concurrently.", "id", Long.toString(id));
+            queueWebhooks(h, id, state);
             if (jobKind != null)
                 h.createUpdate("INSERT INTO jobs (upload_id, kind, state, attempts, run_after) VALUES (:u, :k, 'QUEUED', 0, :now)")
                         .bind("u", id).bind("k", jobKind).bind("now", now).execute();
@@ -374,18 +379,102 @@ public final class SqlMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void updateProcessing(long id, State state, int progress, Info info, Failure failure) {
+    public void updateProcessing(long id, State state, int progress, int checkAfterSecs, Info info, Failure failure) {
+        write(h -> {
+            int n = h.createUpdate("""
+                    UPDATE uploads SET state = :state, progress = :progress, check_after_secs = :ca,
+                        width = COALESCE(:w, width), height = COALESCE(:h, height), image_type = COALESCE(:it, image_type),
+                        video_type = COALESCE(:vt, video_type), duration_ms = COALESCE(:d, duration_ms),
+                        error_code = :ec, error_name = :en, error_message = :em
+                    WHERE id = :id""")
+                    .bind("state", state.name()).bind("progress", progress).bind("ca", checkAfterSecs).bind("id", id)
+                    .bind("w", info.width()).bind("h", info.height()).bind("it", info.imageType()).bind("vt", info.videoType())
+                    .bind("d", info.durationMs())
+                    .bind("ec", failure == null ? null : failure.code()).bind("en", failure == null ? null : failure.name())
+                    .bind("em", failure == null ? null : failure.message()).execute();
+            if (n > 0) queueWebhooks(h, id, state);
+            return n;
+        });
+    }
+
+    private volatile List<String> webhookTargets = List.of();
+
+    @Override
+    public void webhookTargets(List<String> urls) {
+        webhookTargets = List.copyOf(urls);
+    }
+
+    /** A terminal state queues one event per target; a repeated transition (a retried job) queues nothing new. */
+    private void queueWebhooks(Handle h, long id, State state) {
+        if (state != State.SUCCEEDED && state != State.FAILED) return;
+        long now = System.currentTimeMillis() / 1000;
+        for (String url : webhookTargets)
+            h.createUpdate("""
+                    INSERT INTO webhook_outbox (media_id, event, url, created_at, attempts, next_attempt_at) VALUES (:m, :e, :u, :now, 0, :now)
+                    ON CONFLICT DO NOTHING""")
+                    .bind("m", id).bind("e", state.wire()).bind("u", url).bind("now", now).execute();
+    }
+
+    @Override
+    public List<WebhookEvent> claimWebhooks(long now, long claimSecs, int limit) {
+        return write(h -> {
+            List<WebhookEvent> due = h.createQuery("""
+                    SELECT media_id, event, url, attempts FROM webhook_outbox WHERE delivered_at IS NULL AND next_attempt_at <= :now
+                    ORDER BY next_attempt_at LIMIT :l""")
+                    .bind("now", now).bind("l", limit)
+                    .map((rs, ctx) -> new WebhookEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4))).list();
+            for (WebhookEvent e : due)
+                h.createUpdate("UPDATE webhook_outbox SET next_attempt_at = :n WHERE media_id = :m AND event = :e AND url = :u")
+                        .bind("n", now + claimSecs).bind("m", e.mediaId()).bind("e", e.event()).bind("u", e.url()).execute();
+            return due;
+        });
+    }
+
+    @Override
+    public void webhookAttempted(WebhookEvent e, long now, Long runAfter, String error) {
         write(h -> h.createUpdate("""
-                UPDATE uploads SET state = :state, progress = :progress,
-                    width = COALESCE(:w, width), height = COALESCE(:h, height), image_type = COALESCE(:it, image_type),
-                    video_type = COALESCE(:vt, video_type), duration_ms = COALESCE(:d, duration_ms),
-                    error_code = :ec, error_name = :en, error_message = :em
-                WHERE id = :id""")
-                .bind("state", state.name()).bind("progress", progress).bind("id", id)
-                .bind("w", info.width()).bind("h", info.height()).bind("it", info.imageType()).bind("vt", info.videoType())
-                .bind("d", info.durationMs())
-                .bind("ec", failure == null ? null : failure.code()).bind("en", failure == null ? null : failure.name())
-                .bind("em", failure == null ? null : failure.message()).execute());
+                UPDATE webhook_outbox SET attempts = attempts + 1, delivered_at = :d, next_attempt_at = COALESCE(:r, next_attempt_at),
+                    last_error = :err WHERE media_id = :m AND event = :e AND url = :u""")
+                .bind("d", runAfter == null ? now : null).bind("r", runAfter).bind("err", error)
+                .bind("m", e.mediaId()).bind("e", e.event()).bind("u", e.url()).execute());
+    }
+
+    @Override
+    public void purgeWebhooks(long before) {
+        write(h -> h.createUpdate("DELETE FROM webhook_outbox WHERE delivered_at < :t").bind("t", before).execute());
+    }
+
+    private static final RowMapper<Variant> VARIANT = (rs, ctx) -> new Variant(rs.getLong("media_id"), rs.getString("name"),
+            rs.getString("content_type"), rs.getLong("size"), nInt(rs, "width"), nInt(rs, "height"), nInt(rs, "bit_rate"),
+            rs.getString("sha256"), rs.getString("blob_key"));
+
+    @Override
+    public void putVariants(long mediaId, List<Variant> variants) {
+        write(h -> {
+            Upload u = find(h, mediaId).orElseThrow(() -> Problem.notFound("id", Long.toString(mediaId)));
+            long delta = 0;
+            for (Variant v : variants) {
+                delta += v.size() - h.createQuery("SELECT COALESCE(SUM(size), 0) FROM variants WHERE media_id = :m AND name = :n")
+                        .bind("m", mediaId).bind("n", v.name()).mapTo(Long.class).one();
+                h.createUpdate("""
+                        INSERT INTO variants (media_id, name, content_type, size, width, height, bit_rate, sha256, blob_key)
+                        VALUES (:m, :n, :ct, :size, :w, :h, :br, :sha, :key)
+                        ON CONFLICT (media_id, name) DO UPDATE SET content_type = excluded.content_type, size = excluded.size,
+                            width = excluded.width, height = excluded.height, bit_rate = excluded.bit_rate, sha256 = excluded.sha256,
+                            blob_key = excluded.blob_key""")
+                        .bind("m", mediaId).bind("n", v.name()).bind("ct", v.contentType()).bind("size", v.size()).bind("w", v.width())
+                        .bind("h", v.height()).bind("br", v.bitRate()).bind("sha", v.sha256()).bind("key", v.blobKey()).execute();
+            }
+            addStored(h, u.ownerId(), delta);
+            return null;
+        });
+    }
+
+    @Override
+    public List<Variant> variants(java.util.Collection<Long> mediaIds) {
+        if (mediaIds.isEmpty()) return List.of();
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM variants WHERE media_id IN (<ids>) ORDER BY media_id, name")
+                .bindList("ids", List.copyOf(mediaIds)).map(VARIANT).list());
     }
 
     @Override

@@ -1,0 +1,149 @@
+package dev.mediaup.processing;
+
+import dev.mediaup.processing.Ffmpeg.MediaRejected;
+import net.coobird.thumbnailator.Thumbnails;
+import net.coobird.thumbnailator.geometry.Positions;
+import net.coobird.thumbnailator.util.exif.ExifFilterUtils;
+import net.coobird.thumbnailator.util.exif.ExifUtils;
+import net.coobird.thumbnailator.util.exif.Orientation;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageOutputStream;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * The image pipeline: header first (a decompression bomb is refused before a pixel is decoded), decode once —
+ * subsampled while decoding when the picture is far larger than anything we serve — turn upright from the EXIF
+ * orientation, then X's named sizes, each re-encoded from pixels so no EXIF, GPS or XMP survives into what is served.
+ * Codecs are ImageIO's with the TwelveMonkeys plugins; resampling is Thumbnailator's.
+ */
+final class Images {
+    static {
+        ImageIO.setUseCache(false); // encode to memory-bounded streams, never to temp files
+    }
+
+    /** X's sizes: a name, the box it must fit, and whether it is cropped to fill the box. */
+    record Size(String name, int box, boolean crop) {}
+
+    static final List<Size> SIZES = List.of(new Size("orig", 4096, false), new Size("large", 2048, false), new Size("medium", 1200, false),
+            new Size("small", 680, false), new Size("thumb", 150, true));
+
+    /** One encoded size, ready to be stored. */
+    record Rendition(String name, String contentType, int width, int height, Encoder bytes) {}
+
+    interface Encoder {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private final long maxPixels;
+
+    Images(long maxPixels) {
+        this.maxPixels = maxPixels;
+    }
+
+    /** Decodes {@code file} and makes every size; the first rendition is "orig". */
+    List<Rendition> renditions(Path file) throws IOException {
+        BufferedImage img;
+        try (ImageInputStream iis = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
+            if (!readers.hasNext()) throw new MediaRejected("No decoder accepts this image.");
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(iis, true, false);
+                int w = reader.getWidth(0), h = reader.getHeight(0);
+                if (w <= 0 || h <= 0) throw new MediaRejected("The image has no pixels.");
+                if ((long) w * h > maxPixels)
+                    throw new MediaRejected("The image is " + w + "x" + h + " pixels, more than the limit of " + maxPixels + ".");
+                ImageReadParam param = reader.getDefaultReadParam();
+                // decode no more than twice the largest size we serve: a 100 MP photo then costs ~100 MB, not 400
+                int twice = 2 * SIZES.getFirst().box();
+                int step = Math.max(1, (Math.max(w, h) + twice - 1) / twice);
+                if (step > 1) param.setSourceSubsampling(step, step, 0, 0);
+                img = reader.read(0, param);
+                Orientation o = orientation(reader);
+                if (o != null && o != Orientation.TOP_LEFT) img = ExifFilterUtils.getFilterForOrientation(o).apply(img);
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof MediaRejected) throw e;
+                throw new MediaRejected("The image could not be decoded: " + e.getMessage());
+            } finally {
+                reader.dispose();
+            }
+        }
+        boolean alpha = img.getColorModel().hasAlpha();
+        img = normalized(img, alpha);
+        List<Rendition> out = new ArrayList<>();
+        BufferedImage prev = img;
+        for (Size s : SIZES) {
+            BufferedImage r;
+            if (s.crop()) {
+                r = Thumbnails.of(img).size(s.box(), s.box()).crop(Positions.CENTER).imageType(img.getType()).asBufferedImage();
+            } else if (Math.max(prev.getWidth(), prev.getHeight()) > s.box()) {
+                // each size from the previous one: successive downscales are cheaper and look the same
+                r = Thumbnails.of(prev).size(s.box(), s.box()).imageType(img.getType()).asBufferedImage();
+            } else {
+                r = prev;
+            }
+            BufferedImage frame = r;
+            out.add(new Rendition(s.name(), alpha ? "image/png" : "image/jpeg", r.getWidth(), r.getHeight(),
+                    o -> encode(frame, alpha, o)));
+            if (!s.crop()) prev = r;
+        }
+        return out;
+    }
+
+    private static Orientation orientation(ImageReader reader) {
+        try {
+            return ExifUtils.getExifOrientation(reader, 0);
+        } catch (IOException | RuntimeException e) {
+            return null; // no readable EXIF: the pixels are upright as stored
+        }
+    }
+
+    /** INT_RGB (opaque, on white) or INT_ARGB: the types resampling is fast on and the encoders take. */
+    private static BufferedImage normalized(BufferedImage img, boolean alpha) {
+        int type = alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB;
+        if (img.getType() == type) return img;
+        BufferedImage n = new BufferedImage(img.getWidth(), img.getHeight(), type);
+        Graphics2D g = n.createGraphics();
+        try {
+            if (!alpha) {
+                g.setColor(Color.WHITE);
+                g.fillRect(0, 0, img.getWidth(), img.getHeight());
+            }
+            g.drawImage(img, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+        return n;
+    }
+
+    /** JPEG at quality 0.85 (PNG when there is transparency), with no metadata at all. */
+    private static void encode(BufferedImage img, boolean alpha, OutputStream out) throws IOException {
+        ImageWriter w = ImageIO.getImageWritersByFormatName(alpha ? "png" : "jpeg").next();
+        try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+            w.setOutput(ios);
+            ImageWriteParam p = w.getDefaultWriteParam();
+            if (!alpha) {
+                p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+                p.setCompressionQuality(0.85f);
+            }
+            w.write(null, new IIOImage(img, null, null), p);
+        } finally {
+            w.dispose();
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package dev.mediaup.processing;
+
+import dev.mediaup.processing.Ffmpeg.MediaRejected;
+import dev.mediaup.store.BlobStore;
+import dev.mediaup.store.MetadataStore;
+import dev.mediaup.upload.Media.*;
+import dev.mediaup.upload.UploadService;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.function.IntConsumer;
+import java.util.stream.Collectors;
+
+/**
+ * One processor per family, behind one entry point each for the two paths: {@link #inline} while FINALIZE waits
+ * (images, subtitles, 3D models: bounded and quick, and X's clients expect images done at once), {@link #queued}
+ * from the durable job queue (video, animated GIF). Processors read the media from our own blobs — in place when
+ * the store is local — work in a scratch directory that is always removed, and store what they make as variants.
+ * What the media itself gets wrong ends as an InvalidMedia failure; anything else is thrown, so the job is retried.
+ */
+public final class Processing implements UploadService.Processor {
+
+    public record Settings(boolean keepOriginals, long maxPixels, Map<Category, Long> maxDurationSecs, int maxGifFrames, Path scratch,
+                           int parallelism) {}
+
+    private final MetadataStore meta;
+    private final BlobStore blobs;
+    private final Ffmpeg ffmpeg;
+    private final Settings settings;
+    private final Images images;
+    private final Video video;
+    /** Inline work shares the worker budget: at most this many decodes at once, whatever the request load. */
+    private final Semaphore inlineSlots;
+
+    public Processing(MetadataStore meta, BlobStore blobs, Ffmpeg ffmpeg, Settings settings) {
+        this.meta = meta;
+        this.blobs = blobs;
+        this.ffmpeg = ffmpeg;
+        this.settings = settings;
+        this.images = new Images(settings.maxPixels());
+        this.video = new Video(ffmpeg);
+        this.inlineSlots = new Semaphore(Math.max(1, settings.parallelism()), true);
+    }
+
+    public boolean keepsOriginals() { return settings.keepOriginals(); }
+
+    /** Removes what runs cut short by a crash left in the scratch directory (called once at startup). */
+    public void cleanScratch() throws IOException {
+        if (Files.isDirectory(settings.scratch())) Ffmpeg.deleteTree(settings.scratch());
+        Files.createDirectories(settings.scratch());
+    }
+
+    @Override
+    public UploadService.Outcome inline(Upload u, List<Segment> segs) throws IOException {
+        inlineSlots.acquireUninterruptibly();
+        try (Scratch s = new Scratch(u.id())) {
+            return switch (u.family()) {
+                case IMAGE -> image(u, local(segs, s));
+                case SUBTITLES -> subtitles(u, segs);
+                case MODEL -> {
+                    Models.validate(local(segs, s), u.mediaType());
+                    yield new UploadService.Outcome(Info.NONE, null, false);
+                }
+                default -> throw new IllegalArgumentException(u.family() + " is processed by the job queue");
+            };
+        } catch (MediaRejected e) {
+            return rejected(e);
+        } finally {
+            inlineSlots.release();
+        }
+    }
+
+    /** Video and GIF: renditions and a poster, with progress 0..100 as ffmpeg reports it. */
+    public UploadService.Outcome queued(Upload u, List<Segment> segs, IntConsumer progress) throws IOException {
+        try (Scratch s = new Scratch(u.id())) {
+            boolean gif = u.family() == Family.GIF;
+            long maxMs = 1000 * settings.maxDurationSecs().getOrDefault(u.category(), 140L);
+            Video.Made made = video.process(u.info().videoType() != null ? u.info().videoType() : u.mediaType(), ffmpegInput(segs, s), gif,
+                    new Video.Limits(maxMs, settings.maxGifFrames(), settings.maxPixels()), s.dir, progress);
+            List<Variant> vs = new ArrayList<>();
+            for (Video.Output o : made.outputs())
+                vs.add(store(u, o.name(), o.contentType(), o.width(), o.height(), o.bitRate(), out -> Files.copy(o.file(), out)));
+            meta.putVariants(u.id(), vs);
+            Info info = new Info(made.width(), made.height(), gif ? "image/gif" : null, "video/mp4", gif ? null : made.durationMs());
+            return new UploadService.Outcome(info, null, !settings.keepOriginals());
+        } catch (MediaRejected e) {
+            return rejected(e);
+        }
+    }
+
+    private static UploadService.Outcome rejected(MediaRejected e) {
+        return new UploadService.Outcome(Info.NONE, new Failure(1, "InvalidMedia", e.getMessage()), false);
+    }
+
+    private UploadService.Outcome image(Upload u, Path file) throws IOException {
+        List<Variant> vs = new ArrayList<>();
+        Images.Rendition orig = null;
+        for (Images.Rendition r : images.renditions(file)) {
+            if (orig == null) orig = r;
+            vs.add(store(u, r.name(), r.contentType(), r.width(), r.height(), null, r.bytes()::writeTo));
+        }
+        meta.putVariants(u.id(), vs);
+        String sniffed = u.info().imageType() != null ? u.info().imageType() : u.mediaType();
+        return new UploadService.Outcome(new Info(orig.width(), orig.height(), sniffed, null, null), null, !settings.keepOriginals());
+    }
+
+    private UploadService.Outcome subtitles(Upload u, List<Segment> segs) throws IOException {
+        long size = segs.stream().mapToLong(Segment::size).sum();
+        if (size > Subtitles.MAX_BYTES) throw new MediaRejected("Subtitles may be at most " + Subtitles.MAX_BYTES + " bytes.");
+        byte[] bytes;
+        try (InputStream in = concatenated(segs)) {
+            bytes = in.readAllBytes();
+        }
+        byte[] vtt = Subtitles.toWebVtt(bytes, u.mediaType().equals("text/vtt")).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        meta.putVariants(u.id(), List.of(store(u, "vtt", "text/vtt", null, null, null, out -> out.write(vtt))));
+        return new UploadService.Outcome(Info.NONE, null, false);
+    }
+
+    private Variant store(Upload u, String name, String type, Integer w, Integer h, Integer bitRate, BlobStore.Writer bytes) throws IOException {
+        String key = "uploads/" + u.id() + "/v/" + name;
+        MessageDigest d = sha256();
+        long size = blobs.put(key, out -> {
+            OutputStream dout = new DigestOutputStream(out, d);
+            bytes.writeTo(dout);
+            dout.flush();
+        });
+        return new Variant(u.id(), name, type, size, w, h, bitRate, HexFormat.of().formatHex(d.digest()), key);
+    }
+
+    /** One file holding the media: the blob itself when the store is local and the media one segment, else a scratch copy. */
+    private Path local(List<Segment> segs, Scratch s) throws IOException {
+        if (blobs instanceof BlobStore.Local l && segs.size() == 1) return l.path(segs.getFirst().blobKey());
+        Path f = s.dir.resolve("input");
+        try (InputStream in = concatenated(segs)) {
+            Files.copy(in, f);
+        }
+        return f;
+    }
+
+    /** What ffmpeg reads: our blob paths joined by the concat protocol (no copy), or a scratch copy for remote stores. */
+    private String ffmpegInput(List<Segment> segs, Scratch s) throws IOException {
+        if (blobs instanceof BlobStore.Local l) {
+            // a missing blob is our fault, not the media's: fail the attempt (retried), not the media
+            for (Segment x : segs) if (!Files.isReadable(l.path(x.blobKey()))) throw new IOException("segment blob " + x.blobKey() + " is missing");
+            if (segs.size() == 1) return "file:" + l.path(segs.getFirst().blobKey());
+            return "concat:" + segs.stream().map(x -> l.path(x.blobKey()).toString()).collect(Collectors.joining("|"));
+        }
+        return "file:" + local(segs, s);
+    }
+
+    private InputStream concatenated(List<Segment> segs) {
+        return blobs.openAll(segs.stream().map(Segment::blobKey).toList());
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A private working directory for one run, deleted with everything in it when the run ends. */
+    private final class Scratch implements AutoCloseable {
+        final Path dir;
+
+        Scratch(long id) throws IOException {
+            Files.createDirectories(settings.scratch());
+            dir = Files.createTempDirectory(settings.scratch(), id + "-");
+        }
+
+        @Override
+        public void close() {
+            Ffmpeg.deleteTree(dir);
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package dev.mediaup.processing;
+
+import dev.mediaup.processing.Ffmpeg.MediaRejected;
+import tools.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.IntConsumer;
+
+/**
+ * Video and animated GIF through ffmpeg: probe (duration, dimensions, codecs, rotation), enforce the limits, then one
+ * ffmpeg run that decodes the source once and writes every H.264/AAC rendition, reporting its
+ * real progress. ffmpeg turns rotated sources upright itself; renditions carry no source metadata.
+ */
+final class Video {
+    /** Renditions we may make, by the short side of the picture, with X's bit rates where X publishes them. */
+    private static final int[][] LADDER = {{1080, 5_000_000}, {720, 2_176_000}, {480, 1_200_000}, {360, 832_000}, {270, 256_000}};
+    static final int MAX_RENDITIONS = 3;
+
+    record Limits(long maxDurationMs, int maxGifFrames, long maxPixels) {}
+
+    /** A file ffmpeg wrote, and what it is. */
+    record Output(String name, Path file, String contentType, Integer width, Integer height, Integer bitRate) {}
+
+    record Made(int width, int height, long durationMs, List<Output> outputs) {}
+
+    private final Ffmpeg ffmpeg;
+
+    Video(Ffmpeg ffmpeg) {
+        this.ffmpeg = ffmpeg;
+    }
+
+    /** ffmpeg's demuxer for a media type: named explicitly, never guessed from the bytes. */
+    static String demuxer(String mediaType) {
+        return switch (mediaType) {
+            case "video/mp4", "video/quicktime" -> "mov";
+            case "video/webm" -> "matroska";
+            case "video/mp2t" -> "mpegts";
+            case "image/gif" -> "gif";
+            default -> throw new MediaRejected("Unsupported media type " + mediaType + ".");
+        };
+    }
+
+    /**
+     * Makes the renditions of {@code input} (a path or concat: URL of our own blobs) in {@code work}. {@code gif}:
+     * one silent MP4 at the source size, as X does for animated GIFs. Progress is reported 0..100.
+     */
+    Made process(String mediaType, String input, boolean gif, Limits limits, Path work, IntConsumer progress) throws IOException {
+        String format = demuxer(mediaType);
+        JsonNode probe = ffmpeg.probe(format, input, gif ? List.of("-count_packets") : List.of(), work);
+        JsonNode v = null;
+        boolean audio = false;
+        for (JsonNode s : probe.path("streams")) {
+            if (s.path("codec_type").asString("").equals("video") && s.path("disposition").path("attached_pic").asInt(0) == 0 && v == null) v = s;
+            if (s.path("codec_type").asString("").equals("audio")) audio = true;
+        }
+        if (v == null) throw new MediaRejected("The media has no video stream.");
+        int w = v.path("width").asInt(0), h = v.path("height").asInt(0);
+        if (w <= 0 || h <= 0) throw new MediaRejected("The video stream has no picture size.");
+        if ((long) w * h > limits.maxPixels())
+            throw new MediaRejected("The video is " + w + "x" + h + " pixels, more than the limit of " + limits.maxPixels() + ".");
+        if (Math.abs(rotation(v)) % 180 == 90) {
+            int t = w;
+            w = h;
+            h = t;
+        }
+        double seconds = seconds(probe.path("format").path("duration"), seconds(v.path("duration"), -1));
+        long maxMs = limits.maxDurationMs();
+        if (!gif && seconds * 1000 > maxMs + 500)
+            throw new MediaRejected(String.format(Locale.ROOT, "The video is %.1f s long; this category allows at most %d s.", seconds, maxMs / 1000));
+        if (gif) {
+            int frames = v.path("nb_read_packets").asInt(0);
+            if (frames > limits.maxGifFrames())
+                throw new MediaRejected("The GIF has " + frames + " frames, more than the limit of " + limits.maxGifFrames() + ".");
+        }
+
+        List<Output> outs = new ArrayList<>();
+        StringBuilder graph = new StringBuilder();
+        List<String> args = new ArrayList<>(List.of("-nostdin", "-hide_banner", "-loglevel", "error", "-protocol_whitelist", Ffmpeg.PROTOCOLS,
+                "-f", format, "-i", input));
+        String enc = Ffmpeg.h264Encoder(ffmpeg.tools());
+        List<int[]> rungs = gif ? List.<int[]>of(new int[]{Math.min(w, h), 0}) : rungs(Math.min(w, h));
+        graph.append("[0:v:0]split=").append(rungs.size());
+        for (int i = 0; i < rungs.size(); i++) graph.append("[s").append(i).append(']');
+        long maxOut = 8L << 30;
+        for (int i = 0; i < rungs.size(); i++) {
+            int shortSide = even(rungs.get(i)[0]);
+            int ow = w <= h ? shortSide : even((int) Math.round((double) w * shortSide / h));
+            int oh = w <= h ? even((int) Math.round((double) h * shortSide / w)) : shortSide;
+            graph.append(";[s").append(i).append("]scale=").append(ow).append(':').append(oh).append(":flags=bicubic,format=yuv420p[v").append(i).append(']');
+            String name = gif ? "mp4" : shortSide + "p";
+            Path file = work.resolve(name + ".mp4");
+            int rate = gif ? Math.max(500_000, Math.min(4_000_000, ow * oh * 4)) : rungs.get(i)[1];
+            args.addAll(List.of("-map", "[v" + i + "]"));
+            if (audio && !gif) args.addAll(List.of("-map", "0:a:0", "-c:a", "aac", "-b:a", "128k", "-ac", "2"));
+            args.addAll(List.of("-c:v", enc, "-b:v", Integer.toString(rate), "-maxrate", Integer.toString(rate * 3 / 2), "-bufsize",
+                    Integer.toString(rate * 2)));
+            if (enc.equals("libx264")) args.addAll(List.of("-preset", "veryfast", "-profile:v", "high"));
+            args.addAll(List.of("-threads", Integer.toString(ffmpeg.limits().threads()), "-map_metadata", "-1", "-map_chapters", "-1",
+                    "-movflags", "+faststart", "-t", Long.toString(maxMs / 1000 + 1), "-fs", Long.toString(maxOut), "-y", file.toString()));
+            outs.add(new Output(name, file, "video/mp4", ow, oh, gif ? 0 : rate));
+        }
+        args.addAll(2, List.of("-filter_complex", graph.toString()));
+        args.addAll(List.of("-progress", "pipe:1", "-nostats"));
+
+        double expected = seconds > 0 ? Math.min(seconds, maxMs / 1000.0) : maxMs / 1000.0;
+        double[] reached = {0};
+        Ffmpeg.Result r = ffmpeg.ffmpeg(args, work, ffmpeg.limits().timeoutSecs(), line -> {
+            if (line.startsWith("out_time_us=") && !line.endsWith("N/A")) {
+                reached[0] = Math.max(reached[0], Long.parseLong(line.substring(12).trim()) / 1e6);
+                progress.accept((int) Math.min(99, reached[0] * 100 / Math.max(0.001, expected)));
+            }
+        });
+        ffmpeg.checkOpen();
+        if (r.timedOut()) throw new MediaRejected("Processing took longer than " + ffmpeg.limits().timeoutSecs() + " s and was stopped.");
+        if (!r.ok()) throw new MediaRejected("The media could not be transcoded: " + lastLine(r.stderrTail()));
+        if (!gif && seconds <= 0 && reached[0] * 1000 >= maxMs)
+            throw new MediaRejected("The video is longer than this category's limit of " + maxMs / 1000 + " s.");
+        // ffmpeg decodes what it can of a damaged file; a rendition far shorter than the container says means damage
+        if (!gif && seconds > 0 && reached[0] < Math.min(seconds, maxMs / 1000.0) * 0.9 - 0.5)
+            throw new MediaRejected(String.format(Locale.ROOT, "The video is truncated or damaged: only %.1f of its %.1f s could be decoded.",
+                    reached[0], seconds));
+        for (Output o : outs)
+            if (!Files.isRegularFile(o.file()) || Files.size(o.file()) == 0) throw new MediaRejected("The media has no decodable frames.");
+        outs.add(poster(format, input, w, h, work));
+        long durationMs = seconds > 0 ? Math.round(seconds * 1000) : Math.round(reached[0] * 1000);
+        return new Made(w, h, durationMs, outs);
+    }
+
+    /**
+     * The poster: the first frame, no larger than 1280 on its long side. A run of its own — a one-frame output inside
+     * the transcoding run would end ffmpeg's progress clock at that frame.
+     */
+    private Output poster(String format, String input, int w, int h, Path work) throws IOException {
+        Path poster = work.resolve("poster.jpg");
+        Ffmpeg.Result r = ffmpeg.ffmpeg(List.of("-nostdin", "-hide_banner", "-loglevel", "error", "-protocol_whitelist", Ffmpeg.PROTOCOLS,
+                "-f", format, "-i", input, "-map", "0:v:0", "-vf", "scale=w='min(iw,1280)':h='min(ih,1280)':force_original_aspect_ratio=decrease",
+                "-frames:v", "1", "-q:v", "3", "-map_metadata", "-1", "-update", "1", "-y", poster.toString()), work, ffmpeg.limits().timeoutSecs(), l -> { });
+        ffmpeg.checkOpen();
+        if (!r.ok() || !Files.isRegularFile(poster) || Files.size(poster) == 0)
+            throw new MediaRejected("No poster frame could be decoded: " + lastLine(r.stderrTail()));
+        int[] pd = fit(w, h, 1280);
+        return new Output("poster", poster, "image/jpeg", pd[0], pd[1], null);
+    }
+
+    /** Up to three rungs no larger than the source; a source smaller than every rung keeps its own size. */
+    static List<int[]> rungs(int shortSide) {
+        List<int[]> out = new ArrayList<>();
+        for (int[] r : LADDER) if (r[0] <= shortSide && out.size() < MAX_RENDITIONS) out.add(r);
+        if (out.isEmpty()) out.add(new int[]{shortSide, 256_000});
+        return out;
+    }
+
+    private static int even(int n) {
+        return Math.max(2, n - (n & 1));
+    }
+
+    private static int[] fit(int w, int h, int box) {
+        if (w <= box && h <= box) return new int[]{w, h};
+        double f = Math.min((double) box / w, (double) box / h);
+        return new int[]{(int) (w * f), (int) (h * f)};
+    }
+
+    private static int rotation(JsonNode stream) {
+        for (JsonNode sd : stream.path("side_data_list")) if (sd.has("rotation")) return sd.path("rotation").asInt(0);
+        return stream.path("tags").path("rotate").asInt(0);
+    }
+
+    private static double seconds(JsonNode n, double fallback) {
+        try {
+            double d = Double.parseDouble(n.asString(""));
+            return Double.isFinite(d) && d > 0 ? d : fallback;
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    static String lastLine(String s) {
+        String t = s.strip();
+        int nl = t.lastIndexOf('\n');
+        return (nl >= 0 ? t.substring(nl + 1) : t).replaceAll("\\s+", " ");
+    }
+}
