@@ -36,6 +36,12 @@ public final class Main extends Group {
 
     public static void main(String[] args) {
         CommandLine cl = new CommandLine(new Main()).setDefaultValueProvider(new Defaults(args));
+        // an I/O problem (a port in use, a data dir or ffmpeg that cannot be used) is a message, not a stack trace
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (!(e instanceof IOException)) throw e;
+            cmd.getErr().println("mediaup: " + e.getMessage());
+            return 1;
+        });
         System.exit(cl.execute(args));
     }
 

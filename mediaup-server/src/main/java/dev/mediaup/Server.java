@@ -88,6 +88,7 @@ public final class Server implements AutoCloseable {
         var clock = (java.util.function.LongSupplier) () -> System.currentTimeMillis() / 1000;
         var p = o.processing();
         var ffmpeg = new Ffmpeg(p.ffmpeg(), p.ffmpegLimits());
+        if (p.ffmpeg() != null) ffmpeg.tools(); // a configured ffmpeg that does not run is a startup error, not a failed job later
         var processing = new Processing(meta, blobs, ffmpeg, new Processing.Settings(p.keepOriginals(), o.settings().maxPixels(),
                 p.maxDurationSecs(), p.maxGifFrames(), o.dataDir().resolve("scratch"), o.workers()));
         processing.cleanScratch();

@@ -177,7 +177,7 @@ public final class Processing implements UploadService.Processor {
 
         Scratch(long id) throws IOException {
             Files.createDirectories(settings.scratch());
-            dir = Files.createTempDirectory(settings.scratch(), id + "-");
+            dir = Files.createTempDirectory(settings.scratch(), id + "-").toAbsolutePath(); // ffmpeg runs in it: no relative paths
         }
 
         @Override

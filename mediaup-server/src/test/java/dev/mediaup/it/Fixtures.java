@@ -66,6 +66,12 @@ public final class Fixtures {
                 "-frames:v", Integer.toString(frames));
     }
 
+    /** A phone-style portrait clip: 320×240 pixels stored, with a display matrix saying "rotate 90°". */
+    public static byte[] rotatedMp4() {
+        mp4(2, 320, 240); // makes the source file in the fixtures dir
+        return ffmpeg("rotated.mp4", "-display_rotation", "90", "-i", DIR.resolve("clip-2s-320x240.mp4").toString(), "-c", "copy");
+    }
+
     public static byte[] webm(int seconds) {
         return ffmpeg("clip-" + seconds + "s.webm", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25", "-t", Integer.toString(seconds),
                 "-c:v", "libvpx", "-b:v", "200k");

@@ -107,6 +107,15 @@ class ProcessingDurabilityIT {
     }
 
     @Test
+    void aConfiguredFfmpegThatDoesNotRunStopsTheServerAtStartupWithAClearMessage() throws Exception {
+        Process p = new ProcessBuilder(ServerProcess.java(), "-jar", ServerProcess.jar().toString(), "serve", "--port", "0",
+                "--data-dir", dir.resolve("data").toString(), "--ffmpeg", "/nonexistent/ffmpeg").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).isNotZero();
+        assertThat(out).contains("/nonexistent/ffmpeg").doesNotContain("\tat ");
+    }
+
+    @Test
     void webhooksAreSignedAndDeliveredAtLeastOnceAcrossAKillNine() throws Exception {
         List<Map<String, String>> received = new CopyOnWriteArrayList<>();
         AtomicInteger refuse = new AtomicInteger(1); // the receiver is down for the first delivery

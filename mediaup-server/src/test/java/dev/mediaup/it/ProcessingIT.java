@@ -208,6 +208,21 @@ class ProcessingIT {
         assertThat(decode(fetch(m.get("preview_image_url").asString())).getWidth()).isGreaterThan(0);
     }
 
+    @Test
+    void aRotatedVideoIsServedUpright() throws Exception {
+        JsonNode done = upload(api, "video/mp4", "tweet_video", Fixtures.rotatedMp4());
+        assertThat(done.get("processing_info").get("state").asString()).as(done.toString()).isEqualTo("succeeded");
+        JsonNode m = media(done.get("media_key").asString());
+        assertThat(m.get("width").asInt()).isEqualTo(240);
+        assertThat(m.get("height").asInt()).isEqualTo(320);
+        JsonNode stream = probe(fetch(m.get("variants").get(0).get("url").asString())).get("streams").get(0);
+        assertThat(stream.get("width").asInt()).isEqualTo(240);
+        assertThat(stream.get("height").asInt()).isEqualTo(320);
+        assertThat(stream.path("side_data_list").toString()).doesNotContain("rotation\":9").doesNotContain("rotation\":-9");
+        BufferedImage poster = decode(fetch(m.get("preview_image_url").asString()));
+        assertThat(poster.getHeight()).isGreaterThan(poster.getWidth());
+    }
+
     /** ffprobe (the same bundled build) on served bytes. */
     static JsonNode probe(byte[] bytes) throws IOException {
         Path f = Files.write(Files.createTempFile(dir, "served", ".mp4"), bytes);
