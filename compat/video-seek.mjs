@@ -1,0 +1,40 @@
+// A real browser plays a delivery URL: headless Chromium (Debian's, driven by playwright-core) loads it into a
+// <video>, waits for the metadata, seeks to the given second and waits until a frame there is decoded. Chromium's
+// media stack fetches with Range requests, so this is the Range/ETag path as a player uses it.
+// Usage: node video-seek.mjs <url> <seconds>. Prints {duration, width, height, seekedTo, readyState, fetches} as JSON.
+import { chromium } from 'playwright-core';
+
+const [url, at] = process.argv.slice(2);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+});
+try {
+  const page = await browser.newPage();
+  const fetches = [];
+  page.on('response', async (r) => {
+    if (r.url().startsWith(url.split('?')[0])) fetches.push({ status: r.status(), range: (await r.request().allHeaders()).range ?? null });
+  });
+  const result = await page.evaluate(async ({ url, at }) => {
+    const v = document.createElement('video');
+    v.muted = true;
+    v.preload = 'metadata'; // fetch little up front, so the seek needs a ranged request of its own
+    document.body.appendChild(v);
+    const once = (name) => new Promise((resolve, reject) => {
+      v.addEventListener(name, resolve, { once: true });
+      v.addEventListener('error', () => reject(new Error(`media error ${v.error?.code}: ${v.error?.message}`)), { once: true });
+    });
+    const loaded = once('loadedmetadata');
+    v.src = url;
+    await loaded;
+    const seeked = once('seeked');
+    v.currentTime = at;
+    await seeked;
+    if (v.readyState < 2) await once('loadeddata');
+    return { duration: v.duration, width: v.videoWidth, height: v.videoHeight, seekedTo: v.currentTime, readyState: v.readyState };
+  }, { url, at: Number(at) });
+  console.log(JSON.stringify({ ...result, fetches }));
+} finally {
+  await browser.close();
+}
