@@ -7,7 +7,6 @@ import dev.mediaup.client.MediaException;
 import dev.mediaup.auth.Jwt;
 import dev.mediaup.auth.OpaqueTokens;
 import dev.mediaup.store.MetadataStore;
-import dev.mediaup.store.sql.SqlMetadataStore;
 import dev.mediaup.upload.Media.Category;
 import dev.mediaup.upload.UploadService;
 import picocli.CommandLine;
@@ -112,6 +111,12 @@ public final class Main extends Group {
         boolean keepOriginals;
         @Option(names = "--max-job-attempts", defaultValue = "5", description = "Attempts before a processing job fails for good.")
         int maxJobAttempts;
+        @Option(names = "--db", description = "postgresql://user:password@host:port/database to share one database between nodes (default: SQLite in --data-dir).")
+        String db;
+        @Option(names = "--blobs", description = "s3://bucket[/prefix]?endpoint=…&region=…&path-style=true[&access-key=…&secret-key=…] (default: files in --data-dir).")
+        String blobs;
+        @Option(names = "--redirect-secs", defaultValue = "0", description = "Object store: answer deliveries with a redirect to a presigned URL valid this long (0: stream through the server).")
+        long redirectSecs;
         @Option(names = "--webhook-url", split = ",", description = "URLs that receive a signed POST when media processing succeeds or fails.")
         List<String> webhookUrls = new ArrayList<>();
         @Option(names = "--webhook-secret", description = "HMAC-SHA256 key for the webhook signature (required with --webhook-url).")
@@ -177,7 +182,8 @@ public final class Main extends Group {
             var proc = new Server.ProcessingOptions(ffmpeg, new dev.mediaup.processing.Ffmpeg.Limits(ffmpegTimeoutSecs, 2 * ffmpegTimeoutSecs,
                     ffmpegMemoryBytes, cores), keepOriginals, durations, maxGifFrames, maxJobAttempts, webhookUrls, webhookSecret);
             Server server = Server.start(new Server.Options(host, port, dataDir, settings, workers > 0 ? workers : cores, leaseSecs,
-                    sweepIntervalSecs, jwt, oauthWindowSecs, rl, publicBaseUrl, deliveryUrlTtlSecs, v11MaxAppendBytes, v11Port, proc));
+                    sweepIntervalSecs, jwt, oauthWindowSecs, rl, publicBaseUrl, deliveryUrlTtlSecs, v11MaxAppendBytes, v11Port, proc, db, blobs,
+                    redirectSecs));
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "mediaup-shutdown"));
             server.awaitStop();
             return 0;
@@ -190,10 +196,13 @@ public final class Main extends Group {
         Path dataDir;
         @Option(names = "--config", description = "Properties file with options as keys.")
         Path config;
+        @Option(names = "--db", description = "The server's database, as for serve (default: SQLite in the data dir).")
+        String db;
+        @Option(names = "--blobs", description = "The server's blob store, as for serve (default: files in the data dir).")
+        String blobs;
 
-        SqlMetadataStore open() throws IOException {
-            Files.createDirectories(dataDir);
-            return SqlMetadataStore.sqlite(dataDir.resolve("mediaup.db"));
+        MetadataStore open() throws IOException {
+            return Server.openMetadata(db, dataDir);
         }
     }
 
@@ -327,7 +336,7 @@ public final class Main extends Group {
             var d = UploadService.Settings.defaults();
             var settings = new UploadService.Settings(d.categoryMaxBytes(), d.maxSegmentBytes(), d.expiresAfterSecs(), d.amplifyExpiresAfterSecs(),
                     d.maxPixels(), d.minFreeBytes(), d.quota(), mediaRetentionSecs);
-            try (var meta = open(); var blobs = new dev.mediaup.store.file.FileBlobStore(dataDir.resolve("blobs"))) {
+            try (var meta = open(); var blobs = Server.openBlobs(this.blobs, dataDir)) {
                 UploadService.Processor none = (u, segs) -> { throw new IllegalStateException("gc does not process media"); };
                 var swept = new UploadService(meta, blobs, new dev.mediaup.upload.Ids(-1), settings, Main::now, none).sweep(true);
                 printJson(swept);

@@ -46,7 +46,8 @@ public final class Server implements AutoCloseable {
 
     public record Options(String host, int port, Path dataDir, UploadService.Settings settings, int workers, long leaseSecs,
                           long sweepIntervalSecs, Jwt.Settings jwt, long oauthWindowSecs, Map<RateLimits.Family, RateLimits.Limit> rateLimits,
-                          String publicBaseUrl, long deliveryUrlTtlSecs, long v11MaxAppendBytes, Integer v11Port, ProcessingOptions processing) {}
+                          String publicBaseUrl, long deliveryUrlTtlSecs, long v11MaxAppendBytes, Integer v11Port, ProcessingOptions processing,
+                          String db, String blobs, long redirectSecs) {}
 
     public record ProcessingOptions(String ffmpeg, Ffmpeg.Limits ffmpegLimits, boolean keepOriginals, Map<Category, Long> maxDurationSecs,
                                     int maxGifFrames, int maxJobAttempts, List<String> webhookUrls, String webhookSecret) {}
@@ -82,10 +83,12 @@ public final class Server implements AutoCloseable {
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
 
-        MetadataStore meta = SqlMetadataStore.sqlite(o.dataDir().resolve("mediaup.db"));
-        FileBlobStore blobs = new FileBlobStore(o.dataDir().resolve("blobs"));
+        MetadataStore meta = openMetadata(o.db(), o.dataDir());
+        BlobStore blobs = openBlobs(o.blobs(), o.dataDir());
         blobs.removeTornWrites();
         var clock = (java.util.function.LongSupplier) () -> System.currentTimeMillis() / 1000;
+        String nodeOwner = "node-" + java.util.UUID.randomUUID();
+        var ids = new Ids(leaseNodeId(meta, nodeOwner, clock.getAsLong()));
         var p = o.processing();
         var ffmpeg = new Ffmpeg(p.ffmpeg(), p.ffmpegLimits());
         if (p.ffmpeg() != null) ffmpeg.tools(); // a configured ffmpeg that does not run is a startup error, not a failed job later
@@ -94,7 +97,7 @@ public final class Server implements AutoCloseable {
         processing.cleanScratch();
         meta.webhookTargets(p.webhookUrls());
         Webhooks webhooks = p.webhookUrls().isEmpty() ? null : new Webhooks(meta, p.webhookSecret(), clock);
-        var uploads = new UploadService(meta, blobs, new Ids(-1), o.settings(), clock, processing);
+        var uploads = new UploadService(meta, blobs, ids, o.settings(), clock, processing);
         var jobs = new JobQueue(meta, uploads, processing, o.workers(), o.leaseSecs(), p.maxJobAttempts(), metrics);
         List<TokenVerifier> verifiers = new ArrayList<>(List.of(new OpaqueTokens(meta, clock), new OAuth1(meta, clock, o.oauthWindowSecs())));
         if (o.jwt().enabled()) {
@@ -104,9 +107,9 @@ public final class Server implements AutoCloseable {
                 throw new IOException("cannot read the JWKS file " + o.jwt().jwksFile() + ": " + e.getMessage(), e);
             }
         }
-        var media = new MediaService(meta, blobs, clock, o.deliveryUrlTtlSecs());
+        var media = new MediaService(meta, blobs, clock, o.deliveryUrlTtlSecs(), o.redirectSecs());
         var routes = new Routes(uploads, media, new Authenticator(verifiers), new RateLimits(o.rateLimits()), o.publicBaseUrl(), jobs, metrics,
-                () -> meta.healthy() && blobs.freeBytes() > 0, o.v11MaxAppendBytes());
+                () -> meta.healthy() && blobs.healthy() && blobs.freeBytes() > 0, o.v11MaxAppendBytes());
 
         Javalin app = Javalin.create(config -> {
             config.jetty.host = o.host();
@@ -144,7 +147,56 @@ public final class Server implements AutoCloseable {
             }
         }, 1, o.sweepIntervalSecs(), TimeUnit.SECONDS);
         sweeper.scheduleWithFixedDelay(media::flushCounts, 2, 2, TimeUnit.SECONDS);
+        sweeper.scheduleWithFixedDelay(() -> { // keep this node's snowflake id; if the lease was lost, take another one
+            try {
+                long now = clock.getAsLong();
+                if (!meta.renewNode(ids.node(), nodeOwner, now + NODE_LEASE_SECS)) {
+                    log.warn("node id lease {} was lost; leasing another", ids.node());
+                    ids.node(leaseNodeId(meta, nodeOwner, now));
+                }
+            } catch (RuntimeException | IOException e) {
+                log.warn("node id lease renewal failed: {}", e.toString());
+            }
+        }, NODE_LEASE_SECS / 3, NODE_LEASE_SECS / 3, TimeUnit.SECONDS);
         return new Server(app, meta, blobs, jobs, ffmpeg, webhooks, sweeper, media);
+    }
+
+    static final long NODE_LEASE_SECS = 60;
+
+    /** The SQLite file in the data dir by default; PostgreSQL for {@code postgresql://…} (several nodes share it). */
+    public static MetadataStore openMetadata(String db, Path dataDir) throws IOException {
+        if (db == null || db.isBlank()) {
+            Files.createDirectories(dataDir);
+            return SqlMetadataStore.sqlite(dataDir.resolve("mediaup.db"));
+        }
+        if (db.matches("(jdbc:)?postgres(ql)?:.*")) {
+            try {
+                return SqlMetadataStore.postgres(db);
+            } catch (RuntimeException e) {
+                throw new IOException("cannot use the database " + db.replaceAll("//[^@/]*@", "//…@") + ": " + e.getMessage(), e);
+            }
+        }
+        throw new IOException("--db must be a postgresql:// URL (or absent: SQLite in the data dir), not " + db);
+    }
+
+    /** Files under the data dir by default; an S3-compatible bucket for {@code s3://bucket?endpoint=…}. */
+    public static BlobStore openBlobs(String blobs, Path dataDir) throws IOException {
+        if (blobs == null || blobs.isBlank()) return new FileBlobStore(dataDir.resolve("blobs"));
+        if (blobs.startsWith("s3://")) return dev.mediaup.store.s3.S3BlobStore.open(blobs, dataDir.resolve("spool"));
+        throw new IOException("--blobs must be an s3:// URL (or absent: files in the data dir), not " + blobs);
+    }
+
+    private static int leaseNodeId(MetadataStore meta, String owner, long now) throws IOException {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            try {
+                var id = meta.leaseNode(owner, now, now + NODE_LEASE_SECS);
+                if (id.isPresent()) return id.getAsInt();
+                throw new IOException("all 1024 node ids are leased: too many nodes on one database");
+            } catch (RuntimeException raced) { // another node took the same new id at the same moment
+                log.debug("node id lease raced: {}", raced.toString());
+            }
+        }
+        throw new IOException("could not lease a node id");
     }
 
     public int port() {

@@ -325,6 +325,14 @@ final class MediaApi {
         String e = ctx.queryParam("exp");
         if (e != null && e.matches("[0-9]{1,19}")) exp = Long.parseLong(e);
         var d = media.deliverable(ctx.pathParam("media_key"), ctx.pathParam("variant"), exp, ctx.queryParam("sig"), whoOrNull);
+        var elsewhere = media.redirect(d);
+        if (elsewhere.isPresent()) { // the object store serves the bytes (ranges and validators included) from a presigned URL
+            String range = ctx.header("Range");
+            if (!head && (range == null || range.matches("bytes=0-.*"))) countView(d);
+            ctx.header("Cache-Control", "private, max-age=0");
+            ctx.redirect(elsewhere.get().toString(), io.javalin.http.HttpStatus.FOUND);
+            return;
+        }
         ctx.header("ETag", d.etag());
         ctx.header("Accept-Ranges", "bytes");
         ctx.header("Cache-Control", whoOrNull == null ? "public, max-age=31536000, immutable" : "private, max-age=0");

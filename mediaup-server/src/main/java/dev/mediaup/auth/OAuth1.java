@@ -29,9 +29,9 @@ public final class OAuth1 implements TokenVerifier {
     private final Cache<String, KeyedMac> macs = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(10)).build();
     private final Cache<String, Optional<MetadataStore.OAuth1Token>> tokens = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(10)).build();
     /**
-     * Nonces inside the timestamp window, the replay check's source of truth on this node. Every nonce is also written
-     * to the database (in the background) and loaded back at startup, so a restart does not reopen the window.
-     * One node per database today; several nodes will need the check itself in the shared database.
+     * Nonces inside the timestamp window, this node's first check. Every nonce is also recorded in the database —
+     * in the background on SQLite (loaded back at startup, so a restart does not reopen the window), before answering
+     * on PostgreSQL, where the database's unique key catches a replay sent to another node.
      */
     private final Cache<String, Boolean> nonces;
 
@@ -91,7 +91,8 @@ public final class OAuth1 implements TokenVerifier {
         String consumer = app.get().consumerKey(), nonce = oauth.get("oauth_nonce");
         if (nonces.asMap().putIfAbsent(nonceKey(consumer, nonce, ts), Boolean.TRUE) != null)
             throw unauthorized("This oauth_nonce was already used: a replayed request.");
-        meta.recordNonce(consumer, nonce, ts); // not waited for: memory already guards this node
+        if (!meta.recordNonce(consumer, nonce, ts)) // another node saw it (shared database); a single node answers from memory
+            throw unauthorized("This oauth_nonce was already used: a replayed request.");
         return Optional.of(new Principal(token.get().userId(), Set.copyOf(token.get().scopes()), app.get().consumerKey()));
     }
 

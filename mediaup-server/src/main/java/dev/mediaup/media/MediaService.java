@@ -40,7 +40,10 @@ public final class MediaService {
     private final java.util.concurrent.ConcurrentHashMap<Long, java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder>> pending =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    public MediaService(MetadataStore meta, BlobStore blobs, LongSupplier epochSeconds, long urlTtlSecs) {
+    private final long redirectSecs;
+
+    public MediaService(MetadataStore meta, BlobStore blobs, LongSupplier epochSeconds, long urlTtlSecs, long redirectSecs) {
+        this.redirectSecs = redirectSecs;
         this.meta = meta;
         this.blobs = blobs;
         this.clock = epochSeconds;
@@ -224,6 +227,12 @@ public final class MediaService {
         String etag = "\"" + HexFormat.of().formatHex(d.digest(), 0, 16) + "\"";
         String type = u.info().imageType() != null ? u.info().imageType() : u.info().videoType() != null ? u.info().videoType() : u.mediaType();
         return new Deliverable(u, segs, size, etag, type);
+    }
+
+    /** A presigned URL of the object behind a one-object deliverable, when the store can and the server is told to redirect. */
+    public Optional<java.net.URI> redirect(Deliverable d) {
+        if (redirectSecs <= 0 || !(blobs instanceof BlobStore.Presigning p) || d.segments().size() != 1) return Optional.empty();
+        return Optional.of(p.presign(d.segments().getFirst().blobKey(), java.time.Duration.ofSeconds(redirectSecs)));
     }
 
     /** What processing made for these media, by media id. */

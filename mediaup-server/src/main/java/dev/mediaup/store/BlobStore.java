@@ -73,6 +73,25 @@ public interface BlobStore extends AutoCloseable {
     /** Usable free space in bytes, or Long.MAX_VALUE where the backend has no such notion. */
     long freeBytes();
 
+    /**
+     * Removes what writes a crash interrupted (never acknowledged, never referenced). The server calls this before it
+     * serves; nothing else may, since a running server's writes in flight look the same.
+     */
+    default void removeTornWrites() throws IOException {}
+
+    /** Whether the store answers (readiness). */
+    default boolean healthy() {
+        return true;
+    }
+
+    /**
+     * Optional capability of object stores: a time-limited URL of a blob that its clients may fetch directly, so
+     * delivery can redirect instead of streaming the bytes through the server.
+     */
+    interface Presigning {
+        java.net.URI presign(String key, java.time.Duration ttl);
+    }
+
     @Override
     default void close() {}
 }

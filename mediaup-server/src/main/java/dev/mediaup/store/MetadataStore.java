@@ -155,10 +155,20 @@ public interface MetadataStore extends AutoCloseable {
     /** Nonces with a timestamp at or after {@code since}, as "consumer\nnonce\ntimestamp" keys. */
     List<String> recentNonces(long since);
 
-    /** Records a nonce in the background: returns before it is committed. */
-    void recordNonce(String consumerKey, String nonce, long timestamp);
+    /**
+     * Records an OAuth nonce; false if it was recorded before (a replay). A store that serves one node (SQLite) may
+     * record it in the background and answer true at once — its caller keeps the window's nonces in memory; a store
+     * shared by several nodes (PostgreSQL) records it before answering, so a replay is caught whichever node it hits.
+     */
+    boolean recordNonce(String consumerKey, String nonce, long timestamp);
 
     void purgeNonces(long olderThan);
+
+    /** Leases a free snowflake node id (0..1023) to {@code owner} until {@code until}; empty when all are taken. */
+    java.util.OptionalInt leaseNode(String owner, long now, long until);
+
+    /** Extends the lease; false if it was lost (it ran out and another node took the id). */
+    boolean renewNode(int nodeId, String owner, long until);
 
     boolean healthy();
 

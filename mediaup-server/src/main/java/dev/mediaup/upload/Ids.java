@@ -9,13 +9,22 @@ import java.security.SecureRandom;
 public final class Ids {
     private static final long EPOCH = 1288834974657L; // X's snowflake epoch (2010-11-04)
 
-    private final long node;
+    private long node;
     private long lastMillis = -1;
     private long sequence;
 
-    /** A node id of -1 picks one at random: enough for one node per database (multi-node leasing comes with PostgreSQL). */
+    /** A node id of -1 picks one at random (tools that make no ids); servers lease theirs from the database. */
     public Ids(int node) {
         this.node = (node < 0 ? new SecureRandom().nextInt(1024) : node) & 0x3FF;
+    }
+
+    /** Switches to a newly leased node id (the old lease was lost): ids stay unique because no two nodes share one. */
+    public synchronized void node(int node) {
+        this.node = node & 0x3FF;
+    }
+
+    public synchronized int node() {
+        return (int) node;
     }
 
     public synchronized long next() {

@@ -215,11 +215,10 @@ class BadInputIT {
         assertThat(snapshot()).as("state after %s", c.name()).isEqualTo(before);
     }
 
-    /** Everything a bad request could have touched: rows, states, segment sizes and the blob files. */
+    /** Everything a bad request could have touched: rows, states, segment sizes and the blobs (files or objects). */
     static String snapshot() throws Exception {
         StringBuilder s = new StringBuilder();
-        try (var conn = DriverManager.getConnection("jdbc:sqlite:" + server.dataDir.resolve("mediaup.db"));
-             var st = conn.createStatement()) {
+        try (var conn = Backend.db(server); var st = conn.createStatement()) {
             for (String q : List.of("SELECT id, state, size, total_bytes, expires_at FROM uploads ORDER BY id",
                     "SELECT upload_id, idx, size, sha256, blob_key FROM segments ORDER BY upload_id, idx",
                     "SELECT upload_id, state FROM jobs ORDER BY upload_id"))
@@ -231,9 +230,7 @@ class BadInputIT {
                     }
                 }
         }
-        try (var files = Files.walk(server.dataDir.resolve("blobs"))) {
-            files.filter(Files::isRegularFile).map(p -> p + ":" + p.toFile().length()).sorted().forEach(f -> s.append(f).append('\n'));
-        }
+        Backend.blobs(server, "uploads").forEach((k, size) -> s.append(k).append(':').append(size).append('\n'));
         return s.toString();
     }
 }

@@ -317,9 +317,7 @@ class ProtocolIT {
     }
 
     static long storedBytes(String id) throws Exception {
-        Path d = server.dataDir.resolve("blobs/uploads/" + id);
-        try (var s = Files.list(d)) {
-            return s.filter(p -> !p.getFileName().toString().startsWith(".") && Files.isRegularFile(p)).mapToLong(p -> p.toFile().length()).sum();
-        }
+        return Backend.blobs(server, "uploads/" + id).entrySet().stream().filter(e -> !e.getKey().contains("/v/"))
+                .mapToLong(java.util.Map.Entry::getValue).sum();
     }
 }

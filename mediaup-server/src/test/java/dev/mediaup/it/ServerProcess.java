@@ -71,6 +71,7 @@ public final class ServerProcess implements AutoCloseable {
             cmd.addAll(extraArgs);
         }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE);
+        pb.environment().putAll(Backend.env(dataDir));
         pb.environment().putAll(env);
         process = pb.start();
         CompletableFuture<Integer> ready = new CompletableFuture<>();
@@ -128,7 +129,9 @@ public final class ServerProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(java(), "-jar", jar().toString()));
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--data-dir", dataDir.toString()));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().putAll(Backend.env(dataDir));
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) throw new IllegalStateException(String.join(" ", args) + " failed: " + out);
         return out;

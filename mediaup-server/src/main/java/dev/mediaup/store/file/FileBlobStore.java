@@ -32,10 +32,8 @@ public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobS
         this.root = Files.createDirectories(root).toRealPath();
     }
 
-    /**
-     * Temp files are writes a crash interrupted: never acknowledged, never referenced. The server runs this before it
-     * serves; nothing else may, since a running server's appends in flight are temp files too.
-     */
+    /** Temp files are the writes a crash interrupted. */
+    @Override
     public void removeTornWrites() throws IOException {
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : walk.filter(p -> p.getFileName().toString().startsWith(".") && p.getFileName().toString().contains(".tmp")).toList())

@@ -27,10 +27,13 @@ import java.util.concurrent.*;
 import java.util.function.Function;
 
 /**
- * MetadataStore on SQL through JDBI. Reads use a small pool; every write goes through one writer thread that
- * commits whatever has queued up in a single transaction (group commit), each write inside its own savepoint so a
- * refused write leaves its neighbours alone. SQLite allows one writer anyway, and with synchronous=FULL the fsync per
- * commit is then shared by all concurrent requests instead of serialising them.
+ * MetadataStore on SQL through JDBI, one code path for SQLite (the embedded default) and PostgreSQL (shared by many
+ * nodes). Reads use a small pool; every write goes through one writer thread that commits whatever has queued up in
+ * a single transaction (group commit), each write inside its own savepoint so a refused write leaves its neighbours
+ * alone. SQLite allows one writer anyway, and with synchronous=FULL the fsync per commit is then shared by all
+ * concurrent requests instead of serialising them. The dialect differences are few and all here: on PostgreSQL,
+ * other nodes write concurrently, so check-and-write methods lock the upload row first ({@code FOR UPDATE}), jobs
+ * are claimed with {@code SKIP LOCKED}, and a write chosen as a deadlock victim is run again.
  */
 public final class SqlMetadataStore implements MetadataStore {
     private static final Logger log = LoggerFactory.getLogger(SqlMetadataStore.class);
@@ -38,7 +41,10 @@ public final class SqlMetadataStore implements MetadataStore {
 
     private final HikariDataSource readPool;
     private final Jdbi jdbi;
-    private final Handle writer;
+    private Handle writer; // writer thread only
+    private final boolean postgres;
+    /** Appended to the SELECT that starts a check-and-write: serialises it with other nodes' writes to the same row. */
+    private final String forUpdate;
     private final BlockingQueue<Write<?>> writes = new LinkedBlockingQueue<>();
     /** OAuth nonces waiting to be written: they ride along with the next commit as one batch, not one write each. */
     private final java.util.concurrent.ConcurrentLinkedQueue<Object[]> pendingNonces = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -48,7 +54,9 @@ public final class SqlMetadataStore implements MetadataStore {
 
     private record Write<T>(Function<Handle, T> fn, CompletableFuture<T> result) {}
 
-    private SqlMetadataStore(HikariDataSource readPool, Handle writer) {
+    private SqlMetadataStore(HikariDataSource readPool, Handle writer, boolean postgres) {
+        this.postgres = postgres;
+        this.forUpdate = postgres ? " FOR UPDATE" : "";
         this.readPool = readPool;
         this.jdbi = Jdbi.create(readPool);
         this.writer = writer;
@@ -72,7 +80,43 @@ public final class SqlMetadataStore implements MetadataStore {
         hc.setMaximumPoolSize(8);
         hc.setMinimumIdle(2);
         HikariDataSource pool = new HikariDataSource(hc);
-        return new SqlMetadataStore(pool, Jdbi.create(ds).open());
+        return new SqlMetadataStore(pool, Jdbi.create(ds).open(), false);
+    }
+
+    /**
+     * PostgreSQL at {@code postgresql://user:password@host:port/database?param=…} (also {@code postgres://} or a
+     * {@code jdbc:postgresql:} URL), migrated by Flyway (its advisory lock lets several nodes start at once).
+     */
+    public static SqlMetadataStore postgres(String url) {
+        String jdbc;
+        String user = null, password = null;
+        if (url.startsWith("jdbc:")) {
+            jdbc = url;
+        } else {
+            java.net.URI u = java.net.URI.create(url.replaceFirst("^postgres(ql)?://", "http://"));
+            if (u.getRawUserInfo() != null) {
+                String[] up = u.getRawUserInfo().split(":", 2);
+                user = java.net.URLDecoder.decode(up[0], java.nio.charset.StandardCharsets.UTF_8);
+                if (up.length > 1) password = java.net.URLDecoder.decode(up[1], java.nio.charset.StandardCharsets.UTF_8);
+            }
+            jdbc = "jdbc:postgresql://" + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "") + u.getRawPath()
+                    + (u.getRawQuery() != null ? "?" + u.getRawQuery() : "");
+        }
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(jdbc);
+        if (user != null) hc.setUsername(user);
+        if (password != null) hc.setPassword(password);
+        hc.setPoolName("mediaup-pg");
+        hc.setMaximumPoolSize(10);
+        hc.setMinimumIdle(2);
+        HikariDataSource pool = new HikariDataSource(hc);
+        try {
+            Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+            return new SqlMetadataStore(pool, Jdbi.create(pool).open(), true);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
     }
 
     // ---- the writer ----
@@ -117,19 +161,28 @@ public final class SqlMetadataStore implements MetadataStore {
         try {
             writer.begin();
             for (int i = 0; i < batch.size(); i++) {
-                writer.savepoint("w");
-                try {
-                    results[i] = batch.get(i).fn().apply(writer);
-                    writer.releaseSavepoint("w");
-                } catch (RuntimeException e) {
-                    writer.rollbackToSavepoint("w"); // JDBI forgets the savepoint here; COMMIT discards SQLite's leftover
-                    failures[i] = e;
+                for (int attempt = 1; ; attempt++) {
+                    writer.savepoint("w");
+                    try {
+                        results[i] = batch.get(i).fn().apply(writer);
+                        writer.releaseSavepoint("w");
+                        break;
+                    } catch (RuntimeException e) {
+                        writer.rollbackToSavepoint("w"); // JDBI forgets the savepoint here; COMMIT discards SQLite's leftover
+                        if (attempt < 3 && deadlocked(e)) continue; // another node held the rows: its transaction has ended now
+                        failures[i] = e;
+                        break;
+                    }
                 }
             }
             writer.commit();
         } catch (RuntimeException e) {
             log.error("metadata commit failed", e);
             try { writer.rollback(); } catch (RuntimeException ignored) { }
+            if (postgres) { // the connection may be what failed (a restarted server): take a fresh one for the next batch
+                try { writer.close(); } catch (RuntimeException ignored) { }
+                try { writer = jdbi.open(); } catch (RuntimeException again) { log.warn("no database connection: {}", again.toString()); }
+            }
             Problem p = Problem.of(Problem.Kind.UNAVAILABLE, "The metadata store could not commit; nothing was recorded. Try again.");
             for (Write<?> w : batch) w.result().completeExceptionally(p);
             return;
@@ -139,6 +192,13 @@ public final class SqlMetadataStore implements MetadataStore {
             if (failures[i] != null) f.completeExceptionally(failures[i]);
             else f.complete(results[i]);
         }
+    }
+
+    /** PostgreSQL chose this statement as a deadlock victim or serialization failure: safe to run again. */
+    private static boolean deadlocked(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause())
+            if (t instanceof SQLException se && ("40P01".equals(se.getSQLState()) || "40001".equals(se.getSQLState()))) return true;
+        return false;
     }
 
     // ---- uploads ----
@@ -193,10 +253,15 @@ public final class SqlMetadataStore implements MetadataStore {
         return h.createQuery("SELECT * FROM uploads WHERE id = :id").bind("id", id).map(UPLOAD).findOne();
     }
 
+    /** The upload, its row locked until the transaction ends (PostgreSQL; SQLite has one writer anyway). */
+    private Optional<Upload> locked(Handle h, long id) {
+        return h.createQuery("SELECT * FROM uploads WHERE id = :id" + forUpdate).bind("id", id).map(UPLOAD).findOne();
+    }
+
     @Override
     public SegmentPut putSegment(Segment s, long now, long maxTotal, Quota quota) {
         return write(h -> {
-            Upload u = find(h, s.uploadId()).orElseThrow(() -> Problem.notFound("id", Long.toString(s.uploadId())));
+            Upload u = locked(h, s.uploadId()).orElseThrow(() -> Problem.notFound("id", Long.toString(s.uploadId())));
             UploadService.checkAppendable(u, now);
             var previous = h.createQuery("SELECT blob_key, size FROM segments WHERE upload_id = :u AND idx = :i")
                     .bind("u", s.uploadId()).bind("i", s.index())
@@ -220,8 +285,17 @@ public final class SqlMetadataStore implements MetadataStore {
     }
 
     /** Adds {@code received} to today's upload count and {@code storedDelta} to the stored total, within the quota. */
-    private static void chargeUsage(Handle h, String user, long now, long received, long storedDelta, Quota quota) {
+    private void chargeUsage(Handle h, String user, long now, long received, long storedDelta, Quota quota) {
         long day = Math.floorDiv(now, 86_400);
+        if (postgres && (quota.dailyBytes() != null || quota.storedBytes() != null)) {
+            // exact quotas across nodes: the user's counter rows exist and are locked before they are read
+            h.createUpdate("INSERT INTO usage_daily (user_id, day, uploaded_bytes) VALUES (:u, :d, 0) ON CONFLICT DO NOTHING")
+                    .bind("u", user).bind("d", day).execute();
+            h.createUpdate("INSERT INTO usage_stored (user_id, stored_bytes) VALUES (:u, 0) ON CONFLICT DO NOTHING").bind("u", user).execute();
+            h.createQuery("SELECT stored_bytes FROM usage_stored WHERE user_id = :u FOR UPDATE").bind("u", user).mapTo(Long.class).one();
+            h.createQuery("SELECT uploaded_bytes FROM usage_daily WHERE user_id = :u AND day = :d FOR UPDATE").bind("u", user).bind("d", day)
+                    .mapTo(Long.class).one();
+        }
         long today = h.createQuery("SELECT uploaded_bytes FROM usage_daily WHERE user_id = :u AND day = :d").bind("u", user).bind("d", day)
                 .mapTo(Long.class).findOne().orElse(0L);
         long stored = h.createQuery("SELECT stored_bytes FROM usage_stored WHERE user_id = :u").bind("u", user).mapTo(Long.class).findOne().orElse(0L);
@@ -353,6 +427,7 @@ public final class SqlMetadataStore implements MetadataStore {
     public Upload finalizeUpload(long id, List<Segment> manifest, State state, long size, Info info, Failure failure, String jobKind,
                                  long now, long expiresAt) {
         return write(h -> {
+            locked(h, id); // appends to this upload on other nodes wait until the manifest is settled
             List<String> current = h.createQuery("SELECT blob_key FROM segments WHERE upload_id = :u ORDER BY idx").bind("u", id)
                     .mapTo(String.class).list();
             if (!current.equals(manifest.stream().map(Segment::blobKey).toList()))
@@ -519,7 +594,7 @@ public final class SqlMetadataStore implements MetadataStore {
             Optional<Job> job = h.createQuery("""
                     SELECT upload_id, kind, attempts FROM jobs
                     WHERE (state = 'QUEUED' AND run_after <= :now) OR (state = 'RUNNING' AND lease_until <= :now)
-                    ORDER BY run_after LIMIT 1""")
+                    ORDER BY run_after LIMIT 1""" + (postgres ? " FOR UPDATE SKIP LOCKED" : ""))
                     .bind("now", now)
                     .map((rs, ctx) -> new Job(rs.getLong("upload_id"), rs.getString("kind"), rs.getInt("attempts") + 1)).findOne();
             job.ifPresent(j -> h.createUpdate("""
@@ -616,8 +691,12 @@ public final class SqlMetadataStore implements MetadataStore {
     }
 
     @Override
-    public void recordNonce(String consumerKey, String nonce, long timestamp) {
+    public boolean recordNonce(String consumerKey, String nonce, long timestamp) {
+        if (postgres)
+            return write(h -> h.createUpdate("INSERT INTO oauth_nonces (consumer_key, nonce, ts) VALUES (:k, :n, :t) ON CONFLICT DO NOTHING")
+                    .bind("k", consumerKey).bind("n", nonce).bind("t", timestamp).execute()) == 1;
         pendingNonces.add(new Object[]{consumerKey, nonce, timestamp});
+        return true;
     }
 
     private Write<int[]> nonceBatch() {
@@ -633,6 +712,31 @@ public final class SqlMetadataStore implements MetadataStore {
     @Override
     public void purgeNonces(long olderThan) {
         write(h -> h.createUpdate("DELETE FROM oauth_nonces WHERE ts < :t").bind("t", olderThan).execute());
+    }
+
+    @Override
+    public java.util.OptionalInt leaseNode(String owner, long now, long until) {
+        return write(h -> {
+            Optional<Integer> free = h.createQuery("SELECT node_id FROM nodes WHERE lease_until < :now ORDER BY node_id LIMIT 1"
+                    + (postgres ? " FOR UPDATE SKIP LOCKED" : "")).bind("now", now).mapTo(Integer.class).findOne();
+            if (free.isPresent()) {
+                h.createUpdate("UPDATE nodes SET owner = :o, lease_until = :u WHERE node_id = :n").bind("o", owner).bind("u", until)
+                        .bind("n", free.get()).execute();
+                return java.util.OptionalInt.of(free.get());
+            }
+            int next = h.createQuery("SELECT COALESCE(MAX(node_id) + 1, 0) FROM nodes").mapTo(Integer.class).one();
+            if (next > 1023) return java.util.OptionalInt.empty();
+            // two nodes may race for the same new id: the primary key refuses one, which then tries again
+            h.createUpdate("INSERT INTO nodes (node_id, owner, lease_until) VALUES (:n, :o, :u)").bind("n", next).bind("o", owner)
+                    .bind("u", until).execute();
+            return java.util.OptionalInt.of(next);
+        });
+    }
+
+    @Override
+    public boolean renewNode(int nodeId, String owner, long until) {
+        return write(h -> h.createUpdate("UPDATE nodes SET lease_until = :u WHERE node_id = :n AND owner = :o")
+                .bind("u", until).bind("n", nodeId).bind("o", owner).execute()) == 1;
     }
 
     @Override

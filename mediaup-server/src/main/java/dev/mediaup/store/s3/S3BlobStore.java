@@ -1,0 +1,232 @@
+package dev.mediaup.store.s3;
+
+import dev.mediaup.store.BlobStore;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.*;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Blobs as objects in an S3-compatible store (AWS S3, MinIO, Ceph RGW, R2, s3proxy…), one object per key: a segment,
+ * a variant. A put spools the bytes to a local temporary file (bounded memory whatever the body) and uploads it —
+ * in one PUT, or as a multipart upload above 64 MiB — and returns once the store has acknowledged it, which S3
+ * defines as durable. Reads are ranged GETs. Several nodes share the bucket; nothing here is node-local.
+ */
+public final class S3BlobStore implements BlobStore, BlobStore.Presigning {
+    private static final long PART = 64L << 20;
+
+    private final S3Client s3;
+    private final S3Presigner presigner;
+    private final String bucket;
+    private final String prefix;
+    private final Path spool;
+
+    private S3BlobStore(S3Client s3, S3Presigner presigner, String bucket, String prefix, Path spool) {
+        this.s3 = s3;
+        this.presigner = presigner;
+        this.bucket = bucket;
+        this.prefix = prefix;
+        this.spool = spool;
+    }
+
+    /**
+     * {@code s3://bucket[/prefix]?endpoint=http://host:port&region=us-east-1&path-style=true&access-key=…&secret-key=…};
+     * without keys the AWS default chain (AWS_ACCESS_KEY_ID…, profiles, instance roles) supplies credentials. A bucket
+     * that does not exist yet is created.
+     */
+    public static S3BlobStore open(String url, Path spool) throws IOException {
+        URI u = URI.create(url);
+        if (!"s3".equals(u.getScheme()) || u.getHost() == null) throw new IOException("--blobs wants s3://bucket[/prefix]?endpoint=…, not " + url);
+        Map<String, String> q = new HashMap<>();
+        if (u.getRawQuery() != null)
+            for (String kv : u.getRawQuery().split("&")) {
+                String[] p = kv.split("=", 2);
+                q.put(URLDecoder.decode(p[0], StandardCharsets.UTF_8), p.length > 1 ? URLDecoder.decode(p[1], StandardCharsets.UTF_8) : "");
+            }
+        String path = u.getPath() == null ? "" : u.getPath().replaceAll("^/+|/+$", "");
+        AwsCredentialsProvider creds = q.containsKey("access-key")
+                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(q.get("access-key"), q.getOrDefault("secret-key", "")))
+                : DefaultCredentialsProvider.builder().build();
+        Region region = Region.of(q.getOrDefault("region", "us-east-1"));
+        boolean pathStyle = Boolean.parseBoolean(q.getOrDefault("path-style", q.containsKey("endpoint") ? "true" : "false"));
+        var builder = S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofMinutes(5)))
+                .region(region).credentialsProvider(creds).forcePathStyle(pathStyle)
+                // plain PUTs with Content-Length: what every S3-compatible server understands (no aws-chunked trailers)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+        var presign = S3Presigner.builder().region(region).credentialsProvider(creds)
+                .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build());
+        if (q.containsKey("endpoint")) {
+            builder.endpointOverride(URI.create(q.get("endpoint")));
+            presign.endpointOverride(URI.create(q.get("endpoint")));
+        }
+        S3Client s3 = builder.build();
+        String bucket = u.getHost();
+        try {
+            s3.headBucket(b -> b.bucket(bucket));
+        } catch (NoSuchBucketException e) {
+            s3.createBucket(b -> b.bucket(bucket));
+        } catch (S3Exception e) {
+            if (e.statusCode() != 404) throw new IOException("bucket " + bucket + " is not usable: " + e.getMessage(), e);
+            s3.createBucket(b -> b.bucket(bucket));
+        } catch (SdkException e) {
+            throw new IOException("the object store at " + q.getOrDefault("endpoint", "AWS") + " is not reachable: " + e.getMessage(), e);
+        }
+        Files.createDirectories(spool);
+        return new S3BlobStore(s3, presign.build(), bucket, path.isEmpty() ? "" : path + "/", spool);
+    }
+
+    /** Spooled bodies whose upload a crash interrupted (the store never saw them complete). */
+    @Override
+    public void removeTornWrites() throws IOException {
+        try (var files = Files.list(spool)) {
+            for (Path p : files.toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    private String object(String key) {
+        if (!key.matches("[a-z0-9]+(/[a-z0-9][a-z0-9._-]*)*") || key.contains("..")) throw new IllegalArgumentException("bad blob key " + key);
+        return prefix + key;
+    }
+
+    @Override
+    public long put(String key, Writer writer) throws IOException {
+        String object = object(key);
+        Path tmp = Files.createTempFile(spool, "put", ".tmp");
+        try {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 256 * 1024)) {
+                writer.writeTo(out);
+            }
+            long size = Files.size(tmp);
+            if (size <= PART) s3.putObject(b -> b.bucket(bucket).key(object), RequestBody.fromFile(tmp));
+            else multipart(object, tmp, size);
+            return size;
+        } catch (SdkException e) {
+            throw new IOException("object store: " + e.getMessage(), e);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private void multipart(String object, Path file, long size) throws IOException {
+        String id = s3.createMultipartUpload(b -> b.bucket(bucket).key(object)).uploadId();
+        try (var ch = java.nio.channels.FileChannel.open(file)) {
+            List<CompletedPart> parts = new ArrayList<>();
+            for (long off = 0; off < size; off += PART) {
+                long n = Math.min(PART, size - off);
+                int number = parts.size() + 1;
+                InputStream in = java.nio.channels.Channels.newInputStream(ch.position(off));
+                String etag = s3.uploadPart(b -> b.bucket(bucket).key(object).uploadId(id).partNumber(number).contentLength(n),
+                        RequestBody.fromInputStream(in, n)).eTag();
+                parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+            }
+            s3.completeMultipartUpload(b -> b.bucket(bucket).key(object).uploadId(id).multipartUpload(m -> m.parts(parts)));
+        } catch (IOException | RuntimeException e) {
+            try {
+                s3.abortMultipartUpload(b -> b.bucket(bucket).key(object).uploadId(id));
+            } catch (RuntimeException ignored) {
+                // the bucket's lifecycle rule for incomplete uploads cleans up what this could not
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public InputStream open(String key) throws IOException {
+        return open(key, 0);
+    }
+
+    @Override
+    public InputStream open(String key, long offset) throws IOException {
+        try {
+            return s3.getObject(b -> {
+                b.bucket(bucket).key(object(key));
+                if (offset > 0) b.range("bytes=" + offset + "-");
+            });
+        } catch (NoSuchKeyException e) {
+            throw new NoSuchFileException(key, null, "missing from the object store");
+        } catch (SdkException e) {
+            throw new IOException("object store: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        try {
+            s3.deleteObject(b -> b.bucket(bucket).key(object(key)));
+        } catch (SdkException e) {
+            throw new IOException("object store: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void deleteAll(String keyPrefix) throws IOException {
+        // one DELETE per object: multi-object delete needs Content-MD5 on some S3-compatible servers and CRC on others
+        for (Entry e : list(keyPrefix)) delete(e.key());
+    }
+
+    @Override
+    public List<Entry> list(String keyPrefix) throws IOException {
+        try {
+            List<Entry> out = new ArrayList<>();
+            for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(object(keyPrefix) + "/")).contents())
+                if (!o.key().endsWith("/")) // "directory" markers some stores list
+                    out.add(new Entry(o.key().substring(prefix.length()), o.lastModified().getEpochSecond()));
+            return out;
+        } catch (SdkException e) {
+            throw new IOException("object store: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public long freeBytes() {
+        return Long.MAX_VALUE;
+    }
+
+    @Override
+    public boolean healthy() {
+        try {
+            s3.headBucket(b -> b.bucket(bucket));
+            return true;
+        } catch (SdkException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public URI presign(String key, Duration ttl) {
+        return URI.create(presigner.presignGetObject(p -> p.signatureDuration(ttl).getObjectRequest(g -> g.bucket(bucket).key(object(key))))
+                .url().toString());
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+        presigner.close();
+    }
+}
