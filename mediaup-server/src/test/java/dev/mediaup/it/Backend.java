@@ -104,7 +104,12 @@ public final class Backend {
     /** A JDBC connection to the server's metadata store, whichever it is. */
     static Connection db(ServerProcess server) throws SQLException {
         if (!CLUSTER) return DriverManager.getConnection("jdbc:sqlite:" + server.dataDir.resolve("mediaup.db"));
-        return DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres").replace("/postgres?", "/" + name(server.dataDir) + "?"));
+        return db(name(server.dataDir));
+    }
+
+    /** A JDBC connection to one PostgreSQL database of the shared server. */
+    static Connection db(String database) throws SQLException {
+        return DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres").replace("/postgres?", "/" + database + "?"));
     }
 
     static S3Client s3() {

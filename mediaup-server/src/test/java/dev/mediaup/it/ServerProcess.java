@@ -51,6 +51,12 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /** A server started exactly as a user would: {@code bin/mediaup serve ARGS} with the given environment. */
+    /** Extra environment for the server and its CLI commands (e.g. a shared MEDIAUP_DB for several nodes). */
+    public ServerProcess withEnv(java.util.Map<String, String> env) {
+        this.env = env;
+        return this;
+    }
+
     public static ServerProcess viaLauncher(Path dataDir, java.util.Map<String, String> env, String... args) {
         ServerProcess p = new ServerProcess(dataDir);
         p.launcherArgs = List.of(args);
@@ -131,6 +137,7 @@ public final class ServerProcess implements AutoCloseable {
         cmd.addAll(List.of("--data-dir", dataDir.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().putAll(Backend.env(dataDir));
+        pb.environment().putAll(env);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) throw new IllegalStateException(String.join(" ", args) + " failed: " + out);

@@ -1,0 +1,151 @@
+package dev.mediaup.it;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Three identical nodes on one PostgreSQL and one S3 bucket, as a load balancer would spread requests over them:
+ * segments of one upload round-robined, FINALIZE on another node, STATUS on a third; a node killed with kill -9 in
+ * the middle of an append and in the middle of transcoding; every acknowledged byte and every job survives, and every
+ * node sees the same media.
+ */
+class ClusterIT {
+    @TempDir
+    static Path dir;
+    static final List<ServerProcess> nodes = new ArrayList<>();
+    static final List<Api> apis = new ArrayList<>();
+    static String shared;
+
+    @BeforeAll
+    static void start() throws Exception {
+        shared = "cluster" + Long.toHexString(System.nanoTime());
+        Map<String, String> env = Map.of("MEDIAUP_DB", Backend.dbUrl(shared), "MEDIAUP_BLOBS", Backend.s3Url(shared));
+        for (int i = 0; i < 3; i++)
+            nodes.add(new ServerProcess(dir.resolve("node" + i), "--lease-secs", "3", "--max-duration-secs", "tweet_video=60").withEnv(env).start());
+        String token = nodes.get(0).createToken("1001", "media.write tweet.read"); // made on one node, valid on all
+        for (ServerProcess n : nodes) apis.add(new Api(n.baseUrl(), token));
+    }
+
+    @AfterAll
+    static void stop() {
+        nodes.forEach(ServerProcess::close);
+    }
+
+    static Api node(int i) {
+        return apis.get(Math.floorMod(i, apis.size()));
+    }
+
+    @Test
+    void everyRequestMayLandOnAnyNode() throws Exception {
+        int seg = 1 << 20;
+        byte[] media = Fixtures.paddedMp4(12 * seg);
+        String id = node(0).initialize("video/mp4", "tweet_video", media.length);
+        for (int i = 11; i >= 0; i--) // round-robin, last segment first
+            assertThat(node(i).append(id, i, Arrays.copyOfRange(media, i * seg, (i + 1) * seg)).status()).isEqualTo(200);
+        JsonNode segs = node(2).get("/2/media/upload/" + id + "/segments").data().get("segments");
+        assertThat(segs).hasSize(12);
+        for (JsonNode s : segs) {
+            int i = s.get("segment_index").asInt();
+            assertThat(s.get("sha256").asString()).isEqualTo(ProtocolIT.sha256(Arrays.copyOfRange(media, i * seg, (i + 1) * seg)));
+        }
+        assertThat(node(1).finalizeUpload(id).status()).isEqualTo(200);
+        JsonNode done = node(2).awaitProcessed(id, Duration.ofSeconds(60));
+        assertThat(done.get("processing_info").get("state").asString()).as(done.toString()).isEqualTo("succeeded");
+        for (Api a : apis) { // the same media from every node, and its bytes through any of them
+            JsonNode m = a.get("/2/media/7_" + id + "?media.fields=variants,duration_ms").data();
+            assertThat(m.get("variants")).isNotEmpty();
+            String url = m.get("variants").get(0).get("url").asString();
+            assertThat(a.as(null).get(url.substring(url.indexOf("/media/"))).status()).isEqualTo(200);
+        }
+        // ids made on different nodes never collide: each node leased its own snowflake node id (bits 12..21)
+        Set<String> made = new HashSet<>();
+        Set<Long> nodeBits = new HashSet<>();
+        for (int i = 0; i < 30; i++) {
+            String fresh = node(i).initialize("image/png", "tweet_image", 100);
+            made.add(fresh);
+            if (i < 3) nodeBits.add((Long.parseLong(fresh) >> 12) & 0x3FF);
+        }
+        assertThat(made).hasSize(30);
+        assertThat(nodeBits).as("three nodes, three node ids").hasSize(3);
+        try (var c = Backend.db(shared); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT COUNT(*) FROM nodes WHERE lease_until > " + System.currentTimeMillis() / 1000)) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("leases held (killed nodes keep theirs until they run out)").isGreaterThanOrEqualTo(3);
+        }
+        // a finalize racing appends on other nodes never yields media that misses an acknowledged segment
+        byte[] png = Api.png(64, 64);
+        String racy = node(0).initialize("image/png", "tweet_image", png.length);
+        assertThat(node(1).append(racy, 0, png).status()).isEqualTo(200);
+        assertThat(node(2).finalizeUpload(racy).data().get("size").asLong()).isEqualTo(png.length);
+        assertThat(node(0).append(racy, 1, png).status()).as("no appends after FINALIZE, whichever node").isEqualTo(409);
+    }
+
+    @Test
+    void aNodeKilledMidAppendAndMidTranscodeLosesNothing() throws Exception {
+        // mid-append: node 2 dies while a segment streams into it; what the others acknowledged stands
+        int seg = 1 << 20;
+        byte[] media = Fixtures.paddedMp4(6 * seg);
+        String id = node(0).initialize("video/mp4", "tweet_video", media.length);
+        for (int i = 0; i < 4; i++) assertThat(node(i).append(id, i, Arrays.copyOfRange(media, i * seg, (i + 1) * seg)).status()).isEqualTo(200);
+        CountDownLatch halfSent = new CountDownLatch(1);
+        CompletableFuture<HttpResponse<String>> inFlight = DurabilityIT.slowAppend(node(2), id, 4, Arrays.copyOfRange(media, 4 * seg, 5 * seg), halfSent);
+        assertThat(halfSent.await(30, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(200);
+        nodes.get(2).kill9();
+        assertThat(inFlight).failsWithin(Duration.ofSeconds(30));
+        assertThat(node(1).get("/2/media/upload/" + id + "/segments").data().get("segments")).hasSize(4);
+        for (int i = 4; i < 6; i++) assertThat(node(i % 2).append(id, i, Arrays.copyOfRange(media, i * seg, (i + 1) * seg)).status()).isEqualTo(200);
+        assertThat(node(0).finalizeUpload(id).status()).isEqualTo(200);
+        assertThat(node(1).awaitProcessed(id, Duration.ofSeconds(60)).get("processing_info").get("state").asString()).isEqualTo("succeeded");
+        nodes.get(2).start();
+
+        // mid-transcode: whichever node took the job dies; another takes it when the lease runs out
+        byte[] clip = Fixtures.mp4(20, 1280, 720);
+        String video = node(0).initialize("video/mp4", "tweet_video", clip.length);
+        assertThat(node(0).append(video, 0, clip).status()).isEqualTo(200);
+        assertThat(node(0).finalizeUpload(video).status()).isEqualTo(200);
+        ServerProcess worker = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (worker == null) {
+            for (ServerProcess n : nodes)
+                if (ProcessHandle.of(n.pid()).orElseThrow().descendants().anyMatch(p -> p.info().command().orElse("").endsWith("/ffmpeg"))) worker = n;
+            assertThat(System.nanoTime()).as("some node transcodes").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        Thread.sleep(1500); // well into the run
+        worker.kill9();
+        int survivor = nodes.indexOf(worker) == 0 ? 1 : 0;
+        JsonNode done = node(survivor).awaitProcessed(video, Duration.ofSeconds(240));
+        assertThat(done.get("processing_info").get("state").asString()).as(done.toString()).isEqualTo("succeeded");
+        JsonNode m = node(survivor).get("/2/media/7_" + video + "?media.fields=variants,duration_ms").data();
+        assertThat(m.get("variants")).hasSize(3);
+        for (JsonNode v : m.get("variants")) {
+            String url = v.get("url").asString();
+            byte[] bytes = node(survivor).as(null).get(url.substring(url.indexOf("/media/"))).body();
+            JsonNode probe = new dev.mediaup.processing.Ffmpeg(null, dev.mediaup.processing.Ffmpeg.Limits.defaults())
+                    .probe("mov", Files.write(dir.resolve("v.mp4"), bytes).toString(), List.of(), dir);
+            assertThat(Double.parseDouble(probe.get("format").get("duration").asString())).as("a complete rendition").isBetween(19.5, 20.5);
+        }
+        worker.start();
+        for (Api a : apis) assertThat(a.status(video).data().get("processing_info").get("state").asString()).isEqualTo("succeeded");
+    }
+}
