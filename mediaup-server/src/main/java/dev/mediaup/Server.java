@@ -108,7 +108,8 @@ public final class Server implements AutoCloseable {
             }
         }
         var media = new MediaService(meta, blobs, clock, o.deliveryUrlTtlSecs(), o.redirectSecs());
-        var routes = new Routes(uploads, media, new Authenticator(verifiers), new RateLimits(o.rateLimits()), o.publicBaseUrl(), jobs, metrics,
+        var routes = new Routes(uploads, media, new Authenticator(verifiers), new RateLimits(o.rateLimits(),
+                meta instanceof SqlMetadataStore sql ? sql.shared().orElse(null) : null), o.publicBaseUrl(), jobs, metrics,
                 () -> meta.healthy() && blobs.healthy() && blobs.freeBytes() > 0, o.v11MaxAppendBytes());
 
         Javalin app = Javalin.create(config -> {

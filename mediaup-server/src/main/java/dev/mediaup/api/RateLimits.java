@@ -5,7 +5,11 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.mediaup.Problem;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.javalin.http.Context;
 
 import java.time.Duration;
@@ -15,7 +19,9 @@ import java.util.Map;
 /**
  * X-style rate limits: a fixed window per caller (user, app, or client address when unauthenticated) and endpoint
  * family, as Bucket4j token buckets refilled whole at each window. Every response says where the caller stands in
- * x-rate-limit-limit / -remaining / -reset (epoch seconds), and a caller over the limit gets 429.
+ * x-rate-limit-limit / -remaining / -reset (epoch seconds), and a caller over the limit gets 429. One node keeps the
+ * buckets in memory; nodes sharing a PostgreSQL database share them there (Bucket4j's row-locking JDBC backend), so
+ * a caller's limit holds across the cluster, whichever node each request lands on.
  */
 public final class RateLimits {
 
@@ -41,9 +47,13 @@ public final class RateLimits {
 
     private final Map<Family, Limit> limits;
     private final Cache<String, Bucket> buckets;
+    private final ProxyManager<String> shared;
 
-    public RateLimits(Map<Family, Limit> limits) {
+    /** {@code sharedDatabase}: the PostgreSQL database of a cluster, or null to keep buckets in memory. */
+    public RateLimits(Map<Family, Limit> limits, javax.sql.DataSource sharedDatabase) {
         this.limits = Map.copyOf(limits);
+        this.shared = sharedDatabase == null ? null
+                : Bucket4jPostgreSQL.selectForUpdateBasedBuilder(sharedDatabase).primaryKeyMapper(PrimaryKeyMapper.STRING).build();
         Duration longest = limits.values().stream().map(Limit::window).max(Duration::compareTo).orElse(Duration.ofMinutes(15));
         // a bucket unused for a whole window is full again: forgetting it changes nothing
         this.buckets = Caffeine.newBuilder().expireAfterAccess(longest).maximumSize(1_000_000).build();
@@ -52,8 +62,10 @@ public final class RateLimits {
     /** Counts one request of {@code key} against {@code family}, sets the headers, and throws 429 when over. */
     void consume(Context ctx, String key, Family family) {
         Limit limit = limits.get(family);
-        Bucket bucket = buckets.get(family + "|" + key, k -> Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(limit.requests()).refillIntervally(limit.requests(), limit.window()).build()).build());
+        Bandwidth bandwidth = Bandwidth.builder().capacity(limit.requests()).refillIntervally(limit.requests(), limit.window()).build();
+        Bucket bucket = shared != null
+                ? shared.builder().build(family + "|" + key, () -> BucketConfiguration.builder().addLimit(bandwidth).build())
+                : buckets.get(family + "|" + key, k -> Bucket.builder().addLimit(bandwidth).build());
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
         long resetNanos = probe.isConsumed() ? probe.getNanosToWaitForReset() : probe.getNanosToWaitForRefill();
         long reset = System.currentTimeMillis() / 1000 + Math.max(1, (resetNanos + 999_999_999L) / 1_000_000_000L);

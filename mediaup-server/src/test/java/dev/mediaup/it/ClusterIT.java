@@ -40,7 +40,8 @@ class ClusterIT {
         shared = "cluster" + Long.toHexString(System.nanoTime());
         Map<String, String> env = Map.of("MEDIAUP_DB", Backend.dbUrl(shared), "MEDIAUP_BLOBS", Backend.s3Url(shared));
         for (int i = 0; i < 3; i++)
-            nodes.add(new ServerProcess(dir.resolve("node" + i), "--lease-secs", "3", "--max-duration-secs", "tweet_video=60").withEnv(env).start());
+            nodes.add(new ServerProcess(dir.resolve("node" + i), "--lease-secs", "3", "--max-duration-secs", "tweet_video=60",
+                    "--rate-limits", "anonymous=30/900").withEnv(env).start());
         String token = nodes.get(0).createToken("1001", "media.write tweet.read"); // made on one node, valid on all
         for (ServerProcess n : nodes) apis.add(new Api(n.baseUrl(), token));
     }
@@ -97,6 +98,19 @@ class ClusterIT {
         assertThat(node(1).append(racy, 0, png).status()).isEqualTo(200);
         assertThat(node(2).finalizeUpload(racy).data().get("size").asLong()).isEqualTo(png.length);
         assertThat(node(0).append(racy, 1, png).status()).as("no appends after FINALIZE, whichever node").isEqualTo(409);
+    }
+
+    @Test
+    void rateLimitsAreSharedByTheNodes() {
+        long last = Long.MAX_VALUE;
+        for (int i = 0; i < 30; i++) { // unauthenticated callers share one bucket per address, whichever node they reach
+            Api.Res r = node(i).as("mu_not-a-token").get("/2/media/upload?media_id=1");
+            assertThat(r.status()).isEqualTo(401);
+            long remaining = r.raw().headers().firstValueAsLong("x-rate-limit-remaining").orElseThrow();
+            assertThat(remaining).as("request %d, node %d", i, i % 3).isLessThan(last);
+            last = remaining;
+        }
+        for (int i = 0; i < 3; i++) assertThat(node(i).as("mu_not-a-token").get("/2/media/upload?media_id=1").status()).isEqualTo(429);
     }
 
     @Test

@@ -111,7 +111,7 @@ public final class SqlMetadataStore implements MetadataStore {
         hc.setMinimumIdle(2);
         HikariDataSource pool = new HikariDataSource(hc);
         try {
-            Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+            Flyway.configure().dataSource(pool).locations("classpath:db/migration", "classpath:db/postgresql").load().migrate();
             return new SqlMetadataStore(pool, Jdbi.create(pool).open(), true);
         } catch (RuntimeException e) {
             pool.close();
@@ -192,6 +192,11 @@ public final class SqlMetadataStore implements MetadataStore {
             if (failures[i] != null) f.completeExceptionally(failures[i]);
             else f.complete(results[i]);
         }
+    }
+
+    /** The database every node shares, for state kept beside ours (rate-limit buckets); empty on SQLite. */
+    public Optional<javax.sql.DataSource> shared() {
+        return postgres ? Optional.of(readPool) : Optional.empty();
     }
 
     /** PostgreSQL chose this statement as a deadlock victim or serialization failure: safe to run again. */
