@@ -115,6 +115,8 @@ public final class Main extends Group {
         String db;
         @Option(names = "--blobs", description = "s3://bucket[/prefix]?endpoint=…&region=…&path-style=true[&access-key=…&secret-key=…] (default: files in --data-dir).")
         String blobs;
+        @Option(names = "--drain-secs", defaultValue = "30", description = "On shutdown (SIGTERM), how long requests in flight may take to finish.")
+        long drainSecs;
         @Option(names = "--redirect-secs", defaultValue = "0", description = "Object store: answer deliveries with a redirect to a presigned URL valid this long (0: stream through the server).")
         long redirectSecs;
         @Option(names = "--webhook-url", split = ",", description = "URLs that receive a signed POST when media processing succeeds or fails.")
@@ -183,7 +185,7 @@ public final class Main extends Group {
                     ffmpegMemoryBytes, cores), keepOriginals, durations, maxGifFrames, maxJobAttempts, webhookUrls, webhookSecret);
             Server server = Server.start(new Server.Options(host, port, dataDir, settings, workers > 0 ? workers : cores, leaseSecs,
                     sweepIntervalSecs, jwt, oauthWindowSecs, rl, publicBaseUrl, deliveryUrlTtlSecs, v11MaxAppendBytes, v11Port, proc, db, blobs,
-                    redirectSecs));
+                    redirectSecs, drainSecs));
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "mediaup-shutdown"));
             server.awaitStop();
             return 0;

@@ -47,7 +47,7 @@ public final class Server implements AutoCloseable {
     public record Options(String host, int port, Path dataDir, UploadService.Settings settings, int workers, long leaseSecs,
                           long sweepIntervalSecs, Jwt.Settings jwt, long oauthWindowSecs, Map<RateLimits.Family, RateLimits.Limit> rateLimits,
                           String publicBaseUrl, long deliveryUrlTtlSecs, long v11MaxAppendBytes, Integer v11Port, ProcessingOptions processing,
-                          String db, String blobs, long redirectSecs) {}
+                          String db, String blobs, long redirectSecs, long drainSecs) {}
 
     public record ProcessingOptions(String ffmpeg, Ffmpeg.Limits ffmpegLimits, boolean keepOriginals, Map<Category, Long> maxDurationSecs,
                                     int maxGifFrames, int maxJobAttempts, List<String> webhookUrls, String webhookSecret) {}
@@ -121,7 +121,13 @@ public final class Server implements AutoCloseable {
             // read request bodies in large gulps (segments are megabytes; 8 KiB reads cost a wakeup each), but no larger than
             // the 64 KiB Jetty still pools: a bigger buffer is allocated and zeroed per request
             config.jetty.modifyHttpConfiguration(hc -> hc.setInputBufferSize(64 * 1024));
-            config.jetty.modifyServer(server -> server.setErrorHandler(dev.mediaup.api.Wire.jettyErrors()));
+            config.jetty.modifyServer(server -> {
+                server.setErrorHandler(dev.mediaup.api.Wire.jettyErrors());
+                // graceful stop: the listeners close at once, requests in flight (an append streaming in) get up to
+                // --drain-secs to finish and be acknowledged, then the stores close behind them
+                server.setStopTimeout(TimeUnit.SECONDS.toMillis(o.drainSecs()));
+            });
+            config.jetty.modifyServletContextHandler(context -> context.insertHandler(new org.eclipse.jetty.server.handler.GracefulHandler()));
             if (o.v11Port() != null) config.jetty.addConnector((server, http) -> {
                 // a second listener for clients that hard-code their upload host (point that name here); it serves every route
                 var c = new org.eclipse.jetty.server.ServerConnector(server, new org.eclipse.jetty.server.HttpConnectionFactory(http));

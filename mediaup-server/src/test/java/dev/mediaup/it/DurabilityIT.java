@@ -164,6 +164,64 @@ class DurabilityIT {
     }
 
     /** An append whose body stops halfway until the connection dies. */
+    @Test
+    void sigtermDrainsAnAppendInFlightBeforeTheServerExits() throws Exception {
+        byte[] media = Fixtures.paddedMp4(2 * SEG);
+        try (ServerProcess server = new ServerProcess(dir.resolve("data")).start()) {
+            Api api = new Api(server.baseUrl(), server.createToken("81", "media.write"));
+            String id = api.initialize("video/mp4", "tweet_video", media.length);
+            CountDownLatch halfSent = new CountDownLatch(1), resume = new CountDownLatch(1);
+            var inFlight = pausedAppend(api, id, 0, seg(media, 0), halfSent, resume);
+            assertThat(halfSent.await(30, TimeUnit.SECONDS)).isTrue();
+            server.sigterm(); // the node is being stopped while the segment streams in
+            Thread.sleep(500);
+            resume.countDown();
+            HttpResponse<String> r = inFlight.get(30, TimeUnit.SECONDS);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200); // acknowledged, so it must be durable
+            server.awaitExit(30);
+            server.start();
+            JsonNode segs = api.get("/2/media/upload/" + id + "/segments").data().get("segments");
+            assertThat(segs).hasSize(1);
+            assertThat(segs.get(0).get("sha256").asString()).isEqualTo(ProtocolIT.sha256(seg(media, 0)));
+        }
+    }
+
+    /** An append whose body stops halfway until {@code resume} opens. */
+    static CompletableFuture<HttpResponse<String>> pausedAppend(Api api, String id, int index, byte[] bytes, CountDownLatch halfSent,
+                                                               CountDownLatch resume) {
+        var mp = new Api.Multipart().field("segment_index", Integer.toString(index)).file("media", null, bytes);
+        byte[] body = mp.bytes();
+        InputStream paused = new InputStream() {
+            int pos;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (pos >= body.length) return -1;
+                if (pos == body.length / 2) {
+                    halfSent.countDown();
+                    try {
+                        resume.await();
+                    } catch (InterruptedException e) {
+                        throw new IOException(e);
+                    }
+                }
+                int n = Math.min(len, (pos < body.length / 2 ? body.length / 2 : body.length) - pos);
+                System.arraycopy(body, pos, b, off, n);
+                pos += n;
+                return n;
+            }
+        };
+        HttpRequest req = HttpRequest.newBuilder(URI.create(api.base + "/2/media/upload/" + id + "/append"))
+                .header("Authorization", "Bearer " + api.token).header("Content-Type", mp.contentType())
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> paused)).build();
+        return HttpClient.newHttpClient().sendAsync(req, HttpResponse.BodyHandlers.ofString());
+    }
+
     static CompletableFuture<HttpResponse<String>> slowAppend(Api api, String id, int index, byte[] bytes, CountDownLatch halfSent) {
         var mp = new Api.Multipart().field("segment_index", Integer.toString(index)).file("media", null, bytes);
         byte[] body = mp.bytes();

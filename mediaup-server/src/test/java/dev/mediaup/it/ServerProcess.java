@@ -124,6 +124,17 @@ public final class ServerProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** SIGTERM, as an orchestrator stops a node: the server drains and exits; returns at once. */
+    public void sigterm() {
+        process.destroy();
+    }
+
+    /** Waits for the process to exit after a SIGTERM; its exit code. */
+    public int awaitExit(long seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) throw new IllegalStateException("still running after " + seconds + " s");
+        return process.exitValue();
+    }
+
     public String createToken(String user, String scopes) throws IOException, InterruptedException {
         String out = cli("token", "create", "--user", user, "--scopes", scopes).trim();
         if (out.isEmpty() || out.contains("\n")) throw new IllegalStateException("token create printed: " + out);
