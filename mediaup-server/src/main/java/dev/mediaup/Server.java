@@ -110,7 +110,12 @@ public final class Server implements AutoCloseable {
         var media = new MediaService(meta, blobs, clock, o.deliveryUrlTtlSecs(), o.redirectSecs());
         var routes = new Routes(uploads, media, new Authenticator(verifiers), new RateLimits(o.rateLimits(),
                 meta instanceof SqlMetadataStore sql ? sql.shared().orElse(null) : null), o.publicBaseUrl(), jobs, metrics,
-                () -> meta.healthy() && blobs.healthy() && blobs.freeBytes() > 0, o.v11MaxAppendBytes());
+                () -> {
+                    Map<String, Boolean> checks = new java.util.LinkedHashMap<>();
+                    checks.put("database", meta.healthy());
+                    checks.put("blobs", blobs.healthy() && blobs.freeBytes() > 0);
+                    return checks;
+                }, o.v11MaxAppendBytes());
 
         Javalin app = Javalin.create(config -> {
             config.jetty.host = o.host();

@@ -21,7 +21,6 @@ import tools.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.*;
-import java.util.function.BooleanSupplier;
 
 /**
  * The HTTP surface. The route table below reads like X's API reference; each handler translates its wire dialect
@@ -40,14 +39,14 @@ public final class Routes {
     private final String publicBaseUrl;
     private final JobQueue jobs;
     private final PrometheusMeterRegistry metrics;
-    private final BooleanSupplier ready;
+    private final java.util.function.Supplier<Map<String, Boolean>> ready;
     private final byte[] openapi;
     private final MediaApi media;
     private final V11 v11;
 
     /** {@code publicBaseUrl}: the scheme://host[:port] clients use (behind a TLS proxy), or null to take it from each request. */
     public Routes(UploadService uploads, MediaService mediaService, Authenticator auth, RateLimits limits, String publicBaseUrl, JobQueue jobs,
-                  PrometheusMeterRegistry metrics, BooleanSupplier ready, long v11MaxAppendBytes) {
+                  PrometheusMeterRegistry metrics, java.util.function.Supplier<Map<String, Boolean>> ready, long v11MaxAppendBytes) {
         this.uploads = uploads;
         this.auth = auth;
         this.limits = limits;
@@ -348,9 +347,14 @@ public final class Routes {
         }
     }
 
+    /** Ready when every backend answers: {"status":"ready","checks":{"database":"up","blobs":"up"}}, else 503 naming the one down. */
     private void readyz(Context ctx) {
-        boolean ok = ready.getAsBoolean();
-        ctx.status(ok ? 200 : 503).contentType("application/json").result(ok ? "{\"status\":\"ready\"}" : "{\"status\":\"unavailable\"}");
+        Map<String, Boolean> checks = ready.get();
+        boolean ok = !checks.containsValue(false);
+        Map<String, String> named = new java.util.LinkedHashMap<>();
+        checks.forEach((k, v) -> named.put(k, v ? "up" : "down"));
+        ctx.status(ok ? 200 : 503).contentType("application/json")
+                .result(Wire.JSON.writeValueAsBytes(Wire.ordered("status", ok ? "ready" : "unavailable", "checks", named)));
     }
 
 }

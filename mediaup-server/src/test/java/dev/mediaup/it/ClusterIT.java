@@ -101,6 +101,29 @@ class ClusterIT {
     }
 
     @Test
+    void readinessReportsTheDatabaseAndTheObjectStore() throws Exception {
+        for (Api a : apis) {
+            Api.Res r = a.as(null).get("/readyz");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.json().get("checks").get("database").asString()).isEqualTo("up");
+            assertThat(r.json().get("checks").get("blobs").asString()).isEqualTo("up");
+        }
+        // a node whose bucket disappears says so, and is taken out of the load balancer's rotation
+        String own = "lonely" + Long.toHexString(System.nanoTime());
+        try (ServerProcess lonely = new ServerProcess(dir.resolve("lonely"))
+                .withEnv(Map.of("MEDIAUP_DB", Backend.dbUrl(shared), "MEDIAUP_BLOBS", Backend.s3Url(own))).start();
+             var s3 = Backend.s3()) {
+            Api a = new Api(lonely.baseUrl(), null);
+            assertThat(a.get("/readyz").status()).isEqualTo(200);
+            s3.deleteBucket(b -> b.bucket(own));
+            Api.Res down = a.get("/readyz");
+            assertThat(down.status()).isEqualTo(503);
+            assertThat(down.json().get("checks").get("blobs").asString()).isEqualTo("down");
+            assertThat(down.json().get("checks").get("database").asString()).isEqualTo("up");
+        }
+    }
+
+    @Test
     void rateLimitsAreSharedByTheNodes() {
         long last = Long.MAX_VALUE;
         for (int i = 0; i < 30; i++) { // unauthenticated callers share one bucket per address, whichever node they reach
