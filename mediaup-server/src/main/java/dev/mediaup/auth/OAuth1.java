@@ -33,18 +33,40 @@ public final class OAuth1 implements TokenVerifier {
      * in the background on SQLite (loaded back at startup, so a restart does not reopen the window), before answering
      * on PostgreSQL, where the database's unique key catches a replay sent to another node.
      */
-    private final Cache<String, Boolean> nonces;
+    private final java.util.concurrent.ConcurrentHashMap<Long, java.util.Set<String>> nonces = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong nonceCount = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long sweptAt;
+    /** Memory bound of the replay check: beyond this many nonces inside the window, requests are refused (503). */
+    static final long MAX_NONCES = 5_000_000;
 
     public OAuth1(MetadataStore meta, LongSupplier epochSeconds, long windowSecs) {
         this.meta = meta;
         this.clock = epochSeconds;
         this.windowSecs = windowSecs;
-        this.nonces = Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(2 * windowSecs + 1)).maximumSize(5_000_000).build();
-        meta.recentNonces(epochSeconds.getAsLong() - windowSecs - 1).forEach(n -> nonces.put(n, Boolean.TRUE));
+        for (String n : meta.recentNonces(epochSeconds.getAsLong() - windowSecs - 1)) {
+            String[] p = n.split("\n", 3);
+            firstUse(p[0] + "\n" + p[1], Long.parseLong(p[2]));
+        }
     }
 
-    static String nonceKey(String consumer, String nonce, long ts) {
-        return consumer + "\n" + nonce + "\n" + ts;
+    /**
+     * The replay check: nonces are kept per timestamp second, so a check is one set insert and expiry drops whole
+     * seconds once they fall out of the window (a request with such a timestamp is refused before it gets here).
+     */
+    private boolean firstUse(String consumerAndNonce, long ts) {
+        long now = clock.getAsLong();
+        if (now != sweptAt) {
+            sweptAt = now;
+            for (Long second : nonces.keySet())
+                if (second < now - windowSecs - 1) {
+                    java.util.Set<String> gone = nonces.remove(second); // one thread gets it, so it is counted off once
+                    if (gone != null) nonceCount.addAndGet(-gone.size());
+                }
+        }
+        if (nonceCount.get() >= MAX_NONCES) throw Problem.of(Problem.Kind.UNAVAILABLE, "Too many OAuth requests in flight; try again shortly.");
+        if (!nonces.computeIfAbsent(ts, k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(consumerAndNonce)) return false;
+        nonceCount.incrementAndGet();
+        return true;
     }
 
     @Override
@@ -89,7 +111,7 @@ public final class OAuth1 implements TokenVerifier {
                 && token.get().consumerKey().equals(app.get().consumerKey());
         if (!ok) throw unauthorized("The OAuth 1.0a signature does not match (or the consumer key or token is unknown or revoked).");
         String consumer = app.get().consumerKey(), nonce = oauth.get("oauth_nonce");
-        if (nonces.asMap().putIfAbsent(nonceKey(consumer, nonce, ts), Boolean.TRUE) != null)
+        if (!firstUse(consumer + "\n" + nonce, ts))
             throw unauthorized("This oauth_nonce was already used: a replayed request.");
         if (!meta.recordNonce(consumer, nonce, ts)) // another node saw it (shared database); a single node answers from memory
             throw unauthorized("This oauth_nonce was already used: a replayed request.");
