@@ -59,13 +59,16 @@ public final class RateLimits {
         this.buckets = Caffeine.newBuilder().expireAfterAccess(longest).maximumSize(1_000_000).build();
     }
 
+    private static Bandwidth bandwidth(Limit limit) {
+        return Bandwidth.builder().capacity(limit.requests()).refillIntervally(limit.requests(), limit.window()).build();
+    }
+
     /** Counts one request of {@code key} against {@code family}, sets the headers, and throws 429 when over. */
     void consume(Context ctx, String key, Family family) {
         Limit limit = limits.get(family);
-        Bandwidth bandwidth = Bandwidth.builder().capacity(limit.requests()).refillIntervally(limit.requests(), limit.window()).build();
         Bucket bucket = shared != null
-                ? shared.builder().build(family + "|" + key, () -> BucketConfiguration.builder().addLimit(bandwidth).build())
-                : buckets.get(family + "|" + key, k -> Bucket.builder().addLimit(bandwidth).build());
+                ? shared.builder().build(family + "|" + key, () -> BucketConfiguration.builder().addLimit(bandwidth(limit)).build())
+                : buckets.get(family + "|" + key, k -> Bucket.builder().addLimit(bandwidth(limit)).build());
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
         long resetNanos = probe.isConsumed() ? probe.getNanosToWaitForReset() : probe.getNanosToWaitForRefill();
         long reset = System.currentTimeMillis() / 1000 + Math.max(1, (resetNanos + 999_999_999L) / 1_000_000_000L);

@@ -691,9 +691,19 @@ public final class SqlMetadataStore implements MetadataStore {
 
     @Override
     public List<String> recentNonces(long since) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT consumer_key, nonce, ts FROM oauth_nonces WHERE ts >= :s").bind("s", since)
-                .map((rs, ctx) -> rs.getString(1) + "\n" + rs.getString(2) + "\n" + rs.getLong(3)).list());
+        return jdbi.withHandle(h -> {
+            List<String> out = new ArrayList<>(h.createQuery("SELECT consumer_key, nonce, ts FROM oauth_nonces WHERE ts >= :s").bind("s", since)
+                    .map((rs, ctx) -> rs.getString(1) + "\n" + rs.getString(2) + "\n" + rs.getLong(3)).list());
+            for (String batch : h.createQuery("SELECT nonces FROM oauth_nonce_batches WHERE max_ts >= :s").bind("s", since).mapTo(String.class).list())
+                for (var row : NONCES.readTree(batch)) {
+                    long ts = row.get(2).asLong();
+                    if (ts >= since) out.add(row.get(0).asString() + "\n" + row.get(1).asString() + "\n" + ts);
+                }
+            return out;
+        });
     }
+
+    private static final tools.jackson.databind.json.JsonMapper NONCES = tools.jackson.databind.json.JsonMapper.builder().build();
 
     @Override
     public boolean recordNonce(String consumerKey, String nonce, long timestamp) {
@@ -704,19 +714,21 @@ public final class SqlMetadataStore implements MetadataStore {
         return true;
     }
 
-    private Write<int[]> nonceBatch() {
+    /** The nonces gathered since the last flush, as one row (a JSON array of [consumer, nonce, ts]). */
+    private Write<Integer> nonceBatch() {
         List<Object[]> rows = new ArrayList<>();
         for (Object[] r; rows.size() < 50_000 && (r = pendingNonces.poll()) != null; ) rows.add(r);
-        return new Write<>(h -> {
-            var b = h.prepareBatch("INSERT INTO oauth_nonces (consumer_key, nonce, ts) VALUES (:k, :n, :t) ON CONFLICT DO NOTHING");
-            for (Object[] r : rows) b.bind("k", r[0]).bind("n", r[1]).bind("t", r[2]).add();
-            return b.execute();
-        }, new CompletableFuture<>());
+        long maxTs = rows.stream().mapToLong(r -> (Long) r[2]).max().orElse(0);
+        String json = NONCES.writeValueAsString(rows);
+        return new Write<>(h -> h.createUpdate("""
+                INSERT INTO oauth_nonce_batches (id, max_ts, nonces) SELECT COALESCE(MAX(id), 0) + 1, :m, :n FROM oauth_nonce_batches""")
+                .bind("m", maxTs).bind("n", json).execute(), new CompletableFuture<>());
     }
 
     @Override
     public void purgeNonces(long olderThan) {
-        write(h -> h.createUpdate("DELETE FROM oauth_nonces WHERE ts < :t").bind("t", olderThan).execute());
+        write(h -> h.createUpdate("DELETE FROM oauth_nonces WHERE ts < :t").bind("t", olderThan).execute()
+                + h.createUpdate("DELETE FROM oauth_nonce_batches WHERE max_ts < :t").bind("t", olderThan).execute());
     }
 
     @Override
