@@ -33,9 +33,9 @@ import java.util.Map;
 
 /**
  * Blobs as objects in an S3-compatible store (AWS S3, MinIO, Ceph RGW, R2, s3proxy…), one object per key: a segment,
- * a variant. A put spools the bytes to a local temporary file (bounded memory whatever the body) and uploads it —
- * in one PUT, or as a multipart upload above 64 MiB — and returns once the store has acknowledged it, which S3
- * defines as durable. Reads are ranged GETs. Several nodes share the bucket; nothing here is node-local.
+ * a variant. A put holds the bytes in memory (segment-sized bodies, within a fixed budget) or spools them to a local
+ * temporary file, uploads them — in one PUT, or as a multipart upload above 64 MiB — and returns once the store has
+ * acknowledged it, which S3 defines as durable. Reads are ranged GETs. Several nodes share the bucket; nothing here is node-local.
  */
 public final class S3BlobStore implements BlobStore, BlobStore.Presigning {
     private static final long PART = 64L << 20;
@@ -117,19 +117,89 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning {
     @Override
     public long put(String key, Writer writer) throws IOException {
         String object = object(key);
-        Path tmp = Files.createTempFile(spool, "put", ".tmp");
+        // a body of up to MEMORY_BODY bytes is held in memory while a slot of the fixed budget is free; anything larger,
+        // or arriving when the budget is spent, spools to a local file: memory stays bounded either way
+        boolean inMemory = memory.tryAcquire();
+        Spool body = new Spool(inMemory ? MEMORY_BODY : 0);
         try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 256 * 1024)) {
-                writer.writeTo(out);
+            try (body) {
+                writer.writeTo(body);
             }
-            long size = Files.size(tmp);
-            if (size <= PART) s3.putObject(b -> b.bucket(bucket).key(object), RequestBody.fromFile(tmp));
-            else multipart(object, tmp, size);
+            long size = body.size();
+            if (body.file == null)
+                s3.putObject(b -> b.bucket(bucket).key(object), RequestBody.fromContentProvider(body::read, size, "application/octet-stream"));
+            else if (size <= PART) s3.putObject(b -> b.bucket(bucket).key(object), RequestBody.fromFile(body.file));
+            else multipart(object, body.file, size);
             return size;
         } catch (SdkException e) {
             throw new IOException("object store: " + e.getMessage(), e);
         } finally {
-            Files.deleteIfExists(tmp);
+            if (body.file != null) Files.deleteIfExists(body.file);
+            if (inMemory) memory.release();
+        }
+    }
+
+    private static final int MEMORY_BODY = 16 << 20, CHUNK = 1 << 20;
+    /** At most a quarter of the heap (and 8 bodies) held at once. */
+    private final java.util.concurrent.Semaphore memory = new java.util.concurrent.Semaphore(
+            (int) Math.max(0, Math.min(8, Runtime.getRuntime().maxMemory() / 4 / MEMORY_BODY)));
+
+    /** Bytes in 1 MiB chunks up to a limit, then in a temporary file (the chunks written out first). */
+    private final class Spool extends OutputStream {
+        private final int limit;
+        private final List<byte[]> chunks = new ArrayList<>();
+        private int last; // bytes used in the last chunk
+        private long size;
+        Path file;
+        private OutputStream out;
+
+        Spool(int limit) {
+            this.limit = limit;
+        }
+
+        long size() { return size; }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[]{(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (out == null && size + len > limit) {
+                file = Files.createTempFile(spool, "put", ".tmp");
+                out = new BufferedOutputStream(Files.newOutputStream(file), 256 * 1024);
+                for (int i = 0; i < chunks.size(); i++) out.write(chunks.get(i), 0, i == chunks.size() - 1 ? last : CHUNK);
+                chunks.clear();
+            }
+            size += len;
+            if (out != null) {
+                out.write(b, off, len);
+                return;
+            }
+            while (len > 0) {
+                if (chunks.isEmpty() || last == CHUNK) {
+                    chunks.add(new byte[CHUNK]);
+                    last = 0;
+                }
+                int n = Math.min(len, CHUNK - last);
+                System.arraycopy(b, off, chunks.getLast(), last, n);
+                last += n;
+                off += n;
+                len -= n;
+            }
+        }
+
+        /** A fresh stream over the held bytes (the SDK reads twice: to sign the payload, then to send it). */
+        InputStream read() {
+            List<InputStream> parts = new ArrayList<>();
+            for (int i = 0; i < chunks.size(); i++) parts.add(new java.io.ByteArrayInputStream(chunks.get(i), 0, i == chunks.size() - 1 ? last : CHUNK));
+            return new java.io.SequenceInputStream(java.util.Collections.enumeration(parts));
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (out != null) out.close();
         }
     }
 
