@@ -125,7 +125,12 @@ public final class Server implements AutoCloseable {
             config.http.maxRequestSize = 64 * 1024; // only for ctx.body(); media bodies are streamed, never read whole
             // read request bodies in large gulps (segments are megabytes; 8 KiB reads cost a wakeup each), but no larger than
             // the 64 KiB Jetty still pools: a bigger buffer is allocated and zeroed per request
-            config.jetty.modifyHttpConfiguration(hc -> hc.setInputBufferSize(64 * 1024));
+            config.jetty.modifyHttpConfiguration(hc -> {
+                hc.setInputBufferSize(64 * 1024);
+                // dispatch a request when its headers arrive, so a graceful stop counts (and drains) every request a
+                // client has started, not only those whose body has begun to arrive
+                hc.setDelayDispatchUntilContent(false);
+            });
             config.jetty.modifyServer(server -> {
                 server.setErrorHandler(dev.mediaup.api.Wire.jettyErrors());
                 // graceful stop: the listeners close at once, requests in flight (an append streaming in) get up to

@@ -173,6 +173,7 @@ class DurabilityIT {
             CountDownLatch halfSent = new CountDownLatch(1), resume = new CountDownLatch(1);
             var inFlight = pausedAppend(api, id, 0, seg(media, 0), halfSent, resume);
             assertThat(halfSent.await(30, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(200); // the first half is across
             server.sigterm(); // the node is being stopped while the segment streams in
             Thread.sleep(500);
             resume.countDown();
