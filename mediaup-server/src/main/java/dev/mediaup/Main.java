@@ -339,7 +339,7 @@ public final class Main extends Group {
             var settings = new UploadService.Settings(d.categoryMaxBytes(), d.maxSegmentBytes(), d.expiresAfterSecs(), d.amplifyExpiresAfterSecs(),
                     d.maxPixels(), d.minFreeBytes(), d.quota(), mediaRetentionSecs);
             try (var meta = open(); var blobs = Server.openBlobs(this.blobs, dataDir)) {
-                UploadService.Processor none = (u, segs) -> { throw new IllegalStateException("gc does not process media"); };
+                UploadService.Processor none = (u, segs, type) -> { throw new IllegalStateException("gc does not process media"); };
                 var swept = new UploadService(meta, blobs, new dev.mediaup.upload.Ids(-1), settings, Main::now, none).sweep(true);
                 printJson(swept);
             }

@@ -108,7 +108,7 @@ final class MediaApi {
 
     /** Like X: found media in data, the rest as resource-not-found problems in errors[], all with 200. */
     private void respond(Context ctx, MediaService.Found found, List<String> fields, String parameter, boolean many) {
-        List<Map<String, Object>> data = found.media().stream().map(u -> mediaObject(ctx, u, fields)).toList();
+        List<Map<String, Object>> data = mediaObjects(ctx, found.media(), fields);
         respond(ctx, data.isEmpty() ? null : many ? data : data.getFirst(), found.missing(), parameter);
     }
 
@@ -122,12 +122,18 @@ final class MediaApi {
         ctx.status(200).contentType("application/json").result(Wire.JSON.writeValueAsBytes(body));
     }
 
+    /** The Media objects of a page of media, with one lookup of their variants for the whole page. */
+    private List<Map<String, Object>> mediaObjects(Context ctx, List<Upload> page, List<String> fields) {
+        Map<Long, List<Variant>> variants = media.variants(page.stream().map(Upload::id).toList());
+        return page.stream().map(u -> mediaObject(ctx, u, fields, variants.getOrDefault(u.id(), List.of()))).toList();
+    }
+
     /** X's Media object with the requested fields that we have; fields without data are left out, never invented. */
-    private Map<String, Object> mediaObject(Context ctx, Upload u, List<String> fields) {
+    private Map<String, Object> mediaObject(Context ctx, Upload u, List<String> fields, List<Variant> variants) {
         Map<String, Object> m = new LinkedHashMap<>();
         boolean ready = u.state() == dev.mediaup.upload.Media.State.SUCCEEDED;
         boolean playable = u.wireType().equals("video") || u.wireType().equals("animated_gif");
-        List<Variant> made = ready ? media.variants(List.of(u.id())).getOrDefault(u.id(), List.of()) : List.of();
+        List<Variant> made = ready ? variants : List.of();
         String base = origin.apply(ctx);
         for (String f : fields) {
             switch (f) {
@@ -309,7 +315,7 @@ final class MediaApi {
         metaInfo.put("result_count", page.size());
         if (more) metaInfo.put("next_token", page.getLast().idString());
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("data", page.stream().map(u -> mediaObject(ctx, u, fields)).toList());
+        body.put("data", mediaObjects(ctx, page, fields));
         body.put("meta", metaInfo);
         ctx.status(200).contentType("application/json").result(Wire.JSON.writeValueAsBytes(body));
     }

@@ -62,11 +62,11 @@ public final class Processing implements UploadService.Processor {
     }
 
     @Override
-    public UploadService.Outcome inline(Upload u, List<Segment> segs) throws IOException {
+    public UploadService.Outcome inline(Upload u, List<Segment> segs, String mediaType) throws IOException {
         inlineSlots.acquireUninterruptibly();
         try (Scratch s = new Scratch(u.id())) {
             return switch (u.family()) {
-                case IMAGE -> image(u, local(segs, s));
+                case IMAGE -> image(u, local(segs, s), mediaType);
                 case SUBTITLES -> subtitles(u, segs);
                 case MODEL -> {
                     Models.validate(local(segs, s), u.mediaType());
@@ -87,7 +87,7 @@ public final class Processing implements UploadService.Processor {
             boolean gif = u.family() == Family.GIF;
             long maxMs = 1000 * settings.maxDurationSecs().getOrDefault(u.category(), 140L);
             Video.Made made = video.process(u.info().videoType() != null ? u.info().videoType() : u.mediaType(), ffmpegInput(segs, s), gif,
-                    new Video.Limits(maxMs, settings.maxGifFrames(), settings.maxPixels()), s.dir, progress);
+                    new Video.Limits(maxMs, settings.maxGifFrames(), settings.maxPixels()), s.dir(), progress);
             List<Variant> vs = new ArrayList<>();
             for (Video.Output o : made.outputs())
                 vs.add(store(u, o.name(), o.contentType(), o.width(), o.height(), o.bitRate(), out -> Files.copy(o.file(), out)));
@@ -103,7 +103,7 @@ public final class Processing implements UploadService.Processor {
         return new UploadService.Outcome(Info.NONE, new Failure(1, "InvalidMedia", e.getMessage()), false);
     }
 
-    private UploadService.Outcome image(Upload u, Path file) throws IOException {
+    private UploadService.Outcome image(Upload u, Path file, String mediaType) throws IOException {
         List<Variant> vs = new ArrayList<>();
         Images.Rendition orig = null;
         for (Images.Rendition r : images.renditions(file)) {
@@ -111,8 +111,7 @@ public final class Processing implements UploadService.Processor {
             vs.add(store(u, r.name(), r.contentType(), r.width(), r.height(), null, r.bytes()::writeTo));
         }
         meta.putVariants(u.id(), vs);
-        String sniffed = u.info().imageType() != null ? u.info().imageType() : u.mediaType();
-        return new UploadService.Outcome(new Info(orig.width(), orig.height(), sniffed, null, null), null, !settings.keepOriginals());
+        return new UploadService.Outcome(new Info(orig.width(), orig.height(), mediaType, null, null), null, !settings.keepOriginals());
     }
 
     private UploadService.Outcome subtitles(Upload u, List<Segment> segs) throws IOException {
@@ -141,7 +140,7 @@ public final class Processing implements UploadService.Processor {
     /** One file holding the media: the blob itself when the store is local and the media one segment, else a scratch copy. */
     private Path local(List<Segment> segs, Scratch s) throws IOException {
         if (blobs instanceof BlobStore.Local l && segs.size() == 1) return l.path(segs.getFirst().blobKey());
-        Path f = s.dir.resolve("input");
+        Path f = s.dir().resolve("input");
         try (InputStream in = concatenated(segs)) {
             Files.copy(in, f);
         }
@@ -171,18 +170,29 @@ public final class Processing implements UploadService.Processor {
         }
     }
 
-    /** A private working directory for one run, deleted with everything in it when the run ends. */
+    /**
+     * A private working directory for one run, made when the run first needs it (an image in a local blob never does)
+     * and deleted with everything in it when the run ends.
+     */
     private final class Scratch implements AutoCloseable {
-        final Path dir;
+        private final long id;
+        private Path dir;
 
-        Scratch(long id) throws IOException {
-            Files.createDirectories(settings.scratch());
-            dir = Files.createTempDirectory(settings.scratch(), id + "-").toAbsolutePath(); // ffmpeg runs in it: no relative paths
+        Scratch(long id) {
+            this.id = id;
+        }
+
+        Path dir() throws IOException {
+            if (dir == null) {
+                Files.createDirectories(settings.scratch());
+                dir = Files.createTempDirectory(settings.scratch(), id + "-").toAbsolutePath(); // ffmpeg runs in it: no relative paths
+            }
+            return dir;
         }
 
         @Override
         public void close() {
-            Ffmpeg.deleteTree(dir);
+            if (dir != null) Ffmpeg.deleteTree(dir);
         }
     }
 }

@@ -53,7 +53,8 @@ public final class UploadService {
      * are processed while FINALIZE waits; the rest are queued as jobs.
      */
     public interface Processor {
-        Outcome inline(Upload u, List<Segment> segs) throws IOException;
+        /** {@code mediaType}: what the bytes really are (the sniffed type), which may differ from the declared one. */
+        Outcome inline(Upload u, List<Segment> segs, String mediaType) throws IOException;
     }
 
     /** What processing learned or why it refused the media, and whether what it made replaces the original bytes. */
@@ -313,7 +314,7 @@ public final class UploadService {
         if (u.family().processedAsync()) return meta.finalizeUpload(id, segs, State.PENDING, size, v.info(), null, PROCESS_JOB, now, expiresAt);
         Outcome o;
         try {
-            o = processor.inline(withInfo(u, v.info()), segs);
+            o = processor.inline(u, segs, v.mediaType());
         } catch (IOException e) {
             throw storageFailure(e);
         }
@@ -322,11 +323,6 @@ public final class UploadService {
         Upload done = meta.finalizeUpload(id, segs, State.SUCCEEDED, size, info, null, null, now, expiresAt);
         if (o.replacesOriginal()) dropOriginal(id, segs);
         return done;
-    }
-
-    private static Upload withInfo(Upload u, Info info) {
-        return new Upload(u.id(), u.ownerId(), u.mediaType(), u.category(), u.family(), u.totalBytes(), u.shared(), u.additionalOwners(),
-                u.state(), u.createdAt(), u.expiresAt(), u.size(), u.progress(), info, u.failure(), u.metadataJson(), u.checkAfterSecs());
     }
 
     /**

@@ -187,7 +187,7 @@ class DurabilityIT {
         }
     }
 
-    /** An append whose body stops halfway until {@code resume} opens. */
+    /** An append whose body stops halfway until {@code resume} opens (a minute at most). */
     static CompletableFuture<HttpResponse<String>> pausedAppend(Api api, String id, int index, byte[] bytes, CountDownLatch halfSent,
                                                                CountDownLatch resume) {
         var mp = new Api.Multipart().field("segment_index", Integer.toString(index)).file("media", null, bytes);
@@ -206,7 +206,7 @@ class DurabilityIT {
                 if (pos == body.length / 2) {
                     halfSent.countDown();
                     try {
-                        resume.await();
+                        resume.await(60, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         throw new IOException(e);
                     }
@@ -223,36 +223,8 @@ class DurabilityIT {
         return HttpClient.newHttpClient().sendAsync(req, HttpResponse.BodyHandlers.ofString());
     }
 
+    /** An append that stalls halfway (for a minute: the test kills the server meanwhile). */
     static CompletableFuture<HttpResponse<String>> slowAppend(Api api, String id, int index, byte[] bytes, CountDownLatch halfSent) {
-        var mp = new Api.Multipart().field("segment_index", Integer.toString(index)).file("media", null, bytes);
-        byte[] body = mp.bytes();
-        InputStream stalling = new InputStream() {
-            int pos;
-
-            @Override
-            public int read() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (pos >= body.length / 2) {
-                    halfSent.countDown();
-                    try {
-                        Thread.sleep(60_000);
-                    } catch (InterruptedException e) {
-                        throw new IOException(e);
-                    }
-                }
-                int n = Math.min(len, body.length / 2 - pos);
-                System.arraycopy(body, pos, b, off, n);
-                pos += n;
-                return n;
-            }
-        };
-        HttpRequest req = HttpRequest.newBuilder(URI.create(api.base + "/2/media/upload/" + id + "/append"))
-                .header("Authorization", "Bearer " + api.token).header("Content-Type", mp.contentType())
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> stalling)).build();
-        return HttpClient.newHttpClient().sendAsync(req, HttpResponse.BodyHandlers.ofString());
+        return pausedAppend(api, id, index, bytes, halfSent, new CountDownLatch(1));
     }
 }
