@@ -226,7 +226,7 @@ public final class MediaService {
         segs.forEach(s -> d.update(s.sha256().getBytes(StandardCharsets.US_ASCII)));
         String etag = "\"" + HexFormat.of().formatHex(d.digest(), 0, 16) + "\"";
         String type = u.info().imageType() != null ? u.info().imageType() : u.info().videoType() != null ? u.info().videoType() : u.mediaType();
-        return new Deliverable(u, segs, size, etag, type);
+        return new Deliverable(u, meta.stored(id), size, etag, type); // the bytes: one assembled object where there is one
     }
 
     /** A presigned URL of the object behind a one-object deliverable, when the store can and the server is told to redirect. */

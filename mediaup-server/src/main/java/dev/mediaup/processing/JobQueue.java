@@ -111,7 +111,7 @@ public final class JobQueue implements AutoCloseable {
     private void process(Job job) throws IOException {
         Upload u = meta.findUpload(job.uploadId()).orElse(null);
         if (u == null || u.state() == State.FAILED) return; // deleted, or already done: idempotent
-        List<Segment> segs = meta.segments(u.id());
+        List<Segment> segs = meta.stored(u.id()); // the assembled original, if a crashed attempt got that far
         if (u.state() == State.SUCCEEDED) { // a crash came between the result and the job's completion
             if (!segs.isEmpty() && !processing.keepsOriginals()) uploads.dropOriginal(u.id(), segs);
             return;
@@ -131,6 +131,7 @@ public final class JobQueue implements AutoCloseable {
             meta.updateProcessing(u.id(), State.FAILED, 100, 0, o.info(), o.failure());
             return;
         }
+        if (!o.replacesOriginal()) uploads.keepOriginal(u.id(), segs);
         meta.updateProcessing(u.id(), State.SUCCEEDED, 100, 0, o.info(), null);
         if (o.replacesOriginal()) uploads.dropOriginal(u.id(), segs);
     }

@@ -79,6 +79,12 @@ public interface BlobStore extends AutoCloseable {
      */
     default void removeTornWrites() throws IOException {}
 
+    /**
+     * Removes what an interrupted write left behind that is older than {@code before} (epoch seconds) — old enough
+     * that no node can still be writing it (an object store's abandoned multipart uploads). Any node, any time.
+     */
+    default void removeAbandoned(long before) throws IOException {}
+
     /** Whether the store answers (readiness). */
     default boolean healthy() {
         return true;
@@ -90,6 +96,29 @@ public interface BlobStore extends AutoCloseable {
      */
     interface Presigning {
         java.net.URI presign(String key, java.time.Duration ttl);
+    }
+
+    /**
+     * Optional capability of a store that hashes what it stores anyway (the S3 SDK signs every payload with its
+     * SHA-256 over plain HTTP): a put that also returns the bytes' SHA-256, so the caller need not hash them again.
+     */
+    interface Hashing {
+        record Hashed(long size, byte[] sha256) {}
+
+        Hashed putHashed(String key, Writer writer) throws IOException;
+    }
+
+    /** A blob and its size: one piece of a blob to assemble. */
+    record Piece(String key, long size) {}
+
+    /**
+     * Optional capability of object stores: one new blob made of others, put together inside the store where it can
+     * (S3: a multipart upload whose large parts are server-side copies of the pieces), so an upload's segments become
+     * one object — one GET, one presigned URL — without their bytes passing through mediaup. The pieces stay.
+     */
+    interface Assembling {
+        /** Writes the pieces' bytes one after another as a new blob at {@code key}; durable when it returns. */
+        void assemble(String key, List<Piece> pieces) throws IOException;
     }
 
     @Override

@@ -69,10 +69,23 @@ public interface MetadataStore extends AutoCloseable {
     /**
      * Moves an UPLOADING upload to its finalized state (and enqueues a job when {@code jobKind} is set), provided its
      * segments are still exactly {@code manifest} — the list finalize validated — so a concurrent append cannot slip
-     * between the check and the state change.
+     * between the check and the state change. With {@code originalKey}, that blob (the segments assembled) holds the
+     * original's bytes from then on, recorded in the same transaction.
      */
-    Upload finalizeUpload(long id, List<Segment> manifest, State state, long size, Info info, Failure failure, String jobKind,
-                          long now, long expiresAt);
+    Upload finalizeUpload(long id, List<Segment> manifest, String originalKey, State state, long size, Info info, Failure failure,
+                          String jobKind, long now, long expiresAt);
+
+    /**
+     * Records that blob {@code key} (the segments assembled) holds the original's bytes from now on, provided the
+     * segments are still exactly {@code manifest}; false (and nothing changed) otherwise.
+     */
+    boolean setOriginal(long id, List<Segment> manifest, String key);
+
+    /**
+     * Where the upload's bytes are, in order: its assembled blob as the one piece when there is one, else its
+     * segments. (The segment rows themselves, {@link #segments}, always say what was appended.)
+     */
+    List<Segment> stored(long uploadId);
 
     /**
      * Processing results: state, progress, when to look again, and what was learned. A terminal state (succeeded,
@@ -111,7 +124,10 @@ public interface MetadataStore extends AutoCloseable {
     /** Finalized media created before {@code createdBefore} (retention), oldest first. */
     List<Long> mediaCreatedBefore(long createdBefore, int limit);
 
-    /** Forgets an upload's segments (expired, or an original processing replaced); their blobs are deleted next. */
+    /**
+     * Forgets an upload's segments and assembled original (expired, or an original processing replaced); their blobs
+     * are deleted next.
+     */
     void deleteSegments(long uploadId);
 
     record Job(long uploadId, String kind, int attempts) {}

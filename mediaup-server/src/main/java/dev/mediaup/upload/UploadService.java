@@ -189,17 +189,33 @@ public final class UploadService {
         if (blobs.freeBytes() - Math.max(declaredLength, 0) < settings.minFreeBytes())
             throw Problem.of(Kind.STORAGE_FULL, "The server is low on storage; the media was not stored. Try again later.");
         String key = "uploads/" + uploadId + "/s" + Long.toHexString(ids.next());
-        MessageDigest sha = digest("SHA-256");
+        // a store that hashes what it stores anyway (S3 over plain HTTP signs each payload) hands its SHA-256 over
+        MessageDigest sha = blobs instanceof BlobStore.Hashing ? null : digest("SHA-256");
         MessageDigest extra = checkAlgorithm == null || checkAlgorithm.equals("SHA-256") ? null : digest(checkAlgorithm);
+        MessageDigest[] digests = java.util.stream.Stream.of(sha, extra).filter(Objects::nonNull).toArray(MessageDigest[]::new);
+        BlobStore.Writer writer = out -> {
+            OutputStream limited = new LimitedOutputStream(out, limit, () -> tooLarge(limit));
+            if (digests.length == 0) {
+                body.writeTo(limited);
+                limited.flush();
+                return;
+            }
+            var o = new OffThreadDigest(limited, digests);
+            body.writeTo(o);
+            o.flush();
+            o.awaitDigests();
+        };
         try {
-            long size = blobs.put(key, out -> {
-                var o = new OffThreadDigest(new LimitedOutputStream(out, limit, () -> tooLarge(limit)),
-                        extra == null ? new MessageDigest[]{sha} : new MessageDigest[]{sha, extra});
-                body.writeTo(o);
-                o.flush();
-                o.awaitDigests();
-            });
-            byte[] shaBytes = sha.digest();
+            long size;
+            byte[] shaBytes;
+            if (blobs instanceof BlobStore.Hashing h) {
+                var put = h.putHashed(key, writer);
+                size = put.size();
+                shaBytes = put.sha256();
+            } else {
+                size = blobs.put(key, writer);
+                shaBytes = sha.digest();
+            }
             return new Stored(key, size, shaBytes, extra == null ? shaBytes : extra.digest());
         } catch (IOException e) {
             throw storageFailure(e);
@@ -310,19 +326,56 @@ public final class UploadService {
         Sniffer.Verdict v = sniffer.check(u.family(), u.mediaType(), prefix(segs), () -> content(segs));
         long now = now();
         long expiresAt = now + (u.category() == Category.AMPLIFY_VIDEO ? settings.amplifyExpiresAfterSecs() : settings.expiresAfterSecs());
-        if (v.failure() != null) return meta.finalizeUpload(id, segs, State.FAILED, size, Info.NONE, v.failure(), null, now, expiresAt);
-        if (u.family().processedAsync()) return meta.finalizeUpload(id, segs, State.PENDING, size, v.info(), null, PROCESS_JOB, now, expiresAt);
+        if (v.failure() != null) return meta.finalizeUpload(id, segs, null, State.FAILED, size, Info.NONE, v.failure(), null, now, expiresAt);
+        if (u.family().processedAsync())
+            return meta.finalizeUpload(id, segs, null, State.PENDING, size, v.info(), null, PROCESS_JOB, now, expiresAt);
         Outcome o;
+        String original = null;
         try {
             o = processor.inline(u, segs, v.mediaType());
+            if (o.failure() == null && !o.replacesOriginal()) original = assembled(id, segs);
         } catch (IOException e) {
             throw storageFailure(e);
         }
-        if (o.failure() != null) return meta.finalizeUpload(id, segs, State.FAILED, size, v.info(), o.failure(), null, now, expiresAt);
+        if (o.failure() != null) return meta.finalizeUpload(id, segs, null, State.FAILED, size, v.info(), o.failure(), null, now, expiresAt);
         Info info = o.info() == Info.NONE ? v.info() : o.info();
-        Upload done = meta.finalizeUpload(id, segs, State.SUCCEEDED, size, info, null, null, now, expiresAt);
+        Upload done;
+        try {
+            done = meta.finalizeUpload(id, segs, original, State.SUCCEEDED, size, info, null, null, now, expiresAt);
+        } catch (RuntimeException e) {
+            if (original != null) deleteQuietly(original);
+            throw e;
+        }
         if (o.replacesOriginal()) dropOriginal(id, segs);
+        else if (original != null) for (Segment s : segs) deleteQuietly(s.blobKey());
         return done;
+    }
+
+    /**
+     * The segments of an original that is kept, assembled into one blob where the store does that without the bytes
+     * passing through mediaup (an object store: server-side copies): one object to serve, ranged or by presigned URL.
+     * Its key, or null where there is nothing to gain: one segment already, or a store that serves files in place.
+     */
+    private String assembled(long id, List<Segment> segs) throws IOException {
+        if (segs.size() < 2 || !(blobs instanceof BlobStore.Assembling a)) return null;
+        String key = "uploads/" + id + "/o" + Long.toHexString(ids.next());
+        a.assemble(key, segs.stream().map(s -> new BlobStore.Piece(s.blobKey(), s.size())).toList());
+        return key;
+    }
+
+    /**
+     * For queued processing, before it reports success: an original that is kept becomes one assembled blob (see
+     * {@link #assembled}). Crash-safe: until it is recorded, the assembled blob is an orphan the sweeper removes, and
+     * after it the segment blobs are.
+     */
+    public void keepOriginal(long id, List<Segment> segs) throws IOException {
+        String original = assembled(id, segs);
+        if (original == null) return;
+        if (!meta.setOriginal(id, segs, original)) {
+            deleteQuietly(original);
+            return;
+        }
+        for (Segment s : segs) deleteQuietly(s.blobKey());
     }
 
     /**
@@ -402,6 +455,11 @@ public final class UploadService {
         }
         if (orphans) {
             try {
+                blobs.removeAbandoned(now - 86_400); // an assembly takes minutes, never a day
+            } catch (IOException e) {
+                log.warn("could not remove abandoned writes: {}", e.toString());
+            }
+            try {
                 Map<Long, Set<String>> referenced = new HashMap<>();
                 for (var e : blobs.list("uploads")) {
                     if (e.modifiedAt() > now - 3600) continue;
@@ -411,6 +469,7 @@ public final class UploadService {
                     Set<String> keys = referenced.computeIfAbsent(id, x -> {
                         Set<String> k = new HashSet<>();
                         meta.segments(x).forEach(seg -> k.add(seg.blobKey()));
+                        meta.stored(x).forEach(seg -> k.add(seg.blobKey()));
                         meta.variants(List.of(x)).forEach(var -> k.add(var.blobKey()));
                         return k;
                     });

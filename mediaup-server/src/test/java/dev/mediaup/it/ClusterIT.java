@@ -144,6 +144,61 @@ class ClusterIT {
     }
 
     @Test
+    void keptOriginalsBecomeOneObjectMadeInsideTheStore() throws Exception {
+        String own = "keep" + Long.toHexString(System.nanoTime());
+        Map<String, String> env = Map.of("MEDIAUP_DB", Backend.dbUrl(own), "MEDIAUP_BLOBS", Backend.s3Url(own));
+        try (ServerProcess one = new ServerProcess(dir.resolve("keep1"), "--keep-originals", "--redirect-secs", "60").withEnv(env).start();
+             ServerProcess two = new ServerProcess(dir.resolve("keep2"), "--keep-originals", "--redirect-secs", "60").withEnv(env).start();
+             var s3 = Backend.s3()) {
+            String token = one.createToken("1003", "media.write tweet.read");
+            List<Api> keeping = List.of(new Api(one.baseUrl(), token), new Api(two.baseUrl(), token));
+            // segment sizes as a careless client might mix them: large ones (≥ 5 MiB, S3's smallest part) are copied by
+            // the store itself; a small one between large ones is gathered with the head of the next
+            int mib = 1 << 20;
+            int[] sizes = {6 * mib, mib, 7 * mib, 5 * mib, 2 * mib + 5};
+            byte[] video = Fixtures.paddedMp4(Arrays.stream(sizes).sum());
+            String id = keeping.get(0).initialize("video/mp4", "tweet_video", video.length);
+            for (int i = 0, off = 0; i < sizes.length; off += sizes[i], i++)
+                assertThat(keeping.get(i % 2).append(id, i, Arrays.copyOfRange(video, off, off + sizes[i])).status()).isEqualTo(200);
+            assertThat(keeping.get(1).finalizeUpload(id).status()).isEqualTo(200);
+            assertThat(keeping.get(0).awaitProcessed(id, Duration.ofSeconds(60)).get("processing_info").get("state").asString()).isEqualTo("succeeded");
+            // the original is one object (segment objects gone), served by a presigned URL: byte for byte what was sent
+            assertOneOriginal(s3, own, id, video, keeping.get(1));
+            // while the segments listing still says what was appended
+            JsonNode listed = keeping.get(0).get("/2/media/upload/" + id + "/segments").data().get("segments");
+            assertThat(listed).hasSize(sizes.length);
+            for (int i = 0, off = 0; i < sizes.length; off += sizes[i], i++)
+                assertThat(listed.get(i).get("sha256").asString()).isEqualTo(ProtocolIT.sha256(Arrays.copyOfRange(video, off, off + sizes[i])));
+
+            // processed while FINALIZE waits (an image), from small segments only: gathered into one part
+            byte[] png = Api.png(640, 480);
+            String pid = keeping.get(1).initialize("image/png", "tweet_image", png.length);
+            int third = png.length / 3;
+            for (int i = 0; i < 3; i++)
+                keeping.get(i % 2).append(pid, i, Arrays.copyOfRange(png, i * third, i == 2 ? png.length : (i + 1) * third));
+            assertThat(keeping.get(0).finalizeUpload(pid).status()).isEqualTo(200);
+            assertOneOriginal(s3, own, pid, png, keeping.get(0));
+        }
+    }
+
+    private static void assertOneOriginal(software.amazon.awssdk.services.s3.S3Client s3, String bucket, String id, byte[] bytes, Api a) throws Exception {
+        Map<String, Long> objects = new java.util.TreeMap<>();
+        for (var o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix("uploads/" + id + "/")).contents())
+            if (!o.key().endsWith("/") && !o.key().contains("/v/")) objects.put(o.key(), o.size());
+        assertThat(objects).as("blobs besides the variants").hasSize(1);
+        assertThat(objects.keySet().iterator().next()).matches("uploads/" + id + "/o[0-9a-f]+");
+        assertThat(objects.values().iterator().next()).isEqualTo(bytes.length);
+        String key = a.get("/2/media/upload?command=STATUS&media_id=" + id).data().get("media_key").asString();
+        Api.Res moved = a.get("/media/" + key + "/original");
+        assertThat(moved.status()).isEqualTo(302);
+        var http = java.net.http.HttpClient.newHttpClient();
+        var object = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(moved.raw().headers().firstValue("Location").orElseThrow())).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(object.statusCode()).isEqualTo(200);
+        assertThat(ProtocolIT.sha256(object.body())).isEqualTo(ProtocolIT.sha256(bytes));
+    }
+
+    @Test
     void postgresqlWithFilesWorksForASingleNode() throws Exception {
         String own = "pgfiles" + Long.toHexString(System.nanoTime());
         try (ServerProcess single = new ServerProcess(dir.resolve("pgfiles")).withEnv(Map.of("MEDIAUP_DB", Backend.dbUrl(own), "MEDIAUP_BLOBS", "")).start()) {

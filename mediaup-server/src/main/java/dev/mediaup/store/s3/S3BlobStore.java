@@ -8,6 +8,10 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -30,6 +34,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Blobs as objects in an S3-compatible store (AWS S3, MinIO, Ceph RGW, R2, s3proxy…), one object per key: a segment,
@@ -37,7 +43,7 @@ import java.util.Map;
  * temporary file, uploads them — in one PUT, or as a multipart upload above 64 MiB — and returns once the store has
  * acknowledged it, which S3 defines as durable. Reads are ranged GETs. Several nodes share the bucket; nothing here is node-local.
  */
-public final class S3BlobStore implements BlobStore, BlobStore.Presigning {
+public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobStore.Assembling, BlobStore.Hashing {
     private static final long PART = 64L << 20;
 
     private final S3Client s3;
@@ -78,7 +84,11 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning {
                 .region(region).credentialsProvider(creds).forcePathStyle(pathStyle)
                 // plain PUTs with Content-Length: what every S3-compatible server understands (no aws-chunked trailers)
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                // a signed payload in one piece, not aws-chunked: the SDK hashes each body once (not chunk by chunk,
+                // through a slow per-chunk path), and every S3-compatible server understands it
+                .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder().chunkedEncodingEnabled(false).build())
+                .overrideConfiguration(o -> o.addExecutionInterceptor(new CatchSignedHash()));
         var presign = S3Presigner.builder().region(region).credentialsProvider(creds)
                 .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build());
         if (q.containsKey("endpoint")) {
@@ -109,6 +119,18 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning {
         }
     }
 
+    /** Multipart uploads a crash or a failed request left open (they hold parts no one can see). */
+    @Override
+    public void removeAbandoned(long before) throws IOException {
+        try {
+            for (MultipartUpload m : s3.listMultipartUploadsPaginator(b -> b.bucket(bucket).prefix(prefix)).uploads())
+                if (m.initiated() != null && m.initiated().getEpochSecond() < before)
+                    s3.abortMultipartUpload(b -> b.bucket(bucket).key(m.key()).uploadId(m.uploadId()));
+        } catch (SdkException e) {
+            throw new IOException("object store: " + e.getMessage(), e);
+        }
+    }
+
     private String object(String key) {
         if (!key.matches("[a-z0-9]+(/[a-z0-9][a-z0-9._-]*)*") || key.contains("..")) throw new IllegalArgumentException("bad blob key " + key);
         return prefix + key;
@@ -116,6 +138,26 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning {
 
     @Override
     public long put(String key, Writer writer) throws IOException {
+        return upload(key, writer, false).size();
+    }
+
+    @Override
+    public Hashed putHashed(String key, Writer writer) throws IOException {
+        return upload(key, writer, true);
+    }
+
+    /** The SHA-256 the SDK signed a request's payload with (hex), caught as the request leaves. */
+    private static final ExecutionAttribute<AtomicReference<String>> SIGNED = new ExecutionAttribute<>("mediaup.signed-sha256");
+
+    private static final class CatchSignedHash implements ExecutionInterceptor {
+        @Override
+        public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+            AtomicReference<String> to = attributes.getAttribute(SIGNED);
+            if (to != null) context.httpRequest().firstMatchingHeader("x-amz-content-sha256").ifPresent(to::set);
+        }
+    }
+
+    private Hashed upload(String key, Writer writer, boolean hash) throws IOException {
         String object = object(key);
         // a body of up to MEMORY_BODY bytes is held in memory while a slot of the fixed budget is free; anything larger,
         // or arriving when the budget is spent, spools to a local file: memory stays bounded either way
@@ -126,13 +168,23 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning {
                 writer.writeTo(body);
             }
             long size = body.size();
-            if (body.file == null)
-                s3.putObject(b -> b.bucket(bucket).key(object), RequestBody.fromContentProvider(body::read, size, "application/octet-stream"));
-            else if (size <= PART) s3.putObject(b -> b.bucket(bucket).key(object), RequestBody.fromFile(body.file));
+            AtomicReference<String> signed = new AtomicReference<>();
+            if (size <= PART)
+                s3.putObject(b -> b.bucket(bucket).key(object).overrideConfiguration(o -> o.putExecutionAttribute(SIGNED, signed)), body.request());
             else multipart(object, body.file, size);
-            return size;
+            if (!hash) return new Hashed(size, null);
+            // over plain HTTP the SDK hashed the payload to sign it; over HTTPS (unsigned payload) it is hashed here
+            String hex = signed.get();
+            if (hex != null && hex.matches("[0-9a-f]{64}")) return new Hashed(size, java.util.HexFormat.of().parseHex(hex));
+            var sha = java.security.MessageDigest.getInstance("SHA-256");
+            try (InputStream in = body.file == null ? body.read() : Files.newInputStream(body.file)) {
+                in.transferTo(new java.security.DigestOutputStream(OutputStream.nullOutputStream(), sha));
+            }
+            return new Hashed(size, sha.digest());
         } catch (SdkException e) {
             throw new IOException("object store: " + e.getMessage(), e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         } finally {
             if (body.file != null) Files.deleteIfExists(body.file);
             if (inMemory) memory.release();
@@ -190,7 +242,11 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning {
             }
         }
 
-        /** A fresh stream over the held bytes (the SDK reads twice: to sign the payload, then to send it). */
+        /** The held bytes as a request body (the SDK may read them twice: to sign the payload, then to send it). */
+        RequestBody request() {
+            return file == null ? RequestBody.fromContentProvider(this::read, size, "application/octet-stream") : RequestBody.fromFile(file);
+        }
+
         InputStream read() {
             List<InputStream> parts = new ArrayList<>();
             for (int i = 0; i < chunks.size(); i++) parts.add(new java.io.ByteArrayInputStream(chunks.get(i), 0, i == chunks.size() - 1 ? last : CHUNK));
@@ -223,6 +279,124 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning {
                 // the bucket's lifecycle rule for incomplete uploads cleans up what this could not
             }
             throw e;
+        }
+    }
+
+    /** S3's smallest part (every part but the last). */
+    static final long MIN_PART = 5L << 20;
+    /** The most one UploadPartCopy copies here (S3 allows 5 GiB; smaller copies run in parallel). */
+    private static final long MAX_COPY = 1L << 30;
+    private final java.util.concurrent.ExecutorService copies = java.util.concurrent.Executors.newFixedThreadPool(4,
+            Thread.ofPlatform().daemon().name("s3-copy-", 0).factory());
+
+    /**
+     * One multipart upload: a piece of at least {@link #MIN_PART} bytes becomes a part the store copies itself
+     * (UploadPartCopy, in parallel); smaller pieces — and, next to them, just enough of a large piece's head to make
+     * {@link #MIN_PART} — are read and sent as parts of their own. So segments of 5 MiB or more never pass through
+     * mediaup again, and of small segments at most one part's worth is held at a time.
+     */
+    @Override
+    public void assemble(String key, List<Piece> pieces) throws IOException {
+        String object = object(key);
+        String id;
+        try {
+            id = s3.createMultipartUpload(b -> b.bucket(bucket).key(object)).uploadId();
+        } catch (SdkException e) {
+            throw new IOException("object store: " + e.getMessage(), e);
+        }
+        List<java.util.concurrent.Future<CompletedPart>> parts = new ArrayList<>();
+        Spool gathered = null;
+        boolean inMemory = false;
+        try {
+            for (Piece p : pieces) {
+                String source = object(p.key());
+                long pos = 0;
+                if (gathered != null) {
+                    pos = Math.min(p.size(), MIN_PART - gathered.size());
+                    read(source, 0, pos, gathered);
+                    if (gathered.size() >= MIN_PART) {
+                        parts.add(CompletableFuture.completedFuture(sendPart(object, id, parts.size() + 1, gathered)));
+                        gathered = release(gathered, inMemory);
+                    }
+                }
+                long rest = p.size() - pos;
+                if (rest >= MIN_PART) { // nothing gathered here: copy the rest inside the store
+                    while (rest > 0) {
+                        long n = rest <= MAX_COPY + MIN_PART ? rest : MAX_COPY, from = pos;
+                        int number = parts.size() + 1;
+                        parts.add(copies.submit(() -> copyPart(source, from, n, object, id, number)));
+                        pos += n;
+                        rest -= n;
+                    }
+                } else if (rest > 0) {
+                    if (gathered == null) {
+                        inMemory = memory.tryAcquire();
+                        gathered = new Spool(inMemory ? MEMORY_BODY : 0);
+                    }
+                    read(source, pos, rest, gathered);
+                }
+            }
+            if (gathered != null) {
+                parts.add(CompletableFuture.completedFuture(sendPart(object, id, parts.size() + 1, gathered)));
+                gathered = release(gathered, inMemory);
+            }
+            List<CompletedPart> done = new ArrayList<>();
+            for (var f : parts) done.add(f.get());
+            s3.completeMultipartUpload(b -> b.bucket(bucket).key(object).uploadId(id).multipartUpload(m -> m.parts(done)));
+        } catch (IOException | RuntimeException | InterruptedException | java.util.concurrent.ExecutionException e) {
+            parts.forEach(f -> f.cancel(true));
+            if (gathered != null) release(gathered, inMemory);
+            try {
+                s3.abortMultipartUpload(b -> b.bucket(bucket).key(object).uploadId(id));
+            } catch (RuntimeException ignored) {
+                // the bucket's lifecycle rule for incomplete uploads cleans up what this could not
+            }
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+            if (cause instanceof IOException io) throw io;
+            throw new IOException("object store: " + cause.getMessage(), cause);
+        }
+    }
+
+    private Spool release(Spool s, boolean inMemory) throws IOException {
+        s.close();
+        if (s.file != null) Files.deleteIfExists(s.file);
+        if (inMemory) memory.release();
+        return null;
+    }
+
+    private void read(String source, long from, long n, Spool into) throws IOException {
+        if (n == 0) return;
+        try (InputStream in = s3.getObject(b -> b.bucket(bucket).key(source).range("bytes=" + from + "-" + (from + n - 1)))) {
+            in.transferTo(into);
+        } catch (SdkException e) {
+            throw new IOException("object store: " + e.getMessage(), e);
+        }
+    }
+
+    private CompletedPart sendPart(String object, String id, int number, Spool body) throws IOException {
+        body.close();
+        String etag = s3.uploadPart(b -> b.bucket(bucket).key(object).uploadId(id).partNumber(number).contentLength(body.size()),
+                body.request()).eTag();
+        return CompletedPart.builder().partNumber(number).eTag(etag).build();
+    }
+
+    private CompletedPart copyPart(String source, long from, long n, String object, String id, int number) throws IOException {
+        try {
+            String etag = s3.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey(source).destinationBucket(bucket).destinationKey(object)
+                    .uploadId(id).partNumber(number).copySourceRange("bytes=" + from + "-" + (from + n - 1))).copyPartResult().eTag();
+            return CompletedPart.builder().partNumber(number).eTag(etag).build();
+        } catch (S3Exception e) {
+            if (e.statusCode() != 501) throw e;
+        }
+        // a store without server-side copies (501 Not Implemented): the bytes come through here after all
+        boolean inMemory = memory.tryAcquire();
+        Spool body = new Spool(inMemory ? MEMORY_BODY : 0);
+        try {
+            read(source, from, n, body);
+            return sendPart(object, id, number, body);
+        } finally {
+            release(body, inMemory);
         }
     }
 
@@ -296,6 +470,7 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning {
 
     @Override
     public void close() {
+        copies.shutdownNow();
         s3.close();
         presigner.close();
     }

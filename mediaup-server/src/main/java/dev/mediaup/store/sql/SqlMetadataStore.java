@@ -429,21 +429,19 @@ public final class SqlMetadataStore implements MetadataStore {
     }
 
     @Override
-    public Upload finalizeUpload(long id, List<Segment> manifest, State state, long size, Info info, Failure failure, String jobKind,
-                                 long now, long expiresAt) {
+    public Upload finalizeUpload(long id, List<Segment> manifest, String originalKey, State state, long size, Info info, Failure failure,
+                                 String jobKind, long now, long expiresAt) {
         return write(h -> {
             locked(h, id); // appends to this upload on other nodes wait until the manifest is settled
-            List<String> current = h.createQuery("SELECT blob_key FROM segments WHERE upload_id = :u ORDER BY idx").bind("u", id)
-                    .mapTo(String.class).list();
-            if (!current.equals(manifest.stream().map(Segment::blobKey).toList()))
+            if (!sameSegments(h, id, manifest))
                 throw new Problem(Problem.Kind.CONFLICT, "Segments of upload " + id + " changed while it was being finalized; FINALIZE again.",
                         "id", Long.toString(id));
             int n = h.createUpdate("""
                     UPDATE uploads SET state = :state, size = :size, total_bytes = COALESCE(total_bytes, :size), expires_at = :expires,
                         width = :w, height = :h, image_type = :it, video_type = :vt, duration_ms = :d,
-                        error_code = :ec, error_name = :en, error_message = :em, progress = :progress
+                        error_code = :ec, error_name = :en, error_message = :em, progress = :progress, original_key = :ok
                     WHERE id = :id AND state = 'UPLOADING'""")
-                    .bind("state", state.name()).bind("size", size).bind("expires", expiresAt).bind("id", id)
+                    .bind("ok", originalKey).bind("state", state.name()).bind("size", size).bind("expires", expiresAt).bind("id", id)
                     .bind("progress", state == State.SUCCEEDED || state == State.FAILED ? 100 : 0)
                     .bind("w", info.width()).bind("h", info.height()).bind("it", info.imageType()).bind("vt", info.videoType())
                     .bind("d", info.durationMs())
@@ -456,6 +454,31 @@ public final class SqlMetadataStore implements MetadataStore {
                         .bind("u", id).bind("k", jobKind).bind("now", now).execute();
             return find(h, id).orElseThrow();
         });
+    }
+
+    @Override
+    public boolean setOriginal(long id, List<Segment> manifest, String key) {
+        return write(h -> {
+            locked(h, id);
+            if (!sameSegments(h, id, manifest)) return false;
+            h.createUpdate("UPDATE uploads SET original_key = :k WHERE id = :id").bind("k", key).bind("id", id).execute();
+            return true;
+        });
+    }
+
+    @Override
+    public List<Segment> stored(long uploadId) {
+        String key = jdbi.withHandle(h -> h.createQuery("SELECT original_key FROM uploads WHERE id = :id").bind("id", uploadId)
+                .mapTo(String.class).findOne().orElse(null));
+        List<Segment> segs = segments(uploadId);
+        if (key == null || segs.isEmpty()) return segs;
+        return List.of(new Segment(uploadId, 0, segs.stream().mapToLong(Segment::size).sum(), null, key));
+    }
+
+    private static boolean sameSegments(Handle h, long id, List<Segment> manifest) {
+        List<String> current = h.createQuery("SELECT blob_key FROM segments WHERE upload_id = :u ORDER BY idx").bind("u", id)
+                .mapTo(String.class).list();
+        return current.equals(manifest.stream().map(Segment::blobKey).toList());
     }
 
     @Override
@@ -581,6 +604,7 @@ public final class SqlMetadataStore implements MetadataStore {
     public void deleteSegments(long uploadId) {
         write(h -> {
             releaseStored(h, uploadId);
+            h.createUpdate("UPDATE uploads SET original_key = NULL WHERE id = :u").bind("u", uploadId).execute();
             return h.createUpdate("DELETE FROM segments WHERE upload_id = :u").bind("u", uploadId).execute();
         });
     }
