@@ -195,7 +195,7 @@ public final class Routes {
         var req = Bodies.initFromJson(Bodies.json(Bodies.small(ctx)));
         Upload u = uploads.initialize(who, req);
         metrics.counter("mediaup.uploads.initialized", "category", u.category().wire()).increment();
-        Wire.data(ctx, Wire.initialized(u, uploads.now()));
+        Wire.data(ctx, Wire.initialized(u, u.createdAt())); // the whole window, as of its start
     }
 
     private void append(Context ctx) throws IOException {
@@ -338,7 +338,7 @@ public final class Routes {
             case "INIT" -> {
                 Upload u = uploads.initialize(who, Bodies.initFromParams(p));
                 metrics.counter("mediaup.uploads.initialized", "category", u.category().wire()).increment();
-                Wire.data(ctx, Wire.initialized(u, uploads.now()));
+                Wire.data(ctx, Wire.initialized(u, u.createdAt())); // the whole window, as of its start
             }
             case "FINALIZE" -> finalized(ctx, uploads.finalizeUpload(who, Bodies.mediaId(p.get("media_id"), "media_id")));
             case "STATUS" -> Wire.data(ctx, Wire.media(uploads.status(who, Bodies.mediaId(p.get("media_id"), "media_id")), uploads.now()));

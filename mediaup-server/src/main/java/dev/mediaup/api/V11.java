@@ -74,7 +74,7 @@ final class V11 {
                 for (String k : List.of("command", "media_type", "total_bytes", "media_category", "additional_owners", "shared"))
                     if (p.containsKey(k)) init.put(k, p.get(k));
                 Upload u = uploads.initialize(who, Bodies.initFromParams(init));
-                ctx.status(202).contentType("application/json").result(Wire.JSON.writeValueAsBytes(ids(u, Wire.initialized(u, uploads.now()))));
+                ctx.status(202).contentType("application/json").result(Wire.JSON.writeValueAsBytes(ids(u, Wire.initialized(u, u.createdAt()))));
             }
             case "APPEND" -> {
                 String data = p.get("media_data");

@@ -232,7 +232,7 @@ public final class MediaService {
     /** A presigned URL of the object behind a one-object deliverable, when the store can and the server is told to redirect. */
     public Optional<java.net.URI> redirect(Deliverable d) {
         if (redirectSecs <= 0 || !(blobs instanceof BlobStore.Presigning p) || d.segments().size() != 1) return Optional.empty();
-        return Optional.of(p.presign(d.segments().getFirst().blobKey(), java.time.Duration.ofSeconds(redirectSecs)));
+        return Optional.of(p.presign(d.segments().getFirst().blobKey(), java.time.Duration.ofSeconds(redirectSecs), d.contentType()));
     }
 
     /** What processing made for these media, by media id. */

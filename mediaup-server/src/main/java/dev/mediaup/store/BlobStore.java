@@ -95,7 +95,8 @@ public interface BlobStore extends AutoCloseable {
      * delivery can redirect instead of streaming the bytes through the server.
      */
     interface Presigning {
-        java.net.URI presign(String key, java.time.Duration ttl);
+        /** {@code contentType}: what the store is to answer with (objects are stored untyped). */
+        java.net.URI presign(String key, java.time.Duration ttl, String contentType);
     }
 
     /**

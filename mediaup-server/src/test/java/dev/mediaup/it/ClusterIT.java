@@ -139,7 +139,10 @@ class ClusterIT {
             assertThat(object.statusCode()).isEqualTo(200);
             assertThat(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(object.body())).getWidth()).isEqualTo(300);
             // the same media streamed by a node that does not redirect: the same bytes
-            assertThat(node(0).as(null).get(url.substring(url.indexOf("/media/"))).body()).isEqualTo(object.body());
+            Api.Res streamed = node(0).as(null).get(url.substring(url.indexOf("/media/")));
+            assertThat(streamed.body()).isEqualTo(object.body());
+            assertThat(object.headers().firstValue("Content-Type")).as("the object store answers with the media's type")
+                    .hasValue(streamed.contentType()).hasValue("image/jpeg");
         }
     }
 
@@ -196,6 +199,11 @@ class ClusterIT {
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(object.statusCode()).isEqualTo(200);
         assertThat(ProtocolIT.sha256(object.body())).isEqualTo(ProtocolIT.sha256(bytes));
+        // and a range of it, as a player seeks
+        var range = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(moved.raw().headers().firstValue("Location").orElseThrow()))
+                .header("Range", "bytes=100-199").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(range.statusCode()).isEqualTo(206);
+        assertThat(range.body()).isEqualTo(Arrays.copyOfRange(bytes, 100, 200));
     }
 
     @Test

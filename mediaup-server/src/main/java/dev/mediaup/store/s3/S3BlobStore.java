@@ -463,8 +463,9 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
     }
 
     @Override
-    public URI presign(String key, Duration ttl) {
-        return URI.create(presigner.presignGetObject(p -> p.signatureDuration(ttl).getObjectRequest(g -> g.bucket(bucket).key(object(key))))
+    public URI presign(String key, Duration ttl, String contentType) {
+        return URI.create(presigner.presignGetObject(p -> p.signatureDuration(ttl)
+                        .getObjectRequest(g -> g.bucket(bucket).key(object(key)).responseContentType(contentType)))
                 .url().toString());
     }
 
