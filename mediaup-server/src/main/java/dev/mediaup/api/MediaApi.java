@@ -167,6 +167,9 @@ final class MediaApi {
                 .sorted(Comparator.comparing((Variant v) -> v.bitRate() == null ? 0 : v.bitRate()).reversed())
                 .forEach(v -> out.add(Wire.ordered("bit_rate", v.bitRate() == null ? 0 : v.bitRate(), "content_type", v.contentType(),
                         "url", base + media.signedPath(u, v.name()))));
+        // the adaptive playlist of them all, as X lists it: no bit_rate
+        made.stream().filter(v -> v.contentType().equals(MediaService.PLAYLIST))
+                .forEach(v -> out.add(Wire.ordered("content_type", v.contentType(), "url", base + media.signedPath(u, v.name()))));
         return out;
     }
 
@@ -331,10 +334,20 @@ final class MediaApi {
         String e = ctx.queryParam("exp");
         if (e != null && e.matches("[0-9]{1,19}")) exp = Long.parseLong(e);
         var d = media.deliverable(ctx.pathParam("media_key"), ctx.pathParam("variant"), exp, ctx.queryParam("sig"), whoOrNull);
+        if (d.contentType().equals(MediaService.PLAYLIST)) { // rewritten with fresh signed URLs: never cached, never redirected
+            byte[] playlist = media.playlist(d, origin.apply(ctx)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ctx.status(200).contentType(MediaService.PLAYLIST).header("Cache-Control", "no-store");
+            if (head) ctx.header("Content-Length", Integer.toString(playlist.length));
+            else {
+                countView(ctx, d);
+                ctx.result(playlist);
+            }
+            return;
+        }
         var elsewhere = media.redirect(d);
         if (elsewhere.isPresent()) { // the object store serves the bytes (ranges and validators included) from a presigned URL
             String range = ctx.header("Range");
-            if (!head && (range == null || range.matches("bytes=0-.*"))) countView(d);
+            if (!head && (range == null || range.matches("bytes=0-.*"))) countView(ctx, d);
             ctx.header("Cache-Control", "private, max-age=0");
             ctx.redirect(elsewhere.get().toString(), io.javalin.http.HttpStatus.FOUND);
             return;
@@ -356,7 +369,7 @@ final class MediaApi {
                 Wire.problem(ctx, new Problem(Kind.RANGE_NOT_SATISFIABLE, "The range " + range + " is outside the " + d.size() + " bytes of this media.", "Range", range));
                 return;
             }
-            if (!head && ranges.getFirst().first() == 0) countView(d);
+            if (!head && ranges.getFirst().first() == 0) countView(ctx, d);
             if (ranges.size() == 1) {
                 ByteRange r = ranges.getFirst();
                 ctx.status(206).header("Content-Range", r.toHeaderValue(d.size()));
@@ -367,12 +380,16 @@ final class MediaApi {
             return;
         }
         ctx.status(200);
-        if (!head) countView(d);
+        if (!head) countView(ctx, d);
         send(ctx, d, head, 0, d.size(), d.contentType());
     }
 
-    /** A view is a delivery from the first byte: players fetch the rest in ranges, which are not views. */
-    private void countView(MediaService.Deliverable d) {
+    /**
+     * A view is a delivery from the first byte: players fetch the rest in ranges, which are not views. Of HLS, the
+     * master playlist counts; its renditions' playlists and segments do not.
+     */
+    private void countView(Context ctx, MediaService.Deliverable d) {
+        if (ctx.pathParam("variant").startsWith("hls.")) return;
         String t = d.upload().wireType();
         media.count(d.upload().id(), t.equals("video") || t.equals("animated_gif") ? "video_views" : "views", 1);
     }

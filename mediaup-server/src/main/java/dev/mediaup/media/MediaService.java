@@ -210,7 +210,7 @@ public final class MediaService {
         boolean signed = expires != null && signature != null && expires >= clock.getAsLong()
                 && MessageDigest.isEqual(sign(mediaKey, variant, expires).getBytes(StandardCharsets.US_ASCII), signature.getBytes(StandardCharsets.US_ASCII));
         if (!signed && (whoOrNull == null || !u.readableBy(whoOrNull.userId()))) throw none;
-        Optional<Variant> made = meta.variants(List.of(id)).stream().filter(v -> v.name().equals(variant)).findFirst();
+        Optional<Variant> made = meta.variant(id, variant);
         if (made.isPresent()) {
             Variant v = made.get();
             return new Deliverable(u, List.of(new Segment(id, 0, v.size(), v.sha256(), v.blobKey())), v.size(),
@@ -231,14 +231,31 @@ public final class MediaService {
 
     /** A presigned URL of the object behind a one-object deliverable, when the store can and the server is told to redirect. */
     public Optional<java.net.URI> redirect(Deliverable d) {
-        if (redirectSecs <= 0 || !(blobs instanceof BlobStore.Presigning p) || d.segments().size() != 1) return Optional.empty();
+        if (redirectSecs <= 0 || !(blobs instanceof BlobStore.Presigning p) || d.segments().size() != 1 || d.contentType().equals(PLAYLIST))
+            return Optional.empty();
         return Optional.of(p.presign(d.segments().getFirst().blobKey(), java.time.Duration.ofSeconds(redirectSecs), d.contentType()));
+    }
+
+    public static final String PLAYLIST = "application/x-mpegURL";
+
+    /**
+     * An HLS playlist as delivered: each URI in it (the name of another variant of the same media, as processing wrote
+     * it) becomes a signed URL of that variant, so a player needs nothing but the playlist's own URL.
+     */
+    public String playlist(Deliverable d, String base) throws IOException {
+        String text;
+        try (InputStream in = blobs.openAll(d.segments().stream().map(Segment::blobKey).toList())) {
+            text = new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
+        }
+        StringBuilder out = new StringBuilder();
+        text.lines().forEach(line -> out.append(line.matches("hls\\.[a-z0-9._-]+") ? base + signedPath(d.upload(), line) : line).append('\n'));
+        return out.toString();
     }
 
     /** What processing made for these media, by media id. */
     public Map<Long, List<Variant>> variants(Collection<Long> ids) {
         Map<Long, List<Variant>> by = new HashMap<>();
-        for (Variant v : meta.variants(ids)) by.computeIfAbsent(v.mediaId(), k -> new ArrayList<>()).add(v);
+        for (Variant v : meta.variants(ids, false)) by.computeIfAbsent(v.mediaId(), k -> new ArrayList<>()).add(v);
         return by;
     }
 

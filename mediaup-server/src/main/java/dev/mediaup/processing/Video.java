@@ -79,6 +79,8 @@ final class Video {
         }
 
         List<Output> outs = new ArrayList<>();
+        Path hls = work.resolve("hls");
+        if (!gif) Files.createDirectories(hls);
         StringBuilder graph = new StringBuilder();
         List<String> args = new ArrayList<>(List.of("-nostdin", "-hide_banner", "-loglevel", "error", "-protocol_whitelist", Ffmpeg.PROTOCOLS,
                 "-f", format, "-i", input));
@@ -101,7 +103,13 @@ final class Video {
                     Integer.toString(rate * 2)));
             if (enc.equals("libx264")) args.addAll(List.of("-preset", "veryfast", "-profile:v", "high"));
             args.addAll(List.of("-threads", Integer.toString(ffmpeg.limits().threads()), "-map_metadata", "-1", "-map_chapters", "-1",
-                    "-movflags", "+faststart", "-t", Long.toString(maxMs / 1000 + 1), "-fs", Long.toString(maxOut), "-y", file.toString()));
+                    "-t", Long.toString(maxMs / 1000 + 1), "-fs", Long.toString(maxOut)));
+            if (gif) args.addAll(List.of("-movflags", "+faststart", "-y", file.toString()));
+            else // the same encode written twice by the tee muxer: the progressive MP4 and its HLS rendition (MPEG-TS segments)
+                // (paths relative to the run's directory, so no character of the data dir's path can upset the tee syntax)
+                args.addAll(List.of("-flags", "+global_header", "-f", "tee", "[f=mp4:movflags=+faststart]" + work.relativize(file)
+                        + "|[f=hls:hls_time=" + HLS_SECONDS + ":hls_playlist_type=vod:hls_segment_type=mpegts:hls_segment_filename="
+                        + work.relativize(hls.resolve(HLS + "." + name + ".%d.ts")) + "]" + work.relativize(hls.resolve(HLS + "." + name + ".m3u8"))));
             outs.add(new Output(name, file, "video/mp4", ow, oh, gif ? 0 : rate));
         }
         args.addAll(2, List.of("-filter_complex", graph.toString()));
@@ -126,9 +134,41 @@ final class Video {
                     reached[0], seconds));
         for (Output o : outs)
             if (!Files.isRegularFile(o.file()) || Files.size(o.file()) == 0) throw new MediaRejected("The media has no decodable frames.");
+        if (!gif) outs.addAll(hls(List.copyOf(outs), hls, audio));
         outs.add(poster(format, input, w, h, work));
         long durationMs = seconds > 0 ? Math.round(seconds * 1000) : Math.round(reached[0] * 1000);
         return new Made(w, h, durationMs, outs);
+    }
+
+    /** Name of the HLS master playlist variant; its renditions' playlists and segments are named {@code hls.<rendition>…}. */
+    static final String HLS = "hls";
+    private static final int HLS_SECONDS = 6;
+
+    /**
+     * The HLS files the tee muxer wrote beside the MP4s — each rendition's media playlist and segments — plus a master
+     * playlist listing the renditions by bandwidth. URIs inside the playlists are variant names; delivery turns them
+     * into signed URLs.
+     */
+    private static List<Output> hls(List<Output> renditions, Path dir, boolean audio) throws IOException {
+        List<Output> outs = new ArrayList<>();
+        StringBuilder master = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:3\n");
+        for (Output r : renditions) {
+            String playlist = HLS + "." + r.name();
+            Path file = dir.resolve(playlist + ".m3u8");
+            if (!Files.isRegularFile(file)) throw new IOException("the HLS playlist of " + r.name() + " was not written");
+            try (var files = Files.list(dir)) {
+                for (Path seg : files.filter(f -> f.getFileName().toString().matches(java.util.regex.Pattern.quote(playlist) + "\\.[0-9]+\\.ts")).sorted().toList())
+                    outs.add(new Output(seg.getFileName().toString(), seg, "video/mp2t", null, null, null));
+            }
+            outs.add(new Output(playlist, file, "application/x-mpegURL", r.width(), r.height(), r.bitRate()));
+            master.append("#EXT-X-STREAM-INF:BANDWIDTH=").append(r.bitRate() * 3 / 2 + (audio ? 128_000 : 0)).append(",AVERAGE-BANDWIDTH=")
+                    .append(r.bitRate() + (audio ? 128_000 : 0)).append(",RESOLUTION=").append(r.width()).append('x').append(r.height())
+                    .append('\n').append(playlist).append('\n');
+        }
+        Path file = dir.resolve(HLS + ".m3u8");
+        Files.writeString(file, master);
+        outs.add(new Output(HLS, file, "application/x-mpegURL", null, null, null));
+        return outs;
     }
 
     /**

@@ -97,7 +97,14 @@ public interface MetadataStore extends AutoCloseable {
     void putVariants(long mediaId, List<Variant> variants);
 
     /** The variants of these media. */
-    List<Variant> variants(Collection<Long> mediaIds);
+    default List<Variant> variants(Collection<Long> mediaIds) {
+        return variants(mediaIds, true);
+    }
+
+    /** The same; without {@code parts}, leaves out what HLS renditions are made of (their playlists and segments). */
+    List<Variant> variants(Collection<Long> mediaIds, boolean parts);
+
+    Optional<Variant> variant(long mediaId, String name);
 
     // ---- webhooks ----
 

@@ -32,6 +32,7 @@ class BrowserIT {
             assertThat(api.awaitProcessed(id, Duration.ofSeconds(120)).get("processing_info").get("state").asString()).isEqualTo("succeeded");
             JsonNode variants = api.get("/2/media/7_" + id + "?media.fields=variants").data().get("variants");
             for (JsonNode v : variants) {
+                if (!v.get("content_type").asString().equals("video/mp4")) continue; // Chromium plays no HLS without a script
                 String out = ClientCompatIT.run(ClientCompatIT.COMPAT, 120, "node", "video-seek.mjs", v.get("url").asString(), "12.5");
                 JsonNode r = Api.JSON.readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
                 assertThat(r.get("duration").asDouble()).as(out).isBetween(19.5, 20.5);

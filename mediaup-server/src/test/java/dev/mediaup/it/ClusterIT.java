@@ -274,8 +274,11 @@ class ClusterIT {
         JsonNode done = node(survivor).awaitProcessed(video, Duration.ofSeconds(240));
         assertThat(done.get("processing_info").get("state").asString()).as(done.toString()).isEqualTo("succeeded");
         JsonNode m = node(survivor).get("/2/media/7_" + video + "?media.fields=variants,duration_ms").data();
-        assertThat(m.get("variants")).hasSize(3);
+        assertThat(m.get("variants")).hasSize(4); // three MP4 renditions and the HLS playlist
+        for (double total : ProcessingIT.hlsSeconds(node(survivor).as(null), nodes.get(survivor).baseUrl(), m.get("variants").get(3).get("url").asString()).values())
+            assertThat(total).as("complete HLS renditions").isBetween(19.5, 20.5);
         for (JsonNode v : m.get("variants")) {
+            if (!v.get("content_type").asString().equals("video/mp4")) continue;
             String url = v.get("url").asString();
             byte[] bytes = node(survivor).as(null).get(url.substring(url.indexOf("/media/"))).body();
             JsonNode probe = new dev.mediaup.processing.Ffmpeg(null, dev.mediaup.processing.Ffmpeg.Limits.defaults())

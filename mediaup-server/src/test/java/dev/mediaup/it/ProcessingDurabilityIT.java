@@ -57,8 +57,11 @@ class ProcessingDurabilityIT {
             assertThat(done.get("processing_info").get("state").asString()).as(done.toString()).isEqualTo("succeeded");
             JsonNode m = api.get("/2/media/7_" + id + "?media.fields=variants,duration_ms").data();
             assertThat(m.get("duration_ms").asLong()).isBetween(19_500L, 20_500L);
-            assertThat(m.get("variants")).hasSize(3);
+            assertThat(m.get("variants")).hasSize(4); // three MP4 renditions and the HLS playlist
+            for (double total : ProcessingIT.hlsSeconds(api.as(null), server.baseUrl(), m.get("variants").get(3).get("url").asString()).values())
+                assertThat(total).as("complete HLS renditions").isBetween(19.5, 20.5);
             for (JsonNode v : m.get("variants")) {
+                if (!v.get("content_type").asString().equals("video/mp4")) continue;
                 byte[] bytes = api.as(null).get(v.get("url").asString().substring(server.baseUrl().length())).body();
                 JsonNode probe = new dev.mediaup.processing.Ffmpeg(null, dev.mediaup.processing.Ffmpeg.Limits.defaults())
                         .probe("mov", Files.write(dir.resolve("v.mp4"), bytes).toString(), List.of(), dir);

@@ -192,7 +192,7 @@ class ProcessingIT {
         JsonNode m = media(done.get("media_key").asString());
         assertThat(m.get("type").asString()).isEqualTo("video");
         assertThat(m.get("duration_ms").asLong()).isBetween(900L, 3200L);
-        assertThat(m.get("variants")).hasSize(renditions);
+        assertThat(m.get("variants")).hasSize(renditions + 1);
         long lastRate = Long.MAX_VALUE;
         for (int i = 0; i < renditions; i++) {
             JsonNode v = m.get("variants").get(i);
@@ -206,6 +206,55 @@ class ProcessingIT {
             assertThat(stream.get("height").asInt()).isEqualTo(Integer.parseInt(names[i].replace("p", "")));
         }
         assertThat(decode(fetch(m.get("preview_image_url").asString())).getWidth()).isGreaterThan(0);
+
+        // and the HLS playlist of them all, listed last and without bit_rate as on X: every rendition's playlist and
+        // segments reachable through the signed URLs delivery wrote into it, each segment H.264 in MPEG-TS
+        JsonNode hls = m.get("variants").get(renditions);
+        assertThat(hls.get("content_type").asString()).isEqualTo("application/x-mpegURL");
+        assertThat(hls.has("bit_rate")).isFalse();
+        Map<String, Double> seconds = hlsSeconds(api.as(null), server.baseUrl(), hls.get("url").asString());
+        assertThat(seconds.keySet()).hasSize(renditions);
+        for (double total : seconds.values()) assertThat(total * 1000).isCloseTo(m.get("duration_ms").asDouble(), org.assertj.core.api.Assertions.within(600.0));
+    }
+
+    /**
+     * Follows an HLS master playlist the way a player does: each rendition's playlist, then every segment in it (each
+     * must be MPEG-TS with an H.264 stream of the rendition's height). Returns the seconds each rendition lasts.
+     */
+    static Map<String, Double> hlsSeconds(Api anon, String base, String masterUrl) throws IOException {
+        Res master = anon.get(masterUrl.substring(masterUrl.indexOf("/media/")));
+        assertThat(master.status()).isEqualTo(200);
+        assertThat(master.contentType()).startsWith("application/x-mpegURL");
+        List<String> lines = new String(master.body(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines.getFirst()).isEqualTo("#EXTM3U");
+        Map<String, Double> out = new java.util.TreeMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (!lines.get(i).startsWith("#EXT-X-STREAM-INF:")) continue;
+            int height = Integer.parseInt(lines.get(i).replaceAll(".*RESOLUTION=[0-9]+x([0-9]+).*", "$1"));
+            String url = lines.get(i + 1);
+            assertThat(url).startsWith(base + "/media/").contains("sig=");
+            List<String> media = new String(anon.get(url.substring(base.length())).body(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+            assertThat(media).contains("#EXT-X-ENDLIST");
+            double total = 0;
+            for (int j = 0; j < media.size(); j++) {
+                if (!media.get(j).startsWith("#EXTINF:")) continue;
+                total += Double.parseDouble(media.get(j).substring(8).replaceAll(",.*", ""));
+                Res seg = anon.get(media.get(j + 1).substring(base.length()));
+                assertThat(seg.status()).isEqualTo(200);
+                assertThat(seg.body()[0]).as("MPEG-TS sync byte").isEqualTo((byte) 0x47);
+                Path f = Files.write(Files.createTempFile("seg", ".ts"), seg.body()); // (callable from other test classes)
+                JsonNode stream;
+                try {
+                    stream = new Ffmpeg(null, Ffmpeg.Limits.defaults()).probe("mpegts", f.toString(), List.of(), f.getParent()).get("streams").get(0);
+                } finally {
+                    Files.delete(f);
+                }
+                assertThat(stream.get("codec_name").asString()).isEqualTo("h264");
+                assertThat(stream.get("height").asInt()).isEqualTo(height);
+            }
+            out.put(url.replaceAll(".*/(hls\\.[^?]+)\\?.*", "$1"), total);
+        }
+        return out;
     }
 
     @Test

@@ -574,10 +574,17 @@ public final class SqlMetadataStore implements MetadataStore {
     }
 
     @Override
-    public List<Variant> variants(java.util.Collection<Long> mediaIds) {
+    public List<Variant> variants(java.util.Collection<Long> mediaIds, boolean parts) {
         if (mediaIds.isEmpty()) return List.of();
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM variants WHERE media_id IN (<ids>) ORDER BY media_id, name")
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM variants WHERE media_id IN (<ids>)"
+                        + (parts ? "" : " AND name NOT LIKE 'hls.%'") + " ORDER BY media_id, name")
                 .bindList("ids", List.copyOf(mediaIds)).map(VARIANT).list());
+    }
+
+    @Override
+    public Optional<Variant> variant(long mediaId, String name) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM variants WHERE media_id = :id AND name = :n").bind("id", mediaId)
+                .bind("n", name).map(VARIANT).findOne());
     }
 
     @Override
