@@ -334,6 +334,10 @@ final class MediaApi {
         String e = ctx.queryParam("exp");
         if (e != null && e.matches("[0-9]{1,19}")) exp = Long.parseLong(e);
         var d = media.deliverable(ctx.pathParam("media_key"), ctx.pathParam("variant"), exp, ctx.queryParam("sig"), whoOrNull);
+        // web players on any site fetch media with script (hls.js, MSE); a signed URL is the credential, no cookies are
+        // involved, so every origin may read what it opens
+        ctx.header("Access-Control-Allow-Origin", "*");
+        ctx.header("Access-Control-Expose-Headers", "Content-Length, Content-Range, Accept-Ranges, ETag");
         if (d.contentType().equals(MediaService.PLAYLIST)) { // rewritten with fresh signed URLs: never cached, never redirected
             byte[] playlist = media.playlist(d, origin.apply(ctx)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
             ctx.status(200).contentType(MediaService.PLAYLIST).header("Cache-Control", "no-store");

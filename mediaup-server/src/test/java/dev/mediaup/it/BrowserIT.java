@@ -32,7 +32,7 @@ class BrowserIT {
             assertThat(api.awaitProcessed(id, Duration.ofSeconds(120)).get("processing_info").get("state").asString()).isEqualTo("succeeded");
             JsonNode variants = api.get("/2/media/7_" + id + "?media.fields=variants").data().get("variants");
             for (JsonNode v : variants) {
-                if (!v.get("content_type").asString().equals("video/mp4")) continue; // Chromium plays no HLS without a script
+                if (!v.get("content_type").asString().equals("video/mp4")) continue; // HLS: below, with a script player
                 String out = ClientCompatIT.run(ClientCompatIT.COMPAT, 120, "node", "video-seek.mjs", v.get("url").asString(), "12.5");
                 JsonNode r = Api.JSON.readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
                 assertThat(r.get("duration").asDouble()).as(out).isBetween(19.5, 20.5);
@@ -46,6 +46,16 @@ class BrowserIT {
                     assertThat(f.get("status").asInt()).isEqualTo(206);
                 }
             }
+            // the HLS playlist in hls.js (Chromium plays HLS only through a script), from a page of another origin
+            JsonNode hls = variants.get(variants.size() - 1);
+            assertThat(hls.get("content_type").asString()).isEqualTo("application/x-mpegURL");
+            String out = ClientCompatIT.run(ClientCompatIT.COMPAT, 120, "node", "hls-seek.mjs", hls.get("url").asString(), "12.5");
+            JsonNode r = Api.JSON.readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+            assertThat(r.get("levels").asInt()).as(out).isEqualTo(3);
+            assertThat(r.get("duration").asDouble()).isBetween(19.5, 20.5);
+            assertThat(r.get("seekedTo").asDouble()).isEqualTo(12.5);
+            assertThat(r.get("readyState").asInt()).as("a frame at 12.5 s was decoded").isGreaterThanOrEqualTo(2);
+            assertThat(r.get("height").asInt()).isIn(720, 480, 360);
         }
     }
 }
