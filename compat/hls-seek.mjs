@@ -2,16 +2,12 @@
 // origin — so delivery's CORS headers are part of the test — loads the master playlist (each URI in it a signed URL
 // delivery wrote), seeks to the given second and waits until a frame there is decoded.
 // Usage: node hls-seek.mjs <master-url> <seconds>. Prints {duration, levels, height, seekedTo, readyState} as JSON.
-import { chromium } from 'playwright-core';
+import { launch } from './browser.mjs';
 import { createRequire } from 'node:module';
 
 const hlsJs = createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js');
 const [url, at] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
-});
+const browser = await launch();
 try {
   const page = await browser.newPage();
   await page.setContent('<!doctype html><html><body></body></html>'); // origin "null": every fetch is cross-origin

@@ -2,14 +2,10 @@
 // <video>, waits for the metadata, seeks to the given second and waits until a frame there is decoded. Chromium's
 // media stack fetches with Range requests, so this is the Range/ETag path as a player uses it.
 // Usage: node video-seek.mjs <url> <seconds>. Prints {duration, width, height, seekedTo, readyState, fetches} as JSON.
-import { chromium } from 'playwright-core';
+import { launch } from './browser.mjs';
 
 const [url, at] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
-});
+const browser = await launch();
 try {
   const page = await browser.newPage();
   const fetches = [];
