@@ -468,7 +468,7 @@ public final class UploadService {
                     long id = Long.parseLong(parts[1]);
                     Set<String> keys = referenced.computeIfAbsent(id, x -> {
                         Set<String> k = new HashSet<>();
-                        meta.segments(x).forEach(seg -> k.add(seg.blobKey()));
+                        // where the bytes are: once an original is assembled, its segment blobs are no longer referenced
                         meta.stored(x).forEach(seg -> k.add(seg.blobKey()));
                         meta.variants(List.of(x)).forEach(var -> k.add(var.blobKey()));
                         return k;
