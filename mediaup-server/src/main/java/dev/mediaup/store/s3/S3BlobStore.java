@@ -159,10 +159,7 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
 
     private Hashed upload(String key, Writer writer, boolean hash) throws IOException {
         String object = object(key);
-        // a body of up to MEMORY_BODY bytes is held in memory while a slot of the fixed budget is free; anything larger,
-        // or arriving when the budget is spent, spools to a local file: memory stays bounded either way
-        boolean inMemory = memory.tryAcquire();
-        Spool body = new Spool(inMemory ? MEMORY_BODY : 0);
+        Spool body = new Spool();
         try {
             try (body) {
                 writer.writeTo(body);
@@ -177,7 +174,7 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
             String hex = signed.get();
             if (hex != null && hex.matches("[0-9a-f]{64}")) return new Hashed(size, java.util.HexFormat.of().parseHex(hex));
             var sha = java.security.MessageDigest.getInstance("SHA-256");
-            try (InputStream in = body.file == null ? body.read() : Files.newInputStream(body.file)) {
+            try (InputStream in = body.read()) {
                 in.transferTo(new java.security.DigestOutputStream(OutputStream.nullOutputStream(), sha));
             }
             return new Hashed(size, sha.digest());
@@ -186,8 +183,7 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         } finally {
-            if (body.file != null) Files.deleteIfExists(body.file);
-            if (inMemory) memory.release();
+            body.discard();
         }
     }
 
@@ -196,18 +192,20 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
     private final java.util.concurrent.Semaphore memory = new java.util.concurrent.Semaphore(
             (int) Math.max(0, Math.min(8, Runtime.getRuntime().maxMemory() / 4 / MEMORY_BODY)));
 
-    /** Bytes in 1 MiB chunks up to a limit, then in a temporary file (the chunks written out first). */
+    /**
+     * Bytes in 1 MiB chunks up to MEMORY_BODY while it holds a slot of the fixed memory budget, then (or without a
+     * slot, from the first byte) in a local temporary file, the chunks written out first: memory stays bounded either
+     * way. {@link #discard} gives back the slot and the file.
+     */
     private final class Spool extends OutputStream {
-        private final int limit;
+        private final boolean slot = memory.tryAcquire();
+        private final int limit = slot ? MEMORY_BODY : 0;
+        private boolean discarded;
         private final List<byte[]> chunks = new ArrayList<>();
         private int last; // bytes used in the last chunk
         private long size;
         Path file;
         private OutputStream out;
-
-        Spool(int limit) {
-            this.limit = limit;
-        }
 
         long size() { return size; }
 
@@ -244,10 +242,15 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
 
         /** The held bytes as a request body (the SDK may read them twice: to sign the payload, then to send it). */
         RequestBody request() {
-            return file == null ? RequestBody.fromContentProvider(this::read, size, "application/octet-stream") : RequestBody.fromFile(file);
+            return file != null ? RequestBody.fromFile(file) : RequestBody.fromContentProvider(this::held, size, "application/octet-stream");
         }
 
-        InputStream read() {
+        /** The held bytes, wherever they are. */
+        InputStream read() throws IOException {
+            return file != null ? Files.newInputStream(file) : held();
+        }
+
+        private InputStream held() {
             List<InputStream> parts = new ArrayList<>();
             for (int i = 0; i < chunks.size(); i++) parts.add(new java.io.ByteArrayInputStream(chunks.get(i), 0, i == chunks.size() - 1 ? last : CHUNK));
             return new java.io.SequenceInputStream(java.util.Collections.enumeration(parts));
@@ -256,6 +259,14 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
         @Override
         public void close() throws IOException {
             if (out != null) out.close();
+        }
+
+        void discard() throws IOException {
+            if (discarded) return;
+            discarded = true;
+            close();
+            if (file != null) Files.deleteIfExists(file);
+            if (slot) memory.release();
         }
     }
 
@@ -306,7 +317,6 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
         }
         List<java.util.concurrent.Future<CompletedPart>> parts = new ArrayList<>();
         Spool gathered = null;
-        boolean inMemory = false;
         try {
             for (Piece p : pieces) {
                 String source = object(p.key());
@@ -316,7 +326,8 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
                     read(source, 0, pos, gathered);
                     if (gathered.size() >= MIN_PART) {
                         parts.add(CompletableFuture.completedFuture(sendPart(object, id, parts.size() + 1, gathered)));
-                        gathered = release(gathered, inMemory);
+                        gathered.discard();
+                        gathered = null;
                     }
                 }
                 long rest = p.size() - pos;
@@ -329,23 +340,20 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
                         rest -= n;
                     }
                 } else if (rest > 0) {
-                    if (gathered == null) {
-                        inMemory = memory.tryAcquire();
-                        gathered = new Spool(inMemory ? MEMORY_BODY : 0);
-                    }
+                    if (gathered == null) gathered = new Spool();
                     read(source, pos, rest, gathered);
                 }
             }
             if (gathered != null) {
                 parts.add(CompletableFuture.completedFuture(sendPart(object, id, parts.size() + 1, gathered)));
-                gathered = release(gathered, inMemory);
+                gathered.discard();
             }
             List<CompletedPart> done = new ArrayList<>();
             for (var f : parts) done.add(f.get());
             s3.completeMultipartUpload(b -> b.bucket(bucket).key(object).uploadId(id).multipartUpload(m -> m.parts(done)));
         } catch (IOException | RuntimeException | InterruptedException | java.util.concurrent.ExecutionException e) {
             parts.forEach(f -> f.cancel(true));
-            if (gathered != null) release(gathered, inMemory);
+            if (gathered != null) gathered.discard();
             try {
                 s3.abortMultipartUpload(b -> b.bucket(bucket).key(object).uploadId(id));
             } catch (RuntimeException ignored) {
@@ -356,13 +364,6 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
             if (cause instanceof IOException io) throw io;
             throw new IOException("object store: " + cause.getMessage(), cause);
         }
-    }
-
-    private Spool release(Spool s, boolean inMemory) throws IOException {
-        s.close();
-        if (s.file != null) Files.deleteIfExists(s.file);
-        if (inMemory) memory.release();
-        return null;
     }
 
     private void read(String source, long from, long n, Spool into) throws IOException {
@@ -390,13 +391,12 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
             if (e.statusCode() != 501) throw e;
         }
         // a store without server-side copies (501 Not Implemented): the bytes come through here after all
-        boolean inMemory = memory.tryAcquire();
-        Spool body = new Spool(inMemory ? MEMORY_BODY : 0);
+        Spool body = new Spool();
         try {
             read(source, from, n, body);
             return sendPart(object, id, number, body);
         } finally {
-            release(body, inMemory);
+            body.discard();
         }
     }
 
