@@ -1,8 +1,8 @@
 package dev.mediaup.api;
 
-import dev.mediaup.Problem;
-import dev.mediaup.upload.Media;
-import dev.mediaup.upload.Media.Category;
+import dev.mediaup.core.MediaTypes;
+import dev.mediaup.core.Problem;
+import dev.mediaup.core.Category;
 import dev.mediaup.upload.UploadService.Checksum;
 import dev.mediaup.upload.UploadService.InitRequest;
 import io.javalin.http.Context;
@@ -168,8 +168,8 @@ final class Bodies {
     }
 
     static String mediaType(String t) {
-        if (!Media.MEDIA_TYPES.contains(t))
-            throw Problem.invalid("media_type", t, "media_type must be one of " + String.join(", ", Media.MEDIA_TYPES) + ".");
+        if (!MediaTypes.ALL.contains(t))
+            throw Problem.invalid("media_type", t, "media_type must be one of " + String.join(", ", MediaTypes.ALL) + ".");
         return t;
     }
 

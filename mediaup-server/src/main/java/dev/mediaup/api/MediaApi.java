@@ -4,12 +4,14 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-import dev.mediaup.Problem;
-import dev.mediaup.Problem.Kind;
-import dev.mediaup.auth.Principal;
+import dev.mediaup.core.Problem;
+import dev.mediaup.core.Problem.Kind;
+import dev.mediaup.core.Principal;
 import dev.mediaup.media.MediaService;
-import dev.mediaup.upload.Media.Upload;
-import dev.mediaup.upload.Media.Variant;
+import dev.mediaup.core.State;
+import dev.mediaup.core.SubtitleTrack;
+import dev.mediaup.core.Upload;
+import dev.mediaup.core.Variant;
 import io.javalin.http.Context;
 import org.eclipse.jetty.http.ByteRange;
 import tools.jackson.databind.JsonNode;
@@ -131,7 +133,7 @@ final class MediaApi {
     /** X's Media object with the requested fields that we have; fields without data are left out, never invented. */
     private Map<String, Object> mediaObject(Context ctx, Upload u, List<String> fields, List<Variant> variants) {
         Map<String, Object> m = new LinkedHashMap<>();
-        boolean ready = u.state() == dev.mediaup.upload.Media.State.SUCCEEDED;
+        boolean ready = u.state() == State.SUCCEEDED;
         boolean playable = u.wireType().equals("video") || u.wireType().equals("animated_gif");
         List<Variant> made = ready ? variants : List.of();
         String base = origin.apply(ctx);
@@ -212,7 +214,7 @@ final class MediaApi {
         Wire.data(ctx, Map.of("deleted", media.detachSubtitles(who, id, b.get("media_category").asString(), lang)));
     }
 
-    private static Map<String, Object> tracksJson(List<dev.mediaup.store.MetadataStore.SubtitleTrack> tracks) {
+    private static Map<String, Object> tracksJson(List<SubtitleTrack> tracks) {
         List<Map<String, Object>> list = tracks.stream().map(t -> Wire.ordered("language_code", t.languageCode(), "display_name",
                 Objects.requireNonNullElse(t.displayName(), t.languageCode()), "id", Long.toString(t.subtitlesId()))).toList();
         return Wire.ordered("subtitles", list);

@@ -2,7 +2,9 @@ package dev.mediaup.api;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.mediaup.Problem;
+import dev.mediaup.config.LimitsConfig.Rate;
+import dev.mediaup.config.LimitsConfig.RateFamily;
+import dev.mediaup.core.Problem;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
@@ -13,7 +15,6 @@ import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.javalin.http.Context;
 
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.Map;
 
 /**
@@ -25,47 +26,27 @@ import java.util.Map;
  */
 public final class RateLimits {
 
-    public enum Family { UPLOAD, STATUS, READ, ANONYMOUS }
-
-    public record Limit(long requests, Duration window) {
-        /** {@code "500/900"}: 500 requests per 900 seconds. */
-        public static Limit parse(String s) {
-            String[] p = s.split("/");
-            return new Limit(Long.parseLong(p[0].trim()), Duration.ofSeconds(Long.parseLong(p[1].trim())));
-        }
-    }
-
-    /** Generous defaults for a self-hosted service, in X's 15-minute windows; configurable per family. */
-    public static Map<Family, Limit> defaults() {
-        Map<Family, Limit> m = new EnumMap<>(Family.class);
-        m.put(Family.UPLOAD, new Limit(50_000, Duration.ofMinutes(15)));
-        m.put(Family.STATUS, new Limit(100_000, Duration.ofMinutes(15)));
-        m.put(Family.READ, new Limit(100_000, Duration.ofMinutes(15)));
-        m.put(Family.ANONYMOUS, new Limit(5_000, Duration.ofMinutes(15)));
-        return m;
-    }
-
-    private final Map<Family, Limit> limits;
+    private final Map<RateFamily, Rate> limits;
     private final Cache<String, Bucket> buckets;
     private final ProxyManager<String> shared;
 
     /** {@code sharedDatabase}: the PostgreSQL database of a cluster, or null to keep buckets in memory. */
-    public RateLimits(Map<Family, Limit> limits, javax.sql.DataSource sharedDatabase) {
+    public RateLimits(Map<RateFamily, Rate> limits, javax.sql.DataSource sharedDatabase) {
         this.limits = Map.copyOf(limits);
         this.shared = sharedDatabase == null ? null
                 : Bucket4jPostgreSQL.selectForUpdateBasedBuilder(sharedDatabase).primaryKeyMapper(PrimaryKeyMapper.STRING).build();
-        Duration longest = limits.values().stream().map(Limit::window).max(Duration::compareTo).orElse(Duration.ofMinutes(15));
+        Duration longest = limits.values().stream().map(Rate::window).max(Duration::compareTo).orElse(Duration.ofMinutes(15));
         // a bucket unused for a whole window is full again: forgetting it changes nothing
         this.buckets = Caffeine.newBuilder().expireAfterAccess(longest).maximumSize(1_000_000).build();
     }
 
-    private static Bandwidth bandwidth(Limit limit) {
+    private static Bandwidth bandwidth(Rate limit) {
         return Bandwidth.builder().capacity(limit.requests()).refillIntervally(limit.requests(), limit.window()).build();
     }
 
     /** Counts one request of {@code key} against {@code family}, sets the headers, and throws 429 when over. */
-    void consume(Context ctx, String key, Family family) {
-        Limit limit = limits.get(family);
+    void consume(Context ctx, String key, RateFamily family) {
+        Rate limit = limits.get(family);
         Bucket bucket = shared != null
                 ? shared.builder().build(family + "|" + key, () -> BucketConfiguration.builder().addLimit(bandwidth(limit)).build())
                 : buckets.get(family + "|" + key, k -> Bucket.builder().addLimit(bandwidth(limit)).build());

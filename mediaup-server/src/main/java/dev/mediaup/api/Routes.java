@@ -1,13 +1,15 @@
 package dev.mediaup.api;
 
-import dev.mediaup.Problem;
-import dev.mediaup.Problem.Kind;
-import dev.mediaup.auth.Principal;
+import dev.mediaup.config.LimitsConfig.RateFamily;
+import dev.mediaup.core.Problem;
+import dev.mediaup.core.Problems;
+import dev.mediaup.core.Unavailable;
+import dev.mediaup.core.Problem.Kind;
+import dev.mediaup.core.Principal;
 import dev.mediaup.auth.Authenticator;
 import dev.mediaup.auth.TokenVerifier;
 import dev.mediaup.media.MediaService;
-import dev.mediaup.processing.JobQueue;
-import dev.mediaup.upload.Media.*;
+import dev.mediaup.core.*;
 import dev.mediaup.upload.UploadService;
 import dev.mediaup.upload.UploadService.OneShotRequest;
 import io.javalin.compression.CompressionStrategy;
@@ -37,7 +39,6 @@ public final class Routes {
     private final Authenticator auth;
     private final RateLimits limits;
     private final String publicBaseUrl;
-    private final JobQueue jobs;
     private final PrometheusMeterRegistry metrics;
     private final java.util.function.Supplier<Map<String, Boolean>> ready;
     private final byte[] openapi;
@@ -45,13 +46,12 @@ public final class Routes {
     private final V11 v11;
 
     /** {@code publicBaseUrl}: the scheme://host[:port] clients use (behind a TLS proxy), or null to take it from each request. */
-    public Routes(UploadService uploads, MediaService mediaService, Authenticator auth, RateLimits limits, String publicBaseUrl, JobQueue jobs,
+    public Routes(UploadService uploads, MediaService mediaService, Authenticator auth, RateLimits limits, String publicBaseUrl,
                   PrometheusMeterRegistry metrics, java.util.function.Supplier<Map<String, Boolean>> ready, long v11MaxAppendBytes) {
         this.uploads = uploads;
         this.auth = auth;
         this.limits = limits;
         this.publicBaseUrl = publicBaseUrl == null ? null : publicBaseUrl.replaceAll("/+$", "");
-        this.jobs = jobs;
         this.metrics = metrics;
         this.ready = ready;
         try (InputStream in = Routes.class.getResourceAsStream("/openapi.json")) {
@@ -103,6 +103,10 @@ public final class Routes {
         r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
 
         r.exception(Problem.class, (p, ctx) -> { if (ctx.path().startsWith("/1.1/")) V11.error(ctx, p); else Wire.problem(ctx, p); });
+        r.exception(Unavailable.class, (u, ctx) -> { // a backend failed and nothing was recorded: the client may retry
+            Problem p = Problems.unavailable(u);
+            if (ctx.path().startsWith("/1.1/")) V11.error(ctx, p); else Wire.problem(ctx, p);
+        });
         r.exception(Exception.class, (e, ctx) -> {
             log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
             Problem p = Problem.of(Kind.INTERNAL, "Something went wrong on our side; nothing was changed. Try again.");
@@ -141,16 +145,16 @@ public final class Routes {
         try {
             p = auth.authenticate(new TokenVerifier.Request(ctx.header("Authorization"), ctx.method().name(), baseUrl(ctx), ctx.queryParamMap(), form));
         } catch (Problem e) {
-            limits.consume(ctx, "ip:" + ctx.ip(), RateLimits.Family.ANONYMOUS); // 401s are counted (and answered with headers) too
+            limits.consume(ctx, "ip:" + ctx.ip(), RateFamily.ANONYMOUS); // 401s are counted (and answered with headers) too
             throw e;
         }
         limits.consume(ctx, p.limitKey(), family(ctx));
         ctx.attribute(PRINCIPAL, p);
     }
 
-    private static RateLimits.Family family(Context ctx) {
-        if (!ctx.method().name().equals("GET")) return RateLimits.Family.UPLOAD;
-        return ctx.path().startsWith("/2/media/upload") ? RateLimits.Family.STATUS : RateLimits.Family.READ;
+    private static RateFamily family(Context ctx) {
+        if (!ctx.method().name().equals("GET")) return RateFamily.UPLOAD;
+        return ctx.path().startsWith("/2/media/upload") ? RateFamily.STATUS : RateFamily.READ;
     }
 
     /** The URL the client addressed, as OAuth 1.0a signs it: scheme://host[:port]/path, default ports omitted. */
@@ -256,7 +260,6 @@ public final class Routes {
     }
 
     private void finalized(Context ctx, Upload u) {
-        if (u.state() == State.PENDING) jobs.nudge();
         metrics.counter("mediaup.uploads.finalized", "state", u.state().wire()).increment();
         Wire.data(ctx, Wire.media(u, uploads.now()));
     }

@@ -1,10 +1,11 @@
 package dev.mediaup.api;
 
-import dev.mediaup.Problem;
-import dev.mediaup.Problem.Kind;
-import dev.mediaup.auth.Principal;
+import dev.mediaup.core.BodyWriter;
+import dev.mediaup.core.Problem;
+import dev.mediaup.core.Problem.Kind;
+import dev.mediaup.core.Principal;
 import dev.mediaup.media.MediaService;
-import dev.mediaup.upload.Media.Upload;
+import dev.mediaup.core.Upload;
 import dev.mediaup.upload.UploadService;
 import dev.mediaup.upload.UploadService.OneShotRequest;
 import io.javalin.http.Context;
@@ -95,7 +96,7 @@ final class V11 {
         finished(ctx, uploads.status(who, Bodies.mediaId(ctx.queryParam("media_id"), "media_id")), 200);
     }
 
-    private void append(Context ctx, Principal who, Map<String, String> p, dev.mediaup.store.BlobStore.Writer body, Runnable afterBody) {
+    private void append(Context ctx, Principal who, Map<String, String> p, BodyWriter body, Runnable afterBody) {
         Upload u = uploads.appendable(who, Bodies.mediaId(p.get("media_id"), "media_id"));
         uploads.append(u, () -> { afterBody.run(); return Bodies.segmentIndex(p.get("segment_index")); }, Bodies.checksum(ctx), -1, maxAppendBytes, body);
         ctx.status(204); // v1.1 answers APPEND with an empty 2xx

@@ -1,7 +1,7 @@
 package dev.mediaup.api;
 
-import dev.mediaup.Problem;
-import dev.mediaup.upload.Media.*;
+import dev.mediaup.core.Problem;
+import dev.mediaup.core.*;
 import io.javalin.http.Context;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -35,7 +35,7 @@ public final class Wire {
         var m = initialized(u, now);
         if (u.size() != null) m.put("size", u.size());
         if (u.state().finalized()) {
-            Info i = u.info();
+            MediaInfo i = u.info();
             boolean syncImage = !u.family().processedAsync() && u.state() == State.SUCCEEDED;
             if (!syncImage) m.put("processing_info", processingInfo(u));
             if (i.imageType() != null && i.width() != null) m.put("image", ordered("image_type", i.imageType(), "w", i.width(), "h", i.height()));

@@ -1,6 +1,7 @@
 package dev.mediaup.auth;
 
-import dev.mediaup.Problem;
+import dev.mediaup.core.Principal;
+import dev.mediaup.core.Problem;
 
 import java.util.List;
 import java.util.Optional;

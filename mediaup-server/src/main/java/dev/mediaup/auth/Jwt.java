@@ -1,5 +1,6 @@
 package dev.mediaup.auth;
 
+import dev.mediaup.core.Principal;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -14,7 +15,8 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.mediaup.Problem;
+import dev.mediaup.config.AuthConfig;
+import dev.mediaup.core.Problem;
 
 import java.io.IOException;
 import java.net.URI;
@@ -30,12 +32,6 @@ import java.util.*;
  */
 public final class Jwt implements TokenVerifier {
 
-    public record Settings(String jwksUrl, Path jwksFile, String issuer, String audience, String userClaim) {
-        public boolean enabled() {
-            return jwksUrl != null || jwksFile != null;
-        }
-    }
-
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private final String userClaim;
     /**
@@ -44,7 +40,7 @@ public final class Jwt implements TokenVerifier {
      */
     private final Cache<String, JWTClaimsSet> verified = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1)).build();
 
-    public Jwt(Settings s) throws IOException, ParseException {
+    public Jwt(AuthConfig.Jwt s) throws IOException, ParseException {
         JWKSource<SecurityContext> keys = s.jwksUrl() != null
                 ? JWKSourceBuilder.create(URI.create(s.jwksUrl()).toURL()).retrying(true).build()
                 : new ImmutableJWKSet<>(JWKSet.load(s.jwksFile().toFile()));

@@ -1,9 +1,10 @@
 package dev.mediaup.auth;
 
+import dev.mediaup.core.Principal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.mediaup.Problem;
-import dev.mediaup.store.MetadataStore;
+import dev.mediaup.core.Problem;
+import dev.mediaup.store.AccessStore;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -21,13 +22,13 @@ import java.util.function.LongSupplier;
  * JSON or multipart body, as the RFC says. A timestamp outside the window or a nonce seen before is refused.
  */
 public final class OAuth1 implements TokenVerifier {
-    private final MetadataStore meta;
+    private final AccessStore access;
     private final LongSupplier clock;
     private final long windowSecs;
     // apps and tokens seen in the last 10 s (revocation takes effect within that), as for bearer tokens
-    private final Cache<String, Optional<MetadataStore.App>> apps = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(10)).build();
+    private final Cache<String, Optional<AccessStore.App>> apps = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(10)).build();
     private final Cache<String, KeyedMac> macs = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(10)).build();
-    private final Cache<String, Optional<MetadataStore.OAuth1Token>> tokens = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(10)).build();
+    private final Cache<String, Optional<AccessStore.OAuth1Token>> tokens = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(10)).build();
     /**
      * Nonces inside the timestamp window, this node's first check. Every nonce is also recorded in the database —
      * in the background on SQLite (loaded back at startup, so a restart does not reopen the window), before answering
@@ -39,11 +40,11 @@ public final class OAuth1 implements TokenVerifier {
     /** Memory bound of the replay check: beyond this many nonces inside the window, requests are refused (503). */
     static final long MAX_NONCES = 5_000_000;
 
-    public OAuth1(MetadataStore meta, LongSupplier epochSeconds, long windowSecs) {
-        this.meta = meta;
+    public OAuth1(AccessStore access, LongSupplier epochSeconds, long windowSecs) {
+        this.access = access;
         this.clock = epochSeconds;
         this.windowSecs = windowSecs;
-        for (String n : meta.recentNonces(epochSeconds.getAsLong() - windowSecs - 1)) {
+        for (String n : access.recentNonces(epochSeconds.getAsLong() - windowSecs - 1)) {
             String[] p = n.split("\n", 3);
             firstUse(p[0] + "\n" + p[1], Long.parseLong(p[2]));
         }
@@ -90,11 +91,11 @@ public final class OAuth1 implements TokenVerifier {
         }
         if (Math.abs(clock.getAsLong() - ts) > windowSecs) throw unauthorized("oauth_timestamp is outside the " + windowSecs + " s window; check the clock.");
 
-        var app = apps.get(oauth.get("oauth_consumer_key"), meta::findApp).filter(a -> !a.revoked());
-        var token = tokens.get(oauth.get("oauth_token"), meta::findOAuth1Token).filter(t -> !t.revoked());
+        var app = apps.get(oauth.get("oauth_consumer_key"), access::findApp).filter(a -> !a.revoked());
+        var token = tokens.get(oauth.get("oauth_token"), access::findOAuth1Token).filter(t -> !t.revoked());
         // same work whether or not the app and token exist, then one answer: nothing tells which part was unknown
-        String consumerSecret = app.map(MetadataStore.App::consumerSecret).orElse("");
-        String tokenSecret = token.map(MetadataStore.OAuth1Token::tokenSecret).orElse("");
+        String consumerSecret = app.map(AccessStore.App::consumerSecret).orElse("");
+        String tokenSecret = token.map(AccessStore.OAuth1Token::tokenSecret).orElse("");
         List<String[]> params = new ArrayList<>();
         r.query().forEach((k, vs) -> vs.forEach(v -> params.add(new String[]{k, v})));
         r.form().forEach((k, vs) -> vs.forEach(v -> params.add(new String[]{k, v})));
@@ -113,7 +114,7 @@ public final class OAuth1 implements TokenVerifier {
         String consumer = app.get().consumerKey(), nonce = oauth.get("oauth_nonce");
         if (!firstUse(consumer + "\n" + nonce, ts))
             throw unauthorized("This oauth_nonce was already used: a replayed request.");
-        if (!meta.recordNonce(consumer, nonce, ts)) // another node saw it (shared database); a single node answers from memory
+        if (!access.recordNonce(consumer, nonce, ts)) // another node saw it (shared database); a single node answers from memory
             throw unauthorized("This oauth_nonce was already used: a replayed request.");
         return Optional.of(new Principal(token.get().userId(), Set.copyOf(token.get().scopes()), app.get().consumerKey()));
     }

@@ -1,8 +1,9 @@
 package dev.mediaup.auth;
 
+import dev.mediaup.core.Principal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.mediaup.store.MetadataStore;
+import dev.mediaup.store.AccessStore;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -22,17 +23,17 @@ public final class OpaqueTokens implements TokenVerifier {
     public static final String PREFIX = "mu_";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final MetadataStore meta;
+    private final AccessStore access;
     private final LongSupplier clock;
     /**
      * Recently verified tokens, by hash: every request carries one, and a database read per request was a fifth of
      * the cost of an initialize. Entries live 10 s, so an expiry or revocation takes effect within that.
      */
-    private final Cache<String, Optional<MetadataStore.Token>> recent = Caffeine.newBuilder()
+    private final Cache<String, Optional<AccessStore.Token>> recent = Caffeine.newBuilder()
             .maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(10)).build();
 
-    public OpaqueTokens(MetadataStore meta, LongSupplier epochSeconds) {
-        this.meta = meta;
+    public OpaqueTokens(AccessStore access, LongSupplier epochSeconds) {
+        this.access = access;
         this.clock = epochSeconds;
     }
 
@@ -48,7 +49,7 @@ public final class OpaqueTokens implements TokenVerifier {
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
         String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        meta.createToken(hash(token), kind, userId, appKey, scopes, clock.getAsLong(), expiresAt);
+        access.createToken(hash(token), kind, userId, appKey, scopes, clock.getAsLong(), expiresAt);
         return token;
     }
 
@@ -57,10 +58,10 @@ public final class OpaqueTokens implements TokenVerifier {
         String token = bearer(r.authorization());
         if (token == null || !token.startsWith(PREFIX) || token.length() > 512) return Optional.empty();
         long now = clock.getAsLong();
-        return recent.get(hash(token), meta::findToken)
+        return recent.get(hash(token), access::findToken)
                 .filter(t -> !t.revoked() && (t.expiresAt() == null || t.expiresAt() > now))
                 .map(t -> new Principal(t.kind().equals("app") ? null : t.userId(), Set.copyOf(t.scopes()), t.appKey()))
-                .or(() -> { throw dev.mediaup.Problem.of(dev.mediaup.Problem.Kind.UNAUTHORIZED, "Unauthorized"); });
+                .or(() -> { throw dev.mediaup.core.Problem.of(dev.mediaup.core.Problem.Kind.UNAUTHORIZED, "Unauthorized"); });
     }
 
     /** The token of a {@code Bearer} header, or null. */

@@ -1,10 +1,12 @@
 package dev.mediaup.media;
 
-import dev.mediaup.Problem;
-import dev.mediaup.auth.Principal;
+import dev.mediaup.core.Problem;
+import dev.mediaup.core.Principal;
 import dev.mediaup.store.BlobStore;
-import dev.mediaup.store.MetadataStore;
-import dev.mediaup.upload.Media.*;
+import dev.mediaup.store.MediaStore;
+import dev.mediaup.store.MetricsStore;
+import dev.mediaup.store.UploadStore;
+import dev.mediaup.core.*;
 
 import tools.jackson.databind.node.ObjectNode;
 
@@ -30,7 +32,9 @@ public final class MediaService {
     /** The bytes as uploaded, where the server keeps originals (--keep-originals). */
     public static final String UPLOADED = "original";
 
-    private final MetadataStore meta;
+    private final UploadStore uploads;
+    private final MediaStore made;
+    private final MetricsStore metrics;
     private final BlobStore blobs;
     private final LongSupplier clock;
     private final long urlTtlSecs;
@@ -42,17 +46,20 @@ public final class MediaService {
 
     private final long redirectSecs;
 
-    public MediaService(MetadataStore meta, BlobStore blobs, LongSupplier epochSeconds, long urlTtlSecs, long redirectSecs) {
+    /**
+     * {@code urlKey}: the HMAC key of signed delivery URLs (one per cluster, from the cluster store);
+     * {@code redirectSecs}: presigned redirects' lifetime, 0 to stream through the server.
+     */
+    public MediaService(UploadStore uploads, MediaStore made, MetricsStore metrics, BlobStore blobs, LongSupplier epochSeconds,
+                        byte[] urlKey, long urlTtlSecs, long redirectSecs) {
         this.redirectSecs = redirectSecs;
-        this.meta = meta;
+        this.uploads = uploads;
+        this.made = made;
+        this.metrics = metrics;
         this.blobs = blobs;
         this.clock = epochSeconds;
         this.urlTtlSecs = urlTtlSecs;
-        this.urlKey = HexFormat.of().parseHex(meta.secret("delivery-url-key", () -> {
-            byte[] k = new byte[32];
-            new SecureRandom().nextBytes(k);
-            return HexFormat.of().formatHex(k);
-        }));
+        this.urlKey = urlKey.clone();
     }
 
     /** media_key → id, if the key is well-formed and its prefix is the one this media would carry. */
@@ -65,22 +72,18 @@ public final class MediaService {
         }
     }
 
-    private static boolean isMedia(Upload u) {
-        return u.state() == State.SUCCEEDED || u.state() == State.PENDING || u.state() == State.IN_PROGRESS;
-    }
-
     public record Found(List<Upload> media, List<String> missing) {}
 
     /** The media the caller may read, in request order; the rest (unknown, invisible, unfinished) as missing keys. */
     public Found lookup(Principal who, List<String> mediaKeys) {
         Map<Long, Upload> byId = new HashMap<>();
         List<Long> ids = mediaKeys.stream().map(MediaService::idOf).filter(OptionalLong::isPresent).map(OptionalLong::getAsLong).toList();
-        for (Upload u : meta.findUploads(new LinkedHashSet<>(ids))) byId.put(u.id(), u);
+        for (Upload u : uploads.find(new LinkedHashSet<>(ids))) byId.put(u.id(), u);
         List<Upload> found = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         for (String key : mediaKeys) {
             Upload u = idOf(key).isPresent() ? byId.get(idOf(key).getAsLong()) : null;
-            if (u != null && u.mediaKey().equals(key) && isMedia(u) && u.readableBy(who.userId())) found.add(u);
+            if (u != null && u.mediaKey().equals(key) && u.state().isMedia() && u.readableBy(who.userId())) found.add(u);
             else missing.add(key);
         }
         return new Found(found, missing);
@@ -91,53 +94,53 @@ public final class MediaService {
         Upload u = owned(who, id);
         ObjectNode merged = u.metadataJson() == null ? JSON.createObjectNode() : (ObjectNode) JSON.readTree(u.metadataJson());
         additions.properties().forEach(e -> merged.set(e.getKey(), e.getValue()));
-        meta.setMetadata(id, merged.toString());
+        uploads.setMetadata(id, merged.toString());
         return merged;
     }
 
     private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
 
     public Upload owned(Principal who, long id) {
-        return meta.findUpload(id).filter(u -> u.ownerId().equals(who.userId()) && u.state() != State.EXPIRED)
+        return uploads.find(id).filter(u -> u.ownerId().equals(who.userId()) && u.state() != State.EXPIRED)
                 .orElseThrow(() -> Problem.notFound("id", Long.toString(id)));
     }
 
     /** Owner only: the rows go, then the bytes. */
     public void delete(Principal who, String mediaKey) {
         long id = idOf(mediaKey).orElseThrow(() -> Problem.notFound("media_key", mediaKey));
-        Upload u = meta.findUpload(id).filter(x -> x.mediaKey().equals(mediaKey) && x.ownerId().equals(who.userId()))
+        Upload u = uploads.find(id).filter(x -> x.mediaKey().equals(mediaKey) && x.ownerId().equals(who.userId()))
                 .orElseThrow(() -> Problem.notFound("media_key", mediaKey));
-        meta.deleteUpload(u.id());
+        uploads.delete(u.id());
         try {
-            blobs.deleteAll("uploads/" + u.id());
+            blobs.deleteAll(BlobKeys.prefix(u.id()));
         } catch (IOException e) {
             throw new UncheckedIOException(e); // rows are gone; the sweeper of orphans (gc) finishes the job
         }
     }
 
     public List<Upload> mine(Principal who, Long beforeId, int max) {
-        return meta.uploadsOf(who.userId(), beforeId, max);
+        return uploads.ownedBy(who.userId(), beforeId, max);
     }
 
     // ---- subtitles ----
 
     /** Attaches a processed subtitles upload to one of the caller's videos, for a language (replacing that language's track). */
-    public List<MetadataStore.SubtitleTrack> attachSubtitles(Principal who, long videoId, String category, long subtitlesId, String language,
+    public List<SubtitleTrack> attachSubtitles(Principal who, long videoId, String category, long subtitlesId, String language,
                                                             String displayName) {
         Upload video = video(who, videoId, category);
         Upload subs = owned(who, subtitlesId);
         if (subs.family() != Family.SUBTITLES || subs.state() != State.SUCCEEDED)
             throw Problem.invalid("subtitles.id", Long.toString(subtitlesId), "subtitles.id must be a finalized upload of media_category subtitles.");
-        meta.putSubtitles(new MetadataStore.SubtitleTrack(video.id(), language, subs.id(), displayName));
-        return meta.subtitles(video.id());
+        made.putSubtitles(new SubtitleTrack(video.id(), language, subs.id(), displayName));
+        return made.subtitles(video.id());
     }
 
     public boolean detachSubtitles(Principal who, long videoId, String category, String language) {
-        return meta.deleteSubtitles(video(who, videoId, category).id(), language);
+        return made.deleteSubtitles(video(who, videoId, category).id(), language);
     }
 
-    public List<MetadataStore.SubtitleTrack> subtitles(Upload video) {
-        return video.family() == Family.VIDEO || video.family() == Family.AMPLIFY_VIDEO ? meta.subtitles(video.id()) : List.of();
+    public List<SubtitleTrack> subtitles(Upload video) {
+        return video.family().video() ? made.subtitles(video.id()) : List.of();
     }
 
     private Upload video(Principal who, long videoId, String category) {
@@ -173,12 +176,12 @@ public final class MediaService {
                         .merge(hm.substring(bar + 1), adder.sum(), Long::sum);
             });
         }
-        meta.countMetrics(batch);
+        metrics.count(batch);
     }
 
     /** Hourly counts of a media in [fromHour, toHour], written and pending alike. */
     public Map<Long, Map<String, Long>> metrics(long mediaId, long fromHour, long toHour) {
-        Map<Long, Map<String, Long>> m = meta.metrics(mediaId, fromHour, toHour);
+        Map<Long, Map<String, Long>> m = metrics.metrics(mediaId, fromHour, toHour);
         var mine = pending.get(mediaId);
         if (mine != null) mine.forEach((hm, adder) -> {
             int bar = hm.indexOf('|');
@@ -206,34 +209,35 @@ public final class MediaService {
     public Deliverable deliverable(String mediaKey, String variant, Long expires, String signature, Principal whoOrNull) {
         Problem none = Problem.notFound("media_key", mediaKey);
         long id = idOf(mediaKey).orElseThrow(() -> none);
-        Upload u = meta.findUpload(id).filter(x -> x.mediaKey().equals(mediaKey) && x.state() == State.SUCCEEDED).orElseThrow(() -> none);
+        Upload u = uploads.find(id).filter(x -> x.mediaKey().equals(mediaKey) && x.state() == State.SUCCEEDED).orElseThrow(() -> none);
         boolean signed = expires != null && signature != null && expires >= clock.getAsLong()
                 && MessageDigest.isEqual(sign(mediaKey, variant, expires).getBytes(StandardCharsets.US_ASCII), signature.getBytes(StandardCharsets.US_ASCII));
         if (!signed && (whoOrNull == null || !u.readableBy(whoOrNull.userId()))) throw none;
-        Optional<Variant> made = meta.variant(id, variant);
-        if (made.isPresent()) {
-            Variant v = made.get();
+        Optional<Variant> found = made.variant(id, variant);
+        if (found.isPresent()) {
+            Variant v = found.get();
             return new Deliverable(u, List.of(new Segment(id, 0, v.size(), v.sha256(), v.blobKey())), v.size(),
                     "\"" + v.sha256().substring(0, 32) + "\"", v.contentType());
         }
         // the uploaded bytes themselves: "original" where originals are kept, and "orig" of media served as uploaded (3D, subtitles)
         if (!ORIGINAL.equals(variant) && !UPLOADED.equals(variant)) throw none;
-        List<Segment> segs = meta.segments(id);
+        List<Segment> segs = uploads.segments(id);
         if (segs.isEmpty()) throw none;
         long size = segs.stream().mapToLong(Segment::size).sum();
         // the segments' hashes pin the exact bytes: a strong validator without reading them
         MessageDigest d = digest();
         segs.forEach(s -> d.update(s.sha256().getBytes(StandardCharsets.US_ASCII)));
         String etag = "\"" + HexFormat.of().formatHex(d.digest(), 0, 16) + "\"";
-        String type = u.info().imageType() != null ? u.info().imageType() : u.info().videoType() != null ? u.info().videoType() : u.mediaType();
-        return new Deliverable(u, meta.stored(id), size, etag, type); // the bytes: one assembled object where there is one
+        String type = u.servedType();
+        return new Deliverable(u, uploads.stored(id), size, etag, type); // the bytes: one assembled object where there is one
     }
 
     /** A presigned URL of the object behind a one-object deliverable, when the store can and the server is told to redirect. */
     public Optional<java.net.URI> redirect(Deliverable d) {
-        if (redirectSecs <= 0 || !(blobs instanceof BlobStore.Presigning p) || d.segments().size() != 1 || d.contentType().equals(PLAYLIST))
+        var presigning = blobs.capabilities().presigning();
+        if (redirectSecs <= 0 || presigning.isEmpty() || d.segments().size() != 1 || d.contentType().equals(PLAYLIST))
             return Optional.empty();
-        return Optional.of(p.presign(d.segments().getFirst().blobKey(), java.time.Duration.ofSeconds(redirectSecs), d.contentType()));
+        return Optional.of(presigning.get().presign(d.segments().getFirst().blobKey(), java.time.Duration.ofSeconds(redirectSecs), d.contentType()));
     }
 
     public static final String PLAYLIST = "application/x-mpegURL";
@@ -255,7 +259,7 @@ public final class MediaService {
     /** What processing made for these media, by media id. */
     public Map<Long, List<Variant>> variants(Collection<Long> ids) {
         Map<Long, List<Variant>> by = new HashMap<>();
-        for (Variant v : meta.variants(ids, false)) by.computeIfAbsent(v.mediaId(), k -> new ArrayList<>()).add(v);
+        for (Variant v : made.variants(ids, false)) by.computeIfAbsent(v.mediaId(), k -> new ArrayList<>()).add(v);
         return by;
     }
 
@@ -280,7 +284,7 @@ public final class MediaService {
     public void write(Deliverable d, long offset, long length, java.io.OutputStream out, java.util.function.Consumer<java.nio.ByteBuffer> direct)
             throws IOException {
         for (Slice s : slices(d, offset, length)) {
-            if (blobs instanceof BlobStore.Mappable m && direct != null) {
+            if (blobs.capabilities().mappable().orElse(null) instanceof BlobStore.Mappable m && direct != null) {
                 for (long p = 0; p < s.length(); p += MAP_WINDOW) direct.accept(m.map(s.key(), s.from() + p, Math.min(MAP_WINDOW, s.length() - p)));
             } else {
                 try (InputStream in = limited(blobs.open(s.key(), s.from()), s.length())) {
@@ -320,7 +324,7 @@ public final class MediaService {
     }
 
     public String signedPath(long id, String variant) {
-        return meta.findUpload(id).map(u -> signedPath(u, variant)).orElse("");
+        return uploads.find(id).map(u -> signedPath(u, variant)).orElse("");
     }
 
     private String sign(String mediaKey, String variant, long exp) {

@@ -1,5 +1,6 @@
 package dev.mediaup.processing;
 
+import dev.mediaup.core.MediaRejected;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -189,13 +190,6 @@ public final class Ffmpeg implements AutoCloseable {
         checkOpen();
         if (!r.ok()) throw new MediaRejected(r.timedOut() ? "Probing the media took too long." : "The media could not be read: " + Video.lastLine(r.stderrTail()));
         return JSON.readTree(out.toString());
-    }
-
-    /** Thrown when the media itself is at fault: the job fails at once, with this message for the user. */
-    public static final class MediaRejected extends RuntimeException {
-        public MediaRejected(String message) {
-            super(message, null, false, false);
-        }
     }
 
     private Result run(Tools t, boolean ffmpeg, List<String> args, Path cwd, long timeoutSecs, Consumer<String> stdout) throws IOException {

@@ -1,6 +1,6 @@
 package dev.mediaup.processing;
 
-import dev.mediaup.processing.Ffmpeg.MediaRejected;
+import dev.mediaup.core.MediaRejected;
 import net.coobird.thumbnailator.Thumbnails;
 import net.coobird.thumbnailator.geometry.Positions;
 import net.coobird.thumbnailator.util.exif.ExifFilterUtils;

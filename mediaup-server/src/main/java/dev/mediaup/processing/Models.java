@@ -1,6 +1,6 @@
 package dev.mediaup.processing;
 
-import dev.mediaup.processing.Ffmpeg.MediaRejected;
+import dev.mediaup.core.MediaRejected;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 import tools.jackson.databind.JsonNode;

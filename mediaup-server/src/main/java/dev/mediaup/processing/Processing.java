@@ -1,10 +1,12 @@
 package dev.mediaup.processing;
 
-import dev.mediaup.processing.Ffmpeg.MediaRejected;
+import dev.mediaup.core.MediaRejected;
+import dev.mediaup.config.ProcessingConfig;
 import dev.mediaup.store.BlobStore;
-import dev.mediaup.store.MetadataStore;
-import dev.mediaup.upload.Media.*;
-import dev.mediaup.upload.UploadService;
+import dev.mediaup.store.MediaStore;
+import dev.mediaup.core.*;
+import dev.mediaup.upload.Processor;
+import dev.mediaup.upload.Processor.Outcome;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,12 +31,12 @@ import java.util.stream.Collectors;
  * the store is local — work in a scratch directory that is always removed, and store what they make as variants.
  * What the media itself gets wrong ends as an InvalidMedia failure; anything else is thrown, so the job is retried.
  */
-public final class Processing implements UploadService.Processor {
+public final class Processing implements Processor {
 
-    public record Settings(boolean keepOriginals, long maxPixels, Map<Category, Long> maxDurationSecs, int maxGifFrames, Path scratch,
-                           int parallelism) {}
+    /** {@code scratch}: where runs work (emptied at startup); {@code maxPixels}: the decompression-bomb guard. */
+    public record Settings(ProcessingConfig config, long maxPixels, Path scratch) {}
 
-    private final MetadataStore meta;
+    private final MediaStore media;
     private final BlobStore blobs;
     private final Ffmpeg ffmpeg;
     private final Settings settings;
@@ -43,17 +45,15 @@ public final class Processing implements UploadService.Processor {
     /** Inline work shares the worker budget: at most this many decodes at once, whatever the request load. */
     private final Semaphore inlineSlots;
 
-    public Processing(MetadataStore meta, BlobStore blobs, Ffmpeg ffmpeg, Settings settings) {
-        this.meta = meta;
+    public Processing(MediaStore media, BlobStore blobs, Ffmpeg ffmpeg, Settings settings) {
+        this.media = media;
         this.blobs = blobs;
         this.ffmpeg = ffmpeg;
         this.settings = settings;
         this.images = new Images(settings.maxPixels());
         this.video = new Video(ffmpeg);
-        this.inlineSlots = new Semaphore(Math.max(1, settings.parallelism()), true);
+        this.inlineSlots = new Semaphore(Math.max(1, settings.config().workers()), true);
     }
-
-    public boolean keepsOriginals() { return settings.keepOriginals(); }
 
     /** Removes what runs cut short by a crash left in the scratch directory (called once at startup). */
     public void cleanScratch() throws IOException {
@@ -62,7 +62,7 @@ public final class Processing implements UploadService.Processor {
     }
 
     @Override
-    public UploadService.Outcome inline(Upload u, List<Segment> segs, String mediaType) throws IOException {
+    public Outcome inline(Upload u, List<Segment> segs, String mediaType) throws IOException {
         inlineSlots.acquireUninterruptibly();
         try (Scratch s = new Scratch(u.id())) {
             return switch (u.family()) {
@@ -70,7 +70,7 @@ public final class Processing implements UploadService.Processor {
                 case SUBTITLES -> subtitles(u, segs);
                 case MODEL -> {
                     Models.validate(local(segs, s), u.mediaType());
-                    yield new UploadService.Outcome(Info.NONE, null, false);
+                    yield new Outcome(MediaInfo.NONE, null, false);
                 }
                 default -> throw new IllegalArgumentException(u.family() + " is processed by the job queue");
             };
@@ -82,39 +82,39 @@ public final class Processing implements UploadService.Processor {
     }
 
     /** Video and GIF: renditions and a poster, with progress 0..100 as ffmpeg reports it. */
-    public UploadService.Outcome queued(Upload u, List<Segment> segs, IntConsumer progress) throws IOException {
+    public Outcome queued(Upload u, List<Segment> segs, IntConsumer progress) throws IOException {
         try (Scratch s = new Scratch(u.id())) {
             boolean gif = u.family() == Family.GIF;
-            long maxMs = 1000 * settings.maxDurationSecs().getOrDefault(u.category(), 140L);
+            long maxMs = settings.config().maxDuration(u.category()).toMillis();
             Video.Made made = video.process(u.info().videoType() != null ? u.info().videoType() : u.mediaType(), ffmpegInput(segs, s), gif,
-                    new Video.Limits(maxMs, settings.maxGifFrames(), settings.maxPixels()), s.dir(), progress);
+                    new Video.Limits(maxMs, settings.config().maxGifFrames(), settings.maxPixels()), s.dir(), progress);
             List<Variant> vs = new ArrayList<>();
             for (Video.Output o : made.outputs())
                 vs.add(store(u, o.name(), o.contentType(), o.width(), o.height(), o.bitRate(), out -> Files.copy(o.file(), out)));
-            meta.putVariants(u.id(), vs);
-            Info info = new Info(made.width(), made.height(), gif ? "image/gif" : null, "video/mp4", gif ? null : made.durationMs());
-            return new UploadService.Outcome(info, null, !settings.keepOriginals());
+            media.putVariants(u.id(), vs);
+            MediaInfo info = new MediaInfo(made.width(), made.height(), gif ? "image/gif" : null, "video/mp4", gif ? null : made.durationMs());
+            return new Outcome(info, null, true);
         } catch (MediaRejected e) {
             return rejected(e);
         }
     }
 
-    private static UploadService.Outcome rejected(MediaRejected e) {
-        return new UploadService.Outcome(Info.NONE, new Failure(1, "InvalidMedia", e.getMessage()), false);
+    private static Outcome rejected(MediaRejected e) {
+        return new Outcome(MediaInfo.NONE, Failure.invalidMedia(e.getMessage()), false);
     }
 
-    private UploadService.Outcome image(Upload u, Path file, String mediaType) throws IOException {
+    private Outcome image(Upload u, Path file, String mediaType) throws IOException {
         List<Variant> vs = new ArrayList<>();
         Images.Rendition orig = null;
         for (Images.Rendition r : images.renditions(file)) {
             if (orig == null) orig = r;
             vs.add(store(u, r.name(), r.contentType(), r.width(), r.height(), null, r.bytes()::writeTo));
         }
-        meta.putVariants(u.id(), vs);
-        return new UploadService.Outcome(new Info(orig.width(), orig.height(), mediaType, null, null), null, !settings.keepOriginals());
+        media.putVariants(u.id(), vs);
+        return new Outcome(new MediaInfo(orig.width(), orig.height(), mediaType, null, null), null, true);
     }
 
-    private UploadService.Outcome subtitles(Upload u, List<Segment> segs) throws IOException {
+    private Outcome subtitles(Upload u, List<Segment> segs) throws IOException {
         long size = segs.stream().mapToLong(Segment::size).sum();
         if (size > Subtitles.MAX_BYTES) throw new MediaRejected("Subtitles may be at most " + Subtitles.MAX_BYTES + " bytes.");
         byte[] bytes;
@@ -122,12 +122,12 @@ public final class Processing implements UploadService.Processor {
             bytes = in.readAllBytes();
         }
         byte[] vtt = Subtitles.toWebVtt(bytes, u.mediaType().equals("text/vtt")).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        meta.putVariants(u.id(), List.of(store(u, "vtt", "text/vtt", null, null, null, out -> out.write(vtt))));
-        return new UploadService.Outcome(Info.NONE, null, false);
+        media.putVariants(u.id(), List.of(store(u, "vtt", "text/vtt", null, null, null, out -> out.write(vtt))));
+        return new Outcome(MediaInfo.NONE, null, false);
     }
 
-    private Variant store(Upload u, String name, String type, Integer w, Integer h, Integer bitRate, BlobStore.Writer bytes) throws IOException {
-        String key = "uploads/" + u.id() + "/v/" + name;
+    private Variant store(Upload u, String name, String type, Integer w, Integer h, Integer bitRate, BodyWriter bytes) throws IOException {
+        String key = BlobKeys.variant(u.id(), name);
         MessageDigest d = sha256();
         long size = blobs.put(key, out -> {
             OutputStream dout = new DigestOutputStream(out, d);
@@ -139,7 +139,8 @@ public final class Processing implements UploadService.Processor {
 
     /** One file holding the media: the blob itself when the store is local and the media one segment, else a scratch copy. */
     private Path local(List<Segment> segs, Scratch s) throws IOException {
-        if (blobs instanceof BlobStore.Local l && segs.size() == 1) return l.path(segs.getFirst().blobKey());
+        var local = blobs.capabilities().local();
+        if (local.isPresent() && segs.size() == 1) return local.get().path(segs.getFirst().blobKey());
         Path f = s.dir().resolve("input");
         try (InputStream in = concatenated(segs)) {
             Files.copy(in, f);
@@ -149,7 +150,7 @@ public final class Processing implements UploadService.Processor {
 
     /** What ffmpeg reads: our blob paths joined by the concat protocol (no copy), or a scratch copy for remote stores. */
     private String ffmpegInput(List<Segment> segs, Scratch s) throws IOException {
-        if (blobs instanceof BlobStore.Local l) {
+        if (blobs.capabilities().local().orElse(null) instanceof BlobStore.Local l) {
             // a missing blob is our fault, not the media's: fail the attempt (retried), not the media
             for (Segment x : segs) if (!Files.isReadable(l.path(x.blobKey()))) throw new IOException("segment blob " + x.blobKey() + " is missing");
             if (segs.size() == 1) return "file:" + l.path(segs.getFirst().blobKey());

@@ -1,6 +1,6 @@
 package dev.mediaup.processing;
 
-import dev.mediaup.processing.Ffmpeg.MediaRejected;
+import dev.mediaup.core.MediaRejected;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

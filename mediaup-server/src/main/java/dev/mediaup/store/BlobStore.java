@@ -1,9 +1,11 @@
 package dev.mediaup.store;
 
+import dev.mediaup.core.BodyWriter;
+
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where bytes live: upload segments and (later) derived files. Keys are built by mediaup from numeric ids only,
@@ -11,13 +13,8 @@ import java.util.List;
  */
 public interface BlobStore extends AutoCloseable {
 
-    /** Produces the blob's bytes; anything it throws aborts the put and leaves no blob behind. */
-    interface Writer {
-        void writeTo(OutputStream out) throws IOException;
-    }
-
     /** Streams the writer's bytes into a new blob at {@code key}; returns the byte count once durable (fsynced). */
-    long put(String key, Writer writer) throws IOException;
+    long put(String key, BodyWriter writer) throws IOException;
 
     InputStream open(String key) throws IOException;
 
@@ -106,7 +103,7 @@ public interface BlobStore extends AutoCloseable {
     interface Hashing {
         record Hashed(long size, byte[] sha256) {}
 
-        Hashed putHashed(String key, Writer writer) throws IOException;
+        Hashed putHashed(String key, BodyWriter writer) throws IOException;
     }
 
     /** A blob and its size: one piece of a blob to assemble. */
@@ -120,6 +117,52 @@ public interface BlobStore extends AutoCloseable {
     interface Assembling {
         /** Writes the pieces' bytes one after another as a new blob at {@code key}; durable when it returns. */
         void assemble(String key, List<Piece> pieces) throws IOException;
+    }
+
+    /**
+     * The optional capabilities a store has, each present or not, declared once by the store itself (tusd's
+     * {@code UseIn(composer)}/{@code Capabilities()} idea): callers ask here, never with {@code instanceof}.
+     */
+    record Capabilities(Optional<Mappable> mappable, Optional<Local> local, Optional<Presigning> presigning, Optional<Hashing> hashing,
+                        Optional<Assembling> assembling) {
+        public static final Capabilities NONE = new Capabilities(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
+
+        public Capabilities withMappable(Mappable m) {
+            return new Capabilities(Optional.of(m), local, presigning, hashing, assembling);
+        }
+
+        public Capabilities withLocal(Local l) {
+            return new Capabilities(mappable, Optional.of(l), presigning, hashing, assembling);
+        }
+
+        public Capabilities withPresigning(Presigning p) {
+            return new Capabilities(mappable, local, Optional.of(p), hashing, assembling);
+        }
+
+        public Capabilities withHashing(Hashing h) {
+            return new Capabilities(mappable, local, presigning, Optional.of(h), assembling);
+        }
+
+        public Capabilities withAssembling(Assembling a) {
+            return new Capabilities(mappable, local, presigning, hashing, Optional.of(a));
+        }
+
+        /** Their names, for the startup log and tests. */
+        public List<String> names() {
+            List<String> n = new java.util.ArrayList<>();
+            mappable.ifPresent(x -> n.add("mappable"));
+            local.ifPresent(x -> n.add("local"));
+            presigning.ifPresent(x -> n.add("presigning"));
+            hashing.ifPresent(x -> n.add("hashing"));
+            assembling.ifPresent(x -> n.add("assembling"));
+            return n;
+        }
+    }
+
+    /** What this store can do beyond the core contract; none by default. */
+    default Capabilities capabilities() {
+        return Capabilities.NONE;
     }
 
     @Override

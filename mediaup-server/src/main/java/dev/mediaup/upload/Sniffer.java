@@ -1,8 +1,9 @@
 package dev.mediaup.upload;
 
-import dev.mediaup.upload.Media.Family;
-import dev.mediaup.upload.Media.Failure;
-import dev.mediaup.upload.Media.Info;
+import dev.mediaup.core.MediaTypes;
+import dev.mediaup.core.Family;
+import dev.mediaup.core.Failure;
+import dev.mediaup.core.MediaInfo;
 import org.apache.tika.Tika;
 
 import javax.imageio.ImageIO;
@@ -26,8 +27,8 @@ public final class Sniffer {
     private static final Tika TIKA = new Tika();
 
     /** The verdict: the real media type and what the header told, or why the bytes are refused. */
-    public record Verdict(String mediaType, Info info, Failure failure) {
-        static Verdict fail(String message) { return new Verdict(null, Info.NONE, new Failure(1, "InvalidMedia", message)); }
+    public record Verdict(String mediaType, MediaInfo info, Failure failure) {
+        static Verdict fail(String message) { return new Verdict(null, MediaInfo.NONE, new Failure(1, "InvalidMedia", message)); }
     }
 
     private final long maxPixels;
@@ -40,12 +41,12 @@ public final class Sniffer {
     public Verdict check(Family family, String declaredType, byte[] prefix, IoSupplier<InputStream> content) {
         String detected = detect(prefix);
         return switch (family) {
-            case IMAGE -> Media.IMAGE_TYPES.contains(detected) ? imageHeader(detected, content)
+            case IMAGE -> MediaTypes.IMAGE.contains(detected) ? imageHeader(detected, content)
                     : Verdict.fail("The media is not a supported image (found " + detected + ", declared " + declaredType + ").");
             case GIF -> detected.equals("image/gif") ? imageHeader(detected, content)
                     : Verdict.fail("The media is not a GIF (found " + detected + ").");
-            case VIDEO, AMPLIFY_VIDEO -> Media.VIDEO_TYPES.contains(detected)
-                    ? new Verdict(detected, new Info(null, null, null, detected, null), null)
+            case VIDEO, AMPLIFY_VIDEO -> MediaTypes.VIDEO.contains(detected)
+                    ? new Verdict(detected, new MediaInfo(null, null, null, detected, null), null)
                     : Verdict.fail("The media is not a supported video (found " + detected + ", declared " + declaredType + ").");
             case SUBTITLES -> subtitles(declaredType, prefix);
             case MODEL -> model(declaredType, prefix);
@@ -78,7 +79,7 @@ public final class Sniffer {
                 if (w <= 0 || h <= 0) return Verdict.fail("The image has no pixels.");
                 if ((long) w * h > maxPixels)
                     return Verdict.fail("The image is " + w + "x" + h + " pixels, more than the limit of " + maxPixels + ".");
-                return new Verdict(detected, new Info(w, h, detected, null, null), null);
+                return new Verdict(detected, new MediaInfo(w, h, detected, null, null), null);
             } finally {
                 reader.dispose();
             }
@@ -102,7 +103,7 @@ public final class Sniffer {
         if (declared.equals("text/vtt") && !head.startsWith("WEBVTT")) return Verdict.fail("A WebVTT file must start with WEBVTT.");
         if (declared.equals("text/srt") && !(head.isEmpty() || Character.isDigit(head.charAt(0))))
             return Verdict.fail("An SRT file must start with a cue number.");
-        return new Verdict(declared, Info.NONE, null);
+        return new Verdict(declared, MediaInfo.NONE, null);
     }
 
     private static final Set<String> ZIP = Set.of("application/zip", "model/vnd.usdz+zip");
@@ -110,9 +111,9 @@ public final class Sniffer {
     private static Verdict model(String declared, byte[] p) {
         if (declared.equals("model/gltf-binary"))
             return p.length >= 12 && p[0] == 'g' && p[1] == 'l' && p[2] == 'T' && p[3] == 'F'
-                    ? new Verdict(declared, Info.NONE, null) : Verdict.fail("A GLB file must start with the glTF magic.");
+                    ? new Verdict(declared, MediaInfo.NONE, null) : Verdict.fail("A GLB file must start with the glTF magic.");
         return ZIP.contains(TIKA.detect(p)) || (p.length > 4 && p[0] == 'P' && p[1] == 'K' && p[2] == 3 && p[3] == 4)
-                ? new Verdict(declared, Info.NONE, null) : Verdict.fail("A USDZ file must be a zip archive.");
+                ? new Verdict(declared, MediaInfo.NONE, null) : Verdict.fail("A USDZ file must be a zip archive.");
     }
 
     @FunctionalInterface

@@ -1,5 +1,6 @@
 package dev.mediaup.store.file;
 
+import dev.mediaup.core.BodyWriter;
 import dev.mediaup.store.BlobStore;
 
 import java.io.BufferedOutputStream;
@@ -32,6 +33,12 @@ public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobS
         this.root = Files.createDirectories(root).toRealPath();
     }
 
+    /** Files can be mapped (delivery without copies) and read in place by a subprocess (ffmpeg). */
+    @Override
+    public Capabilities capabilities() {
+        return Capabilities.NONE.withMappable(this).withLocal(this);
+    }
+
     /** Temp files are the writes a crash interrupted. */
     @Override
     public void removeTornWrites() throws IOException {
@@ -48,7 +55,7 @@ public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobS
     }
 
     @Override
-    public long put(String key, Writer writer) throws IOException {
+    public long put(String key, BodyWriter writer) throws IOException {
         Path target = path(key);
         Path dir = target.getParent();
         if (!Files.isDirectory(dir)) {

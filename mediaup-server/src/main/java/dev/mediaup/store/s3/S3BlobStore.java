@@ -1,5 +1,6 @@
 package dev.mediaup.store.s3;
 
+import dev.mediaup.core.BodyWriter;
 import dev.mediaup.store.BlobStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -16,6 +17,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.*;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
@@ -60,26 +62,26 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
         this.spool = spool;
     }
 
+    /** Objects can be presigned (redirected delivery), assembled by server-side copies, and come back hashed by the SDK. */
+    @Override
+    public Capabilities capabilities() {
+        return Capabilities.NONE.withPresigning(this).withAssembling(this).withHashing(this);
+    }
+
     /**
-     * {@code s3://bucket[/prefix]?endpoint=http://host:port&region=us-east-1&path-style=true&access-key=…&secret-key=…};
-     * without keys the AWS default chain (AWS_ACCESS_KEY_ID…, profiles, instance roles) supplies credentials. A bucket
-     * that does not exist yet is created.
+     * Where the objects live: a bucket (created if it does not exist yet), a key prefix ("" or ending in "/"), the
+     * endpoint of an S3-compatible server (null for AWS), and keys (null: the AWS default chain — AWS_ACCESS_KEY_ID…,
+     * profiles, instance roles — supplies credentials).
      */
-    public static S3BlobStore open(String url, Path spool) throws IOException {
-        URI u = URI.create(url);
-        if (!"s3".equals(u.getScheme()) || u.getHost() == null) throw new IOException("--blobs wants s3://bucket[/prefix]?endpoint=…, not " + url);
-        Map<String, String> q = new HashMap<>();
-        if (u.getRawQuery() != null)
-            for (String kv : u.getRawQuery().split("&")) {
-                String[] p = kv.split("=", 2);
-                q.put(URLDecoder.decode(p[0], StandardCharsets.UTF_8), p.length > 1 ? URLDecoder.decode(p[1], StandardCharsets.UTF_8) : "");
-            }
-        String path = u.getPath() == null ? "" : u.getPath().replaceAll("^/+|/+$", "");
-        AwsCredentialsProvider creds = q.containsKey("access-key")
-                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(q.get("access-key"), q.getOrDefault("secret-key", "")))
+    public record Location(String bucket, String prefix, String endpoint, String region, boolean pathStyle, String accessKey,
+                           String secretKey) {}
+
+    public static S3BlobStore open(Location at, Path spool) throws IOException {
+        AwsCredentialsProvider creds = at.accessKey() != null
+                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(at.accessKey(), at.secretKey() == null ? "" : at.secretKey()))
                 : DefaultCredentialsProvider.builder().build();
-        Region region = Region.of(q.getOrDefault("region", "us-east-1"));
-        boolean pathStyle = Boolean.parseBoolean(q.getOrDefault("path-style", q.containsKey("endpoint") ? "true" : "false"));
+        Region region = Region.of(at.region());
+        boolean pathStyle = at.pathStyle();
         var builder = S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofMinutes(5)))
                 .region(region).credentialsProvider(creds).forcePathStyle(pathStyle)
                 // plain PUTs with Content-Length: what every S3-compatible server understands (no aws-chunked trailers)
@@ -87,16 +89,16 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 // a signed payload in one piece, not aws-chunked: the SDK hashes each body once (not chunk by chunk,
                 // through a slow per-chunk path), and every S3-compatible server understands it
-                .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder().chunkedEncodingEnabled(false).build())
+                .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
                 .overrideConfiguration(o -> o.addExecutionInterceptor(new CatchSignedHash()));
         var presign = S3Presigner.builder().region(region).credentialsProvider(creds)
-                .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build());
-        if (q.containsKey("endpoint")) {
-            builder.endpointOverride(URI.create(q.get("endpoint")));
-            presign.endpointOverride(URI.create(q.get("endpoint")));
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build());
+        if (at.endpoint() != null) {
+            builder.endpointOverride(URI.create(at.endpoint()));
+            presign.endpointOverride(URI.create(at.endpoint()));
         }
         S3Client s3 = builder.build();
-        String bucket = u.getHost();
+        String bucket = at.bucket();
         try {
             s3.headBucket(b -> b.bucket(bucket));
         } catch (NoSuchBucketException e) {
@@ -105,10 +107,10 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
             if (e.statusCode() != 404) throw new IOException("bucket " + bucket + " is not usable: " + e.getMessage(), e);
             s3.createBucket(b -> b.bucket(bucket));
         } catch (SdkException e) {
-            throw new IOException("the object store at " + q.getOrDefault("endpoint", "AWS") + " is not reachable: " + e.getMessage(), e);
+            throw new IOException("the object store at " + (at.endpoint() == null ? "AWS" : at.endpoint()) + " is not reachable: " + e.getMessage(), e);
         }
         Files.createDirectories(spool);
-        return new S3BlobStore(s3, presign.build(), bucket, path.isEmpty() ? "" : path + "/", spool);
+        return new S3BlobStore(s3, presign.build(), bucket, at.prefix(), spool);
     }
 
     /** Spooled bodies whose upload a crash interrupted (the store never saw them complete). */
@@ -137,12 +139,12 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
     }
 
     @Override
-    public long put(String key, Writer writer) throws IOException {
+    public long put(String key, BodyWriter writer) throws IOException {
         return upload(key, writer, false).size();
     }
 
     @Override
-    public Hashed putHashed(String key, Writer writer) throws IOException {
+    public Hashed putHashed(String key, BodyWriter writer) throws IOException {
         return upload(key, writer, true);
     }
 
@@ -157,7 +159,7 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
         }
     }
 
-    private Hashed upload(String key, Writer writer, boolean hash) throws IOException {
+    private Hashed upload(String key, BodyWriter writer, boolean hash) throws IOException {
         String object = object(key);
         Spool body = new Spool();
         try {

@@ -1,9 +1,11 @@
 package dev.mediaup.processing;
 
-import dev.mediaup.store.MetadataStore;
-import dev.mediaup.store.MetadataStore.Job;
-import dev.mediaup.upload.Media.*;
-import dev.mediaup.upload.UploadService;
+import dev.mediaup.core.*;
+import dev.mediaup.store.JobStore;
+import dev.mediaup.store.JobStore.Job;
+import dev.mediaup.store.UploadStore;
+import dev.mediaup.upload.Outcomes;
+import dev.mediaup.upload.Processor;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,18 +17,21 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
- * The durable job queue's workers. Jobs are rows; a worker claims one by writing a lease, keeps the lease fresh while
+ * The pool of processing workers on the durable job queue. Jobs are rows; a worker claims one by writing a lease, keeps the lease fresh while
  * it works, and a job whose worker died (kill -9, lost node) becomes claimable again when its lease runs out. So a
  * restarted server, or any other node, finishes what was started. Processors must therefore be idempotent.
  */
-public final class JobQueue implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(JobQueue.class);
+public final class JobWorkers implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(JobWorkers.class);
 
-    private final MetadataStore meta;
-    private final UploadService uploads;
+    private final JobStore jobs;
+    private final UploadStore uploads;
     private final Processing processing;
+    private final Outcomes outcomes;
+    private final LongSupplier clock;
     private final int maxAttempts;
     private final String owner = "node-" + UUID.randomUUID();
     private final long leaseSecs;
@@ -36,11 +41,13 @@ public final class JobQueue implements AutoCloseable {
     private final MeterRegistry metrics;
     private volatile boolean running = true;
 
-    public JobQueue(MetadataStore meta, UploadService uploads, Processing processing, int workerCount, long leaseSecs, int maxAttempts,
-                    MeterRegistry metrics) {
+    public JobWorkers(JobStore jobs, UploadStore uploads, Processing processing, Outcomes outcomes, LongSupplier epochSeconds,
+                      int workerCount, long leaseSecs, int maxAttempts, MeterRegistry metrics) {
         this.processing = processing;
+        this.outcomes = outcomes;
+        this.clock = epochSeconds;
         this.maxAttempts = maxAttempts;
-        this.meta = meta;
+        this.jobs = jobs;
         this.uploads = uploads;
         this.leaseSecs = leaseSecs;
         this.metrics = metrics;
@@ -58,8 +65,8 @@ public final class JobQueue implements AutoCloseable {
     private void loop() {
         while (running) {
             try {
-                long now = uploads.now();
-                var job = meta.claimJob(owner, now, now + leaseSecs);
+                long now = clock.getAsLong();
+                var job = jobs.claim(owner, now, now + leaseSecs);
                 if (job.isPresent()) {
                     run(job.get());
                     continue;
@@ -80,7 +87,7 @@ public final class JobQueue implements AutoCloseable {
     private void run(Job job) {
         var renew = leases.scheduleAtFixedRate(() -> {
             try {
-                meta.extendLease(job, owner, uploads.now() + leaseSecs);
+                jobs.extendLease(job, owner, clock.getAsLong() + leaseSecs);
             } catch (RuntimeException e) {
                 log.warn("lease renewal failed for {}: {}", job, e.toString());
             }
@@ -88,16 +95,13 @@ public final class JobQueue implements AutoCloseable {
         long started = System.nanoTime();
         try {
             process(job);
-            meta.completeJob(job);
+            jobs.complete(job);
             metrics.timer("mediaup.jobs", "kind", job.kind(), "outcome", "done").record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         } catch (Exception e) {
             boolean last = job.attempts() >= maxAttempts;
             log.warn("job {} attempt {} failed{}: {}", job, job.attempts(), last ? " for good" : "", e.toString());
-            if (last) {
-                meta.updateProcessing(job.uploadId(), State.FAILED, 100, 0, Info.NONE,
-                        new Failure(3, "InternalError", "Processing failed after " + job.attempts() + " attempts: " + e.getMessage()));
-            }
-            meta.retryJob(job, last ? null : uploads.now() + (1L << job.attempts()), String.valueOf(e.getMessage()));
+            if (last) outcomes.recordGivenUp(job.uploadId(), job.attempts(), e.getMessage());
+            jobs.retry(job, last ? null : clock.getAsLong() + (1L << job.attempts()), String.valueOf(e.getMessage()));
             metrics.counter("mediaup.jobs.failures", "kind", job.kind()).increment();
         } finally {
             renew.cancel(false);
@@ -109,31 +113,25 @@ public final class JobQueue implements AutoCloseable {
      * from the rate actually achieved: the remaining time at that rate, within 1..30 s.
      */
     private void process(Job job) throws IOException {
-        Upload u = meta.findUpload(job.uploadId()).orElse(null);
+        Upload u = uploads.find(job.uploadId()).orElse(null);
         if (u == null || u.state() == State.FAILED) return; // deleted, or already done: idempotent
-        List<Segment> segs = meta.stored(u.id()); // the assembled original, if a crashed attempt got that far
+        List<Segment> segs = uploads.stored(u.id()); // the assembled original, if a crashed attempt got that far
         if (u.state() == State.SUCCEEDED) { // a crash came between the result and the job's completion
-            if (!segs.isEmpty() && !processing.keepsOriginals()) uploads.dropOriginal(u.id(), segs);
+            outcomes.resumeSucceeded(u, segs);
             return;
         }
         long started = System.nanoTime();
-        meta.updateProcessing(u.id(), State.IN_PROGRESS, 0, 2, Info.NONE, null);
+        uploads.updateProcessing(u.id(), State.IN_PROGRESS, 0, 2, MediaInfo.NONE, null);
         long[] lastWrite = {System.nanoTime()};
-        UploadService.Outcome o = processing.queued(u, segs, pct -> {
+        Processor.Outcome o = processing.queued(u, segs, pct -> {
             long now = System.nanoTime();
             if (pct <= 0 || now - lastWrite[0] < 1_000_000_000L) return;
             lastWrite[0] = now;
             double elapsed = (now - started) / 1e9;
             int eta = (int) Math.ceil(elapsed * (100 - pct) / pct);
-            meta.updateProcessing(u.id(), State.IN_PROGRESS, pct, Math.clamp(eta, 1, 30), Info.NONE, null);
+            uploads.updateProcessing(u.id(), State.IN_PROGRESS, pct, Math.clamp(eta, 1, 30), MediaInfo.NONE, null);
         });
-        if (o.failure() != null) {
-            meta.updateProcessing(u.id(), State.FAILED, 100, 0, o.info(), o.failure());
-            return;
-        }
-        if (!o.replacesOriginal()) uploads.keepOriginal(u.id(), segs);
-        meta.updateProcessing(u.id(), State.SUCCEEDED, 100, 0, o.info(), null);
-        if (o.replacesOriginal()) uploads.dropOriginal(u.id(), segs);
+        outcomes.recordQueued(u, segs, o);
     }
 
     @Override

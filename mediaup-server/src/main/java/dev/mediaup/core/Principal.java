@@ -1,4 +1,4 @@
-package dev.mediaup.auth;
+package dev.mediaup.core;
 
 import java.util.Set;
 

@@ -1,4 +1,4 @@
-package dev.mediaup;
+package dev.mediaup.core;
 
 /**
  * The one failure type every layer throws and {@code api} renders in X's error shape. A kind, not a class

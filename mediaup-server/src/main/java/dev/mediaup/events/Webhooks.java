@@ -1,8 +1,9 @@
-package dev.mediaup.processing;
+package dev.mediaup.events;
 
-import dev.mediaup.store.MetadataStore;
-import dev.mediaup.store.MetadataStore.WebhookEvent;
-import dev.mediaup.upload.Media.Upload;
+import dev.mediaup.store.UploadStore;
+import dev.mediaup.store.WebhookOutbox;
+import dev.mediaup.store.WebhookOutbox.WebhookEvent;
+import dev.mediaup.core.Upload;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -38,15 +39,17 @@ public final class Webhooks implements AutoCloseable {
     static final int MAX_ATTEMPTS = 20; // backoff doubles from 5 s to an hour: about a day of trying
     private static final long CLAIM_SECS = 60;
 
-    private final MetadataStore meta;
+    private final WebhookOutbox outbox;
+    private final UploadStore uploads;
     private final byte[] secret;
     private final LongSupplier clock;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("mediaup-webhooks").factory());
 
-    public Webhooks(MetadataStore meta, String secret, LongSupplier epochSeconds) {
-        this.meta = meta;
+    public Webhooks(WebhookOutbox outbox, UploadStore uploads, String secret, LongSupplier epochSeconds) {
+        this.outbox = outbox;
+        this.uploads = uploads;
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
         this.clock = epochSeconds;
         loop.scheduleWithFixedDelay(this::deliverDue, 1, 1, TimeUnit.SECONDS);
@@ -54,7 +57,7 @@ public final class Webhooks implements AutoCloseable {
 
     private void deliverDue() {
         try {
-            List<WebhookEvent> due = meta.claimWebhooks(clock.getAsLong(), CLAIM_SECS, 32);
+            List<WebhookEvent> due = outbox.claim(clock.getAsLong(), CLAIM_SECS, 32);
             due.parallelStream().forEach(this::deliver);
         } catch (RuntimeException e) {
             log.warn("webhook delivery round failed: {}", e.toString());
@@ -72,7 +75,7 @@ public final class Webhooks implements AutoCloseable {
                     .header("X-Mediaup-Timestamp", Long.toString(now)).header("X-Mediaup-Signature", "sha256=" + sign(now + "." + body))
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
             if (r.statusCode() / 100 == 2) {
-                meta.webhookAttempted(e, now, null, null);
+                outbox.attempted(e, now, null, null);
                 return;
             }
             error = "HTTP " + r.statusCode();
@@ -85,12 +88,12 @@ public final class Webhooks implements AutoCloseable {
         boolean giveUp = e.attempts() + 1 >= MAX_ATTEMPTS;
         long backoff = Math.min(3600, 5L << Math.min(20, e.attempts()));
         if (giveUp) log.warn("webhook {} for media {} given up after {} attempts: {}", e.url(), e.mediaId(), MAX_ATTEMPTS, error);
-        meta.webhookAttempted(e, now, giveUp ? null : now + backoff, error.length() > 900 ? error.substring(0, 900) : error);
+        outbox.attempted(e, now, giveUp ? null : now + backoff, error.length() > 900 ? error.substring(0, 900) : error);
     }
 
     /** The event, with what the media is now (it may have been deleted since: then only its ids). */
     private String payload(WebhookEvent e, long now) {
-        Upload u = meta.findUpload(e.mediaId()).orElse(null);
+        Upload u = uploads.find(e.mediaId()).orElse(null);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("id", Long.toString(e.mediaId()));
         if (u != null) {

@@ -1,0 +1,49 @@
+package dev.mediaup.config;
+
+import dev.mediaup.core.Category;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * How media is processed after FINALIZE.
+ *
+ * @param ffmpeg          a system ffmpeg (its ffprobe beside it) instead of the bundled one; null for the bundled one
+ * @param ffmpegTimeout   wall-clock limit of one ffmpeg run (its CPU limit is twice that)
+ * @param workers         processing workers, also the bound on concurrent image decodes
+ * @param lease           a job's lease: a crashed worker's job is retried after this
+ * @param keepOriginals   keep uploaded bytes after processing (served as variant "original")
+ * @param maxDuration     per-category video length limits
+ */
+public record ProcessingConfig(String ffmpeg, Duration ffmpegTimeout, long ffmpegMemoryBytes, int workers, Duration lease,
+                               int maxJobAttempts, boolean keepOriginals, Map<Category, Duration> maxDuration, int maxGifFrames) {
+
+    public static Map<Category, Duration> defaultMaxDuration() {
+        Map<Category, Duration> m = new EnumMap<>(Category.class);
+        m.put(Category.TWEET_VIDEO, Duration.ofSeconds(140));
+        m.put(Category.DM_VIDEO, Duration.ofSeconds(140));
+        m.put(Category.AMPLIFY_VIDEO, Duration.ofSeconds(600));
+        return m;
+    }
+
+    public static ProcessingConfig defaults() {
+        return new ProcessingConfig(null, Duration.ofSeconds(1800), 4L << 30, Runtime.getRuntime().availableProcessors(),
+                Duration.ofSeconds(30), 5, false, defaultMaxDuration(), 5000);
+    }
+
+    /** The length limit of videos of this category (X's 140 s where none is set). */
+    public Duration maxDuration(Category c) {
+        return maxDuration.getOrDefault(c, Duration.ofSeconds(140));
+    }
+
+    void validate(Problems p) {
+        p.positive(ffmpegTimeout, "--ffmpeg-timeout-secs");
+        p.positive(ffmpegMemoryBytes, "--ffmpeg-memory-bytes");
+        p.positive(workers, "--workers");
+        p.positive(lease, "--lease-secs");
+        p.positive(maxJobAttempts, "--max-job-attempts");
+        maxDuration.forEach((c, d) -> p.positive(d, "--max-duration-secs " + c.wire()));
+        p.positive(maxGifFrames, "--max-gif-frames");
+    }
+}

@@ -1,0 +1,46 @@
+package dev.mediaup.core;
+
+import java.util.OptionalLong;
+
+/**
+ * The only code that builds or parses blob keys. Every key is made of numeric ids and names mediaup chose, never of
+ * user input: {@code uploads/<id>/s<hex>} a segment, {@code uploads/<id>/o<hex>} an assembled original,
+ * {@code uploads/<id>/v/<name>} a variant. Everything of one upload shares its prefix, so deleting media is deleting
+ * one prefix, and the orphan sweep can tell from a key alone which upload it belongs to.
+ */
+public final class BlobKeys {
+    private BlobKeys() {}
+
+    /** Where all uploads live (what the orphan sweep lists). */
+    public static final String ROOT = "uploads";
+
+    public static String prefix(long uploadId) {
+        return ROOT + "/" + uploadId;
+    }
+
+    /** A new segment blob: {@code unique} makes a re-sent index a new blob, so the old one is replaced atomically. */
+    public static String segment(long uploadId, long unique) {
+        return prefix(uploadId) + "/s" + Long.toHexString(unique);
+    }
+
+    /** The segments of a kept original assembled into one blob. */
+    public static String assembled(long uploadId, long unique) {
+        return prefix(uploadId) + "/o" + Long.toHexString(unique);
+    }
+
+    /** A variant's blob; {@code name} is one processing chose (e.g. "orig", "720p.mp4", "hls.720p.m3u8"). */
+    public static String variant(long uploadId, String name) {
+        return prefix(uploadId) + "/v/" + name;
+    }
+
+    /** The upload a key belongs to, if it is one of ours. */
+    public static OptionalLong uploadIdOf(String key) {
+        String[] parts = key.split("/");
+        if (parts.length < 3 || !parts[0].equals(ROOT) || !parts[1].matches("[0-9]{1,19}")) return OptionalLong.empty();
+        try {
+            return OptionalLong.of(Long.parseLong(parts[1]));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.mediaup.core;
+
+import dev.mediaup.core.Problem.Kind;
+
+import java.util.List;
+
+/**
+ * Every protocol error of the upload engine, declared once by name (tusd's {@code ErrNotFound = NewError(…)} idea):
+ * call sites pick one, so the same failure always reads the same way on the wire, and a reader finds them all here.
+ */
+public final class Problems {
+    private Problems() {}
+
+    /** 404 for a media id the caller may not see; the same answer whether it exists or not. */
+    public static Problem notFound(String parameter, String id) {
+        return Problem.notFound(parameter, id);
+    }
+
+    public static Problem notFound(String parameter, long id) {
+        return notFound(parameter, Long.toString(id));
+    }
+
+    public static Problem sessionExpired(long id, long expiresAt) {
+        return Problem.invalid("id", Long.toString(id), "The upload session for media " + id + " expired at " + expiresAt
+                + " (epoch seconds); start a new upload.");
+    }
+
+    public static Problem alreadyFinalized(long id) {
+        return new Problem(Kind.CONFLICT, "Media " + id + " is already finalized; segments can no longer be appended.", "id", Long.toString(id));
+    }
+
+    public static Problem segmentOverTotal(int index, long size, long newTotal, long max) {
+        return new Problem(Kind.TOO_LARGE, "Segment " + index + " (" + size + " bytes) would bring the upload to " + newTotal
+                + " bytes, beyond its limit of " + max + " (total_bytes or the category maximum); it was not stored.",
+                "segment_index", Integer.toString(index));
+    }
+
+    /** A segment refused while it streams: larger than the per-segment maximum or what the upload may still hold. */
+    public static Problem segmentTooLarge(long limit) {
+        return new Problem(Kind.TOO_LARGE, "The segment exceeds the " + limit + "-byte limit for this upload (per-segment maximum, "
+                + "total_bytes and category limit); it was not stored.", "media", null);
+    }
+
+    public static Problem mediaTooLarge(long size, long max, Category category) {
+        return new Problem(Kind.TOO_LARGE, "The media is " + size + " bytes, beyond the " + max + "-byte limit for " + category.wire()
+                + ".", "media", null);
+    }
+
+    public static Problem dailyQuota(long quota, long used, long resetsAt) {
+        return new Problem(Kind.USAGE_CAPPED, "Daily upload quota of " + quota + " bytes reached (" + used + " bytes uploaded today); "
+                + "it resets at " + resetsAt + " (epoch seconds, 00:00 UTC).", "daily", String.valueOf(used));
+    }
+
+    public static Problem storedQuota(long quota, long used) {
+        return new Problem(Kind.USAGE_CAPPED, "Storage quota of " + quota + " bytes reached (" + used + " bytes stored); let unused "
+                + "uploads expire or delete media to make room.", "stored", String.valueOf(used));
+    }
+
+    public static Problem segmentsChanged(long id) {
+        return new Problem(Kind.CONFLICT, "Segments of upload " + id + " changed while it was being finalized; FINALIZE again.", "id",
+                Long.toString(id));
+    }
+
+    public static Problem finalizedConcurrently(long id) {
+        return new Problem(Kind.CONFLICT, "Upload " + id + " was finalized concurrently.", "id", Long.toString(id));
+    }
+
+    /** The wire's answer to a refused write. */
+    public static Problem refused(Refusal r) {
+        return switch (r) {
+            case Refusal.UnknownUpload u -> notFound("id", u.id());
+            case Refusal.SessionExpired s -> sessionExpired(s.id(), s.expiresAt());
+            case Refusal.AlreadyFinalized a -> alreadyFinalized(a.id());
+            case Refusal.OverTotal o -> segmentOverTotal(o.index(), o.size(), o.newTotal(), o.max());
+            case Refusal.DailyQuota d -> dailyQuota(d.quota(), d.used(), d.resetsAt());
+            case Refusal.StoredQuota s -> storedQuota(s.quota(), s.used());
+            case Refusal.SegmentsChanged c -> segmentsChanged(c.id());
+            case Refusal.FinalizedConcurrently c -> finalizedConcurrently(c.id());
+        };
+    }
+
+    public static Problem typeNotInCategory(String mediaType, Category category, String accepted) {
+        return Problem.invalid("media_type", mediaType, "media_type " + mediaType + " cannot be uploaded with media_category "
+                + category.wire() + " (it accepts " + accepted + ").");
+    }
+
+    public static Problem totalBytesOverLimit(long totalBytes, long max, Category category) {
+        return new Problem(Kind.INVALID, "total_bytes " + totalBytes + " exceeds the " + max + "-byte limit for " + category.wire() + ".",
+                "total_bytes", String.valueOf(totalBytes));
+    }
+
+    public static Problem tooManyOwners(int count) {
+        return Problem.invalid("additional_owners", count + " ids", "At most " + Upload.MAX_ADDITIONAL_OWNERS
+                + " additional_owners are allowed.");
+    }
+
+    public static Problem badOwner(String owner) {
+        return Problem.invalid("additional_owners", owner, "additional_owners entries must be user ids of 1 to 19 digits.");
+    }
+
+    public static Problem checksumMismatch(String header, String expectedBase64, String algorithm) {
+        return Problem.invalid(header, expectedBase64, "The segment's " + algorithm + " does not match the " + header
+                + " header; it was not stored.");
+    }
+
+    public static Problem noSegments(long id) {
+        return Problem.invalid("id", Long.toString(id), "No segments were appended to media " + id + "; append at least one before FINALIZE.");
+    }
+
+    public static Problem missingSegments(List<Integer> missing) {
+        String list = missing.size() <= 20 ? missing.toString() : missing.subList(0, 20) + " and " + (missing.size() - 20) + " more";
+        return Problem.invalid("segment_index", missing.toString(), "Segments " + list + " are missing; append them, then FINALIZE again.");
+    }
+
+    public static Problem sizeMismatch(long size, long totalBytes) {
+        return Problem.invalid("total_bytes", String.valueOf(totalBytes), "The segments add up to " + size + " bytes but total_bytes is "
+                + totalBytes + "; append the rest (or re-send a segment), then FINALIZE again.");
+    }
+
+    public static Problem lowOnStorage() {
+        return Problem.of(Kind.STORAGE_FULL, "The server is low on storage; the media was not stored. Try again later.");
+    }
+
+    public static Problem outOfStorage() {
+        return Problem.of(Kind.STORAGE_FULL, "The server ran out of storage; the segment was not stored. Try again later.");
+    }
+
+    public static Problem segmentNotStored() {
+        return Problem.of(Kind.UNAVAILABLE, "The segment could not be stored; nothing was recorded. Try again.");
+    }
+
+    public static Problem segmentsUnreadable() {
+        return Problem.of(Kind.UNAVAILABLE, "The stored segments could not be read; try FINALIZE again.");
+    }
+
+    /** A backend failed and nothing was recorded (what the stores' {@link Unavailable} becomes on the wire). */
+    public static Problem unavailable(Unavailable u) {
+        return Problem.of(Kind.UNAVAILABLE, u.getMessage());
+    }
+
+    public static Problem unauthorized(String detail) {
+        return Problem.of(Kind.UNAUTHORIZED, detail);
+    }
+
+    public static Problem internal() {
+        return Problem.of(Kind.INTERNAL, "Something went wrong on our side; nothing was changed. Try again.");
+    }
+}

@@ -1,0 +1,68 @@
+package dev.mediaup.core;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One upload, from INITIALIZE to the media it becomes: who owns it, what it is, where it stands. The rules that
+ * decide what may happen to it next are its methods, so the service (before streaming) and the store (inside the
+ * transaction that records a segment) ask the same question the same way.
+ */
+public record Upload(long id, String ownerId, String mediaType, Category category, Family family, Long totalBytes,
+                     boolean shared, List<String> additionalOwners, State state, long createdAt, long expiresAt,
+                     Long size, int progress, MediaInfo info, Failure failure, String metadataJson, int checkAfterSecs) {
+
+    /** At most this many additional_owners (X's limit). */
+    public static final int MAX_ADDITIONAL_OWNERS = 100;
+    /** segment_index runs 0..999 (X's limit: 1000 segments). */
+    public static final int MAX_SEGMENT_INDEX = 999;
+
+    /** A new upload session, accepting segments until {@code expiresAt}. */
+    public static Upload started(long id, String ownerId, String mediaType, Category category, Long totalBytes, boolean shared,
+                                 List<String> additionalOwners, long now, long expiresAt) {
+        return new Upload(id, ownerId, mediaType, category, category.family(mediaType), totalBytes, shared, List.copyOf(additionalOwners),
+                State.UPLOADING, now, expiresAt, null, 0, MediaInfo.NONE, null, null, 0);
+    }
+
+    public String mediaKey() { return family.keyPrefix + "_" + id; }
+
+    public String idString() { return Long.toString(id); }
+
+    public boolean ownedBy(String userId) { return ownerId.equals(userId); }
+
+    public boolean visibleTo(String userId) { return ownerId.equals(userId) || additionalOwners.contains(userId); }
+
+    /** Who may read it: its owners, and anyone (app-only callers included) when it is shared. */
+    public boolean readableBy(String userIdOrNull) { return shared || (userIdOrNull != null && visibleTo(userIdOrNull)); }
+
+    /** X's Media.type. */
+    public String wireType() {
+        return switch (family) {
+            case IMAGE -> "photo";
+            case GIF -> "animated_gif";
+            case VIDEO, AMPLIFY_VIDEO -> "video";
+            case SUBTITLES -> "subtitles";
+            case MODEL -> "model";
+        };
+    }
+
+    public long expiresAfterSecs(long now) { return Math.max(0, expiresAt - now); }
+
+    /** An upload session that ended unfinalized: swept already, or past its expiry and waiting for the sweeper. */
+    public boolean sessionExpired(long now) { return state == State.EXPIRED || (state == State.UPLOADING && expiresAt <= now); }
+
+    /** Segments go only to a live, unfinalized session: empty when this one takes them, else why not. */
+    public Optional<Refusal> appendRefusal(long now) {
+        if (sessionExpired(now)) return Optional.of(new Refusal.SessionExpired(id, expiresAt));
+        if (state != State.UPLOADING) return Optional.of(new Refusal.AlreadyFinalized(id));
+        return Optional.empty();
+    }
+
+    /** The most bytes the upload may hold: its declared total_bytes, within the category's limit. */
+    public long maxBytes(long categoryLimit) { return totalBytes == null ? categoryLimit : Math.min(categoryLimit, totalBytes); }
+
+    /** The type the bytes turned out to be (processing may have learned it), else the declared one. */
+    public String servedType() {
+        return info.imageType() != null ? info.imageType() : info.videoType() != null ? info.videoType() : mediaType;
+    }
+}

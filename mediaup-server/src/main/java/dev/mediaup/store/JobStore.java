@@ -1,0 +1,22 @@
+package dev.mediaup.store;
+
+import java.util.Optional;
+
+/**
+ * Durable processing jobs. A job is a row; a worker claims one with a lease and keeps it fresh, so a job whose worker
+ * died becomes claimable again when the lease runs out — on this node after a restart, or on any other.
+ */
+public interface JobStore {
+
+    record Job(long uploadId, String kind, int attempts) {}
+
+    /** The oldest due job, leased to {@code owner} until {@code leaseUntil}; {@code attempts} counts this one. */
+    Optional<Job> claim(String owner, long now, long leaseUntil);
+
+    void extendLease(Job job, String owner, long leaseUntil);
+
+    void complete(Job job);
+
+    /** Puts the job back for another attempt at {@code runAfter}, or fails it for good when {@code runAfter} is null. */
+    void retry(Job job, Long runAfter, String error);
+}

@@ -1,0 +1,88 @@
+package dev.mediaup.store;
+
+import dev.mediaup.core.*;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Uploads and their segments, and the byte usage they cost their owners. Every method is one transaction; a method
+ * that returns has committed durably. Check-and-write methods ({@link #putSegment}, {@link #finalizeUpload}) check
+ * the upload rules of {@code core} and write atomically, so concurrent appends and several nodes cannot break the
+ * invariants the protocol promises; a refused one returns the {@link Refusal} and has changed nothing.
+ */
+public interface UploadStore {
+
+    void create(Upload upload);
+
+    Optional<Upload> find(long id);
+
+    List<Upload> find(Collection<Long> ids);
+
+    /** A user's media (finalized, not failed), newest first, with ids below {@code beforeId} (null: from the newest). */
+    List<Upload> ownedBy(String ownerId, Long beforeId, int limit);
+
+    /** A recorded segment: the upload as it now stands and the blob this one replaced (the caller deletes it). */
+    record SegmentPut(Upload upload, Optional<String> replacedBlob) {}
+
+    /**
+     * Records a segment if the upload still takes bytes ({@link Upload#appendRefusal}), the new sum of its segments
+     * stays within {@code maxTotal} and the owner's {@code quota} allows it.
+     */
+    Checked<SegmentPut> putSegment(Segment segment, long now, long maxTotal, Quota quota);
+
+    /** The segment rows: what was appended, in index order. */
+    List<Segment> segments(long uploadId);
+
+    /**
+     * Where the upload's bytes are, in order: its assembled blob as the one piece when there is one, else its
+     * segments.
+     */
+    List<Segment> stored(long uploadId);
+
+    Usage usage(String userId, long epochDay);
+
+    /**
+     * Moves an UPLOADING upload to its finalized state (and enqueues a job when {@code jobKind} is set), provided its
+     * segments are still exactly {@code manifest} — the list finalize validated — so a concurrent append cannot slip
+     * between the check and the state change. With {@code originalKey}, that blob (the segments assembled) holds the
+     * original's bytes from then on, recorded in the same transaction. A terminal state queues the webhook events in
+     * the same transaction too.
+     */
+    Checked<Upload> finalizeUpload(long id, List<Segment> manifest, String originalKey, State state, long size, MediaInfo info,
+                                   Failure failure, String jobKind, long now, long expiresAt);
+
+    /**
+     * Records that blob {@code key} (the segments assembled) holds the original's bytes from now on, provided the
+     * segments are still exactly {@code manifest}; false (and nothing changed) otherwise.
+     */
+    boolean setOriginal(long id, List<Segment> manifest, String key);
+
+    /**
+     * Processing results: state, progress, when to look again, and what was learned. A terminal state (succeeded,
+     * failed) also queues the webhook events, in the same transaction.
+     */
+    void updateProcessing(long id, State state, int progress, int checkAfterSecs, MediaInfo info, Failure failure);
+
+    /** Replaces the owner-set metadata (alt text and the like); empty when there is no such upload. */
+    Optional<Upload> setMetadata(long id, String metadataJson);
+
+    /**
+     * Forgets an upload's segments and assembled original (expired, or an original processing replaced); their blobs
+     * are deleted next.
+     */
+    void deleteSegments(long uploadId);
+
+    /** Forgets an upload entirely (rows, variants, tracks, metrics, usage); its blobs must be deleted by the caller. */
+    void delete(long id);
+
+    /** Marks unfinalized uploads whose session ended as EXPIRED; returns how many. */
+    int expireSessions(long now);
+
+    /** Expired uploads that still have segment rows, i.e. bytes to delete. */
+    List<Long> expiredWithSegments(int limit);
+
+    /** Finalized media created before {@code createdBefore} (retention), oldest first. */
+    List<Long> mediaCreatedBefore(long createdBefore, int limit);
+}

@@ -1,0 +1,63 @@
+package dev.mediaup.store.sql;
+
+import dev.mediaup.core.*;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** Row mappers and the few statements several role stores share (reading an upload, moving stored bytes). */
+final class Rows {
+    private Rows() {}
+
+    static final RowMapper<Upload> UPLOAD = (rs, ctx) -> upload(rs);
+
+    static final RowMapper<Segment> SEGMENT = (rs, ctx) -> new Segment(rs.getLong("upload_id"), rs.getInt("idx"), rs.getLong("size"),
+            rs.getString("sha256"), rs.getString("blob_key"));
+
+    static final RowMapper<Variant> VARIANT = (rs, ctx) -> new Variant(rs.getLong("media_id"), rs.getString("name"),
+            rs.getString("content_type"), rs.getLong("size"), nInt(rs, "width"), nInt(rs, "height"), nInt(rs, "bit_rate"),
+            rs.getString("sha256"), rs.getString("blob_key"));
+
+    private static Upload upload(ResultSet rs) throws SQLException {
+        String owners = rs.getString("additional_owners");
+        return new Upload(rs.getLong("id"), rs.getString("owner_id"), rs.getString("media_type"),
+                Category.valueOf(rs.getString("category")), Family.valueOf(rs.getString("family")),
+                nLong(rs, "total_bytes"), rs.getBoolean("shared"),
+                owners.isEmpty() ? List.of() : Arrays.asList(owners.split(",")),
+                State.valueOf(rs.getString("state")), rs.getLong("created_at"), rs.getLong("expires_at"),
+                nLong(rs, "size"), rs.getInt("progress"),
+                new MediaInfo(nInt(rs, "width"), nInt(rs, "height"), rs.getString("image_type"),
+                        rs.getString("video_type"), nLong(rs, "duration_ms")),
+                rs.getObject("error_code") == null ? null
+                        : new Failure(rs.getInt("error_code"), rs.getString("error_name"), rs.getString("error_message")),
+                rs.getString("metadata"), rs.getInt("check_after_secs"));
+    }
+
+    // sqlite-jdbc's getObject(column, Long.class) fails on NULL; wasNull() works everywhere
+    static Long nLong(ResultSet rs, String col) throws SQLException {
+        long v = rs.getLong(col);
+        return rs.wasNull() ? null : v;
+    }
+
+    static Integer nInt(ResultSet rs, String col) throws SQLException {
+        int v = rs.getInt(col);
+        return rs.wasNull() ? null : v;
+    }
+
+    static Optional<Upload> find(Handle h, long id) {
+        return h.createQuery("SELECT * FROM uploads WHERE id = :id").bind("id", id).map(UPLOAD).findOne();
+    }
+
+    /** Adds {@code delta} (negative: releases) to the owner's stored bytes. */
+    static void addStored(Handle h, String user, long delta) {
+        h.createUpdate("""
+                INSERT INTO usage_stored (user_id, stored_bytes) VALUES (:u, :b)
+                ON CONFLICT (user_id) DO UPDATE SET stored_bytes = usage_stored.stored_bytes + excluded.stored_bytes""")
+                .bind("u", user).bind("b", delta).execute();
+    }
+}

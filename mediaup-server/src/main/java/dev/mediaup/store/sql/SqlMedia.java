@@ -1,0 +1,77 @@
+package dev.mediaup.store.sql;
+
+import dev.mediaup.core.SubtitleTrack;
+import dev.mediaup.core.Upload;
+import dev.mediaup.core.Variant;
+import dev.mediaup.store.MediaStore;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/** Variants and subtitle tracks on SQL. */
+final class SqlMedia implements MediaStore {
+    private final SqlDatabase db;
+
+    SqlMedia(SqlDatabase db) {
+        this.db = db;
+    }
+
+    @Override
+    public boolean putVariants(long mediaId, List<Variant> variants) {
+        return db.write(h -> {
+            Optional<Upload> u = Rows.find(h, mediaId);
+            if (u.isEmpty()) return false;
+            long delta = 0;
+            for (Variant v : variants) {
+                delta += v.size() - h.createQuery("SELECT COALESCE(SUM(size), 0) FROM variants WHERE media_id = :m AND name = :n")
+                        .bind("m", mediaId).bind("n", v.name()).mapTo(Long.class).one();
+                h.createUpdate("""
+                        INSERT INTO variants (media_id, name, content_type, size, width, height, bit_rate, sha256, blob_key)
+                        VALUES (:m, :n, :ct, :size, :w, :h, :br, :sha, :key)
+                        ON CONFLICT (media_id, name) DO UPDATE SET content_type = excluded.content_type, size = excluded.size,
+                            width = excluded.width, height = excluded.height, bit_rate = excluded.bit_rate, sha256 = excluded.sha256,
+                            blob_key = excluded.blob_key""")
+                        .bind("m", mediaId).bind("n", v.name()).bind("ct", v.contentType()).bind("size", v.size()).bind("w", v.width())
+                        .bind("h", v.height()).bind("br", v.bitRate()).bind("sha", v.sha256()).bind("key", v.blobKey()).execute();
+            }
+            Rows.addStored(h, u.get().ownerId(), delta);
+            return true;
+        });
+    }
+
+    @Override
+    public List<Variant> variants(Collection<Long> mediaIds, boolean parts) {
+        if (mediaIds.isEmpty()) return List.of();
+        return db.jdbi.withHandle(h -> h.createQuery("SELECT * FROM variants WHERE media_id IN (<ids>)"
+                        + (parts ? "" : " AND name NOT LIKE '" + Variant.HLS_PREFIX + "%'") + " ORDER BY media_id, name")
+                .bindList("ids", List.copyOf(mediaIds)).map(Rows.VARIANT).list());
+    }
+
+    @Override
+    public Optional<Variant> variant(long mediaId, String name) {
+        return db.jdbi.withHandle(h -> h.createQuery("SELECT * FROM variants WHERE media_id = :id AND name = :n").bind("id", mediaId)
+                .bind("n", name).map(Rows.VARIANT).findOne());
+    }
+
+    @Override
+    public void putSubtitles(SubtitleTrack t) {
+        db.write(h -> h.createUpdate("""
+                INSERT INTO subtitles (video_id, language_code, subtitles_id, display_name) VALUES (:v, :l, :s, :d)
+                ON CONFLICT (video_id, language_code) DO UPDATE SET subtitles_id = excluded.subtitles_id, display_name = excluded.display_name""")
+                .bind("v", t.videoId()).bind("l", t.languageCode()).bind("s", t.subtitlesId()).bind("d", t.displayName()).execute());
+    }
+
+    @Override
+    public boolean deleteSubtitles(long videoId, String languageCode) {
+        return db.write(h -> h.createUpdate("DELETE FROM subtitles WHERE video_id = :v AND language_code = :l")
+                .bind("v", videoId).bind("l", languageCode).execute()) > 0;
+    }
+
+    @Override
+    public List<SubtitleTrack> subtitles(long videoId) {
+        return db.jdbi.withHandle(h -> h.createQuery("SELECT * FROM subtitles WHERE video_id = :v ORDER BY language_code").bind("v", videoId)
+                .map((rs, ctx) -> new SubtitleTrack(rs.getLong("video_id"), rs.getString("language_code"), rs.getLong("subtitles_id"),
+                        rs.getString("display_name"))).list());
+    }
+}

@@ -1,0 +1,260 @@
+package dev.mediaup.store.sql;
+
+import dev.mediaup.core.*;
+import dev.mediaup.store.UploadStore;
+import org.jdbi.v3.core.Handle;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+import static dev.mediaup.store.sql.Rows.UPLOAD;
+import static dev.mediaup.store.sql.Rows.addStored;
+import static dev.mediaup.store.sql.Rows.find;
+
+/** Uploads, segments and usage on SQL. Check-and-write methods lock the upload row first (PostgreSQL; SQLite has one writer). */
+final class SqlUploads implements UploadStore {
+    private final SqlDatabase db;
+    private final SqlOutbox outbox;
+
+    SqlUploads(SqlDatabase db, SqlOutbox outbox) {
+        this.db = db;
+        this.outbox = outbox;
+    }
+
+    @Override
+    public void create(Upload u) {
+        db.write(h -> h.createUpdate("""
+                INSERT INTO uploads (id, owner_id, media_type, category, family, total_bytes, shared, additional_owners, state,
+                                     created_at, expires_at, progress)
+                VALUES (:id, :owner, :type, :category, :family, :total, :shared, :owners, :state, :created, :expires, 0)""")
+                .bind("id", u.id()).bind("owner", u.ownerId()).bind("type", u.mediaType())
+                .bind("category", u.category().name()).bind("family", u.family().name()).bind("total", u.totalBytes())
+                .bind("shared", u.shared()).bind("owners", String.join(",", u.additionalOwners()))
+                .bind("state", u.state().name()).bind("created", u.createdAt()).bind("expires", u.expiresAt())
+                .execute());
+    }
+
+    @Override
+    public Optional<Upload> find(long id) {
+        return db.jdbi.withHandle(h -> Rows.find(h, id));
+    }
+
+    /** The upload, its row locked until the transaction ends (PostgreSQL; SQLite has one writer anyway). */
+    private Optional<Upload> locked(Handle h, long id) {
+        return h.createQuery("SELECT * FROM uploads WHERE id = :id" + db.forUpdate).bind("id", id).map(UPLOAD).findOne();
+    }
+
+    @Override
+    public Checked<SegmentPut> putSegment(Segment s, long now, long maxTotal, Quota quota) {
+        return db.write(h -> {
+            Optional<Upload> found = locked(h, s.uploadId());
+            if (found.isEmpty()) return Checked.refused(new Refusal.UnknownUpload(s.uploadId()));
+            Upload u = found.get();
+            Optional<Refusal> closed = u.appendRefusal(now);
+            if (closed.isPresent()) return Checked.refused(closed.get());
+            var previous = h.createQuery("SELECT blob_key, size FROM segments WHERE upload_id = :u AND idx = :i")
+                    .bind("u", s.uploadId()).bind("i", s.index())
+                    .map((rs, ctx) -> new Segment(s.uploadId(), s.index(), rs.getLong("size"), null, rs.getString("blob_key"))).findOne();
+            long others = h.createQuery("SELECT COALESCE(SUM(size), 0) FROM segments WHERE upload_id = :u AND idx <> :i")
+                    .bind("u", s.uploadId()).bind("i", s.index()).mapTo(Long.class).one();
+            if (others + s.size() > maxTotal) return Checked.refused(new Refusal.OverTotal(s.index(), s.size(), others + s.size(), maxTotal));
+            long delta = s.size() - previous.map(Segment::size).orElse(0L);
+            Optional<Refusal> overQuota = chargeUsage(h, u.ownerId(), now, s.size(), delta, quota);
+            if (overQuota.isPresent()) return Checked.refused(overQuota.get());
+            h.createUpdate("""
+                    INSERT INTO segments (upload_id, idx, size, sha256, blob_key, received_at) VALUES (:u, :i, :size, :sha, :key, :now)
+                    ON CONFLICT (upload_id, idx) DO UPDATE SET size = excluded.size, sha256 = excluded.sha256,
+                        blob_key = excluded.blob_key, received_at = excluded.received_at""")
+                    .bind("u", s.uploadId()).bind("i", s.index()).bind("size", s.size()).bind("sha", s.sha256())
+                    .bind("key", s.blobKey()).bind("now", now).execute();
+            return Checked.done(new SegmentPut(u, previous.map(Segment::blobKey)));
+        });
+    }
+
+    /** Adds {@code received} to today's upload count and {@code storedDelta} to the stored total, if the quota allows. */
+    private Optional<Refusal> chargeUsage(Handle h, String user, long now, long received, long storedDelta, Quota quota) {
+        long day = Quota.epochDay(now);
+        if (db.postgres && !quota.unlimited()) {
+            // exact quotas across nodes: the user's counter rows exist and are locked before they are read
+            h.createUpdate("INSERT INTO usage_daily (user_id, day, uploaded_bytes) VALUES (:u, :d, 0) ON CONFLICT DO NOTHING")
+                    .bind("u", user).bind("d", day).execute();
+            h.createUpdate("INSERT INTO usage_stored (user_id, stored_bytes) VALUES (:u, 0) ON CONFLICT DO NOTHING").bind("u", user).execute();
+            h.createQuery("SELECT stored_bytes FROM usage_stored WHERE user_id = :u FOR UPDATE").bind("u", user).mapTo(Long.class).one();
+            h.createQuery("SELECT uploaded_bytes FROM usage_daily WHERE user_id = :u AND day = :d FOR UPDATE").bind("u", user).bind("d", day)
+                    .mapTo(Long.class).one();
+        }
+        long today = h.createQuery("SELECT uploaded_bytes FROM usage_daily WHERE user_id = :u AND day = :d").bind("u", user).bind("d", day)
+                .mapTo(Long.class).findOne().orElse(0L);
+        long stored = h.createQuery("SELECT stored_bytes FROM usage_stored WHERE user_id = :u").bind("u", user).mapTo(Long.class)
+                .findOne().orElse(0L);
+        Optional<Refusal> refusal = quota.refusal(today, stored, received, storedDelta, now);
+        if (refusal.isPresent()) return refusal;
+        h.createUpdate("""
+                INSERT INTO usage_daily (user_id, day, uploaded_bytes) VALUES (:u, :d, :b)
+                ON CONFLICT (user_id, day) DO UPDATE SET uploaded_bytes = usage_daily.uploaded_bytes + excluded.uploaded_bytes""")
+                .bind("u", user).bind("d", day).bind("b", received).execute();
+        addStored(h, user, storedDelta);
+        return Optional.empty();
+    }
+
+    @Override
+    public Usage usage(String userId, long epochDay) {
+        return db.jdbi.withHandle(h -> new Usage(userId,
+                h.createQuery("SELECT stored_bytes FROM usage_stored WHERE user_id = :u").bind("u", userId).mapTo(Long.class)
+                        .findOne().orElse(0L),
+                h.createQuery("SELECT uploaded_bytes FROM usage_daily WHERE user_id = :u AND day = :d").bind("u", userId)
+                        .bind("d", epochDay).mapTo(Long.class).findOne().orElse(0L)));
+    }
+
+    @Override
+    public List<Segment> segments(long uploadId) {
+        return db.jdbi.withHandle(h -> h.createQuery("SELECT * FROM segments WHERE upload_id = :u ORDER BY idx").bind("u", uploadId)
+                .map(Rows.SEGMENT).list());
+    }
+
+    @Override
+    public List<Upload> find(Collection<Long> ids) {
+        if (ids.isEmpty()) return List.of();
+        return db.jdbi.withHandle(h -> h.createQuery("SELECT * FROM uploads WHERE id IN (<ids>)").bindList("ids", List.copyOf(ids))
+                .map(UPLOAD).list());
+    }
+
+    @Override
+    public List<Upload> ownedBy(String ownerId, Long beforeId, int limit) {
+        return db.jdbi.withHandle(h -> h.createQuery("""
+                SELECT * FROM uploads WHERE owner_id = :o AND id < :b AND state IN ('PENDING', 'IN_PROGRESS', 'SUCCEEDED')
+                ORDER BY id DESC LIMIT :l""")
+                .bind("o", ownerId).bind("b", beforeId == null ? Long.MAX_VALUE : beforeId).bind("l", limit).map(UPLOAD).list());
+    }
+
+    @Override
+    public Optional<Upload> setMetadata(long id, String metadataJson) {
+        return db.write(h -> {
+            h.createUpdate("UPDATE uploads SET metadata = :m WHERE id = :id").bind("m", metadataJson).bind("id", id).execute();
+            return Rows.find(h, id);
+        });
+    }
+
+    @Override
+    public void delete(long id) {
+        db.write(h -> {
+            releaseStored(h, id);
+            Rows.find(h, id).ifPresent(u -> addStored(h, u.ownerId(), -h.createQuery(
+                    "SELECT COALESCE(SUM(size), 0) FROM variants WHERE media_id = :u").bind("u", id).mapTo(Long.class).one()));
+            h.createUpdate("DELETE FROM segments WHERE upload_id = :u").bind("u", id).execute();
+            h.createUpdate("DELETE FROM variants WHERE media_id = :u").bind("u", id).execute();
+            h.createUpdate("DELETE FROM webhook_outbox WHERE media_id = :u AND delivered_at IS NOT NULL").bind("u", id).execute();
+            h.createUpdate("DELETE FROM jobs WHERE upload_id = :u").bind("u", id).execute();
+            h.createUpdate("DELETE FROM subtitles WHERE video_id = :u OR subtitles_id = :u").bind("u", id).execute();
+            h.createUpdate("DELETE FROM media_metrics WHERE media_id = :u").bind("u", id).execute();
+            return h.createUpdate("DELETE FROM uploads WHERE id = :u").bind("u", id).execute();
+        });
+    }
+
+    @Override
+    public Checked<Upload> finalizeUpload(long id, List<Segment> manifest, String originalKey, State state, long size, MediaInfo info,
+                                          Failure failure, String jobKind, long now, long expiresAt) {
+        return db.write(h -> {
+            locked(h, id); // appends to this upload on other nodes wait until the manifest is settled
+            if (!sameSegments(h, id, manifest)) return Checked.refused(new Refusal.SegmentsChanged(id));
+            int n = h.createUpdate("""
+                    UPDATE uploads SET state = :state, size = :size, total_bytes = COALESCE(total_bytes, :size), expires_at = :expires,
+                        width = :w, height = :h, image_type = :it, video_type = :vt, duration_ms = :d,
+                        error_code = :ec, error_name = :en, error_message = :em, progress = :progress, original_key = :ok
+                    WHERE id = :id AND state = 'UPLOADING'""")
+                    .bind("ok", originalKey).bind("state", state.name()).bind("size", size).bind("expires", expiresAt).bind("id", id)
+                    .bind("progress", state.terminal() ? 100 : 0)
+                    .bind("w", info.width()).bind("h", info.height()).bind("it", info.imageType()).bind("vt", info.videoType())
+                    .bind("d", info.durationMs())
+                    .bind("ec", failure == null ? null : failure.code()).bind("en", failure == null ? null : failure.name())
+                    .bind("em", failure == null ? null : failure.message()).execute();
+            if (n == 0) return Checked.refused(new Refusal.FinalizedConcurrently(id));
+            outbox.queue(h, id, state, now);
+            if (jobKind != null)
+                h.createUpdate("INSERT INTO jobs (upload_id, kind, state, attempts, run_after) VALUES (:u, :k, 'QUEUED', 0, :now)")
+                        .bind("u", id).bind("k", jobKind).bind("now", now).execute();
+            return Checked.done(Rows.find(h, id).orElseThrow());
+        });
+    }
+
+    @Override
+    public boolean setOriginal(long id, List<Segment> manifest, String key) {
+        return db.write(h -> {
+            locked(h, id);
+            if (!sameSegments(h, id, manifest)) return false;
+            h.createUpdate("UPDATE uploads SET original_key = :k WHERE id = :id").bind("k", key).bind("id", id).execute();
+            return true;
+        });
+    }
+
+    @Override
+    public List<Segment> stored(long uploadId) {
+        String key = db.jdbi.withHandle(h -> h.createQuery("SELECT original_key FROM uploads WHERE id = :id").bind("id", uploadId)
+                .mapTo(String.class).findOne().orElse(null));
+        List<Segment> segs = segments(uploadId);
+        if (key == null || segs.isEmpty()) return segs;
+        return List.of(new Segment(uploadId, 0, segs.stream().mapToLong(Segment::size).sum(), null, key));
+    }
+
+    private static boolean sameSegments(Handle h, long id, List<Segment> manifest) {
+        List<String> current = h.createQuery("SELECT blob_key FROM segments WHERE upload_id = :u ORDER BY idx").bind("u", id)
+                .mapTo(String.class).list();
+        return current.equals(manifest.stream().map(Segment::blobKey).toList());
+    }
+
+    @Override
+    public void updateProcessing(long id, State state, int progress, int checkAfterSecs, MediaInfo info, Failure failure) {
+        db.write(h -> {
+            int n = h.createUpdate("""
+                    UPDATE uploads SET state = :state, progress = :progress, check_after_secs = :ca,
+                        width = COALESCE(:w, width), height = COALESCE(:h, height), image_type = COALESCE(:it, image_type),
+                        video_type = COALESCE(:vt, video_type), duration_ms = COALESCE(:d, duration_ms),
+                        error_code = :ec, error_name = :en, error_message = :em
+                    WHERE id = :id""")
+                    .bind("state", state.name()).bind("progress", progress).bind("ca", checkAfterSecs).bind("id", id)
+                    .bind("w", info.width()).bind("h", info.height()).bind("it", info.imageType()).bind("vt", info.videoType())
+                    .bind("d", info.durationMs())
+                    .bind("ec", failure == null ? null : failure.code()).bind("en", failure == null ? null : failure.name())
+                    .bind("em", failure == null ? null : failure.message()).execute();
+            if (n > 0) outbox.queue(h, id, state, System.currentTimeMillis() / 1000);
+            return n;
+        });
+    }
+
+    @Override
+    public int expireSessions(long now) {
+        return db.write(h -> h.createUpdate("UPDATE uploads SET state = 'EXPIRED' WHERE state = 'UPLOADING' AND expires_at <= :now")
+                .bind("now", now).execute());
+    }
+
+    @Override
+    public List<Long> expiredWithSegments(int limit) {
+        return db.jdbi.withHandle(h -> h.createQuery("""
+                SELECT DISTINCT u.id FROM uploads u JOIN segments s ON s.upload_id = u.id WHERE u.state = 'EXPIRED' LIMIT :limit""")
+                .bind("limit", limit).mapTo(Long.class).list());
+    }
+
+    @Override
+    public List<Long> mediaCreatedBefore(long createdBefore, int limit) {
+        return db.jdbi.withHandle(h -> h.createQuery("""
+                SELECT id FROM uploads WHERE state IN ('SUCCEEDED', 'FAILED', 'PENDING', 'IN_PROGRESS') AND created_at < :t
+                ORDER BY id LIMIT :l""")
+                .bind("t", createdBefore).bind("l", limit).mapTo(Long.class).list());
+    }
+
+    @Override
+    public void deleteSegments(long uploadId) {
+        db.write(h -> {
+            releaseStored(h, uploadId);
+            h.createUpdate("UPDATE uploads SET original_key = NULL WHERE id = :u").bind("u", uploadId).execute();
+            return h.createUpdate("DELETE FROM segments WHERE upload_id = :u").bind("u", uploadId).execute();
+        });
+    }
+
+    /** Gives the owner back the stored bytes of an upload's segments (before they are deleted). */
+    private static void releaseStored(Handle h, long uploadId) {
+        Rows.find(h, uploadId).ifPresent(u -> addStored(h, u.ownerId(), -h.createQuery(
+                "SELECT COALESCE(SUM(size), 0) FROM segments WHERE upload_id = :u").bind("u", uploadId).mapTo(Long.class).one()));
+    }
+}

@@ -1,0 +1,127 @@
+package dev.mediaup.upload;
+
+import dev.mediaup.core.*;
+import dev.mediaup.store.BlobStore;
+import dev.mediaup.store.UploadStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The one owner of what becomes of media once processed, for both paths — inline (FINALIZE waits) and queued (a
+ * job): record the outcome (the store queues the webhook in the same transaction), keep the original as one
+ * assembled blob or drop it. Order is what makes it crash-safe: rows first, then blobs, so a crash in between leaves
+ * only orphans the sweeper removes.
+ */
+public final class Outcomes {
+    private static final Logger log = LoggerFactory.getLogger(Outcomes.class);
+
+    private final UploadStore uploads;
+    private final BlobStore blobs;
+    private final Ids ids;
+    private final boolean keepOriginals;
+
+    public Outcomes(UploadStore uploads, BlobStore blobs, Ids ids, boolean keepOriginals) {
+        this.uploads = uploads;
+        this.blobs = blobs;
+        this.ids = ids;
+        this.keepOriginals = keepOriginals;
+    }
+
+    /** Whether processing's result is all that is kept of this outcome's media. */
+    private boolean dropsOriginal(Processor.Outcome o) {
+        return o.replacesOriginal() && !keepOriginals;
+    }
+
+    /**
+     * Inline path: the upload goes from UPLOADING straight to its final state in the finalizing transaction, with the
+     * assembled original recorded there too when it is kept.
+     */
+    Upload recordInline(Upload u, List<Segment> segs, MediaInfo sniffed, Processor.Outcome o, long now, long expiresAt)
+            throws IOException {
+        long size = segs.stream().mapToLong(Segment::size).sum();
+        if (o.failure() != null)
+            return finalize(uploads.finalizeUpload(u.id(), segs, null, State.FAILED, size, sniffed, o.failure(), null, now, expiresAt));
+        String original = dropsOriginal(o) ? null : assembled(u.id(), segs);
+        MediaInfo info = o.info() == MediaInfo.NONE ? sniffed : o.info();
+        Upload done;
+        try {
+            done = finalize(uploads.finalizeUpload(u.id(), segs, original, State.SUCCEEDED, size, info, null, null, now, expiresAt));
+        } catch (RuntimeException e) {
+            if (original != null) deleteQuietly(original);
+            throw e;
+        }
+        if (dropsOriginal(o)) dropOriginal(u.id(), segs);
+        else if (original != null) for (Segment s : segs) deleteQuietly(s.blobKey());
+        return done;
+    }
+
+    private static Upload finalize(Checked<Upload> c) {
+        return c.orElseThrow(Problems::refused);
+    }
+
+    /** Queued path: a job's processor is done; the kept original is assembled before success is reported. */
+    public void recordQueued(Upload u, List<Segment> segs, Processor.Outcome o) throws IOException {
+        if (o.failure() != null) {
+            uploads.updateProcessing(u.id(), State.FAILED, 100, 0, o.info(), o.failure());
+            return;
+        }
+        if (!dropsOriginal(o)) keepOriginal(u.id(), segs);
+        uploads.updateProcessing(u.id(), State.SUCCEEDED, 100, 0, o.info(), null);
+        if (dropsOriginal(o)) dropOriginal(u.id(), segs);
+    }
+
+    /** A crash came between a job's result and its completion: finish what the result implied. */
+    public void resumeSucceeded(Upload u, List<Segment> segs) {
+        if (!segs.isEmpty() && !keepOriginals) dropOriginal(u.id(), segs); // queued media (video, GIF) is always replaced
+    }
+
+    /** Every attempt of a job failed on our side: the media fails, with what went wrong last. */
+    public void recordGivenUp(long id, int attempts, String lastError) {
+        uploads.updateProcessing(id, State.FAILED, 100, 0, MediaInfo.NONE,
+                Failure.internal("Processing failed after " + attempts + " attempts: " + lastError));
+    }
+
+    /**
+     * The segments of an original that is kept, assembled into one blob where the store does that without the bytes
+     * passing through mediaup (an object store: server-side copies): one object to serve, ranged or by presigned URL.
+     * Its key, or null where there is nothing to gain: one segment already, or a store that serves files in place.
+     */
+    private String assembled(long id, List<Segment> segs) throws IOException {
+        var assembling = blobs.capabilities().assembling();
+        if (segs.size() < 2 || assembling.isEmpty()) return null;
+        String key = BlobKeys.assembled(id, ids.next());
+        assembling.get().assemble(key, segs.stream().map(s -> new BlobStore.Piece(s.blobKey(), s.size())).toList());
+        return key;
+    }
+
+    /**
+     * For queued processing, before it reports success: an original that is kept becomes one assembled blob. Crash-safe:
+     * until it is recorded, the assembled blob is an orphan the sweeper removes, and after it the segment blobs are.
+     */
+    private void keepOriginal(long id, List<Segment> segs) throws IOException {
+        String original = assembled(id, segs);
+        if (original == null) return;
+        if (!uploads.setOriginal(id, segs, original)) {
+            deleteQuietly(original);
+            return;
+        }
+        for (Segment s : segs) deleteQuietly(s.blobKey());
+    }
+
+    /** Forgets the uploaded bytes once processing made what is served from them: rows first, then blobs. */
+    private void dropOriginal(long id, List<Segment> segs) {
+        uploads.deleteSegments(id);
+        for (Segment s : segs) deleteQuietly(s.blobKey());
+    }
+
+    private void deleteQuietly(String key) {
+        try {
+            blobs.delete(key);
+        } catch (IOException e) {
+            log.warn("could not delete blob {}: {}", key, e.toString());
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.mediaup.upload;
+
+import dev.mediaup.core.Failure;
+import dev.mediaup.core.MediaInfo;
+import dev.mediaup.core.Segment;
+import dev.mediaup.core.Upload;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * What FINALIZE hands media to (implemented in {@code processing}): families that are not
+ * {@link dev.mediaup.core.Family#processedAsync()} are processed while FINALIZE waits; the rest are queued as jobs.
+ */
+public interface Processor {
+
+    /**
+     * What processing learned or why it refused the media, and whether what it made can stand in for the uploaded
+     * bytes (resized images, renditions: yes; subtitles and 3D models, served as uploaded: no). Whether the original
+     * is then dropped is decided in one place, {@link Outcomes}.
+     */
+    record Outcome(MediaInfo info, Failure failure, boolean replacesOriginal) {}
+
+    /** {@code mediaType}: what the bytes really are (the sniffed type), which may differ from the declared one. */
+    Outcome inline(Upload u, List<Segment> segs, String mediaType) throws IOException;
+}

@@ -1,0 +1,110 @@
+package dev.mediaup.upload;
+
+import dev.mediaup.core.BlobKeys;
+import dev.mediaup.store.BlobStore;
+import dev.mediaup.store.MediaStore;
+import dev.mediaup.store.UploadStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * Housekeeping: expires idle sessions and deletes their bytes, retires media past the retention period (when one is
+ * set), and, with {@code orphans}, removes blobs nothing refers to (a crash between a blob's fsync and its row's
+ * commit leaves one) once they are an hour old, so an append in flight is never touched. Safe on any node at any
+ * time, and to crash halfway: every step is repeated by the next sweep.
+ */
+public final class Sweeper {
+    private static final Logger log = LoggerFactory.getLogger(Sweeper.class);
+
+    /** What a sweep did, for logs and `bin/mediaup gc`. */
+    public record Swept(int expiredSessions, int purgedUploads, int retiredMedia, int orphanBlobs) {
+        public boolean any() {
+            return expiredSessions + purgedUploads + retiredMedia + orphanBlobs > 0;
+        }
+    }
+
+    private final UploadStore uploads;
+    private final MediaStore media;
+    private final BlobStore blobs;
+    private final LongSupplier clock;
+    private final Duration retention;
+
+    public Sweeper(UploadStore uploads, MediaStore media, BlobStore blobs, LongSupplier epochSeconds, Duration retention) {
+        this.uploads = uploads;
+        this.media = media;
+        this.blobs = blobs;
+        this.clock = epochSeconds;
+        this.retention = retention;
+    }
+
+    public Swept sweep(boolean orphans) {
+        long now = clock.getAsLong();
+        int expired = uploads.expireSessions(now), purged = 0, retired = 0, orphaned = 0;
+        for (long id : uploads.expiredWithSegments(1000)) {
+            try {
+                blobs.deleteAll(BlobKeys.prefix(id));
+                uploads.deleteSegments(id);
+                purged++;
+            } catch (IOException e) {
+                log.warn("could not delete bytes of expired upload {}: {}", id, e.toString());
+            }
+        }
+        if (retention.isPositive()) {
+            for (long id : uploads.mediaCreatedBefore(now - retention.toSeconds(), 1000)) {
+                uploads.delete(id);
+                try {
+                    blobs.deleteAll(BlobKeys.prefix(id));
+                } catch (IOException e) {
+                    log.warn("could not delete {}: {}", BlobKeys.prefix(id), e.toString());
+                }
+                retired++;
+            }
+        }
+        if (orphans) orphaned = removeOrphans(now);
+        return new Swept(expired, purged, retired, orphaned);
+    }
+
+    private int removeOrphans(long now) {
+        try {
+            blobs.removeAbandoned(now - 86_400); // an assembly takes minutes, never a day
+        } catch (IOException e) {
+            log.warn("could not remove abandoned writes: {}", e.toString());
+        }
+        int orphaned = 0;
+        try {
+            Map<Long, Set<String>> referenced = new HashMap<>();
+            for (var e : blobs.list(BlobKeys.ROOT)) {
+                if (e.modifiedAt() > now - 3600) continue;
+                var owner = BlobKeys.uploadIdOf(e.key());
+                if (owner.isEmpty()) continue;
+                Set<String> keys = referenced.computeIfAbsent(owner.getAsLong(), x -> {
+                    Set<String> k = new HashSet<>();
+                    // where the bytes are: once an original is assembled, its segment blobs are no longer referenced
+                    uploads.stored(x).forEach(seg -> k.add(seg.blobKey()));
+                    media.variants(List.of(x), true).forEach(var -> k.add(var.blobKey()));
+                    return k;
+                });
+                if (!keys.contains(e.key())) {
+                    try {
+                        blobs.delete(e.key());
+                        orphaned++;
+                    } catch (IOException ex) {
+                        log.warn("could not delete blob {}: {}", e.key(), ex.toString());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            log.warn("orphan sweep failed: {}", e.toString());
+        }
+        return orphaned;
+    }
+}

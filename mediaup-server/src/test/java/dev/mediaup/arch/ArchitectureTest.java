@@ -1,0 +1,99 @@
+package dev.mediaup.arch;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * The dependency rules of DESIGN.md and the README's architecture picture, checked on the compiled classes so they
+ * cannot rot: a change that breaks one fails the build with the offending dependency named.
+ */
+class ArchitectureTest {
+    private static JavaClasses main;
+
+    @BeforeAll
+    static void importMainClasses() {
+        main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.mediaup");
+    }
+
+    @Test
+    void coreDependsOnNothingOfOurs() {
+        classes().that().resideInAPackage("dev.mediaup.core..")
+                .should().onlyDependOnClassesThat().resideOutsideOfPackages("dev.mediaup..").orShould().dependOnClassesThat()
+                .resideInAPackage("dev.mediaup.core..")
+                .because("core holds the domain types and rules every layer shares").check(main);
+        noClasses().that().resideInAPackage("dev.mediaup.core..").should().dependOnClassesThat()
+                .resideInAnyPackage("dev.mediaup.api..", "dev.mediaup.auth..", "dev.mediaup.boot..", "dev.mediaup.cli..",
+                        "dev.mediaup.config..", "dev.mediaup.events..", "dev.mediaup.media..", "dev.mediaup.processing..",
+                        "dev.mediaup.store..", "dev.mediaup.upload..", "dev.mediaup.client..")
+                .check(main);
+    }
+
+    @Test
+    void storesDependOnlyOnCore() {
+        noClasses().that().resideInAPackage("dev.mediaup.store..").should().dependOnClassesThat()
+                .resideInAnyPackage("dev.mediaup.api..", "dev.mediaup.auth..", "dev.mediaup.boot..", "dev.mediaup.cli..",
+                        "dev.mediaup.config..", "dev.mediaup.events..", "dev.mediaup.media..", "dev.mediaup.processing..",
+                        "dev.mediaup.upload..", "dev.mediaup.client..")
+                .because("a store returns facts or typed results and never calls upward").check(main);
+    }
+
+    @Test
+    void storesNeverBuildProtocolErrors() {
+        noClasses().that().resideInAPackage("dev.mediaup.store..").should().dependOnClassesThat()
+                .haveFullyQualifiedName("dev.mediaup.core.Problem")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.mediaup.core.Problems")
+                .because("stores report refusals (core.Refusal) and failures (core.Unavailable); the API decides the answer")
+                .check(main);
+    }
+
+    @Test
+    void apiNeverTouchesStores() {
+        noClasses().that().resideInAPackage("dev.mediaup.api..").should().dependOnClassesThat()
+                .resideInAnyPackage("dev.mediaup.store..", "org.jdbi..", "java.sql..", "software.amazon.awssdk..")
+                .because("a request becomes a core-typed call to the engine; SQL, files and objects are the stores' business")
+                .check(main);
+    }
+
+    @Test
+    void theEngineNeverSeesHttp() {
+        noClasses().that().resideInAnyPackage("dev.mediaup.upload..", "dev.mediaup.media..", "dev.mediaup.processing..",
+                        "dev.mediaup.core..", "dev.mediaup.store..", "dev.mediaup.config..", "dev.mediaup.events..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "org.eclipse.jetty..", "jakarta.servlet..")
+                .check(main);
+    }
+
+    @Test
+    void onlyBootAndTheCliBuildStores() {
+        noClasses().that().resideOutsideOfPackages("dev.mediaup.store..", "dev.mediaup.boot..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.mediaup.store.sql..", "dev.mediaup.store.file..",
+                        "dev.mediaup.store.s3..")
+                .because("boot.Backends is the one place that knows which stores exist").check(main);
+    }
+
+    @Test
+    void configDependsOnlyOnCore() {
+        noClasses().that().resideInAPackage("dev.mediaup.config..").should().dependOnClassesThat()
+                .resideInAnyPackage("dev.mediaup.api..", "dev.mediaup.auth..", "dev.mediaup.boot..", "dev.mediaup.cli..",
+                        "dev.mediaup.events..", "dev.mediaup.media..", "dev.mediaup.processing..", "dev.mediaup.store..",
+                        "dev.mediaup.upload..")
+                .check(main);
+    }
+
+    @Test
+    void nothingButTheCliDependsOnTheCliOrBoot() {
+        noClasses().that().resideOutsideOfPackages("dev.mediaup.cli..", "dev.mediaup.boot..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.mediaup.cli..", "dev.mediaup.boot..").check(main);
+    }
+
+    @Test
+    void noPackageCycles() {
+        slices().matching("dev.mediaup.(*)..").should().beFreeOfCycles().check(main);
+    }
+}
