@@ -2,6 +2,7 @@ package dev.mediaup.api;
 
 import dev.mediaup.core.MediaTypes;
 import dev.mediaup.core.Problem;
+import dev.mediaup.core.Problems;
 import dev.mediaup.core.Category;
 import dev.mediaup.upload.UploadService.Checksum;
 import dev.mediaup.upload.UploadService.InitRequest;
@@ -58,21 +59,21 @@ final class Bodies {
         try (InputStream in = ctx.req().getInputStream()) {
             byte[] b = in.readNBytes(limit + 1);
             if (b.length > limit)
-                throw new Problem(Problem.Kind.TOO_LARGE, "The request body is larger than " + limit + " bytes.", null, null);
+                throw Problems.bodyTooLarge(limit);
             return b;
         } catch (IOException e) {
-            throw Problem.invalid("body", null, "The request body could not be read.");
+            throw Problems.badBody("The request body could not be read.");
         }
     }
 
     static JsonNode json(byte[] body) {
-        if (body.length == 0) throw Problem.invalid("body", null, "A JSON object body is required.");
+        if (body.length == 0) throw Problems.badBody("A JSON object body is required.");
         try {
             JsonNode n = Wire.JSON.readTree(body);
-            if (n == null || !n.isObject()) throw Problem.invalid("body", null, "The body must be a JSON object.");
+            if (n == null || !n.isObject()) throw Problems.badBody("The body must be a JSON object.");
             return n;
         } catch (JacksonException e) {
-            throw Problem.invalid("body", null, "The body is not valid JSON: " + e.getOriginalMessage());
+            throw Problems.badBody("The body is not valid JSON: " + e.getOriginalMessage());
         }
     }
 
@@ -86,7 +87,7 @@ final class Bodies {
                 pairs.add(new String[]{URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
                         eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8)});
             } catch (IllegalArgumentException e) {
-                throw Problem.invalid("body", null, "The form body is not valid application/x-www-form-urlencoded.");
+                throw Problems.badBody("The form body is not valid application/x-www-form-urlencoded.");
             }
         }
         return pairs;
@@ -110,26 +111,26 @@ final class Bodies {
 
     static InitRequest initFromJson(JsonNode n) {
         for (String name : n.propertyNames())
-            if (!INIT_FIELDS.contains(name)) throw Problem.invalid(name, text(n.get(name)), "Unknown field " + name + " in initialize request.");
+            if (!INIT_FIELDS.contains(name)) throw Problems.unknownField(name, text(n.get(name)), " in initialize request");
         String type = requiredString(n, "media_type");
         Category cat = n.has("media_category") ? category(requiredString(n, "media_category"), false) : null;
         Long total = null;
         if (n.has("total_bytes")) {
             JsonNode t = n.get("total_bytes");
-            if (!t.isIntegralNumber() || !t.canConvertToLong()) throw Problem.invalid("total_bytes", text(t), "total_bytes must be an integer.");
+            if (!t.isIntegralNumber() || !t.canConvertToLong()) throw Problems.mustBe("total_bytes", text(t), "an integer");
             total = totalBytes(t.asLong());
         }
         boolean shared = false;
         if (n.has("shared")) {
-            if (!n.get("shared").isBoolean()) throw Problem.invalid("shared", text(n.get("shared")), "shared must be true or false.");
+            if (!n.get("shared").isBoolean()) throw Problems.mustBe("shared", text(n.get("shared")), "true or false");
             shared = n.get("shared").asBoolean();
         }
         List<String> owners = new ArrayList<>();
         if (n.has("additional_owners")) {
             JsonNode a = n.get("additional_owners");
-            if (!a.isArray()) throw Problem.invalid("additional_owners", text(a), "additional_owners must be an array of user id strings.");
+            if (!a.isArray()) throw Problems.mustBe("additional_owners", text(a), "an array of user id strings");
             for (JsonNode o : a) {
-                if (!o.isString()) throw Problem.invalid("additional_owners", text(o), "additional_owners entries must be strings of 1 to 19 digits.");
+                if (!o.isString()) throw Problems.invalid("additional_owners", text(o), "additional_owners entries must be strings of 1 to 19 digits.");
                 owners.add(o.asString());
             }
         }
@@ -140,20 +141,20 @@ final class Bodies {
 
     static InitRequest initFromParams(Map<String, String> p) {
         for (String name : p.keySet())
-            if (!COMMAND_INIT_FIELDS.contains(name)) throw Problem.invalid(name, p.get(name), "Unknown parameter " + name + " for command INIT.");
+            if (!COMMAND_INIT_FIELDS.contains(name)) throw Problems.unknownParameter(name, p.get(name), "command INIT");
         String type = p.get("media_type");
-        if (type == null || type.isEmpty()) throw Problem.invalid("media_type", null, "media_type is required.");
+        if (type == null || type.isEmpty()) throw Problems.required("media_type");
         Category cat = p.containsKey("media_category") ? category(p.get("media_category"), false) : null;
         Long total = null;
         if (p.containsKey("total_bytes")) {
             try {
                 total = totalBytes(Long.parseLong(p.get("total_bytes")));
             } catch (NumberFormatException e) {
-                throw Problem.invalid("total_bytes", p.get("total_bytes"), "total_bytes must be an integer.");
+                throw Problems.mustBe("total_bytes", p.get("total_bytes"), "an integer");
             }
         }
         String s = p.getOrDefault("shared", "false");
-        if (!s.equals("true") && !s.equals("false")) throw Problem.invalid("shared", s, "shared must be true or false.");
+        if (!s.equals("true") && !s.equals("false")) throw Problems.mustBe("shared", s, "true or false");
         return new InitRequest(mediaType(type), cat, total, s.equals("true"), owners(p.get("additional_owners")));
     }
 
@@ -163,36 +164,36 @@ final class Bodies {
     }
 
     private static long totalBytes(long t) {
-        if (t < 0 || t > MAX_TOTAL_BYTES) throw Problem.invalid("total_bytes", t, "total_bytes must be between 0 and " + MAX_TOTAL_BYTES + ".");
+        if (t < 0 || t > MAX_TOTAL_BYTES) throw Problems.mustBe("total_bytes", Long.toString(t), "between 0 and " + MAX_TOTAL_BYTES);
         return t;
     }
 
     static String mediaType(String t) {
         if (!MediaTypes.ALL.contains(t))
-            throw Problem.invalid("media_type", t, "media_type must be one of " + String.join(", ", MediaTypes.ALL) + ".");
+            throw Problems.mustBe("media_type", t, "one of " + String.join(", ", MediaTypes.ALL));
         return t;
     }
 
     /** The category enum; the one-shot upload's list lacks amplify_video. */
     static Category category(String s, boolean oneShot) {
         return Category.parse(s).filter(c -> !(oneShot && c == Category.AMPLIFY_VIDEO))
-                .orElseThrow(() -> Problem.invalid("media_category", s, "media_category must be one of "
+                .orElseThrow(() -> Problems.mustBe("media_category", s, "one of "
                         + (oneShot ? "tweet_image, tweet_video, tweet_gif, dm_image, dm_video, dm_gif, subtitles"
-                        : "amplify_video, tweet_gif, tweet_image, tweet_video, dm_gif, dm_image, dm_video, subtitles") + "."));
+                        : "amplify_video, tweet_gif, tweet_image, tweet_video, dm_gif, dm_image, dm_video, subtitles")));
     }
 
     /** A string member of a streamed JSON body, or null when absent; any other JSON type is a 400. */
     static String optionalString(Map<String, JsonNode> fields, String name) {
         JsonNode v = fields.get(name);
         if (v == null || v.isNull()) return null;
-        if (!v.isString()) throw Problem.invalid(name, v.toString(), name + " must be a string.");
+        if (!v.isString()) throw Problems.mustBe(name, v.toString(), "a string");
         return v.asString();
     }
 
     private static String requiredString(JsonNode n, String name) {
         JsonNode v = n.get(name);
-        if (v == null || v.isNull()) throw Problem.invalid(name, null, name + " is required.");
-        if (!v.isString()) throw Problem.invalid(name, text(v), name + " must be a string.");
+        if (v == null || v.isNull()) throw Problems.required(name);
+        if (!v.isString()) throw Problems.mustBe(name, text(v), "a string");
         return v.asString();
     }
 
@@ -201,19 +202,19 @@ final class Bodies {
     }
 
     static long mediaId(String raw, String parameter) {
-        if (raw == null || raw.isEmpty()) throw Problem.invalid(parameter, null, parameter + " is required.");
-        if (!raw.matches("[0-9]{1,19}")) throw Problem.invalid(parameter, raw, parameter + " must be a media id of 1 to 19 digits.");
+        if (raw == null || raw.isEmpty()) throw Problems.required(parameter);
+        if (!raw.matches("[0-9]{1,19}")) throw Problems.mustBe(parameter, raw, "a media id of 1 to 19 digits");
         try {
             return Long.parseLong(raw);
         } catch (NumberFormatException e) {
-            throw Problem.notFound(parameter, raw); // 19 digits beyond 2^63: a well-formed id nobody has
+            throw Problems.notFound(parameter, raw); // 19 digits beyond 2^63: a well-formed id nobody has
         }
     }
 
     static int segmentIndex(String raw) {
-        if (raw == null || raw.isEmpty()) throw Problem.invalid("segment_index", null, "segment_index is required.");
+        if (raw == null || raw.isEmpty()) throw Problems.required("segment_index");
         if (!raw.matches("[0-9]{1,4}") || Integer.parseInt(raw) > 999)
-            throw Problem.invalid("segment_index", raw, "segment_index must be an integer from 0 to 999.");
+            throw Problems.segmentIndexRange(raw);
         return Integer.parseInt(raw);
     }
 
@@ -232,10 +233,18 @@ final class Bodies {
             byte[] b = v.length() == len * 2 && v.matches("[0-9a-fA-F]+") ? HexFormat.of().parseHex(v) : Base64.getDecoder().decode(v);
             if (b.length == len) return b;
         } catch (IllegalArgumentException ignored) { }
-        throw Problem.invalid(header, v, header + " must be the " + len + "-byte digest in base64 (or hex).");
+        throw Problems.mustBe(header, v, "the " + len + "-byte digest in base64 (or hex)");
     }
 
     // ---- streaming media ----
+
+    private static InputStream requestBody(Context ctx) {
+        try {
+            return ctx.req().getInputStream();
+        } catch (IOException e) {
+            throw Problems.badBody("The request body could not be read.");
+        }
+    }
 
     /** Copies the request's media into storage; a read failure is the client's (400), a write failure the server's. */
     static void copy(InputStream in, OutputStream out) throws IOException {
@@ -245,7 +254,7 @@ final class Bodies {
             try {
                 n = in.read(buf);
             } catch (IOException e) {
-                throw Problem.invalid("media", null, "The request body ended early or is malformed: " + e.getMessage());
+                throw Problems.badMedia("media", "The request body ended early or is malformed: " + e.getMessage());
             }
             if (n < 0) return;
             out.write(buf, 0, n);
@@ -273,16 +282,17 @@ final class Bodies {
         private IOException sinkFailure;      // a storage error, never blamed on the client
 
         Multipart(Context ctx) {
-            String boundary = MultiPart.extractBoundary(ctx.header("Content-Type"));
+            this(ctx.header("Content-Type"), requestBody(ctx));
+        }
+
+        /** A multipart body of this Content-Type (its boundary parameter) read from {@code in}. */
+        Multipart(String contentType, InputStream in) {
+            String boundary = MultiPart.extractBoundary(contentType);
             if (boundary == null || boundary.isEmpty())
-                throw Problem.invalid("Content-Type", ctx.header("Content-Type"), "A multipart/form-data body needs a boundary parameter.");
+                throw Problems.invalid("Content-Type", contentType, "A multipart/form-data body needs a boundary parameter.");
             parser = new MultiPart.Parser(boundary, this);
             parser.setMaxParts(32);
-            try {
-                in = ctx.req().getInputStream();
-            } catch (IOException e) {
-                throw Problem.invalid("body", null, "The request body could not be read.");
-            }
+            this.in = in;
         }
 
         /** Parses up to the start of the media part (or the end). Returns whether a media part is waiting. */
@@ -307,21 +317,21 @@ final class Bodies {
             try {
                 n = in.read(buf);
             } catch (IOException e) {
-                throw Problem.invalid("body", null, "The request body ended early: " + e.getMessage());
+                throw Problems.badBody("The request body ended early: " + e.getMessage());
             }
             parser.parse(n < 0 ? Content.Chunk.EOF : Content.Chunk.from(ByteBuffer.wrap(buf, 0, n), false));
             if (sinkFailure != null) throw sinkFailure;
             if (failure != null) throw failure;
-            if (n < 0 && !complete) throw Problem.invalid("body", null, "The multipart body ended before its closing boundary.");
+            if (n < 0 && !complete) throw Problems.badBody("The multipart body ended before its closing boundary.");
         }
 
         @Override
         public void onPartHeaders() {
             part = getName();
-            if (part == null) { failure = Problem.invalid("body", null, "A multipart part has no name."); return; }
+            if (part == null) { failure = Problems.badBody("A multipart part has no name."); return; }
             partIsMedia = part.equals("media") || part.equals("media_data");
             if (partIsMedia) {
-                if (mediaSeen) { failure = Problem.invalid("media", null, "Only one media part is allowed."); return; }
+                if (mediaSeen) { failure = Problems.badMedia("media", "Only one media part is allowed."); return; }
                 mediaSeen = true;
                 mediaIsBase64 = part.equals("media_data");
             }
@@ -337,7 +347,7 @@ final class Bodies {
             int off = b.hasArray() ? b.arrayOffset() + b.position() : 0, len = b.remaining();
             if (!b.hasArray()) b.get(arr);
             if (!partIsMedia) {
-                if (field.size() + len > MAX_FIELD) failure = Problem.invalid(part, null, "The field " + part + " is too long.");
+                if (field.size() + len > MAX_FIELD) failure = Problems.fieldTooLong(part);
                 else field.write(arr, off, len);
                 return;
             }
@@ -355,7 +365,7 @@ final class Bodies {
         public void onPartEnd() {
             super.onPartEnd();
             if (!partIsMedia && failure == null && fields.put(part, field.toString(StandardCharsets.UTF_8).trim()) != null)
-                failure = Problem.invalid(part, null, "The field " + part + " appears twice.");
+                failure = Problems.repeatedField(part);
         }
 
         @Override
@@ -368,7 +378,7 @@ final class Bodies {
 
         @Override
         public void onFailure(Throwable t) {
-            if (failure == null) failure = Problem.invalid("body", null, "The multipart body is malformed: " + t.getMessage());
+            if (failure == null) failure = Problems.badBody("The multipart body is malformed: " + t.getMessage());
         }
     }
 
@@ -377,6 +387,11 @@ final class Bodies {
      * other members (scalars only) are collected. Jackson decodes base64 incrementally from its input buffer.
      */
     static Map<String, JsonNode> jsonWithMedia(Context ctx, OutputStream storage, Set<String> allowed) throws IOException {
+        return jsonWithMedia(requestBody(ctx), storage, allowed);
+    }
+
+    /** The same, from any stream (the request's body). */
+    static Map<String, JsonNode> jsonWithMedia(InputStream body, OutputStream storage, Set<String> allowed) throws IOException {
         Map<String, JsonNode> fields = new LinkedHashMap<>();
         boolean media = false;
         // Jackson wraps every IOException, the storage's included: remember the storage's so it is not blamed on the client
@@ -391,34 +406,34 @@ final class Bodies {
                 }
             }
         };
-        try (JsonParser p = Wire.JSON.createParser(ctx.req().getInputStream())) {
-            if (p.nextToken() != JsonToken.START_OBJECT) throw Problem.invalid("body", null, "The body must be a JSON object.");
+        try (JsonParser p = Wire.JSON.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) throw Problems.badBody("The body must be a JSON object.");
             for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-                if (t == null) throw Problem.invalid("body", null, "The JSON body ended early.");
+                if (t == null) throw Problems.badBody("The JSON body ended early.");
                 String name = p.currentName();
                 p.nextToken();
                 if (name.equals("media")) {
-                    if (media) throw Problem.invalid("media", null, "media appears twice.");
-                    if (p.currentToken() != JsonToken.VALUE_STRING) throw Problem.invalid("media", null, "media must be a base64 string.");
+                    if (media) throw Problems.repeated("media");
+                    if (p.currentToken() != JsonToken.VALUE_STRING) throw Problems.badMedia("media", "media must be a base64 string.");
                     media = true;
                     try {
                         p.readBinaryValue(out);
                     } catch (JacksonException e) {
                         if (storageFailure[0] != null) throw storageFailure[0];
-                        throw Problem.invalid("media", null, "media is not valid base64: " + e.getOriginalMessage());
+                        throw Problems.badMedia("media", "media is not valid base64: " + e.getOriginalMessage());
                     }
                 } else {
-                    if (!allowed.contains(name)) throw Problem.invalid(name, null, "Unknown field " + name + ".");
+                    if (!allowed.contains(name)) throw Problems.unknownField(name, null, "");
                     JsonNode v = p.readValueAsTree();
-                    if (fields.put(name, v) != null) throw Problem.invalid(name, null, name + " appears twice.");
+                    if (fields.put(name, v) != null) throw Problems.repeated(name);
                 }
             }
-            if (p.nextToken() != null) throw Problem.invalid("body", null, "Unexpected content after the JSON object.");
+            if (p.nextToken() != null) throw Problems.badBody("Unexpected content after the JSON object.");
         } catch (JacksonException e) {
             if (storageFailure[0] != null) throw storageFailure[0];
-            throw Problem.invalid("body", null, "The body is not valid JSON: " + e.getOriginalMessage());
+            throw Problems.badBody("The body is not valid JSON: " + e.getOriginalMessage());
         }
-        if (!media) throw Problem.invalid("media", null, "media is required.");
+        if (!media) throw Problems.required("media");
         return fields;
     }
 
@@ -427,6 +442,6 @@ final class Bodies {
         if (n == null || n.isNull()) return segmentIndex((String) null);
         if (n.isIntegralNumber()) return segmentIndex(n.canConvertToInt() ? Integer.toString(n.asInt()) : n.toString());
         if (n.isString()) return segmentIndex(n.asString());
-        throw Problem.invalid("segment_index", n.toString(), "segment_index must be an integer from 0 to 999.");
+        throw Problems.segmentIndexRange(n.toString());
     }
 }

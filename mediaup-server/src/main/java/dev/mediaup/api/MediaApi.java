@@ -5,6 +5,7 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.mediaup.core.Problem;
+import dev.mediaup.core.Problems;
 import dev.mediaup.core.Problem.Kind;
 import dev.mediaup.core.Principal;
 import dev.mediaup.media.MediaService;
@@ -55,15 +56,15 @@ final class MediaApi {
         if (!errors.isEmpty()) {
             Error e = errors.getFirst();
             String where = e.getInstanceLocation().toString().replaceFirst("^\\$\\.?", "");
-            throw Problem.invalid(where.isEmpty() ? "body" : where, e.getInstanceNode() == null ? null : e.getInstanceNode().toString(),
-                    "Invalid request: " + e.getMessage());
+            throw Problems.schemaViolation(where.isEmpty() ? "body" : where,
+                    e.getInstanceNode() == null ? null : e.getInstanceNode().toString(), e.getMessage());
         }
         return body;
     }
 
     private static Principal reader(Principal p) {
         if (!p.appOnly() && !p.has("tweet.read") && !p.has("users.read"))
-            throw Problem.of(Kind.FORBIDDEN, "Looking media up needs the tweet.read (or users.read) scope.");
+            throw Problems.forbidden("Looking media up needs the tweet.read (or users.read) scope.");
         return p;
     }
 
@@ -84,16 +85,16 @@ final class MediaApi {
     /** media_keys: 1 to 100 comma-separated keys of the spec's pattern, duplicates dropped. */
     private static List<String> mediaKeys(Context ctx) {
         String raw = ctx.queryParam("media_keys");
-        if (raw == null || raw.isBlank()) throw Problem.invalid("media_keys", null, "media_keys is required.");
+        if (raw == null || raw.isBlank()) throw Problems.required("media_keys");
         List<String> keys = Arrays.stream(raw.split(",", -1)).map(String::trim).toList();
-        if (keys.size() > 100) throw Problem.invalid("media_keys", raw, "At most 100 media_keys per request.");
+        if (keys.size() > 100) throw Problems.invalid("media_keys", raw, "At most 100 media_keys per request.");
         keys.forEach(k -> checkKey("media_keys", k));
         return keys.stream().distinct().toList();
     }
 
     private static void checkKey(String parameter, String key) {
         if (!key.matches("[0-9]+_[0-9]+"))
-            throw Problem.invalid(parameter, key, "The `" + parameter + "` query parameter value [" + key + "] does not match ^([0-9]+)_([0-9]+)$");
+            throw Problems.badQueryValue(parameter, key, "does not match ^([0-9]+)_([0-9]+)$");
     }
 
     private static List<String> fields(Context ctx) {
@@ -101,8 +102,7 @@ final class MediaApi {
         if (raw == null) return DEFAULT_FIELDS;
         List<String> f = Arrays.stream(raw.split(",", -1)).map(String::trim).toList();
         for (String x : f)
-            if (!FIELDS.contains(x)) throw Problem.invalid("media.fields", x, "The `media.fields` query parameter value [" + x + "] is not one of "
-                    + new TreeSet<>(FIELDS));
+            if (!FIELDS.contains(x)) throw Problems.badQueryValue("media.fields", x, "is not one of " + new TreeSet<>(FIELDS));
         Set<String> all = new LinkedHashSet<>(DEFAULT_FIELDS);
         all.addAll(f);
         return List.copyOf(all);
@@ -195,10 +195,10 @@ final class MediaApi {
     void attachSubtitles(Context ctx, Principal who) {
         JsonNode b = validBody(ctx, "CreateMediaSubtitlesRequest");
         for (String f : List.of("id", "media_category", "subtitles"))
-            if (!b.has(f)) throw Problem.invalid(f, null, f + " is required.");
+            if (!b.has(f)) throw Problems.required(f);
         JsonNode sub = b.get("subtitles");
         for (String f : List.of("id", "language_code"))
-            if (!sub.has(f)) throw Problem.invalid("subtitles." + f, null, "subtitles." + f + " is required.");
+            if (!sub.has(f)) throw Problems.required("subtitles." + f);
         long id = Bodies.mediaId(b.get("id").asString(), "id");
         String category = b.get("media_category").asString();
         var tracks = media.attachSubtitles(who, id, category, Bodies.mediaId(sub.get("id").asString(), "subtitles.id"),
@@ -210,7 +210,7 @@ final class MediaApi {
         JsonNode b = validBody(ctx, "DeleteMediaSubtitlesRequest");
         long id = Bodies.mediaId(b.get("id").asString(), "id");
         String lang = b.get("language_code").asString();
-        if (!lang.matches("[A-Z]{2}")) throw Problem.invalid("language_code", lang, "language_code must be two capital letters (e.g. EN).");
+        if (!lang.matches("[A-Z]{2}")) throw Problems.languageCode(lang);
         Wire.data(ctx, Map.of("deleted", media.detachSubtitles(who, id, b.get("media_category").asString(), lang)));
     }
 
@@ -227,16 +227,16 @@ final class MediaApi {
         Principal who = reader(principal.apply(ctx));
         List<String> keys = mediaKeys(ctx);
         java.time.Instant start = instant(ctx, "start_time"), end = instant(ctx, "end_time");
-        if (!end.isAfter(start)) throw Problem.invalid("end_time", ctx.queryParam("end_time"), "end_time must be after start_time.");
+        if (!end.isAfter(start)) throw Problems.mustBe("end_time", ctx.queryParam("end_time"), "after start_time");
         String granularity = Objects.requireNonNullElse(ctx.queryParam("granularity"), "daily");
         long step = switch (granularity) {
             case "hourly" -> 1;
             case "daily" -> 24;
             case "total" -> Long.MAX_VALUE;
-            default -> throw Problem.invalid("granularity", granularity, "granularity must be hourly, daily or total.");
+            default -> throw Problems.mustBe("granularity", granularity, "hourly, daily or total");
         };
         long fromHour = Math.floorDiv(start.getEpochSecond(), 3600), toHour = Math.floorDiv(end.getEpochSecond() - 1, 3600);
-        if (step == 1 && toHour - fromHour > 24 * 31) throw Problem.invalid("start_time", ctx.queryParam("start_time"), "Hourly analytics cover at most 31 days.");
+        if (step == 1 && toHour - fromHour > 24 * 31) throw Problems.invalid("start_time", ctx.queryParam("start_time"), "Hourly analytics cover at most 31 days.");
         var found = media.ownedMedia(who, keys);
         List<Map<String, Object>> data = new ArrayList<>();
         for (Upload u : found.media()) {
@@ -260,11 +260,11 @@ final class MediaApi {
 
     private static java.time.Instant instant(Context ctx, String name) {
         String v = ctx.queryParam(name);
-        if (v == null) throw Problem.invalid(name, null, name + " is required (RFC 3339, e.g. 2026-11-28T00:00:00Z).");
+        if (v == null) throw Problems.required(name, " (RFC 3339, e.g. 2026-11-28T00:00:00Z)");
         try {
             return java.time.OffsetDateTime.parse(v).toInstant();
         } catch (java.time.format.DateTimeParseException e) {
-            throw Problem.invalid(name, v, name + " must be an RFC 3339 date-time, e.g. 2026-11-28T00:00:00Z.");
+            throw Problems.mustBe(name, v, "an RFC 3339 date-time, e.g. 2026-11-28T00:00:00Z");
         }
     }
 
@@ -281,11 +281,11 @@ final class MediaApi {
         JsonNode b = Bodies.json(Bodies.small(ctx));
         String event = b.path("event").isString() ? b.get("event").asString() : null;
         if (event == null || !BEACON_EVENTS.contains(event))
-            throw Problem.invalid("event", event, "event must be one of " + new TreeSet<>(BEACON_EVENTS) + ".");
+            throw Problems.mustBe("event", event, "one of " + new TreeSet<>(BEACON_EVENTS));
         media.count(d.upload().id(), event, 1);
         if (b.has("watch_time_ms")) {
             if (!b.get("watch_time_ms").canConvertToLong() || b.get("watch_time_ms").asLong() < 0 || b.get("watch_time_ms").asLong() > 86_400_000)
-                throw Problem.invalid("watch_time_ms", b.get("watch_time_ms").toString(), "watch_time_ms must be 0..86400000.");
+                throw Problems.mustBe("watch_time_ms", b.get("watch_time_ms").toString(), "0..86400000");
             media.count(d.upload().id(), "watch_time_ms", b.get("watch_time_ms").asLong());
         }
         Wire.data(ctx, Map.of("counted", true));
@@ -302,12 +302,12 @@ final class MediaApi {
 
     void mine(Context ctx) {
         Principal who = reader(principal.apply(ctx));
-        if (who.appOnly()) throw Problem.of(Kind.FORBIDDEN, "Listing one's media needs a user context.");
+        if (who.appOnly()) throw Problems.forbidden("Listing one's media needs a user context.");
         int max = 10;
         String m = ctx.queryParam("max_results");
         if (m != null) {
             if (!m.matches("[0-9]{1,3}") || Integer.parseInt(m) < 1 || Integer.parseInt(m) > 100)
-                throw Problem.invalid("max_results", m, "max_results must be an integer from 1 to 100.");
+                throw Problems.mustBe("max_results", m, "an integer from 1 to 100");
             max = Integer.parseInt(m);
         }
         String token = ctx.queryParam("pagination_token");
@@ -372,7 +372,7 @@ final class MediaApi {
             List<ByteRange> ranges = ByteRange.parse(List.of(range), d.size());
             if (ranges.isEmpty()) {
                 ctx.status(416).header("Content-Range", ByteRange.toNonSatisfiableHeaderValue(d.size()));
-                Wire.problem(ctx, new Problem(Kind.RANGE_NOT_SATISFIABLE, "The range " + range + " is outside the " + d.size() + " bytes of this media.", "Range", range));
+                Wire.problem(ctx, Problems.rangeNotSatisfiable(range, d.size()));
                 return;
             }
             if (!head && ranges.getFirst().first() == 0) countView(ctx, d);

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.mediaup.config.LimitsConfig.Rate;
 import dev.mediaup.config.LimitsConfig.RateFamily;
 import dev.mediaup.core.Problem;
+import dev.mediaup.core.Problems;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
@@ -44,8 +45,11 @@ public final class RateLimits {
         return Bandwidth.builder().capacity(limit.requests()).refillIntervally(limit.requests(), limit.window()).build();
     }
 
-    /** Counts one request of {@code key} against {@code family}, sets the headers, and throws 429 when over. */
-    void consume(Context ctx, String key, RateFamily family) {
+    /** Where a caller stands after one more request: the window's limit, what is left, when it resets (epoch seconds). */
+    record Standing(long limit, long remaining, long resetsAt, boolean allowed) {}
+
+    /** Counts one request of {@code key} against {@code family}. */
+    Standing take(String key, RateFamily family) {
         Rate limit = limits.get(family);
         Bucket bucket = shared != null
                 ? shared.builder().build(family + "|" + key, () -> BucketConfiguration.builder().addLimit(bandwidth(limit)).build())
@@ -53,12 +57,18 @@ public final class RateLimits {
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
         long resetNanos = probe.isConsumed() ? probe.getNanosToWaitForReset() : probe.getNanosToWaitForRefill();
         long reset = System.currentTimeMillis() / 1000 + Math.max(1, (resetNanos + 999_999_999L) / 1_000_000_000L);
-        ctx.header("x-rate-limit-limit", Long.toString(limit.requests()));
-        ctx.header("x-rate-limit-remaining", Long.toString(probe.getRemainingTokens()));
-        ctx.header("x-rate-limit-reset", Long.toString(reset));
-        if (!probe.isConsumed()) {
-            ctx.header("Retry-After", Long.toString(Math.max(1, reset - System.currentTimeMillis() / 1000)));
-            throw Problem.of(Problem.Kind.RATE_LIMITED, "Too Many Requests");
+        return new Standing(limit.requests(), probe.getRemainingTokens(), reset, probe.isConsumed());
+    }
+
+    /** Counts one request, says where the caller stands in the x-rate-limit-* headers, and throws 429 when over. */
+    void consume(Context ctx, String key, RateFamily family) {
+        Standing s = take(key, family);
+        ctx.header("x-rate-limit-limit", Long.toString(s.limit()));
+        ctx.header("x-rate-limit-remaining", Long.toString(s.remaining()));
+        ctx.header("x-rate-limit-reset", Long.toString(s.resetsAt()));
+        if (!s.allowed()) {
+            ctx.header("Retry-After", Long.toString(Math.max(1, s.resetsAt() - System.currentTimeMillis() / 1000)));
+            throw Problems.rateLimited();
         }
     }
 }

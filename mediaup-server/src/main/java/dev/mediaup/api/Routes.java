@@ -109,17 +109,17 @@ public final class Routes {
         });
         r.exception(Exception.class, (e, ctx) -> {
             log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
-            Problem p = Problem.of(Kind.INTERNAL, "Something went wrong on our side; nothing was changed. Try again.");
+            Problem p = Problems.internal();
             if (ctx.path().startsWith("/1.1/")) V11.error(ctx, p); else Wire.problem(ctx, p);
         });
         // Javalin's own 404/405 (no route matched) become X-style problems too; our own 404 problems pass through
         r.error(404, ctx -> {
             String ct = Objects.requireNonNullElse(ctx.res().getContentType(), "");
             if (isProblem(ctx) || (ctx.path().startsWith("/1.1/") && ct.startsWith("application/json"))) return;
-            Problem p = new Problem(Kind.NOT_FOUND, "No such endpoint: " + ctx.method() + " " + ctx.path(), null, null);
+            Problem p = Problems.noSuchEndpoint(ctx.method().name(), ctx.path());
             if (ctx.path().startsWith("/1.1/")) V11.error(ctx, p); else Wire.problem(ctx, p);
         });
-        r.error(405, ctx -> { if (!isProblem(ctx)) Wire.problem(ctx, new Problem(Kind.METHOD_NOT_ALLOWED, "Method " + ctx.method() + " is not allowed on " + ctx.path() + ".", null, null)); });
+        r.error(405, ctx -> { if (!isProblem(ctx)) Wire.problem(ctx, Problems.methodNotAllowed(ctx.method().name(), ctx.path())); });
         r.after(ctx -> metrics.timer("mediaup.http", "route", ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path,
                 "status", Integer.toString(ctx.statusCode())).record(System.nanoTime() - (long) ctx.attribute("mediaup.t0"),
                 java.util.concurrent.TimeUnit.NANOSECONDS));
@@ -186,9 +186,9 @@ public final class Routes {
     private static Principal writer(Context ctx) {
         Principal p = ctx.attribute(PRINCIPAL);
         if (p.appOnly())
-            throw Problem.of(Kind.FORBIDDEN, "App-only tokens may read media but not upload; use a user token (OAuth 2.0 user context or OAuth 1.0a).");
+            throw Problems.forbidden("App-only tokens may read media but not upload; use a user token (OAuth 2.0 user context or OAuth 1.0a).");
         if (!p.has("media.write"))
-            throw Problem.of(Kind.FORBIDDEN, "The token lacks the media.write scope this endpoint requires.");
+            throw Problems.forbidden("The token lacks the media.write scope this endpoint requires.");
         return p;
     }
 
@@ -218,10 +218,10 @@ public final class Routes {
                 try (InputStream in = ctx.req().getInputStream()) {
                     yield uploads.append(u, () -> idx, Bodies.checksum(ctx), ctx.req().getContentLengthLong(), out -> Bodies.copy(in, out));
                 } catch (IOException e) {
-                    throw Problem.invalid("body", null, "The request body could not be read.");
+                    throw Problems.badBody("The request body could not be read.");
                 }
             }
-            default -> throw new Problem(Kind.UNSUPPORTED, "Send the segment as multipart/form-data (segment_index + media) or JSON "
+            default -> throw Problems.unsupportedBody("Send the segment as multipart/form-data (segment_index + media) or JSON "
                     + "{\"media\": base64, \"segment_index\": n}.", "Content-Type", ctx.header("Content-Type"));
         };
         appended(ctx, expiresAt);
@@ -238,16 +238,16 @@ public final class Routes {
         Map<String, String> query = Bodies.query(ctx);
         Upload u = known;
         if (already == null) mp.toMedia();
-        if (!mp.hasMedia()) throw Problem.invalid("media", null, "media is required.");
+        if (!mp.hasMedia()) throw Problems.required("media");
         if (u == null) {
             String id = mp.fields.getOrDefault("media_id", query.get("media_id"));
-            if (id == null) throw Problem.invalid("media_id", null, "media_id is required, as a query parameter or a form field before the media part.");
+            if (id == null) throw Problems.required("media_id", ", as a query parameter or a form field before the media part");
             u = uploads.appendable(writer(ctx), Bodies.mediaId(id, "media_id"));
         }
         return uploads.append(u, () -> {
             for (String f : mp.fields.keySet())
                 if (!(known == null ? APPEND_FIELDS : Set.of("segment_index")).contains(f))
-                    throw Problem.invalid(f, mp.fields.get(f), "Unknown field " + f + " in APPEND.");
+                    throw Problems.unknownField(f, mp.fields.get(f), " in APPEND");
             return Bodies.segmentIndex(mp.fields.getOrDefault("segment_index", query.get("segment_index")));
         }, Bodies.checksum(ctx), -1, mp::mediaTo);
     }
@@ -268,7 +268,7 @@ public final class Routes {
         Principal who = writer(ctx);
         String command = ctx.queryParam("command");
         if (command != null && !command.equals("STATUS"))
-            throw Problem.invalid("command", command, "GET /2/media/upload only answers command=STATUS.");
+            throw Problems.invalid("command", command, "GET /2/media/upload only answers command=STATUS.");
         Upload u = uploads.status(who, Bodies.mediaId(ctx.queryParam("media_id"), "media_id"));
         Wire.data(ctx, Wire.media(u, uploads.now()));
     }
@@ -294,12 +294,12 @@ public final class Routes {
                 String command = mp.fields.getOrDefault("command", params.get("command"));
                 if (command == null) oneShotMultipart(ctx, who, mp, params);
                 else if (command.equals("APPEND")) appended(ctx, appendMultipart(ctx, null, mp));
-                else if (mp.hasMedia()) throw Problem.invalid("media", null, "Only APPEND carries media.");
+                else if (mp.hasMedia()) throw Problems.badMedia("media", "Only APPEND carries media.");
                 else { params.putAll(mp.fields); command(ctx, who, params); }
             }
             case "application/x-www-form-urlencoded" -> {
                 params.putAll(Bodies.form(Bodies.small(ctx)));
-                if (!params.containsKey("command")) throw Problem.invalid("command", null, "A form body needs a command (INIT, APPEND, FINALIZE); one-shot uploads are multipart or JSON.");
+                if (!params.containsKey("command")) throw Problems.invalid("command", null, "A form body needs a command (INIT, APPEND, FINALIZE); one-shot uploads are multipart or JSON.");
                 command(ctx, who, params);
             }
             case "application/json" -> {
@@ -311,26 +311,26 @@ public final class Routes {
             }
             default -> {
                 if (params.containsKey("command")) { command(ctx, who, params); return; }
-                throw new Problem(Kind.UNSUPPORTED, "Send the media as multipart/form-data or JSON {\"media\": base64, \"media_category\": …}.",
+                throw Problems.unsupportedBody("Send the media as multipart/form-data or JSON {\"media\": base64, \"media_category\": …}.",
                         "Content-Type", ctx.header("Content-Type"));
             }
         }
     }
 
     private void oneShotMultipart(Context ctx, Principal who, Bodies.Multipart mp, Map<String, String> query) {
-        if (!mp.hasMedia()) throw Problem.invalid("media", null, "media is required.");
+        if (!mp.hasMedia()) throw Problems.required("media");
         Upload u = uploads.oneShot(who, ctx.req().getContentLengthLong(), mp::mediaTo, () -> {
             Map<String, String> all = new HashMap<>(query);
             all.putAll(mp.fields);
             for (String f : all.keySet())
-                if (!ONE_SHOT_FIELDS.contains(f)) throw Problem.invalid(f, all.get(f), "Unknown field " + f + " in a one-shot upload.");
+                if (!ONE_SHOT_FIELDS.contains(f)) throw Problems.unknownField(f, all.get(f), " in a one-shot upload");
             return oneShotRequest(all.get("media_category"), all.get("additional_owners"));
         });
         finalized(ctx, u);
     }
 
     private static OneShotRequest oneShotRequest(String category, String owners) {
-        if (category == null) throw Problem.invalid("media_category", null, "media_category is required.");
+        if (category == null) throw Problems.required("media_category");
         return new OneShotRequest(Bodies.category(category, true), Bodies.owners(owners));
     }
 
@@ -345,8 +345,9 @@ public final class Routes {
             }
             case "FINALIZE" -> finalized(ctx, uploads.finalizeUpload(who, Bodies.mediaId(p.get("media_id"), "media_id")));
             case "STATUS" -> Wire.data(ctx, Wire.media(uploads.status(who, Bodies.mediaId(p.get("media_id"), "media_id")), uploads.now()));
-            case "APPEND" -> throw new Problem(Kind.UNSUPPORTED, "APPEND carries the segment in a multipart/form-data body (segment_index + media).", "command", "APPEND");
-            default -> throw Problem.invalid("command", command, "command must be INIT, APPEND, FINALIZE or STATUS.");
+            case "APPEND" -> throw Problems.unsupportedBody("APPEND carries the segment in a multipart/form-data body (segment_index + media).",
+                    "command", "APPEND");
+            default -> throw Problems.unknownCommand(command);
         }
     }
 

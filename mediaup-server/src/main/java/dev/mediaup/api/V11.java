@@ -2,6 +2,7 @@ package dev.mediaup.api;
 
 import dev.mediaup.core.BodyWriter;
 import dev.mediaup.core.Problem;
+import dev.mediaup.core.Problems;
 import dev.mediaup.core.Problem.Kind;
 import dev.mediaup.core.Principal;
 import dev.mediaup.media.MediaService;
@@ -56,7 +57,7 @@ final class V11 {
                     append(ctx, who, p, mp::mediaTo, () -> p.putAll(mp.fields));
                     return;
                 }
-                if (mp.hasMedia()) throw Problem.invalid("media", null, "Only APPEND and the simple upload carry media.");
+                if (mp.hasMedia()) throw Problems.badMedia("media", "Only APPEND and the simple upload carry media.");
             }
             case "application/x-www-form-urlencoded" -> p.putAll(Bodies.form(formBody(ctx)));
             default -> { }
@@ -64,7 +65,7 @@ final class V11 {
         String command = p.get("command");
         if (command == null) {
             String data = p.get("media_data");
-            if (data == null) throw Problem.invalid("media", null, "media or media_data is required.");
+            if (data == null) throw Problems.badMedia("media", "media or media_data is required.");
             finished(ctx, uploads.oneShot(who, data.length(), out -> out.write(base64(data)), () -> simple(p, p)), 200);
             return;
         }
@@ -79,12 +80,12 @@ final class V11 {
             }
             case "APPEND" -> {
                 String data = p.get("media_data");
-                if (data == null) throw Problem.invalid("media", null, "media or media_data is required.");
+                if (data == null) throw Problems.badMedia("media", "media or media_data is required.");
                 append(ctx, who, p, out -> out.write(base64(data)), () -> { });
             }
             case "FINALIZE" -> finished(ctx, uploads.finalizeUpload(who, Bodies.mediaId(p.get("media_id"), "media_id")), 201);
             case "STATUS" -> finished(ctx, uploads.status(who, Bodies.mediaId(p.get("media_id"), "media_id")), 200);
-            default -> throw Problem.invalid("command", command, "command must be INIT, APPEND, FINALIZE or STATUS.");
+            default -> throw Problems.unknownCommand(command);
         }
     }
 
@@ -92,7 +93,7 @@ final class V11 {
     void status(Context ctx) {
         Principal who = writer.apply(ctx);
         String command = ctx.queryParam("command");
-        if (!"STATUS".equals(command)) throw Problem.invalid("command", command, "GET upload.json answers command=STATUS.");
+        if (!"STATUS".equals(command)) throw Problems.invalid("command", command, "GET upload.json answers command=STATUS.");
         finished(ctx, uploads.status(who, Bodies.mediaId(ctx.queryParam("media_id"), "media_id")), 200);
     }
 
@@ -119,7 +120,7 @@ final class V11 {
         try {
             return Base64.getMimeDecoder().decode(data);
         } catch (IllegalArgumentException e) {
-            throw Problem.invalid("media_data", null, "media_data is not valid base64.");
+            throw Problems.badMedia("media_data", "media_data is not valid base64.");
         }
     }
 
@@ -149,7 +150,7 @@ final class V11 {
         b.properties().forEach(e -> { if (!e.getKey().equals("media_id")) additions.set(e.getKey(), e.getValue()); });
         JsonNode alt = additions.path("alt_text").path("text");
         if (additions.has("alt_text") && (!alt.isString() || alt.asString().length() > 1000))
-            throw Problem.invalid("alt_text", null, "alt_text.text must be a string of at most 1000 characters.");
+            throw Problems.altText();
         media.mergeMetadata(who, id, additions);
         ctx.status(200); // v1.1 answers with an empty 200
     }
@@ -161,10 +162,10 @@ final class V11 {
         long video = Bodies.mediaId(text(b, "media_id"), "media_id");
         String category = text(b, "media_category");
         JsonNode subs = b.path("subtitle_info").path("subtitles");
-        if (!subs.isArray() || subs.isEmpty()) throw Problem.invalid("subtitle_info", null, "subtitle_info.subtitles must list at least one track.");
+        if (!subs.isArray() || subs.isEmpty()) throw Problems.invalid("subtitle_info", null, "subtitle_info.subtitles must list at least one track.");
         for (JsonNode s : subs) {
             String lang = text(s, "language_code");
-            if (!lang.matches("[A-Z]{2}")) throw Problem.invalid("language_code", lang, "language_code must be two capital letters (e.g. EN).");
+            if (!lang.matches("[A-Z]{2}")) throw Problems.languageCode(lang);
             if (create) media.attachSubtitles(who, video, category, Bodies.mediaId(text(s, "media_id"), "media_id"), lang,
                     s.path("display_name").isString() ? s.get("display_name").asString() : null);
             else media.detachSubtitles(who, video, category, lang);
@@ -174,7 +175,7 @@ final class V11 {
 
     private static String text(JsonNode n, String name) {
         JsonNode v = n.get(name);
-        if (v == null || v.isNull()) throw Problem.invalid(name, null, name + " is required.");
+        if (v == null || v.isNull()) throw Problems.required(name);
         return v.isNumber() ? v.asString() : v.isString() ? v.asString() : v.toString();
     }
 

@@ -2,6 +2,7 @@ package dev.mediaup.auth;
 
 import dev.mediaup.core.Principal;
 import dev.mediaup.core.Problem;
+import dev.mediaup.core.Problems;
 
 import java.util.List;
 import java.util.Optional;
@@ -15,11 +16,11 @@ public final class Authenticator {
     }
 
     public Principal authenticate(TokenVerifier.Request r) {
-        if (r.authorization() == null || r.authorization().isBlank()) throw Problem.of(Problem.Kind.UNAUTHORIZED, "Unauthorized");
+        if (r.authorization() == null || r.authorization().isBlank()) throw Problems.unauthorized("Unauthorized");
         for (TokenVerifier v : verifiers) {
             Optional<Principal> p = v.verify(r);
             if (p.isPresent()) return p.get();
         }
-        throw Problem.of(Problem.Kind.UNAUTHORIZED, "Unauthorized");
+        throw Problems.unauthorized("Unauthorized");
     }
 }

@@ -17,6 +17,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.mediaup.config.AuthConfig;
 import dev.mediaup.core.Problem;
+import dev.mediaup.core.Problems;
 
 import java.io.IOException;
 import java.net.URI;
@@ -61,7 +62,7 @@ public final class Jwt implements TokenVerifier {
             try {
                 claims = processor.process(token, null);
             } catch (ParseException | BadJOSEException | JOSEException e) {
-                throw Problem.of(Problem.Kind.UNAUTHORIZED, "The access token was refused: " + e.getMessage());
+                throw Problems.unauthorized("The access token was refused: " + e.getMessage());
             }
             verified.put(token, claims);
         }

@@ -4,6 +4,7 @@ import dev.mediaup.core.Principal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.mediaup.core.Problem;
+import dev.mediaup.core.Problems;
 import dev.mediaup.store.AccessStore;
 
 import javax.crypto.Mac;
@@ -64,7 +65,7 @@ public final class OAuth1 implements TokenVerifier {
                     if (gone != null) nonceCount.addAndGet(-gone.size());
                 }
         }
-        if (nonceCount.get() >= MAX_NONCES) throw Problem.of(Problem.Kind.UNAVAILABLE, "Too many OAuth requests in flight; try again shortly.");
+        if (nonceCount.get() >= MAX_NONCES) throw Problems.busy("Too many OAuth requests in flight; try again shortly.");
         if (!nonces.computeIfAbsent(ts, k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(consumerAndNonce)) return false;
         nonceCount.incrementAndGet();
         return true;
@@ -120,7 +121,7 @@ public final class OAuth1 implements TokenVerifier {
     }
 
     private static Problem unauthorized(String detail) {
-        return Problem.of(Problem.Kind.UNAUTHORIZED, detail);
+        return Problems.unauthorized(detail);
     }
 
     /** RFC 5849 3.4.1: METHOD & encoded base URL & encoded, sorted, encoded parameters. */

@@ -1,5 +1,6 @@
 package dev.mediaup.auth;
 
+import dev.mediaup.core.Problems;
 import dev.mediaup.core.Principal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -61,7 +62,7 @@ public final class OpaqueTokens implements TokenVerifier {
         return recent.get(hash(token), access::findToken)
                 .filter(t -> !t.revoked() && (t.expiresAt() == null || t.expiresAt() > now))
                 .map(t -> new Principal(t.kind().equals("app") ? null : t.userId(), Set.copyOf(t.scopes()), t.appKey()))
-                .or(() -> { throw dev.mediaup.core.Problem.of(dev.mediaup.core.Problem.Kind.UNAUTHORIZED, "Unauthorized"); });
+                .or(() -> { throw Problems.unauthorized("Unauthorized"); });
     }
 
     /** The token of a {@code Bearer} header, or null. */

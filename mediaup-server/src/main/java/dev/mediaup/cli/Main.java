@@ -48,9 +48,16 @@ public final class Main extends Group {
     /** Flag → MEDIAUP_* environment → config file → annotation default. */
     static final class Defaults implements CommandLine.IDefaultValueProvider {
         private final Properties file = new Properties();
+        private final Map<String, String> env;
 
         Defaults(String[] args) {
-            String path = System.getenv("MEDIAUP_CONFIG");
+            this(args, System.getenv());
+        }
+
+        /** {@code env}: the process environment (a test's own map). */
+        Defaults(String[] args, Map<String, String> env) {
+            this.env = env;
+            String path = env.get("MEDIAUP_CONFIG");
             for (int i = 0; i < args.length; i++) {
                 if (args[i].equals("--config") && i + 1 < args.length) path = args[i + 1];
                 else if (args[i].startsWith("--config=")) path = args[i].substring("--config=".length());
@@ -68,8 +75,8 @@ public final class Main extends Group {
         public String defaultValue(ArgSpec arg) {
             if (!(arg instanceof OptionSpec o)) return null;
             String key = o.longestName().replaceFirst("^--", "");
-            String env = System.getenv("MEDIAUP_" + key.toUpperCase(Locale.ROOT).replace('-', '_'));
-            if (env != null) return env;
+            String fromEnv = env.get("MEDIAUP_" + key.toUpperCase(Locale.ROOT).replace('-', '_'));
+            if (fromEnv != null) return fromEnv;
             return file.getProperty(key);
         }
     }

@@ -2,7 +2,9 @@ package dev.mediaup.core;
 
 /**
  * The one failure type every layer throws and {@code api} renders in X's error shape. A kind, not a class
- * hierarchy: what differs between failures is data (status, problem type, the parameter at fault).
+ * hierarchy: what differs between failures is data (status, problem type, the parameter at fault). Only
+ * {@link Problems} makes them (its constructor and factories are package-private), so every protocol error is
+ * declared there, once, by name.
  */
 public final class Problem extends RuntimeException {
 
@@ -37,23 +39,23 @@ public final class Problem extends RuntimeException {
     public final String parameter;
     public final String value;
 
-    public Problem(Kind kind, String detail, String parameter, String value) {
+    Problem(Kind kind, String detail, String parameter, String value) {
         super(detail, null, false, false); // no stack trace: these are answers, not bugs
         this.kind = kind;
         this.parameter = parameter;
         this.value = value;
     }
 
-    public static Problem invalid(String parameter, Object value, String detail) {
+    static Problem invalid(String parameter, Object value, String detail) {
         return new Problem(Kind.INVALID, detail, parameter, value == null ? null : String.valueOf(value));
     }
 
-    public static Problem of(Kind kind, String detail) {
+    static Problem of(Kind kind, String detail) {
         return new Problem(kind, detail, null, null);
     }
 
     /** 404 for a media id the caller may not see; the same answer whether it exists or not. */
-    public static Problem notFound(String parameter, String id) {
+    static Problem notFound(String parameter, String id) {
         return new Problem(Kind.NOT_FOUND, "Could not find media with " + parameter + ": [" + id + "].", parameter, id);
     }
 

@@ -145,4 +145,131 @@ public final class Problems {
     public static Problem internal() {
         return Problem.of(Kind.INTERNAL, "Something went wrong on our side; nothing was changed. Try again.");
     }
+    // ---- the request itself: bodies, fields, parameters (api) ----
+
+    /** The request body as a whole is unusable (unreadable, cut short, not the JSON or form it claims to be). */
+    public static Problem badBody(String detail) {
+        return Problem.invalid("body", null, detail);
+    }
+
+    /** The request body is larger than the endpoint reads. */
+    public static Problem bodyTooLarge(long limit) {
+        return new Problem(Kind.TOO_LARGE, "The request body is larger than " + limit + " bytes.", null, null);
+    }
+
+    /** The media part or member is missing, repeated, malformed or in the wrong place. */
+    public static Problem badMedia(String parameter, String detail) {
+        return Problem.invalid(parameter, null, detail);
+    }
+
+    public static Problem required(String parameter) {
+        return Problem.invalid(parameter, null, parameter + " is required.");
+    }
+
+    /** A required parameter, with a hint of its form. */
+    public static Problem required(String parameter, String hint) {
+        return Problem.invalid(parameter, null, parameter + " is required" + hint + ".");
+    }
+
+    /** A field the endpoint does not take; {@code where}: " in APPEND", "" … */
+    public static Problem unknownField(String name, String value, String where) {
+        return Problem.invalid(name, value, "Unknown field " + name + where + ".");
+    }
+
+    public static Problem unknownParameter(String name, String value, String where) {
+        return Problem.invalid(name, value, "Unknown parameter " + name + " for " + where + ".");
+    }
+
+    public static Problem repeated(String name) {
+        return Problem.invalid(name, null, name + " appears twice.");
+    }
+
+    public static Problem repeatedField(String name) {
+        return Problem.invalid(name, null, "The field " + name + " appears twice.");
+    }
+
+    public static Problem fieldTooLong(String name) {
+        return Problem.invalid(name, null, "The field " + name + " is too long.");
+    }
+
+    /** A value of the wrong form: "{@code name} must be {@code expected}." */
+    public static Problem mustBe(String name, String value, String expected) {
+        return Problem.invalid(name, value, name + " must be " + expected + ".");
+    }
+
+    public static Problem badQueryValue(String parameter, String value, String rule) {
+        return Problem.invalid(parameter, value, "The `" + parameter + "` query parameter value [" + value + "] " + rule);
+    }
+
+    /** What JSON Schema validation of an extension's body found first. */
+    public static Problem schemaViolation(String where, String value, String message) {
+        return Problem.invalid(where, value, "Invalid request: " + message);
+    }
+
+    public static Problem segmentIndexRange(String raw) {
+        return mustBe("segment_index", raw, "an integer from 0 to 999");
+    }
+
+    public static Problem languageCode(String lang) {
+        return mustBe("language_code", lang, "two capital letters (e.g. EN)");
+    }
+
+    public static Problem unknownCommand(String command) {
+        return mustBe("command", command, "INIT, APPEND, FINALIZE or STATUS");
+    }
+
+    public static Problem altText() {
+        return Problem.invalid("alt_text", null, "alt_text.text must be a string of at most 1000 characters.");
+    }
+
+    /** A value this endpoint refuses, for the reason given (limits and combinations the rules above do not name). */
+    public static Problem invalid(String parameter, String value, String detail) {
+        return Problem.invalid(parameter, value, detail);
+    }
+
+    public static Problem unsupportedBody(String detail, String parameter, String value) {
+        return new Problem(Kind.UNSUPPORTED, detail, parameter, value);
+    }
+
+    public static Problem rangeNotSatisfiable(String range, long size) {
+        return new Problem(Kind.RANGE_NOT_SATISFIABLE, "The range " + range + " is outside the " + size + " bytes of this media.", "Range",
+                range);
+    }
+
+    public static Problem noSuchEndpoint(String method, String path) {
+        return new Problem(Kind.NOT_FOUND, "No such endpoint: " + method + " " + path, null, null);
+    }
+
+    public static Problem methodNotAllowed(String method, String path) {
+        return new Problem(Kind.METHOD_NOT_ALLOWED, "Method " + method + " is not allowed on " + path + ".", null, null);
+    }
+
+    // ---- media rules (media) ----
+
+    public static Problem notSubtitles(long subtitlesId) {
+        return Problem.invalid("subtitles.id", Long.toString(subtitlesId), "subtitles.id must be a finalized upload of media_category subtitles.");
+    }
+
+    public static Problem notAVideo(long id, String wireType) {
+        return Problem.invalid("id", Long.toString(id), "Subtitles attach to videos; media " + id + " is a " + wireType + ".");
+    }
+
+    public static Problem wrongVideoCategory(long id, String expected, String given) {
+        return Problem.invalid("media_category", given, "media " + id + " is a " + expected + ", not a " + given + ".");
+    }
+
+    // ---- who may call (auth, api) ----
+
+    public static Problem forbidden(String detail) {
+        return Problem.of(Kind.FORBIDDEN, detail);
+    }
+
+    public static Problem rateLimited() {
+        return Problem.of(Kind.RATE_LIMITED, "Too Many Requests");
+    }
+
+    /** Not a bad request: the server cannot take more of these right now. */
+    public static Problem busy(String detail) {
+        return Problem.of(Kind.UNAVAILABLE, detail);
+    }
 }

@@ -21,7 +21,7 @@ public record Upload(long id, String ownerId, String mediaType, Category categor
     public static Upload started(long id, String ownerId, String mediaType, Category category, Long totalBytes, boolean shared,
                                  List<String> additionalOwners, long now, long expiresAt) {
         return new Upload(id, ownerId, mediaType, category, category.family(mediaType), totalBytes, shared, List.copyOf(additionalOwners),
-                State.UPLOADING, now, expiresAt, null, 0, MediaInfo.NONE, null, null, 0);
+                State.UPLOADING, now, expiresAt, null, 0, MediaInfo.NONE, null, null, 1);
     }
 
     public String mediaKey() { return family.keyPrefix + "_" + id; }

@@ -102,14 +102,14 @@ public final class MediaService {
 
     public Upload owned(Principal who, long id) {
         return uploads.find(id).filter(u -> u.ownerId().equals(who.userId()) && u.state() != State.EXPIRED)
-                .orElseThrow(() -> Problem.notFound("id", Long.toString(id)));
+                .orElseThrow(() -> Problems.notFound("id", id));
     }
 
     /** Owner only: the rows go, then the bytes. */
     public void delete(Principal who, String mediaKey) {
-        long id = idOf(mediaKey).orElseThrow(() -> Problem.notFound("media_key", mediaKey));
+        long id = idOf(mediaKey).orElseThrow(() -> Problems.notFound("media_key", mediaKey));
         Upload u = uploads.find(id).filter(x -> x.mediaKey().equals(mediaKey) && x.ownerId().equals(who.userId()))
-                .orElseThrow(() -> Problem.notFound("media_key", mediaKey));
+                .orElseThrow(() -> Problems.notFound("media_key", mediaKey));
         uploads.delete(u.id());
         try {
             blobs.deleteAll(BlobKeys.prefix(u.id()));
@@ -130,7 +130,7 @@ public final class MediaService {
         Upload video = video(who, videoId, category);
         Upload subs = owned(who, subtitlesId);
         if (subs.family() != Family.SUBTITLES || subs.state() != State.SUCCEEDED)
-            throw Problem.invalid("subtitles.id", Long.toString(subtitlesId), "subtitles.id must be a finalized upload of media_category subtitles.");
+            throw Problems.notSubtitles(subtitlesId);
         made.putSubtitles(new SubtitleTrack(video.id(), language, subs.id(), displayName));
         return made.subtitles(video.id());
     }
@@ -146,10 +146,10 @@ public final class MediaService {
     private Upload video(Principal who, long videoId, String category) {
         Upload v = owned(who, videoId);
         if (v.family() != Family.VIDEO && v.family() != Family.AMPLIFY_VIDEO)
-            throw Problem.invalid("id", Long.toString(videoId), "Subtitles attach to videos; media " + videoId + " is a " + v.wireType() + ".");
+            throw Problems.notAVideo(videoId, v.wireType());
         String expected = v.family() == Family.AMPLIFY_VIDEO ? "AmplifyVideo" : "TweetVideo";
         if (!expected.equals(category))
-            throw Problem.invalid("media_category", category, "media " + videoId + " is a " + expected + ", not a " + category + ".");
+            throw Problems.wrongVideoCategory(videoId, expected, category);
         return v;
     }
 
@@ -207,7 +207,7 @@ public final class MediaService {
 
     /** The media behind a delivery URL, if the signature is valid or the caller may read it; 404 otherwise. */
     public Deliverable deliverable(String mediaKey, String variant, Long expires, String signature, Principal whoOrNull) {
-        Problem none = Problem.notFound("media_key", mediaKey);
+        Problem none = Problems.notFound("media_key", mediaKey);
         long id = idOf(mediaKey).orElseThrow(() -> none);
         Upload u = uploads.find(id).filter(x -> x.mediaKey().equals(mediaKey) && x.state() == State.SUCCEEDED).orElseThrow(() -> none);
         boolean signed = expires != null && signature != null && expires >= clock.getAsLong()

@@ -1,0 +1,382 @@
+package dev.mediaup.store;
+
+import dev.mediaup.core.*;
+import dev.mediaup.store.JobStore.Job;
+import dev.mediaup.store.UploadStore.SegmentPut;
+import dev.mediaup.store.WebhookOutbox.WebhookEvent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The contract of the metadata store roles, written once and run against every backend (tusd's idea: a handler
+ * suite any store must pass). A new backend proves itself by extending this with an {@link #open()} of its own.
+ * Each test gets a fresh, empty store.
+ */
+public abstract class MetadataStoresContract {
+    private static final AtomicLong IDS = new AtomicLong(1_000);
+    private static final long NOW = 1_800_000_000L;
+
+    protected MetadataStores stores;
+
+    /** A new, empty, migrated store. */
+    protected abstract MetadataStores open() throws Exception;
+
+    /** Whether this backend is shared by several nodes (it then records nonces before answering). */
+    protected abstract boolean shared();
+
+    @BeforeEach
+    void openStores() throws Exception {
+        stores = open();
+    }
+
+    @AfterEach
+    void closeStores() {
+        if (stores != null) stores.close();
+    }
+
+    // ---- helpers ----
+
+    static Upload upload(String owner, Category c, String type, Long total, long expiresAt) {
+        return Upload.started(IDS.incrementAndGet(), owner, type, c, total, false, List.of("77"), NOW, expiresAt);
+    }
+
+    Upload created(String owner, Long total) {
+        Upload u = upload(owner, Category.TWEET_IMAGE, "image/png", total, NOW + 3600);
+        stores.uploads().create(u);
+        return u;
+    }
+
+    static Segment seg(Upload u, int index, long size) {
+        return new Segment(u.id(), index, size, "ab".repeat(32), BlobKeys.segment(u.id(), IDS.incrementAndGet()));
+    }
+
+    static <T> T done(Checked<T> c) {
+        assertThat(c).isInstanceOf(Checked.Done.class);
+        return ((Checked.Done<T>) c).value();
+    }
+
+    static Refusal refused(Checked<?> c) {
+        assertThat(c).isInstanceOf(Checked.Refused.class);
+        return ((Checked.Refused<?>) c).reason();
+    }
+
+    Upload finalized(Upload u, State state, String job) {
+        List<Segment> segs = stores.uploads().segments(u.id());
+        return done(stores.uploads().finalizeUpload(u.id(), segs, null, state, segs.stream().mapToLong(Segment::size).sum(),
+                new MediaInfo(10, 20, "image/png", null, null), null, job, NOW, NOW + 86_400));
+    }
+
+    // ---- uploads ----
+
+    @Test
+    void anUploadReadsBackAsCreated() {
+        Upload u = upload("42", Category.AMPLIFY_VIDEO, "video/mp4", 1234L, NOW + 99);
+        stores.uploads().create(u);
+        assertThat(stores.uploads().find(u.id())).contains(u);
+        assertThat(stores.uploads().find(List.of(u.id(), 1L))).containsExactly(u);
+        assertThat(stores.uploads().find(-5)).isEmpty();
+    }
+
+    @Test
+    void segmentsAreRecordedInIndexOrderAndAReSentIndexReplacesTheBlob() {
+        Upload u = created("1", null);
+        Segment s1 = seg(u, 1, 30), s0 = seg(u, 0, 10), again = seg(u, 1, 5);
+        assertThat(done(stores.uploads().putSegment(s1, NOW, 1000, Quota.NONE)).replacedBlob()).isEmpty();
+        done(stores.uploads().putSegment(s0, NOW, 1000, Quota.NONE));
+        SegmentPut put = done(stores.uploads().putSegment(again, NOW, 1000, Quota.NONE));
+        assertThat(put.replacedBlob()).contains(s1.blobKey());
+        assertThat(put.upload().id()).isEqualTo(u.id());
+        assertThat(stores.uploads().segments(u.id())).containsExactly(s0, again);
+        assertThat(stores.uploads().stored(u.id())).containsExactly(s0, again);
+        Usage usage = stores.uploads().usage("1", Quota.epochDay(NOW));
+        assertThat(usage.storedBytes()).isEqualTo(15);     // what is kept now
+        assertThat(usage.uploadedToday()).isEqualTo(45);   // what was received, re-sends included
+    }
+
+    @Test
+    void aRefusedSegmentChangesNothing() {
+        Upload u = created("2", 100L);
+        done(stores.uploads().putSegment(seg(u, 0, 60), NOW, 100, Quota.NONE));
+        assertThat(refused(stores.uploads().putSegment(seg(u, 1, 41), NOW, 100, Quota.NONE)))
+                .isEqualTo(new Refusal.OverTotal(1, 41, 101, 100));
+        assertThat(refused(stores.uploads().putSegment(new Segment(-1, 0, 1, "x", "uploads/1/s1"), NOW, 100, Quota.NONE)))
+                .isEqualTo(new Refusal.UnknownUpload(-1));
+        assertThat(refused(stores.uploads().putSegment(seg(u, 1, 1), u.expiresAt(), 100, Quota.NONE)))
+                .isEqualTo(new Refusal.SessionExpired(u.id(), u.expiresAt()));
+        assertThat(stores.uploads().segments(u.id())).hasSize(1);
+        assertThat(stores.uploads().usage("2", Quota.epochDay(NOW)).uploadedToday()).isEqualTo(60);
+    }
+
+    @Test
+    void quotasAreCheckedInsideTheTransaction() {
+        Upload u = created("3", null);
+        Quota quota = new Quota(100L, 70L);
+        done(stores.uploads().putSegment(seg(u, 0, 60), NOW, 1000, quota));
+        assertThat(refused(stores.uploads().putSegment(seg(u, 1, 20), NOW, 1000, quota)))
+                .isEqualTo(new Refusal.StoredQuota(70, 60));
+        done(stores.uploads().putSegment(seg(u, 0, 30), NOW, 1000, quota)); // a smaller re-send frees stored bytes
+        assertThat(refused(stores.uploads().putSegment(seg(u, 1, 20), NOW, 1000, quota)))
+                .isEqualTo(new Refusal.DailyQuota(100, 90, Quota.dayEnds(NOW)));
+        assertThat(stores.uploads().segments(u.id())).extracting(Segment::size).containsExactly(30L);
+    }
+
+    @Test
+    void finalizeChecksTheManifestAndHappensOnce() {
+        Upload u = created("4", null);
+        done(stores.uploads().putSegment(seg(u, 0, 10), NOW, 1000, Quota.NONE));
+        List<Segment> stale = List.of(seg(u, 0, 10));
+        assertThat(refused(stores.uploads().finalizeUpload(u.id(), stale, null, State.SUCCEEDED, 10, MediaInfo.NONE, null, null, NOW,
+                NOW + 10))).isEqualTo(new Refusal.SegmentsChanged(u.id()));
+        Upload f = finalized(u, State.SUCCEEDED, null);
+        assertThat(f.state()).isEqualTo(State.SUCCEEDED);
+        assertThat(f.size()).isEqualTo(10);
+        assertThat(f.totalBytes()).isEqualTo(10);
+        assertThat(f.progress()).isEqualTo(100);
+        assertThat(f.info().width()).isEqualTo(10);
+        List<Segment> segs = stores.uploads().segments(u.id());
+        assertThat(refused(stores.uploads().finalizeUpload(u.id(), segs, null, State.SUCCEEDED, 10, MediaInfo.NONE, null, null, NOW,
+                NOW + 10))).isEqualTo(new Refusal.FinalizedConcurrently(u.id()));
+        assertThat(refused(stores.uploads().putSegment(seg(u, 1, 1), NOW, 1000, Quota.NONE))).isEqualTo(new Refusal.AlreadyFinalized(u.id()));
+    }
+
+    @Test
+    void anAssembledOriginalIsWhereTheBytesAreAndDeletingSegmentsReleasesThem() {
+        Upload u = created("5", null);
+        done(stores.uploads().putSegment(seg(u, 0, 10), NOW, 1000, Quota.NONE));
+        done(stores.uploads().putSegment(seg(u, 1, 5), NOW, 1000, Quota.NONE));
+        List<Segment> segs = stores.uploads().segments(u.id());
+        assertThat(stores.uploads().setOriginal(u.id(), List.of(segs.getFirst()), "uploads/x/o1")).isFalse();
+        assertThat(stores.uploads().setOriginal(u.id(), segs, BlobKeys.assembled(u.id(), 1))).isTrue();
+        assertThat(stores.uploads().stored(u.id())).containsExactly(new Segment(u.id(), 0, 15, null, BlobKeys.assembled(u.id(), 1)));
+        assertThat(stores.uploads().segments(u.id())).isEqualTo(segs); // the rows still say what was appended
+        stores.uploads().deleteSegments(u.id());
+        assertThat(stores.uploads().segments(u.id())).isEmpty();
+        assertThat(stores.uploads().stored(u.id())).isEmpty();
+        assertThat(stores.uploads().usage("5", Quota.epochDay(NOW)).storedBytes()).isZero();
+    }
+
+    @Test
+    void sessionsExpireAndTheirBytesAreFoundForTheSweeper() {
+        Upload live = created("6", null), old = upload("6", Category.TWEET_IMAGE, "image/png", null, NOW - 1);
+        stores.uploads().create(old);
+        done(stores.uploads().putSegment(seg(live, 0, 1), NOW, 10, Quota.NONE));
+        assertThat(stores.uploads().expireSessions(NOW)).isEqualTo(1);
+        assertThat(stores.uploads().find(old.id()).orElseThrow().state()).isEqualTo(State.EXPIRED);
+        assertThat(stores.uploads().expiredWithSegments(10)).isEmpty(); // the expired one holds no bytes
+        assertThat(stores.uploads().expireSessions(NOW + 3600)).isEqualTo(1);
+        assertThat(stores.uploads().expiredWithSegments(10)).containsExactly(live.id());
+    }
+
+    @Test
+    void ownedByListsFinalizedMediaNewestFirstInPages() {
+        List<Upload> made = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Upload u = created("8", null);
+            done(stores.uploads().putSegment(seg(u, 0, 1), NOW, 10, Quota.NONE));
+            made.add(finalized(u, State.SUCCEEDED, null));
+        }
+        Upload failed = created("8", null);
+        done(stores.uploads().putSegment(seg(failed, 0, 1), NOW, 10, Quota.NONE));
+        finalized(failed, State.FAILED, null);
+        created("8", null); // still uploading
+        List<Upload> page = stores.uploads().ownedBy("8", null, 2);
+        assertThat(page).extracting(Upload::id).containsExactly(made.get(2).id(), made.get(1).id());
+        assertThat(stores.uploads().ownedBy("8", made.get(1).id(), 2)).extracting(Upload::id).containsExactly(made.get(0).id());
+        assertThat(stores.uploads().ownedBy("9", null, 10)).isEmpty();
+        assertThat(stores.uploads().mediaCreatedBefore(NOW + 1, 10)).hasSize(4);
+    }
+
+    @Test
+    void deleteForgetsEverythingAndGivesTheBytesBack() {
+        Upload u = created("10", null);
+        done(stores.uploads().putSegment(seg(u, 0, 10), NOW, 100, Quota.NONE));
+        finalized(u, State.SUCCEEDED, null);
+        assertThat(stores.media().putVariants(u.id(), List.of(variant(u, "small", 7)))).isTrue();
+        assertThat(stores.uploads().setMetadata(u.id(), "{\"alt_text\":{\"text\":\"hi\"}}").orElseThrow().metadataJson()).contains("hi");
+        assertThat(stores.uploads().usage("10", Quota.epochDay(NOW)).storedBytes()).isEqualTo(17);
+        stores.uploads().delete(u.id());
+        assertThat(stores.uploads().find(u.id())).isEmpty();
+        assertThat(stores.media().variants(List.of(u.id()), true)).isEmpty();
+        assertThat(stores.uploads().usage("10", Quota.epochDay(NOW)).storedBytes()).isZero();
+        assertThat(stores.uploads().setMetadata(u.id(), "{}")).isEmpty();
+    }
+
+    // ---- media: variants and subtitles ----
+
+    static Variant variant(Upload u, String name, long size) {
+        return new Variant(u.id(), name, "image/jpeg", size, 4, 3, null, "cd".repeat(32), BlobKeys.variant(u.id(), name));
+    }
+
+    @Test
+    void variantsReplaceByNameCountAsStoredAndHidePlaylistPartsOnAsk() {
+        Upload u = created("11", null);
+        assertThat(stores.media().putVariants(u.id(), List.of(variant(u, "orig", 100), variant(u, "hls.720p.m3u8", 5)))).isTrue();
+        assertThat(stores.media().putVariants(u.id(), List.of(variant(u, "orig", 40)))).isTrue();
+        assertThat(stores.media().variant(u.id(), "orig").orElseThrow().size()).isEqualTo(40);
+        assertThat(stores.media().variants(List.of(u.id()), true)).extracting(Variant::name).containsExactly("hls.720p.m3u8", "orig");
+        assertThat(stores.media().variants(List.of(u.id()), false)).extracting(Variant::name).containsExactly("orig");
+        assertThat(stores.uploads().usage("11", Quota.epochDay(NOW)).storedBytes()).isEqualTo(45);
+        assertThat(stores.media().putVariants(-3, List.of(variant(u, "x", 1)))).isFalse();
+        assertThat(stores.media().variant(u.id(), "nope")).isEmpty();
+    }
+
+    @Test
+    void subtitleTracksAreOnePerLanguage() {
+        Upload video = created("12", null);
+        stores.media().putSubtitles(new SubtitleTrack(video.id(), "en", 5, "English"));
+        stores.media().putSubtitles(new SubtitleTrack(video.id(), "de", 6, null));
+        stores.media().putSubtitles(new SubtitleTrack(video.id(), "en", 7, "English (CC)"));
+        assertThat(stores.media().subtitles(video.id())).containsExactly(new SubtitleTrack(video.id(), "de", 6, null),
+                new SubtitleTrack(video.id(), "en", 7, "English (CC)"));
+        assertThat(stores.media().deleteSubtitles(video.id(), "de")).isTrue();
+        assertThat(stores.media().deleteSubtitles(video.id(), "de")).isFalse();
+        assertThat(stores.media().subtitles(video.id())).hasSize(1);
+    }
+
+    // ---- jobs ----
+
+    Upload queued(String owner) {
+        Upload u = created(owner, null);
+        done(stores.uploads().putSegment(seg(u, 0, 1), NOW, 10, Quota.NONE));
+        return finalized(u, State.PENDING, "process");
+    }
+
+    @Test
+    void aQueuedJobIsClaimedOnceUntilItsLeaseRunsOut() {
+        Upload u = queued("13");
+        Job job = stores.jobs().claim("a", NOW, NOW + 30).orElseThrow();
+        assertThat(job).isEqualTo(new Job(u.id(), "process", 1));
+        assertThat(stores.jobs().claim("b", NOW + 10, NOW + 40)).isEmpty();
+        stores.jobs().extendLease(job, "a", NOW + 60);
+        assertThat(stores.jobs().claim("b", NOW + 45, NOW + 75)).isEmpty();
+        Job again = stores.jobs().claim("b", NOW + 60, NOW + 90).orElseThrow(); // a dead worker's job comes back
+        assertThat(again.attempts()).isEqualTo(2);
+        stores.jobs().complete(again);
+        assertThat(stores.jobs().claim("c", NOW + 1000, NOW + 1030)).isEmpty();
+    }
+
+    @Test
+    void aRetriedJobWaitsAndAFailedOneIsGone() {
+        queued("14");
+        Job job = stores.jobs().claim("a", NOW, NOW + 30).orElseThrow();
+        stores.jobs().retry(job, NOW + 100, "boom");
+        assertThat(stores.jobs().claim("a", NOW + 50, NOW + 80)).isEmpty();
+        Job second = stores.jobs().claim("a", NOW + 100, NOW + 130).orElseThrow();
+        assertThat(second.attempts()).isEqualTo(2);
+        stores.jobs().retry(second, null, "for good");
+        assertThat(stores.jobs().claim("a", NOW + 10_000, NOW + 10_030)).isEmpty();
+    }
+
+    // ---- access ----
+
+    @Test
+    void tokensAreFoundByHashAndRevokedById() {
+        String hash = "f".repeat(64);
+        stores.access().createToken(hash, "user", "15", null, List.of("media.write", "tweet.read"), NOW, NOW + 60);
+        var t = stores.access().findToken(hash).orElseThrow();
+        assertThat(t.userId()).isEqualTo("15");
+        assertThat(t.scopes()).containsExactly("media.write", "tweet.read");
+        assertThat(t.expiresAt()).isEqualTo(NOW + 60);
+        assertThat(t.revoked()).isFalse();
+        assertThat(stores.access().listTokens()).extracting(AccessStore.Token::tokenId).containsExactly(t.tokenId());
+        assertThat(stores.access().findToken("e".repeat(64))).isEmpty();
+        assertThat(stores.access().revokeToken(t.tokenId())).isEqualTo(1);
+        assertThat(stores.access().findToken(hash).orElseThrow().revoked()).isTrue();
+        assertThat(stores.access().revokeToken("nothing")).isZero();
+    }
+
+    @Test
+    void appsAndOAuth1TokensRoundTrip() {
+        var app = new AccessStore.App("ck", "cs", "my app", false);
+        stores.access().createApp(app, NOW);
+        assertThat(stores.access().findApp("ck")).contains(app);
+        var token = new AccessStore.OAuth1Token("16-tok", "secret", "ck", "16", List.of("media.write"), false);
+        stores.access().createOAuth1Token(token, NOW);
+        assertThat(stores.access().findOAuth1Token("16-tok")).contains(token);
+        assertThat(stores.access().revokeToken("16-tok")).isEqualTo(1);
+        assertThat(stores.access().findOAuth1Token("16-tok").orElseThrow().revoked()).isTrue();
+    }
+
+    @Test
+    void nonceRecordsSurviveAndExpire() throws InterruptedException {
+        assertThat(stores.access().recordNonce("ck", "n1", NOW)).isTrue();
+        assertThat(stores.access().recordNonce("ck", "n0", NOW - 500)).isTrue();
+        if (shared()) assertThat(stores.access().recordNonce("ck", "n1", NOW)).as("a shared store catches the replay").isFalse();
+        // a single node's store may write them in the background: they are there within a second
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (stores.access().recentNonces(NOW - 10).isEmpty() && System.nanoTime() < deadline) Thread.sleep(50);
+        assertThat(stores.access().recentNonces(NOW - 10)).containsExactly("ck\nn1\n" + NOW);
+        stores.access().purgeNonces(NOW + 1);
+        assertThat(stores.access().recentNonces(0)).isEmpty();
+    }
+
+    // ---- webhook outbox ----
+
+    @Test
+    void aTerminalStateQueuesOneEventPerTargetUntilDelivered() {
+        stores.webhooks().targets(List.of("http://a.example/hook", "http://b.example/hook"));
+        Upload u = queued("17");
+        assertThat(stores.webhooks().claim(NOW + 10_000, 60, 10)).isEmpty(); // pending is not an event
+        stores.uploads().updateProcessing(u.id(), State.SUCCEEDED, 100, 0, MediaInfo.NONE, null);
+        stores.uploads().updateProcessing(u.id(), State.SUCCEEDED, 100, 0, MediaInfo.NONE, null); // a retried job: no new events
+        long later = System.currentTimeMillis() / 1000 + 5;
+        List<WebhookEvent> due = stores.webhooks().claim(later, 60, 10);
+        assertThat(due).extracting(WebhookEvent::url).containsExactlyInAnyOrder("http://a.example/hook", "http://b.example/hook");
+        assertThat(due).allMatch(e -> e.mediaId() == u.id() && e.event().equals("succeeded") && e.attempts() == 0);
+        assertThat(stores.webhooks().claim(later, 60, 10)).as("claimed for a minute").isEmpty();
+        stores.webhooks().attempted(due.get(0), later, null, null);              // delivered
+        stores.webhooks().attempted(due.get(1), later, later + 100, "HTTP 500"); // to be tried again
+        assertThat(stores.webhooks().claim(later + 100, 60, 10)).singleElement()
+                .satisfies(e -> assertThat(e.attempts()).isEqualTo(1));
+        stores.webhooks().purge(later + 1);
+        assertThat(stores.uploads().find(u.id())).isPresent();
+    }
+
+    // ---- cluster ----
+
+    @Test
+    void nodeIdsAreLeasedToOneOwnerAtATime() {
+        int a = stores.cluster().leaseNode("a", NOW, NOW + 60).orElseThrow();
+        int b = stores.cluster().leaseNode("b", NOW, NOW + 60).orElseThrow();
+        assertThat(a).isNotEqualTo(b);
+        assertThat(stores.cluster().renewNode(a, "a", NOW + 120)).isTrue();
+        assertThat(stores.cluster().renewNode(a, "b", NOW + 120)).isFalse();
+        int c = stores.cluster().leaseNode("c", NOW + 100, NOW + 160).orElseThrow(); // b's lease ran out at NOW + 60
+        assertThat(c).isEqualTo(b);
+        assertThat(stores.cluster().renewNode(b, "b", NOW + 200)).isFalse();
+    }
+
+    @Test
+    void aSecretIsMadeOnceAndKept() {
+        assertThat(stores.cluster().secret("k", () -> "first")).isEqualTo("first");
+        assertThat(stores.cluster().secret("k", () -> "second")).isEqualTo("first");
+    }
+
+    // ---- metrics ----
+
+    @Test
+    void countsAddUpPerHour() throws InterruptedException {
+        stores.metrics().count(Map.of(7L, Map.of(100L, Map.of("video_views", 2L), 101L, Map.of("video_views", 1L))));
+        stores.metrics().count(Map.of(7L, Map.of(100L, Map.of("video_views", 3L, "playback25", 1L))));
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!stores.metrics().metrics(7, 100, 101).equals(Map.of(100L, Map.of("video_views", 5L, "playback25", 1L), 101L,
+                Map.of("video_views", 1L))) && System.nanoTime() < deadline) Thread.sleep(50);
+        assertThat(stores.metrics().metrics(7, 100, 101))
+                .isEqualTo(Map.of(100L, Map.of("video_views", 5L, "playback25", 1L), 101L, Map.of("video_views", 1L)));
+        assertThat(stores.metrics().metrics(7, 102, 200)).isEmpty();
+    }
+
+    @Test
+    void aHealthyStoreSaysSo() {
+        assertThat(stores.healthy()).isTrue();
+    }
+}

@@ -1,0 +1,79 @@
+package dev.mediaup.upload;
+
+import dev.mediaup.core.Family;
+import org.junit.jupiter.api.Test;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What the bytes really are, from their first bytes: the sniffer decides before any decoder runs. */
+class SnifferTest {
+    private final Sniffer sniffer = new Sniffer(1_000_000);
+
+    static byte[] png(int w, int h) throws IOException {
+        var out = new ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB), "png", out);
+        return out.toByteArray();
+    }
+
+    Sniffer.Verdict check(Family f, String declared, byte[] bytes) {
+        return sniffer.check(f, declared, bytes, () -> new ByteArrayInputStream(bytes));
+    }
+
+    @Test
+    void anImageIsKnownByItsMagicAndMeasuredFromItsHeader() throws IOException {
+        var v = check(Family.IMAGE, "image/jpeg", png(30, 20)); // declared JPEG, really PNG: the bytes win
+        assertThat(v.failure()).isNull();
+        assertThat(v.mediaType()).isEqualTo("image/png");
+        assertThat(v.info().width()).isEqualTo(30);
+        assertThat(v.info().height()).isEqualTo(20);
+    }
+
+    @Test
+    void tooManyPixelsAreRefusedBeforeDecoding() throws IOException {
+        var v = check(Family.IMAGE, "image/png", png(1001, 1000));
+        assertThat(v.failure().name()).isEqualTo("InvalidMedia");
+        assertThat(v.failure().message()).contains("1001x1000");
+    }
+
+    @Test
+    void textIsNotAnImageNorAVideo() {
+        byte[] text = "hello, world".getBytes(StandardCharsets.US_ASCII);
+        assertThat(check(Family.IMAGE, "image/png", text).failure().message()).contains("not a supported image");
+        assertThat(check(Family.VIDEO, "video/mp4", text).failure().message()).contains("not a supported video");
+        assertThat(check(Family.GIF, "image/gif", text).failure().message()).contains("not a GIF");
+    }
+
+    @Test
+    void mpegTsIsKnownByItsSyncBytes() {
+        byte[] ts = new byte[188 * 4];
+        for (int i = 0; i < ts.length; i += 188) ts[i] = 0x47;
+        assertThat(Sniffer.detect(ts)).isEqualTo("video/mp2t");
+        assertThat(check(Family.VIDEO, "video/mp2t", ts).failure()).isNull();
+    }
+
+    @Test
+    void subtitlesMustBeUtf8TextOfTheirDeclaredFormat() {
+        assertThat(check(Family.SUBTITLES, "text/vtt", "WEBVTT\n\n00:00.000 --> 00:01.000\nhi\n".getBytes()).failure()).isNull();
+        assertThat(check(Family.SUBTITLES, "text/vtt", "1\n00:00:00,000 --> 00:00:01,000\nhi\n".getBytes()).failure().message())
+                .contains("WEBVTT");
+        assertThat(check(Family.SUBTITLES, "text/srt", "\uFEFF1\n00:00:00,000 --> 00:00:01,000\nhé\n".getBytes(StandardCharsets.UTF_8))
+                .failure()).isNull();
+        assertThat(check(Family.SUBTITLES, "text/srt", new byte[]{'1', '\n', (byte) 0xC3, 0x28, '\n'}).failure().message())
+                .contains("UTF-8");
+    }
+
+    @Test
+    void modelsAreKnownByTheirContainer() {
+        byte[] glb = "glTF\u0002\u0000\u0000\u0000xxxxxxxx".getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(check(Family.MODEL, "model/gltf-binary", glb).failure()).isNull();
+        assertThat(check(Family.MODEL, "model/gltf-binary", "nope nope nope".getBytes()).failure()).isNotNull();
+        assertThat(check(Family.MODEL, "model/vnd.usdz+zip", "PK\u0003\u0004rest".getBytes(StandardCharsets.ISO_8859_1)).failure()).isNull();
+    }
+}
