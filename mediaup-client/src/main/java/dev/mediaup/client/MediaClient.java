@@ -2,11 +2,10 @@ package dev.mediaup.client;
 
 import tools.jackson.jr.ob.JSON;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +20,9 @@ import java.time.Duration;
 import java.util.*;
 import java.util.concurrent.*;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A client for the X API v2 media endpoints — mediaup's, and api.x.com's, since the wire is the same. One call
@@ -213,7 +215,8 @@ public final class MediaClient {
                     id = (String) data(call("POST", "/2/media/upload/initialize", "application/json", JSON_.asBytes(init))).get("id");
                 } else {
                     id = resumeId;
-                    for (Map<String, Object> s : segments(id)) present.put((int) Media.num(s.get("segment_index")), (String) s.get("sha256"));
+                    for (Map<String, Object> s : segments(id)) present.put((int) Media.num(s.get("segment_index")),
+                            (String) s.get("sha256"));
                 }
                 AtomicLong sent = new AtomicLong();
                 pool = Executors.newFixedThreadPool(parallelism, MediaClient::daemon);
@@ -283,10 +286,12 @@ public final class MediaClient {
     /** A form field, then the media part, sent from the media's own array: no copy into a second, body-sized buffer. */
     private static HttpRequest.BodyPublisher multipart(String boundary, String field, String value, byte[] media) {
         byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"\r\n\r\n" + value + "\r\n--" + boundary
-                + "\r\nContent-Disposition: form-data; name=\"media\"; filename=\"media\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                + "\r\nContent-Disposition: form-data; name=\"media\"; filename=\"media\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n")
                 .getBytes(StandardCharsets.UTF_8);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        return HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head), HttpRequest.BodyPublishers.ofByteArray(media),
+        return HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head),
+                HttpRequest.BodyPublishers.ofByteArray(media),
                 HttpRequest.BodyPublishers.ofByteArray(tail));
     }
 
@@ -345,7 +350,8 @@ public final class MediaClient {
     }
 
     public void setAltText(String id, String text) {
-        call("POST", "/2/media/metadata", "application/json", JSON_.asBytes(Map.of("id", id, "metadata", Map.of("alt_text", Map.of("text", text)))));
+        call("POST", "/2/media/metadata", "application/json", JSON_.asBytes(Map.of("id", id, "metadata", Map.of("alt_text", Map.of("text",
+                text)))));
     }
 
     public void attachSubtitles(String videoId, String mediaCategory, String subtitlesId, String languageCode, String displayName) {
@@ -391,7 +397,7 @@ public final class MediaClient {
     }
 
     /** One call, retried on network errors, 5xx and 429 with backoff (429: until the rate limit resets). */
-    private byte[] send(String method, String pathAndQuery, String contentType, java.util.function.Supplier<HttpRequest.BodyPublisher> body,
+    private byte[] send(String method, String pathAndQuery, String contentType, Supplier<HttpRequest.BodyPublisher> body,
                         String... headers) {
         MediaException last = null;
         for (int attempt = 0; attempt <= maxRetries; attempt++) {
@@ -407,7 +413,8 @@ public final class MediaClient {
                 if (r.statusCode() / 100 == 2) return r.body();
                 Map<String, Object> problem = firstError(parse(r.body()));
                 last = new MediaException(r.statusCode(), problem, method + " " + pathAndQuery + " → " + r.statusCode() + ": "
-                        + (problem.get("detail") != null ? problem.get("detail") : problem.get("message") != null ? problem.get("message") : "no detail"), null);
+                        + (problem.get("detail") != null ? problem.get("detail") : problem.get("message") != null ? problem.get("message")
+                                : "no detail"), null);
                 if (!last.retryable()) throw last;
                 waitMs = r.statusCode() == 429 ? untilReset(r) : backoff(attempt);
             } catch (IOException e) {
@@ -474,7 +481,7 @@ public final class MediaClient {
     }
 
     private static String decode(String s) {
-        return java.net.URLDecoder.decode(s, StandardCharsets.UTF_8);
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
     static String enc(String s) {

@@ -1,9 +1,9 @@
 package dev.mediaup.api;
 
+import dev.mediaup.core.Category;
 import dev.mediaup.core.MediaTypes;
 import dev.mediaup.core.Problem;
 import dev.mediaup.core.Problems;
-import dev.mediaup.core.Category;
 import dev.mediaup.upload.UploadService.Checksum;
 import dev.mediaup.upload.UploadService.InitRequest;
 import io.javalin.http.Context;
@@ -17,11 +17,12 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 
 import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.*;
 
@@ -130,14 +131,16 @@ final class Bodies {
             JsonNode a = n.get("additional_owners");
             if (!a.isArray()) throw Problems.mustBe("additional_owners", text(a), "an array of user id strings");
             for (JsonNode o : a) {
-                if (!o.isString()) throw Problems.invalid("additional_owners", text(o), "additional_owners entries must be strings of 1 to 19 digits.");
+                if (!o.isString()) throw Problems.invalid("additional_owners", text(o),
+                        "additional_owners entries must be strings of 1 to 19 digits.");
                 owners.add(o.asString());
             }
         }
         return new InitRequest(mediaType(type), cat, total, shared, owners);
     }
 
-    private static final Set<String> COMMAND_INIT_FIELDS = Set.of("command", "media_type", "total_bytes", "media_category", "additional_owners", "shared");
+    private static final Set<String> COMMAND_INIT_FIELDS = Set.of("command", "media_type", "total_bytes", "media_category",
+            "additional_owners", "shared");
 
     static InitRequest initFromParams(Map<String, String> p) {
         for (String name : p.keySet())
@@ -396,7 +399,7 @@ final class Bodies {
         boolean media = false;
         // Jackson wraps every IOException, the storage's included: remember the storage's so it is not blamed on the client
         IOException[] storageFailure = new IOException[1];
-        OutputStream out = new java.io.FilterOutputStream(storage) {
+        OutputStream out = new FilterOutputStream(storage) {
             @Override public void write(byte[] b, int off, int len) throws IOException {
                 try {
                     storage.write(b, off, len);

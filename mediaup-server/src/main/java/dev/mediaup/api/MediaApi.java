@@ -4,16 +4,18 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import dev.mediaup.core.Principal;
+import dev.mediaup.core.Problem.Kind;
 import dev.mediaup.core.Problem;
 import dev.mediaup.core.Problems;
-import dev.mediaup.core.Problem.Kind;
-import dev.mediaup.core.Principal;
-import dev.mediaup.media.MediaService;
 import dev.mediaup.core.State;
 import dev.mediaup.core.SubtitleTrack;
 import dev.mediaup.core.Upload;
 import dev.mediaup.core.Variant;
+import dev.mediaup.media.MediaService;
 import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import org.eclipse.jetty.ee10.servlet.HttpOutput;
 import org.eclipse.jetty.http.ByteRange;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -21,8 +23,13 @@ import tools.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.*;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /** The media-object endpoints (lookup, metadata, delete, listing) and delivery of the bytes. */
@@ -34,7 +41,7 @@ final class MediaApi {
     private final MediaService media;
     private final Function<Context, String> origin;
     private final Function<Context, Principal> principal;
-    private final Map<String, Schema> schemas = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
     private final byte[] openapi;
 
     MediaApi(MediaService media, Function<Context, String> origin, Function<Context, Principal> principal, byte[] openapi) {
@@ -118,7 +125,8 @@ final class MediaApi {
         Map<String, Object> body = new LinkedHashMap<>();
         if (data != null) body.put("data", data);
         if (!missing.isEmpty())
-            body.put("errors", missing.stream().map(k -> Wire.ordered("value", k, "detail", "Could not find media with " + parameter + ": [" + k + "].",
+            body.put("errors", missing.stream().map(k -> Wire.ordered("value", k, "detail", "Could not find media with " + parameter
+                    + ": [" + k + "].",
                     "title", "Not Found Error", "resource_type", "media", "parameter", parameter, "resource_id", k,
                     "type", Kind.NOT_FOUND.type)).toList());
         ctx.status(200).contentType("application/json").result(Wire.JSON.writeValueAsBytes(body));
@@ -226,7 +234,7 @@ final class MediaApi {
     void analytics(Context ctx) {
         Principal who = reader(principal.apply(ctx));
         List<String> keys = mediaKeys(ctx);
-        java.time.Instant start = instant(ctx, "start_time"), end = instant(ctx, "end_time");
+        Instant start = instant(ctx, "start_time"), end = instant(ctx, "end_time");
         if (!end.isAfter(start)) throw Problems.mustBe("end_time", ctx.queryParam("end_time"), "after start_time");
         String granularity = Objects.requireNonNullElse(ctx.queryParam("granularity"), "daily");
         long step = switch (granularity) {
@@ -236,7 +244,8 @@ final class MediaApi {
             default -> throw Problems.mustBe("granularity", granularity, "hourly, daily or total");
         };
         long fromHour = Math.floorDiv(start.getEpochSecond(), 3600), toHour = Math.floorDiv(end.getEpochSecond() - 1, 3600);
-        if (step == 1 && toHour - fromHour > 24 * 31) throw Problems.invalid("start_time", ctx.queryParam("start_time"), "Hourly analytics cover at most 31 days.");
+        if (step == 1 && toHour - fromHour > 24 * 31) throw Problems.invalid("start_time", ctx.queryParam("start_time"),
+                "Hourly analytics cover at most 31 days.");
         var found = media.ownedMedia(who, keys);
         List<Map<String, Object>> data = new ArrayList<>();
         for (Upload u : found.media()) {
@@ -251,19 +260,19 @@ final class MediaApi {
                     metrics.put(metric, sum);
                 }
                 long bucketStart = step == Long.MAX_VALUE ? start.getEpochSecond() : h * 3600;
-                buckets.add(Wire.ordered("timestamp", java.time.Instant.ofEpochSecond(bucketStart).toString(), "metrics", metrics));
+                buckets.add(Wire.ordered("timestamp", Instant.ofEpochSecond(bucketStart).toString(), "metrics", metrics));
             }
             data.add(Wire.ordered("media_key", u.mediaKey(), "timestamped_metrics", buckets));
         }
         respond(ctx, data.isEmpty() ? null : data, found.missing(), "media_keys");
     }
 
-    private static java.time.Instant instant(Context ctx, String name) {
+    private static Instant instant(Context ctx, String name) {
         String v = ctx.queryParam(name);
         if (v == null) throw Problems.required(name, " (RFC 3339, e.g. 2026-11-28T00:00:00Z)");
         try {
-            return java.time.OffsetDateTime.parse(v).toInstant();
-        } catch (java.time.format.DateTimeParseException e) {
+            return OffsetDateTime.parse(v).toInstant();
+        } catch (DateTimeParseException e) {
             throw Problems.mustBe(name, v, "an RFC 3339 date-time, e.g. 2026-11-28T00:00:00Z");
         }
     }
@@ -276,7 +285,8 @@ final class MediaApi {
      * "watch_time_ms"), authorised like delivery (the signed URL's exp and sig, or credentials).
      */
     void beacon(Context ctx, Principal whoOrNull) {
-        Long exp = ctx.queryParam("exp") != null && ctx.queryParam("exp").matches("[0-9]{1,19}") ? Long.parseLong(ctx.queryParam("exp")) : null;
+        Long exp = ctx.queryParam("exp") != null && ctx.queryParam("exp").matches("[0-9]{1,19}") ? Long.parseLong(ctx.queryParam("exp"))
+                : null;
         var d = media.deliverable(ctx.pathParam("media_key"), ctx.pathParam("variant"), exp, ctx.queryParam("sig"), whoOrNull);
         JsonNode b = Bodies.json(Bodies.small(ctx));
         String event = b.path("event").isString() ? b.get("event").asString() : null;
@@ -284,7 +294,8 @@ final class MediaApi {
             throw Problems.mustBe("event", event, "one of " + new TreeSet<>(BEACON_EVENTS));
         media.count(d.upload().id(), event, 1);
         if (b.has("watch_time_ms")) {
-            if (!b.get("watch_time_ms").canConvertToLong() || b.get("watch_time_ms").asLong() < 0 || b.get("watch_time_ms").asLong() > 86_400_000)
+            if (!b.get("watch_time_ms").canConvertToLong() || b.get("watch_time_ms").asLong() < 0
+                    || b.get("watch_time_ms").asLong() > 86_400_000)
                 throw Problems.mustBe("watch_time_ms", b.get("watch_time_ms").toString(), "0..86400000");
             media.count(d.upload().id(), "watch_time_ms", b.get("watch_time_ms").asLong());
         }
@@ -341,7 +352,7 @@ final class MediaApi {
         ctx.header("Access-Control-Allow-Origin", "*");
         ctx.header("Access-Control-Expose-Headers", "Content-Length, Content-Range, Accept-Ranges, ETag");
         if (d.contentType().equals(MediaService.PLAYLIST)) { // rewritten with fresh signed URLs: never cached, never redirected
-            byte[] playlist = media.playlist(d, origin.apply(ctx)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] playlist = media.playlist(d, origin.apply(ctx)).getBytes(StandardCharsets.UTF_8);
             ctx.status(200).contentType(MediaService.PLAYLIST).header("Cache-Control", "no-store");
             if (head) ctx.header("Content-Length", Integer.toString(playlist.length));
             else {
@@ -355,7 +366,7 @@ final class MediaApi {
             String range = ctx.header("Range");
             if (!head && (range == null || range.matches("bytes=0-.*"))) countView(ctx, d);
             ctx.header("Cache-Control", "private, max-age=0");
-            ctx.redirect(elsewhere.get().toString(), io.javalin.http.HttpStatus.FOUND);
+            ctx.redirect(elsewhere.get().toString(), HttpStatus.FOUND);
             return;
         }
         ctx.header("ETag", d.etag());
@@ -410,16 +421,16 @@ final class MediaApi {
     /** The bytes go from the page cache to the socket as mapped buffers (Jetty writes them as they are), not via the heap. */
     private void write(Context ctx, MediaService.Deliverable d, long offset, long length) throws IOException {
         OutputStream out = ctx.res().getOutputStream();
-        var jetty = out instanceof org.eclipse.jetty.ee10.servlet.HttpOutput h ? h : null;
+        var jetty = out instanceof HttpOutput h ? h : null;
         try {
             media.write(d, offset, length, out, jetty == null ? null : buffer -> {
                 try {
                     jetty.write(buffer);
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             });
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             throw e.getCause(); // the client went away mid-body: nothing to answer
         }
     }
@@ -429,7 +440,8 @@ final class MediaApi {
         List<byte[]> heads = new ArrayList<>();
         long total = 0;
         for (ByteRange r : ranges) {
-            byte[] h = ("\r\n--" + boundary + "\r\nContent-Type: " + d.contentType() + "\r\nContent-Range: " + r.toHeaderValue(d.size()) + "\r\n\r\n")
+            byte[] h = ("\r\n--" + boundary + "\r\nContent-Type: " + d.contentType() + "\r\nContent-Range: " + r.toHeaderValue(d.size())
+                    + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII);
             heads.add(h);
             total += h.length + r.getLength();

@@ -17,6 +17,7 @@ import io.javalin.http.Context;
 
 import java.time.Duration;
 import java.util.Map;
+import javax.sql.DataSource;
 
 /**
  * X-style rate limits: a fixed window per caller (user, app, or client address when unauthenticated) and endpoint
@@ -32,7 +33,7 @@ public final class RateLimits {
     private final ProxyManager<String> shared;
 
     /** {@code sharedDatabase}: the PostgreSQL database of a cluster, or null to keep buckets in memory. */
-    public RateLimits(Map<RateFamily, Rate> limits, javax.sql.DataSource sharedDatabase) {
+    public RateLimits(Map<RateFamily, Rate> limits, DataSource sharedDatabase) {
         this.limits = Map.copyOf(limits);
         this.shared = sharedDatabase == null ? null
                 : Bucket4jPostgreSQL.selectForUpdateBasedBuilder(sharedDatabase).primaryKeyMapper(PrimaryKeyMapper.STRING).build();

@@ -1,17 +1,17 @@
 package dev.mediaup.api;
 
+import dev.mediaup.auth.Authenticator;
+import dev.mediaup.auth.TokenVerifier;
 import dev.mediaup.config.LimitsConfig.RateFamily;
+import dev.mediaup.core.*;
+import dev.mediaup.core.Principal;
+import dev.mediaup.core.Problem.Kind;
 import dev.mediaup.core.Problem;
 import dev.mediaup.core.Problems;
 import dev.mediaup.core.Unavailable;
-import dev.mediaup.core.Problem.Kind;
-import dev.mediaup.core.Principal;
-import dev.mediaup.auth.Authenticator;
-import dev.mediaup.auth.TokenVerifier;
 import dev.mediaup.media.MediaService;
-import dev.mediaup.core.*;
-import dev.mediaup.upload.UploadService;
 import dev.mediaup.upload.UploadService.OneShotRequest;
+import dev.mediaup.upload.UploadService;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -23,6 +23,9 @@ import tools.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.*;
+import java.util.LinkedHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The HTTP surface. The route table below reads like X's API reference; each handler translates its wire dialect
@@ -40,14 +43,14 @@ public final class Routes {
     private final RateLimits limits;
     private final String publicBaseUrl;
     private final PrometheusMeterRegistry metrics;
-    private final java.util.function.Supplier<Map<String, Boolean>> ready;
+    private final Supplier<Map<String, Boolean>> ready;
     private final byte[] openapi;
     private final MediaApi media;
     private final V11 v11;
 
     /** {@code publicBaseUrl}: the scheme://host[:port] clients use (behind a TLS proxy), or null to take it from each request. */
     public Routes(UploadService uploads, MediaService mediaService, Authenticator auth, RateLimits limits, String publicBaseUrl,
-                  PrometheusMeterRegistry metrics, java.util.function.Supplier<Map<String, Boolean>> ready, long v11MaxAppendBytes) {
+                  PrometheusMeterRegistry metrics, Supplier<Map<String, Boolean>> ready, long v11MaxAppendBytes) {
         this.uploads = uploads;
         this.auth = auth;
         this.limits = limits;
@@ -86,9 +89,11 @@ public final class Routes {
         r.post("/2/media/metadata", ctx -> media.metadata(ctx, writer(ctx)));
         r.delete("/2/media/{media_key}", ctx -> media.delete(ctx, writer(ctx))); // extension: owner only, bytes removed
 
-        r.get("/media/{media_key}/{variant}", ctx -> media.deliver(ctx, optionalPrincipal(ctx), false)); // delivery (signed URL or credentials)
+        r.get("/media/{media_key}/{variant}", ctx -> media.deliver(ctx, optionalPrincipal(ctx),
+                false)); // delivery (signed URL or credentials)
         r.head("/media/{media_key}/{variant}", ctx -> media.deliver(ctx, optionalPrincipal(ctx), true));
-        r.post("/media/{media_key}/{variant}/events", ctx -> media.beacon(ctx, optionalPrincipal(ctx)));       // playback beacon for analytics
+        r.post("/media/{media_key}/{variant}/events", ctx -> media.beacon(ctx,
+                optionalPrincipal(ctx)));       // playback beacon for analytics
 
         // the retired v1.1 API, for twitter4j, tweepy and old bots: the same engine, v1.1's wire
         r.post("/1.1/media/upload.json", v11::upload);
@@ -122,7 +127,7 @@ public final class Routes {
         r.error(405, ctx -> { if (!isProblem(ctx)) Wire.problem(ctx, Problems.methodNotAllowed(ctx.method().name(), ctx.path())); });
         r.after(ctx -> metrics.timer("mediaup.http", "route", ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path,
                 "status", Integer.toString(ctx.statusCode())).record(System.nanoTime() - (long) ctx.attribute("mediaup.t0"),
-                java.util.concurrent.TimeUnit.NANOSECONDS));
+                TimeUnit.NANOSECONDS));
     }
 
     private static boolean isProblem(Context ctx) {
@@ -143,7 +148,8 @@ public final class Routes {
         }
         Principal p;
         try {
-            p = auth.authenticate(new TokenVerifier.Request(ctx.header("Authorization"), ctx.method().name(), baseUrl(ctx), ctx.queryParamMap(), form));
+            p = auth.authenticate(new TokenVerifier.Request(ctx.header("Authorization"), ctx.method().name(), baseUrl(ctx),
+                    ctx.queryParamMap(), form));
         } catch (Problem e) {
             limits.consume(ctx, "ip:" + ctx.ip(), RateFamily.ANONYMOUS); // 401s are counted (and answered with headers) too
             throw e;
@@ -176,7 +182,8 @@ public final class Routes {
     private Principal optionalPrincipal(Context ctx) {
         if (ctx.header("Authorization") == null) return null;
         try {
-            return auth.authenticate(new TokenVerifier.Request(ctx.header("Authorization"), ctx.method().name(), baseUrl(ctx), ctx.queryParamMap(), Map.of()));
+            return auth.authenticate(new TokenVerifier.Request(ctx.header("Authorization"), ctx.method().name(), baseUrl(ctx),
+                    ctx.queryParamMap(), Map.of()));
         } catch (Problem e) {
             return null;
         }
@@ -186,7 +193,8 @@ public final class Routes {
     private static Principal writer(Context ctx) {
         Principal p = ctx.attribute(PRINCIPAL);
         if (p.appOnly())
-            throw Problems.forbidden("App-only tokens may read media but not upload; use a user token (OAuth 2.0 user context or OAuth 1.0a).");
+            throw Problems.forbidden("App-only tokens may read media but not upload; "
+                    + "use a user token (OAuth 2.0 user context or OAuth 1.0a).");
         if (!p.has("media.write"))
             throw Problems.forbidden("The token lacks the media.write scope this endpoint requires.");
         return p;
@@ -299,19 +307,23 @@ public final class Routes {
             }
             case "application/x-www-form-urlencoded" -> {
                 params.putAll(Bodies.form(Bodies.small(ctx)));
-                if (!params.containsKey("command")) throw Problems.invalid("command", null, "A form body needs a command (INIT, APPEND, FINALIZE); one-shot uploads are multipart or JSON.");
+                if (!params.containsKey("command")) throw Problems.invalid("command", null,
+                        "A form body needs a command (INIT, APPEND, FINALIZE); one-shot uploads are multipart or JSON.");
                 command(ctx, who, params);
             }
             case "application/json" -> {
                 if (params.containsKey("command")) { command(ctx, who, params); return; }
                 Map<String, JsonNode> fields = new HashMap<>();
-                Upload u = uploads.oneShot(who, ctx.req().getContentLengthLong(), out -> fields.putAll(Bodies.jsonWithMedia(ctx, out, ONE_SHOT_FIELDS)),
-                        () -> oneShotRequest(Bodies.optionalString(fields, "media_category"), Bodies.optionalString(fields, "additional_owners")));
+                Upload u = uploads.oneShot(who, ctx.req().getContentLengthLong(), out -> fields.putAll(Bodies.jsonWithMedia(ctx, out,
+                        ONE_SHOT_FIELDS)),
+                        () -> oneShotRequest(Bodies.optionalString(fields, "media_category"), Bodies.optionalString(fields,
+                                "additional_owners")));
                 finalized(ctx, u);
             }
             default -> {
                 if (params.containsKey("command")) { command(ctx, who, params); return; }
-                throw Problems.unsupportedBody("Send the media as multipart/form-data or JSON {\"media\": base64, \"media_category\": …}.",
+                throw Problems.unsupportedBody(
+                        "Send the media as multipart/form-data or JSON {\"media\": base64, \"media_category\": …}.",
                         "Content-Type", ctx.header("Content-Type"));
             }
         }
@@ -345,7 +357,8 @@ public final class Routes {
             }
             case "FINALIZE" -> finalized(ctx, uploads.finalizeUpload(who, Bodies.mediaId(p.get("media_id"), "media_id")));
             case "STATUS" -> Wire.data(ctx, Wire.media(uploads.status(who, Bodies.mediaId(p.get("media_id"), "media_id")), uploads.now()));
-            case "APPEND" -> throw Problems.unsupportedBody("APPEND carries the segment in a multipart/form-data body (segment_index + media).",
+            case "APPEND" -> throw Problems.unsupportedBody(
+                    "APPEND carries the segment in a multipart/form-data body (segment_index + media).",
                     "command", "APPEND");
             default -> throw Problems.unknownCommand(command);
         }
@@ -355,7 +368,7 @@ public final class Routes {
     private void readyz(Context ctx) {
         Map<String, Boolean> checks = ready.get();
         boolean ok = !checks.containsValue(false);
-        Map<String, String> named = new java.util.LinkedHashMap<>();
+        Map<String, String> named = new LinkedHashMap<>();
         checks.forEach((k, v) -> named.put(k, v ? "up" : "down"));
         ctx.status(ok ? 200 : 503).contentType("application/json")
                 .result(Wire.JSON.writeValueAsBytes(Wire.ordered("status", ok ? "ready" : "unavailable", "checks", named)));

@@ -1,14 +1,14 @@
 package dev.mediaup.api;
 
 import dev.mediaup.core.BodyWriter;
+import dev.mediaup.core.Principal;
+import dev.mediaup.core.Problem.Kind;
 import dev.mediaup.core.Problem;
 import dev.mediaup.core.Problems;
-import dev.mediaup.core.Problem.Kind;
-import dev.mediaup.core.Principal;
-import dev.mediaup.media.MediaService;
 import dev.mediaup.core.Upload;
-import dev.mediaup.upload.UploadService;
+import dev.mediaup.media.MediaService;
 import dev.mediaup.upload.UploadService.OneShotRequest;
+import dev.mediaup.upload.UploadService;
 import io.javalin.http.Context;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -33,7 +33,8 @@ final class V11 {
 
     V11(UploadService uploads, MediaService media, Function<Context, Principal> writer, long maxAppendBytes) {
         this.maxAppendBytes = maxAppendBytes;
-        this.maxFormBody = (int) Math.min(Integer.MAX_VALUE - 16, maxAppendBytes * 4 / 3 + 64 * 1024); // base64 of a segment, and the other fields
+        this.maxFormBody = (int) Math.min(Integer.MAX_VALUE - 16, maxAppendBytes * 4 / 3
+                + 64 * 1024); // base64 of a segment, and the other fields
         this.uploads = uploads;
         this.media = media;
         this.writer = writer;
@@ -76,7 +77,8 @@ final class V11 {
                 for (String k : List.of("command", "media_type", "total_bytes", "media_category", "additional_owners", "shared"))
                     if (p.containsKey(k)) init.put(k, p.get(k));
                 Upload u = uploads.initialize(who, Bodies.initFromParams(init));
-                ctx.status(202).contentType("application/json").result(Wire.JSON.writeValueAsBytes(ids(u, Wire.initialized(u, u.createdAt()))));
+                ctx.status(202).contentType("application/json").result(Wire.JSON.writeValueAsBytes(ids(u, Wire.initialized(u,
+                        u.createdAt()))));
             }
             case "APPEND" -> {
                 String data = p.get("media_data");
@@ -99,7 +101,8 @@ final class V11 {
 
     private void append(Context ctx, Principal who, Map<String, String> p, BodyWriter body, Runnable afterBody) {
         Upload u = uploads.appendable(who, Bodies.mediaId(p.get("media_id"), "media_id"));
-        uploads.append(u, () -> { afterBody.run(); return Bodies.segmentIndex(p.get("segment_index")); }, Bodies.checksum(ctx), -1, maxAppendBytes, body);
+        uploads.append(u, () -> { afterBody.run(); return Bodies.segmentIndex(p.get("segment_index")); }, Bodies.checksum(ctx), -1,
+                maxAppendBytes, body);
         ctx.status(204); // v1.1 answers APPEND with an empty 2xx
     }
 
@@ -162,7 +165,8 @@ final class V11 {
         long video = Bodies.mediaId(text(b, "media_id"), "media_id");
         String category = text(b, "media_category");
         JsonNode subs = b.path("subtitle_info").path("subtitles");
-        if (!subs.isArray() || subs.isEmpty()) throw Problems.invalid("subtitle_info", null, "subtitle_info.subtitles must list at least one track.");
+        if (!subs.isArray() || subs.isEmpty()) throw Problems.invalid("subtitle_info", null,
+                "subtitle_info.subtitles must list at least one track.");
         for (JsonNode s : subs) {
             String lang = text(s, "language_code");
             if (!lang.matches("[A-Z]{2}")) throw Problems.languageCode(lang);

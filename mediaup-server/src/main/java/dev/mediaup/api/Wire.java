@@ -1,11 +1,18 @@
 package dev.mediaup.api;
 
-import dev.mediaup.core.Problem;
 import dev.mediaup.core.*;
+import dev.mediaup.core.Problem;
 import io.javalin.http.Context;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +45,8 @@ public final class Wire {
             MediaInfo i = u.info();
             boolean syncImage = !u.family().processedAsync() && u.state() == State.SUCCEEDED;
             if (!syncImage) m.put("processing_info", processingInfo(u));
-            if (i.imageType() != null && i.width() != null) m.put("image", ordered("image_type", i.imageType(), "w", i.width(), "h", i.height()));
+            if (i.imageType() != null && i.width() != null) m.put("image", ordered("image_type", i.imageType(), "w", i.width(), "h",
+                    i.height()));
             if (i.videoType() != null) m.put("video", Map.of("video_type", i.videoType()));
         }
         return m;
@@ -49,7 +57,8 @@ public final class Wire {
         p.put("state", u.state().wire());
         switch (u.state()) {
             case PENDING -> { p.put("check_after_secs", Math.max(1, u.checkAfterSecs())); p.put("progress_percent", 0); }
-            case IN_PROGRESS -> { p.put("check_after_secs", Math.max(1, u.checkAfterSecs())); p.put("progress_percent", Math.min(99, u.progress())); }
+            case IN_PROGRESS -> { p.put("check_after_secs", Math.max(1, u.checkAfterSecs())); p.put("progress_percent", Math.min(99,
+                    u.progress())); }
             case SUCCEEDED -> p.put("progress_percent", 100);
             case FAILED -> {
                 p.put("progress_percent", 100);
@@ -71,17 +80,19 @@ public final class Wire {
      * Errors Jetty answers before a request reaches the routes (431 headers too large, 414 URI too long, 400 bad
      * HTTP): the same problem+json as everything else, never Jetty's HTML page.
      */
-    public static org.eclipse.jetty.server.handler.ErrorHandler jettyErrors() {
-        return new org.eclipse.jetty.server.handler.ErrorHandler() {
+    public static ErrorHandler jettyErrors() {
+        return new ErrorHandler() {
             @Override
-            protected void generateResponse(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response, int code,
-                                            String message, Throwable cause, org.eclipse.jetty.util.Callback callback) {
-                String title = org.eclipse.jetty.http.HttpStatus.getMessage(code);
-                String type = code == 404 ? Problem.Kind.NOT_FOUND.type : code >= 500 ? Problem.Kind.INTERNAL.type : Problem.Kind.INVALID.type;
-                var m = ordered("title", title, "detail", message == null || message.isBlank() ? title : message, "type", type, "status", code);
+            protected void generateResponse(Request request, Response response, int code,
+                                            String message, Throwable cause, Callback callback) {
+                String title = HttpStatus.getMessage(code);
+                String type = code == 404 ? Problem.Kind.NOT_FOUND.type : code >= 500 ? Problem.Kind.INTERNAL.type
+                        : Problem.Kind.INVALID.type;
+                var m = ordered("title", title, "detail", message == null || message.isBlank() ? title : message, "type", type, "status",
+                        code);
                 if (code == 404) m.put("resource_type", "media");
-                response.getHeaders().put(org.eclipse.jetty.http.HttpHeader.CONTENT_TYPE, PROBLEM_JSON);
-                response.write(true, java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(m)), callback);
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, PROBLEM_JSON);
+                response.write(true, ByteBuffer.wrap(JSON.writeValueAsBytes(m)), callback);
             }
         };
     }
@@ -103,10 +114,13 @@ public final class Wire {
             m.put("resource_type", "media");
             if (p.value != null) m.put("resource_id", p.value);
         }
-        if (p.kind == Problem.Kind.UNAVAILABLE || p.kind == Problem.Kind.STORAGE_FULL) m.put("resource_type", "media"); // required by the spec's problem
-        if (p.kind == Problem.Kind.USAGE_CAPPED) { m.put("period", p.parameter.equals("daily") ? "Daily" : "Total"); m.put("scope", "User"); m.remove("parameter"); }
+        if (p.kind == Problem.Kind.UNAVAILABLE || p.kind == Problem.Kind.STORAGE_FULL) m.put("resource_type",
+                "media"); // required by the spec's problem
+        if (p.kind == Problem.Kind.USAGE_CAPPED) { m.put("period", p.parameter.equals("daily") ? "Daily" : "Total"); m.put("scope",
+                "User"); m.remove("parameter"); }
         if (p.kind.status == 400 && p.parameter != null)
-            m.put("errors", List.of(ordered("parameters", Map.of(p.parameter, List.of(p.value == null ? "" : p.value)), "message", p.detail())));
+            m.put("errors", List.of(ordered("parameters", Map.of(p.parameter, List.of(p.value == null ? "" : p.value)), "message",
+                    p.detail())));
         ctx.status(p.kind.status).contentType(PROBLEM_JSON).result(JSON.writeValueAsBytes(m));
         if (p.kind == Problem.Kind.UNAUTHORIZED) ctx.header("WWW-Authenticate", "Bearer realm=\"mediaup\"");
     }

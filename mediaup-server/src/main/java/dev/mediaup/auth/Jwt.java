@@ -1,6 +1,7 @@
 package dev.mediaup.auth;
 
-import dev.mediaup.core.Principal;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -13,9 +14,8 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.mediaup.config.AuthConfig;
+import dev.mediaup.core.Principal;
 import dev.mediaup.core.Problem;
 import dev.mediaup.core.Problems;
 
@@ -39,7 +39,8 @@ public final class Jwt implements TokenVerifier {
      * Tokens verified in the last minute: clients reuse one access token for many requests, and a signature check
      * costs more than the rest of an initialize. A cached token is still refused once its exp has passed.
      */
-    private final Cache<String, JWTClaimsSet> verified = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1)).build();
+    private final Cache<String,
+            JWTClaimsSet> verified = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1)).build();
 
     public Jwt(AuthConfig.Jwt s) throws IOException, ParseException {
         JWKSource<SecurityContext> keys = s.jwksUrl() != null

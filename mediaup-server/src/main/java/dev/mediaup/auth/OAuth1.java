@@ -1,21 +1,24 @@
 package dev.mediaup.auth;
 
-import dev.mediaup.core.Principal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.mediaup.core.Principal;
 import dev.mediaup.core.Problem;
 import dev.mediaup.core.Problems;
 import dev.mediaup.store.AccessStore;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.*;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * OAuth 1.0a user context (RFC 5849), as X accepts it on every media endpoint: HMAC-SHA1 (and HMAC-SHA256) over the
@@ -27,16 +30,20 @@ public final class OAuth1 implements TokenVerifier {
     private final LongSupplier clock;
     private final long windowSecs;
     // apps and tokens seen in the last 10 s (revocation takes effect within that), as for bearer tokens
-    private final Cache<String, Optional<AccessStore.App>> apps = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(10)).build();
-    private final Cache<String, KeyedMac> macs = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(10)).build();
-    private final Cache<String, Optional<AccessStore.OAuth1Token>> tokens = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(10)).build();
+    private final Cache<String,
+            Optional<AccessStore.App>> apps = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(10)).build();
+    private final Cache<String,
+            KeyedMac> macs = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(10)).build();
+    private final Cache<String,
+            Optional<AccessStore.OAuth1Token>> tokens = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(Duration.ofSeconds(10)).build();
     /**
      * Nonces inside the timestamp window, this node's first check. Every nonce is also recorded in the database —
      * in the background on SQLite (loaded back at startup, so a restart does not reopen the window), before answering
      * on PostgreSQL, where the database's unique key catches a replay sent to another node.
      */
-    private final java.util.concurrent.ConcurrentHashMap<Long, java.util.Set<String>> nonces = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong nonceCount = new java.util.concurrent.atomic.AtomicLong();
+    private final ConcurrentHashMap<Long, Set<String>> nonces = new ConcurrentHashMap<>();
+    private final AtomicLong nonceCount = new AtomicLong();
     private volatile long sweptAt;
     /** Memory bound of the replay check: beyond this many nonces inside the window, requests are refused (503). */
     static final long MAX_NONCES = 5_000_000;
@@ -61,12 +68,12 @@ public final class OAuth1 implements TokenVerifier {
             sweptAt = now;
             for (Long second : nonces.keySet())
                 if (second < now - windowSecs - 1) {
-                    java.util.Set<String> gone = nonces.remove(second); // one thread gets it, so it is counted off once
+                    Set<String> gone = nonces.remove(second); // one thread gets it, so it is counted off once
                     if (gone != null) nonceCount.addAndGet(-gone.size());
                 }
         }
         if (nonceCount.get() >= MAX_NONCES) throw Problems.busy("Too many OAuth requests in flight; try again shortly.");
-        if (!nonces.computeIfAbsent(ts, k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(consumerAndNonce)) return false;
+        if (!nonces.computeIfAbsent(ts, k -> ConcurrentHashMap.newKeySet()).add(consumerAndNonce)) return false;
         nonceCount.incrementAndGet();
         return true;
     }
@@ -76,9 +83,11 @@ public final class OAuth1 implements TokenVerifier {
         String h = r.authorization();
         if (h == null || !h.regionMatches(true, 0, "OAuth ", 0, 6)) return Optional.empty();
         Map<String, String> oauth = parseHeader(h.substring(6));
-        for (String p : List.of("oauth_consumer_key", "oauth_token", "oauth_signature_method", "oauth_timestamp", "oauth_nonce", "oauth_signature"))
+        for (String p : List.of("oauth_consumer_key", "oauth_token", "oauth_signature_method", "oauth_timestamp", "oauth_nonce",
+                "oauth_signature"))
             if (!oauth.containsKey(p)) throw unauthorized("The OAuth header lacks " + p + ".");
-        if (oauth.containsKey("oauth_version") && !oauth.get("oauth_version").equals("1.0")) throw unauthorized("oauth_version must be 1.0.");
+        if (oauth.containsKey("oauth_version")
+                && !oauth.get("oauth_version").equals("1.0")) throw unauthorized("oauth_version must be 1.0.");
         String algorithm = switch (oauth.get("oauth_signature_method")) {
             case "HMAC-SHA1" -> "HmacSHA1";
             case "HMAC-SHA256" -> "HmacSHA256";
@@ -90,7 +99,8 @@ public final class OAuth1 implements TokenVerifier {
         } catch (NumberFormatException e) {
             throw unauthorized("oauth_timestamp must be epoch seconds.");
         }
-        if (Math.abs(clock.getAsLong() - ts) > windowSecs) throw unauthorized("oauth_timestamp is outside the " + windowSecs + " s window; check the clock.");
+        if (Math.abs(clock.getAsLong() - ts) > windowSecs) throw unauthorized("oauth_timestamp is outside the " + windowSecs
+                + " s window; check the clock.");
 
         var app = apps.get(oauth.get("oauth_consumer_key"), access::findApp).filter(a -> !a.revoked());
         var token = tokens.get(oauth.get("oauth_token"), access::findOAuth1Token).filter(t -> !t.revoked());
@@ -150,7 +160,8 @@ public final class OAuth1 implements TokenVerifier {
     static KeyedMac mac(String hmacAlgorithm, String consumerSecret, String tokenSecret) {
         try {
             Mac mac = Mac.getInstance(hmacAlgorithm);
-            mac.init(new SecretKeySpec((encode(consumerSecret) + "&" + encode(tokenSecret)).getBytes(StandardCharsets.UTF_8), hmacAlgorithm));
+            mac.init(new SecretKeySpec((encode(consumerSecret) + "&" + encode(tokenSecret)).getBytes(StandardCharsets.UTF_8),
+                    hmacAlgorithm));
             return new KeyedMac(mac);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);

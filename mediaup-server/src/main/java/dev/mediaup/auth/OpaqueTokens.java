@@ -1,9 +1,9 @@
 package dev.mediaup.auth;
 
-import dev.mediaup.core.Problems;
-import dev.mediaup.core.Principal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.mediaup.core.Principal;
+import dev.mediaup.core.Problems;
 import dev.mediaup.store.AccessStore;
 
 import java.nio.charset.StandardCharsets;

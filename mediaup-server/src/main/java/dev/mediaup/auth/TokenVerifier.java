@@ -1,6 +1,7 @@
 package dev.mediaup.auth;
 
 import dev.mediaup.core.Principal;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

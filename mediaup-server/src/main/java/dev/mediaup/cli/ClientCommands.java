@@ -3,9 +3,9 @@ package dev.mediaup.cli;
 import dev.mediaup.client.Media;
 import dev.mediaup.client.MediaClient;
 import dev.mediaup.client.MediaException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -52,11 +52,13 @@ final class ClientCommands {
         }
     }
 
-    @Command(name = "upload", mixinStandardHelpOptions = true, description = "Upload a file (parallel segments, retries, progress); resume with --resume ID.")
+    @Command(name = "upload", mixinStandardHelpOptions = true,
+            description = "Upload a file (parallel segments, retries, progress); resume with --resume ID.")
     static final class UploadCmd extends ClientOptions implements Callable<Integer> {
         @CommandLine.Parameters(index = "0", description = "The file.")
         Path file;
-        @Option(names = "--category", description = "media_category (default from the type: tweet_image, tweet_gif, tweet_video, subtitles).")
+        @Option(names = "--category",
+                description = "media_category (default from the type: tweet_image, tweet_gif, tweet_video, subtitles).")
         String category;
         @Option(names = "--type", description = "media_type (default from the file name).")
         String type;
@@ -73,7 +75,8 @@ final class ClientCommands {
         public Integer call() {
             MediaClient client = client().parallelism(parallel).segmentSize(segmentSize).build();
             String mediaType = type;
-            String cat = category != null ? category : mediaType == null ? defaultCategory(file.getFileName().toString()) : defaultCategory("x." + mediaType.replace('/', '.'));
+            String cat = category != null ? category : mediaType == null ? defaultCategory(file.getFileName().toString())
+                    : defaultCategory("x." + mediaType.replace('/', '.'));
             var upload = client.newUpload(file, resume == null ? cat : null).progress(new Bar());
             if (mediaType != null) upload.mediaType(mediaType);
             if (resume != null) upload.resume(resume);
@@ -85,7 +88,8 @@ final class ClientCommands {
                 return m.succeeded() ? 0 : 2;
             } catch (MediaException e) {
                 System.err.println();
-                System.err.println("upload failed" + (upload.id() == null ? "" : " (resume with --resume " + upload.id() + ")") + ": " + e.getMessage());
+                System.err.println("upload failed" + (upload.id() == null ? "" : " (resume with --resume " + upload.id() + ")") + ": "
+                        + e.getMessage());
                 return 1;
             }
         }
@@ -118,7 +122,8 @@ final class ClientCommands {
         }
     }
 
-    @Command(name = "media", mixinStandardHelpOptions = true, description = "Look at media.", subcommands = {MediaGet.class, MediaStatus.class})
+    @Command(name = "media", mixinStandardHelpOptions = true, description = "Look at media.", subcommands = {MediaGet.class,
+            MediaStatus.class})
     static final class MediaCmd extends Group {
     }
 

@@ -9,17 +9,18 @@ import dev.mediaup.processing.Ffmpeg;
 import dev.mediaup.store.AccessStore;
 import dev.mediaup.store.MetadataStores;
 import dev.mediaup.upload.Sweeper;
-import tools.jackson.databind.json.JsonMapper;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.*;
 import java.util.concurrent.Callable;
 
@@ -66,7 +67,8 @@ public final class Main extends Group {
                 try (Reader r = Files.newBufferedReader(Path.of(path))) {
                     file.load(r);
                 } catch (IOException e) {
-                    throw new CommandLine.ParameterException(new CommandLine(new Main()), "cannot read config file " + path + ": " + e.getMessage());
+                    throw new CommandLine.ParameterException(new CommandLine(new Main()), "cannot read config file " + path + ": "
+                            + e.getMessage());
                 }
             }
         }
@@ -140,7 +142,8 @@ public final class Main extends Group {
         public Integer call() throws IOException {
             var cl = new CommandLine(this);
             if (user != null && !user.matches("[0-9]{1,19}")) throw new CommandLine.ParameterException(cl, "--user must be 1 to 19 digits");
-            if (user == null && app == null) throw new CommandLine.ParameterException(cl, "give --user (user token) or --app (app-only token)");
+            if (user == null && app == null) throw new CommandLine.ParameterException(cl,
+                    "give --user (user token) or --app (app-only token)");
             if (oauth1 && (user == null || app == null)) throw new CommandLine.ParameterException(cl, "--oauth1 needs --app and --user");
             List<String> scopeList = Arrays.stream(scopes.trim().split("\\s+")).filter(x -> !x.isEmpty()).toList();
             Long expiresAt = expiresInSecs == null ? null : now() + expiresInSecs;
@@ -150,10 +153,12 @@ public final class Main extends Group {
                 if (oauth1) {
                     var t = new AccessStore.OAuth1Token(user + "-" + secret(24), secret(32), app, user, scopeList, false);
                     meta.access().createOAuth1Token(t, now());
-                    printJson(Map.of("oauth_token", t.token(), "oauth_token_secret", t.tokenSecret(), "user_id", user, "consumer_key", app));
+                    printJson(Map.of("oauth_token", t.token(), "oauth_token_secret", t.tokenSecret(), "user_id", user, "consumer_key",
+                            app));
                 } else {
                     var tokens = new OpaqueTokens(meta.access(), Main::now);
-                    System.out.println(user != null ? tokens.createUserToken(user, scopeList, expiresAt) : tokens.createAppToken(app, expiresAt));
+                    System.out.println(user != null ? tokens.createUserToken(user, scopeList, expiresAt) : tokens.createAppToken(app,
+                            expiresAt));
                 }
             }
             return 0;
@@ -162,7 +167,7 @@ public final class Main extends Group {
 
     static String secret(int bytes) {
         byte[] b = new byte[bytes];
-        new java.security.SecureRandom().nextBytes(b);
+        new SecureRandom().nextBytes(b);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
@@ -177,7 +182,8 @@ public final class Main extends Group {
         }
     }
 
-    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a bearer token (by the id `token list` shows) or an OAuth 1.0a token.")
+    @Command(name = "revoke", mixinStandardHelpOptions = true,
+            description = "Revoke a bearer token (by the id `token list` shows) or an OAuth 1.0a token.")
     static final class TokenRevoke extends DataDirOptions implements Callable<Integer> {
         @CommandLine.Parameters(index = "0", description = "Token id, or OAuth 1.0a oauth_token.")
         String id;
@@ -196,7 +202,8 @@ public final class Main extends Group {
     static final class AppCmd extends Group {
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an app: prints its consumer key and secret and an app-only bearer token as JSON.")
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Create an app: prints its consumer key and secret and an app-only bearer token as JSON.")
     static final class AppCreate extends DataDirOptions implements Callable<Integer> {
         @Option(names = "--name", required = true, description = "A name for the app.")
         String name;
@@ -207,13 +214,15 @@ public final class Main extends Group {
                 var app = new AccessStore.App(secret(18), secret(36), name, false);
                 meta.access().createApp(app, now());
                 String bearer = new OpaqueTokens(meta.access(), Main::now).createAppToken(app.consumerKey(), null);
-                printJson(Map.of("name", name, "consumer_key", app.consumerKey(), "consumer_secret", app.consumerSecret(), "bearer_token", bearer));
+                printJson(Map.of("name", name, "consumer_key", app.consumerKey(), "consumer_secret", app.consumerSecret(), "bearer_token",
+                        bearer));
             }
             return 0;
         }
     }
 
-    @Command(name = "ffmpeg-path", mixinStandardHelpOptions = true, description = {"Print the path of the ffmpeg executable the server runs",
+    @Command(name = "ffmpeg-path", mixinStandardHelpOptions = true,
+            description = {"Print the path of the ffmpeg executable the server runs",
             "(the bundled one is extracted on first use; its libraries sit beside it: set LD_LIBRARY_PATH to that directory)."})
     static final class FfmpegPath implements Callable<Integer> {
         @Option(names = "--ffmpeg", description = "A system ffmpeg, as for serve.")
@@ -226,7 +235,8 @@ public final class Main extends Group {
         }
     }
 
-    @Command(name = "gc", mixinStandardHelpOptions = true, description = {"Run the sweeper now: expire idle sessions and delete their bytes,",
+    @Command(name = "gc", mixinStandardHelpOptions = true,
+            description = {"Run the sweeper now: expire idle sessions and delete their bytes,",
             "retire media past --media-retention-secs, and delete blobs nothing refers to (older than an hour). Safe while a server runs."})
     static final class Gc extends DataDirOptions implements Callable<Integer> {
         @CommandLine.Mixin

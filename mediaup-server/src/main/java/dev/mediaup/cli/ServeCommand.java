@@ -5,9 +5,9 @@ import dev.mediaup.config.AuthConfig;
 import dev.mediaup.config.DatabaseUrl;
 import dev.mediaup.config.HttpConfig;
 import dev.mediaup.config.InvalidConfig;
-import dev.mediaup.config.LimitsConfig;
 import dev.mediaup.config.LimitsConfig.Rate;
 import dev.mediaup.config.LimitsConfig.RateFamily;
+import dev.mediaup.config.LimitsConfig;
 import dev.mediaup.config.ProcessingConfig;
 import dev.mediaup.config.S3Url;
 import dev.mediaup.config.ServeConfig;
@@ -15,10 +15,10 @@ import dev.mediaup.config.StorageConfig;
 import dev.mediaup.config.WebhooksConfig;
 import dev.mediaup.core.Category;
 import dev.mediaup.core.Quota;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,9 +51,11 @@ final class ServeCommand implements Callable<Integer> {
         String host;
         @Option(names = "--port", defaultValue = "8080", description = "Port (0 = any free port; the chosen one is logged).")
         int port;
-        @Option(names = "--v11-port", description = "Also listen on this port (for clients that hard-code an upload host, e.g. upload.twitter.com).")
+        @Option(names = "--v11-port",
+                description = "Also listen on this port (for clients that hard-code an upload host, e.g. upload.twitter.com).")
         Integer v11Port;
-        @Option(names = "--public-base-url", description = "scheme://host[:port] clients use, when a proxy sits in front (OAuth 1.0a signs the URL).")
+        @Option(names = "--public-base-url",
+                description = "scheme://host[:port] clients use, when a proxy sits in front (OAuth 1.0a signs the URL).")
         String publicBaseUrl;
         @Option(names = "--drain-secs", defaultValue = "30", converter = Seconds.class,
                 description = "On shutdown (SIGTERM), how long requests in flight may take to finish.")
@@ -62,7 +64,8 @@ final class ServeCommand implements Callable<Integer> {
                 description = "Lifetime of the signed delivery URLs in Media objects.")
         Duration deliveryUrlTtl;
         @Option(names = "--redirect-secs", defaultValue = "0", converter = Seconds.class,
-                description = "Object store: answer deliveries with a redirect to a presigned URL valid this long (0: stream through the server).")
+                description = "Object store: answer deliveries with a redirect to a presigned URL valid this long "
+                        + "(0: stream through the server).")
         Duration redirect;
 
         HttpConfig config() {
@@ -74,11 +77,16 @@ final class ServeCommand implements Callable<Integer> {
     static final class Storage {
         @Option(names = "--data-dir", defaultValue = "./data", description = "Where blobs/ and mediaup.db live.")
         Path dataDir;
-        @Option(names = "--db", description = "postgresql://user:password@host:port/database to share one database between nodes (default: SQLite in --data-dir).")
+        @Option(names = "--db",
+                description = "postgresql://user:password@host:port/database to share one database between nodes "
+                        + "(default: SQLite in --data-dir).")
         String db;
-        @Option(names = "--blobs", description = "s3://bucket[/prefix]?endpoint=…&region=…&path-style=true[&access-key=…&secret-key=…] (default: files in --data-dir).")
+        @Option(names = "--blobs",
+                description = "s3://bucket[/prefix]?endpoint=…&region=…&path-style=true[&access-key=…&secret-key=…] "
+                        + "(default: files in --data-dir).")
         String blobs;
-        @Option(names = "--sweep-interval-secs", defaultValue = "60", converter = Seconds.class, description = "How often expired uploads are swept.")
+        @Option(names = "--sweep-interval-secs", defaultValue = "60", converter = Seconds.class,
+                description = "How often expired uploads are swept.")
         Duration sweepInterval;
         @Mixin
         RetentionOption retention;
@@ -90,15 +98,19 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     static final class Limits {
-        @Option(names = "--max-segment-bytes", defaultValue = "33554432", description = "Largest accepted segment (default 32 MiB: 16 GiB fits in 1000 segments).")
+        @Option(names = "--max-segment-bytes", defaultValue = "33554432",
+                description = "Largest accepted segment (default 32 MiB: 16 GiB fits in 1000 segments).")
         long maxSegmentBytes;
         @Option(names = "--expires-after-secs", defaultValue = "86400", converter = Seconds.class, description = "Upload session lifetime.")
         Duration sessionWindow;
-        @Option(names = "--amplify-expires-after-secs", defaultValue = "1295999", converter = Seconds.class, description = "Session lifetime for amplify_video.")
+        @Option(names = "--amplify-expires-after-secs", defaultValue = "1295999", converter = Seconds.class,
+                description = "Session lifetime for amplify_video.")
         Duration amplifySessionWindow;
-        @Option(names = "--category-limits", split = ",", description = "Per-category byte limits, e.g. tweet_image=5242880,tweet_video=536870912.")
+        @Option(names = "--category-limits", split = ",",
+                description = "Per-category byte limits, e.g. tweet_image=5242880,tweet_video=536870912.")
         Map<String, Long> categoryLimits = new HashMap<>();
-        @Option(names = "--max-pixels", defaultValue = "100000000", description = "Largest image accepted, in pixels (decompression-bomb guard).")
+        @Option(names = "--max-pixels", defaultValue = "100000000",
+                description = "Largest image accepted, in pixels (decompression-bomb guard).")
         long maxPixels;
         @Option(names = "--min-free-bytes", defaultValue = "67108864", description = "Refuse appends when free disk would drop below this.")
         long minFreeBytes;
@@ -106,7 +118,9 @@ final class ServeCommand implements Callable<Integer> {
         Long dailyQuotaBytes;
         @Option(names = "--stored-quota-bytes", description = "Per-user bytes stored (unlimited when absent).")
         Long storedQuotaBytes;
-        @Option(names = "--rate-limits", split = ",", description = "Per-caller limits per family as requests/seconds, e.g. upload=50000/900,status=100000/900,read=100000/900,anonymous=5000/900.")
+        @Option(names = "--rate-limits", split = ",",
+                description = "Per-caller limits per family as requests/seconds, "
+                        + "e.g. upload=50000/900,status=100000/900,read=100000/900,anonymous=5000/900.")
         Map<String, String> rateLimits = new HashMap<>();
         @Option(names = "--v11-max-append-bytes", defaultValue = "5242880", description = "Largest v1.1 APPEND (v1.1 allowed 5 MB).")
         long v11MaxAppendBytes;
@@ -128,29 +142,36 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     static final class Processing {
-        @Option(names = "--workers", defaultValue = "0", description = "Processing workers, also the bound on concurrent image decodes (0: one per core).")
+        @Option(names = "--workers", defaultValue = "0",
+                description = "Processing workers, also the bound on concurrent image decodes (0: one per core).")
         int workers;
         @Option(names = "--ffmpeg", description = "A system ffmpeg to use (its ffprobe beside it) instead of the bundled one.")
         String ffmpeg;
-        @Option(names = "--ffmpeg-timeout-secs", defaultValue = "1800", converter = Seconds.class, description = "Wall-clock limit of one ffmpeg run.")
+        @Option(names = "--ffmpeg-timeout-secs", defaultValue = "1800", converter = Seconds.class,
+                description = "Wall-clock limit of one ffmpeg run.")
         Duration ffmpegTimeout;
         @Option(names = "--ffmpeg-memory-bytes", defaultValue = "4294967296", description = "Address-space limit of an ffmpeg run.")
         long ffmpegMemoryBytes;
-        @Option(names = "--max-duration-secs", split = ",", description = "Per-category video length limits, e.g. tweet_video=140,amplify_video=600.")
+        @Option(names = "--max-duration-secs", split = ",",
+                description = "Per-category video length limits, e.g. tweet_video=140,amplify_video=600.")
         Map<String, Long> maxDurationSecs = new HashMap<>();
         @Option(names = "--max-gif-frames", defaultValue = "5000", description = "Most frames an animated GIF may have.")
         int maxGifFrames;
-        @Option(names = "--keep-originals", description = "Keep uploaded bytes after processing (served as variant `original`); by default only the cleaned variants are kept.")
+        @Option(names = "--keep-originals",
+                description = "Keep uploaded bytes after processing (served as variant `original`); "
+                        + "by default only the cleaned variants are kept.")
         boolean keepOriginals;
         @Option(names = "--max-job-attempts", defaultValue = "5", description = "Attempts before a processing job fails for good.")
         int maxJobAttempts;
-        @Option(names = "--lease-secs", defaultValue = "30", converter = Seconds.class, description = "Job lease; a crashed worker's job is retried after this.")
+        @Option(names = "--lease-secs", defaultValue = "30", converter = Seconds.class,
+                description = "Job lease; a crashed worker's job is retried after this.")
         Duration lease;
 
         ProcessingConfig config() {
             Map<Category, Duration> durations = new EnumMap<>(ProcessingConfig.defaultMaxDuration());
             durations.putAll(byCategory(maxDurationSecs, Duration::ofSeconds));
-            return new ProcessingConfig(ffmpeg, ffmpegTimeout, ffmpegMemoryBytes, workers > 0 ? workers : Runtime.getRuntime().availableProcessors(),
+            return new ProcessingConfig(ffmpeg, ffmpegTimeout, ffmpegMemoryBytes, workers > 0 ? workers
+                    : Runtime.getRuntime().availableProcessors(),
                     lease, maxJobAttempts, keepOriginals, durations, maxGifFrames);
         }
     }
@@ -176,7 +197,8 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     static final class Webhooks {
-        @Option(names = "--webhook-url", split = ",", description = "URLs that receive a signed POST when media processing succeeds or fails.")
+        @Option(names = "--webhook-url", split = ",",
+                description = "URLs that receive a signed POST when media processing succeeds or fails.")
         List<String> urls = new ArrayList<>();
         @Option(names = "--webhook-secret", description = "HMAC-SHA256 key for the webhook signature (required with --webhook-url).")
         String secret;

@@ -25,7 +25,8 @@ public record S3Url(String bucket, String prefix, String endpoint, String region
             throw new IllegalArgumentException("--blobs is not a valid URL: " + url);
         }
         if (!"s3".equals(u.getScheme()) || u.getHost() == null)
-            throw new IllegalArgumentException("--blobs must be an s3://bucket[/prefix]?endpoint=… URL (or absent: files in the data dir), not "
+            throw new IllegalArgumentException("--blobs must be an s3://bucket[/prefix]?endpoint=… URL "
+                    + "(or absent: files in the data dir), not "
                     + url);
         Map<String, String> q = new HashMap<>();
         if (u.getRawQuery() != null)

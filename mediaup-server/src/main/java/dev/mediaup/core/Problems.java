@@ -26,7 +26,8 @@ public final class Problems {
     }
 
     public static Problem alreadyFinalized(long id) {
-        return new Problem(Kind.CONFLICT, "Media " + id + " is already finalized; segments can no longer be appended.", "id", Long.toString(id));
+        return new Problem(Kind.CONFLICT, "Media " + id + " is already finalized; segments can no longer be appended.", "id",
+                Long.toString(id));
     }
 
     public static Problem segmentOverTotal(int index, long size, long newTotal, long max) {
@@ -104,7 +105,8 @@ public final class Problems {
     }
 
     public static Problem noSegments(long id) {
-        return Problem.invalid("id", Long.toString(id), "No segments were appended to media " + id + "; append at least one before FINALIZE.");
+        return Problem.invalid("id", Long.toString(id), "No segments were appended to media " + id
+                + "; append at least one before FINALIZE.");
     }
 
     public static Problem missingSegments(List<Integer> missing) {
@@ -247,7 +249,8 @@ public final class Problems {
     // ---- media rules (media) ----
 
     public static Problem notSubtitles(long subtitlesId) {
-        return Problem.invalid("subtitles.id", Long.toString(subtitlesId), "subtitles.id must be a finalized upload of media_category subtitles.");
+        return Problem.invalid("subtitles.id", Long.toString(subtitlesId),
+                "subtitles.id must be a finalized upload of media_category subtitles.");
     }
 
     public static Problem notAVideo(long id, String wireType) {

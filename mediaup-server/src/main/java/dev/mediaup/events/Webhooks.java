@@ -1,15 +1,14 @@
 package dev.mediaup.events;
 
-import dev.mediaup.store.UploadStore;
-import dev.mediaup.store.WebhookOutbox;
-import dev.mediaup.store.WebhookOutbox.WebhookEvent;
 import dev.mediaup.core.Upload;
+import dev.mediaup.store.UploadStore;
+import dev.mediaup.store.WebhookOutbox.WebhookEvent;
+import dev.mediaup.store.WebhookOutbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +24,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Delivers the webhook outbox: each event row (written in the transaction that ended processing) is POSTed to its
@@ -45,7 +46,8 @@ public final class Webhooks implements AutoCloseable {
     private final LongSupplier clock;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
-    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("mediaup-webhooks").factory());
+    private final ScheduledExecutorService loop =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("mediaup-webhooks").factory());
 
     public Webhooks(WebhookOutbox outbox, UploadStore uploads, String secret, LongSupplier epochSeconds) {
         this.outbox = outbox;
@@ -79,7 +81,7 @@ public final class Webhooks implements AutoCloseable {
                 return;
             }
             error = "HTTP " + r.statusCode();
-        } catch (java.io.IOException | IllegalArgumentException ex) {
+        } catch (IOException | IllegalArgumentException ex) {
             error = ex.toString();
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
@@ -102,7 +104,8 @@ public final class Webhooks implements AutoCloseable {
             data.put("owner_id", u.ownerId());
             Map<String, Object> pi = new LinkedHashMap<>();
             pi.put("state", e.event());
-            if (u.failure() != null) pi.put("error", Map.of("code", u.failure().code(), "name", u.failure().name(), "message", u.failure().message()));
+            if (u.failure() != null) pi.put("error", Map.of("code", u.failure().code(), "name", u.failure().name(), "message",
+                    u.failure().message()));
             data.put("processing_info", pi);
         }
         Map<String, Object> body = new LinkedHashMap<>();

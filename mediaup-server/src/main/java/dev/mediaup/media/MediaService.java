@@ -1,26 +1,34 @@
 package dev.mediaup.media;
 
-import dev.mediaup.core.Problem;
+import dev.mediaup.core.*;
 import dev.mediaup.core.Principal;
+import dev.mediaup.core.Problem;
 import dev.mediaup.store.BlobStore;
 import dev.mediaup.store.MediaStore;
 import dev.mediaup.store.MetricsStore;
 import dev.mediaup.store.UploadStore;
-import dev.mediaup.core.*;
-
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.*;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Media objects once uploaded: lookup with visibility, metadata, deletion, a user's listing, and the bytes for
@@ -41,8 +49,8 @@ public final class MediaService {
     private final byte[] urlKey;
 
     /** Counters not yet written: media id → "hour|metric" → count. Flushed in batches (delivery must not wait on a commit). */
-    private final java.util.concurrent.ConcurrentHashMap<Long, java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder>> pending =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, ConcurrentHashMap<String, LongAdder>> pending =
+            new ConcurrentHashMap<>();
 
     private final long redirectSecs;
 
@@ -98,7 +106,7 @@ public final class MediaService {
         return merged;
     }
 
-    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     public Upload owned(Principal who, long id) {
         return uploads.find(id).filter(u -> u.ownerId().equals(who.userId()) && u.state() != State.EXPIRED)
@@ -160,8 +168,8 @@ public final class MediaService {
 
     public void count(long mediaId, String metric, long delta) {
         long hour = Math.floorDiv(clock.getAsLong(), 3600);
-        pending.computeIfAbsent(mediaId, k -> new java.util.concurrent.ConcurrentHashMap<>())
-                .computeIfAbsent(hour + "|" + metric, k -> new java.util.concurrent.atomic.LongAdder()).add(delta);
+        pending.computeIfAbsent(mediaId, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(hour + "|" + metric, k -> new LongAdder()).add(delta);
     }
 
     /** Writes the counters gathered since the last flush (called every few seconds, and at shutdown). */
@@ -186,7 +194,8 @@ public final class MediaService {
         if (mine != null) mine.forEach((hm, adder) -> {
             int bar = hm.indexOf('|');
             long hour = Long.parseLong(hm.substring(0, bar));
-            if (hour >= fromHour && hour <= toHour) m.computeIfAbsent(hour, k -> new HashMap<>()).merge(hm.substring(bar + 1), adder.sum(), Long::sum);
+            if (hour >= fromHour && hour <= toHour) m.computeIfAbsent(hour, k -> new HashMap<>()).merge(hm.substring(bar + 1), adder.sum(),
+                    Long::sum);
         });
         return m;
     }
@@ -211,7 +220,8 @@ public final class MediaService {
         long id = idOf(mediaKey).orElseThrow(() -> none);
         Upload u = uploads.find(id).filter(x -> x.mediaKey().equals(mediaKey) && x.state() == State.SUCCEEDED).orElseThrow(() -> none);
         boolean signed = expires != null && signature != null && expires >= clock.getAsLong()
-                && MessageDigest.isEqual(sign(mediaKey, variant, expires).getBytes(StandardCharsets.US_ASCII), signature.getBytes(StandardCharsets.US_ASCII));
+                && MessageDigest.isEqual(sign(mediaKey, variant, expires).getBytes(StandardCharsets.US_ASCII),
+                        signature.getBytes(StandardCharsets.US_ASCII));
         if (!signed && (whoOrNull == null || !u.readableBy(whoOrNull.userId()))) throw none;
         Optional<Variant> found = made.variant(id, variant);
         if (found.isPresent()) {
@@ -233,11 +243,11 @@ public final class MediaService {
     }
 
     /** A presigned URL of the object behind a one-object deliverable, when the store can and the server is told to redirect. */
-    public Optional<java.net.URI> redirect(Deliverable d) {
+    public Optional<URI> redirect(Deliverable d) {
         var presigning = blobs.capabilities().presigning();
         if (redirectSecs <= 0 || presigning.isEmpty() || d.segments().size() != 1 || d.contentType().equals(PLAYLIST))
             return Optional.empty();
-        return Optional.of(presigning.get().presign(d.segments().getFirst().blobKey(), java.time.Duration.ofSeconds(redirectSecs), d.contentType()));
+        return Optional.of(presigning.get().presign(d.segments().getFirst().blobKey(), Duration.ofSeconds(redirectSecs), d.contentType()));
     }
 
     public static final String PLAYLIST = "application/x-mpegURL";
@@ -252,7 +262,8 @@ public final class MediaService {
             text = new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
         }
         StringBuilder out = new StringBuilder();
-        text.lines().forEach(line -> out.append(line.matches("hls\\.[a-z0-9._-]+") ? base + signedPath(d.upload(), line) : line).append('\n'));
+        text.lines().forEach(line -> out.append(line.matches("hls\\.[a-z0-9._-]+") ? base + signedPath(d.upload(), line)
+                : line).append('\n'));
         return out.toString();
     }
 
@@ -281,11 +292,12 @@ public final class MediaService {
     }
 
     /** Writes bytes [offset, offset+length) to {@code out}: mapped windows straight to the socket where the store allows. */
-    public void write(Deliverable d, long offset, long length, java.io.OutputStream out, java.util.function.Consumer<java.nio.ByteBuffer> direct)
+    public void write(Deliverable d, long offset, long length, OutputStream out, Consumer<ByteBuffer> direct)
             throws IOException {
         for (Slice s : slices(d, offset, length)) {
             if (blobs.capabilities().mappable().orElse(null) instanceof BlobStore.Mappable m && direct != null) {
-                for (long p = 0; p < s.length(); p += MAP_WINDOW) direct.accept(m.map(s.key(), s.from() + p, Math.min(MAP_WINDOW, s.length() - p)));
+                for (long p = 0; p < s.length(); p += MAP_WINDOW) direct.accept(m.map(s.key(), s.from() + p, Math.min(MAP_WINDOW,
+                        s.length() - p)));
             } else {
                 try (InputStream in = limited(blobs.open(s.key(), s.from()), s.length())) {
                     byte[] buf = new byte[256 * 1024];
@@ -298,7 +310,7 @@ public final class MediaService {
     private static final long MAP_WINDOW = 8L << 20;
 
     private static InputStream limited(InputStream in, long n) {
-        return new java.io.FilterInputStream(in) {
+        return new FilterInputStream(in) {
             long left = n;
 
             @Override public int read() throws IOException {

@@ -7,11 +7,15 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.JarURLConnection;
+import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.*;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -86,7 +90,8 @@ public final class Ffmpeg implements AutoCloseable {
             Result r = run(new Tools(ffmpeg, ffprobe, libs, Set.of()), true, List.of("-hide_banner", "-encoders"), null, 30, lines::add);
             if (!r.ok())
                 throw new IOException("ffmpeg at " + ffmpeg + " does not run (exit " + r.exit() + "): " + r.stderrTail().strip()
-                        + (r.stderrTail().contains("libpulse") ? " — install the libpulse0 package (bin/setup does), or set --ffmpeg to a system ffmpeg" : ""));
+                        + (r.stderrTail().contains("libpulse")
+                                ? " — install the libpulse0 package (bin/setup does), or set --ffmpeg to a system ffmpeg" : ""));
             for (String l : lines) {
                 String[] parts = l.trim().split("\\s+");
                 if (parts.length > 1 && parts[0].length() == 6) encoders.add(parts[1]);
@@ -155,7 +160,7 @@ public final class Ffmpeg implements AutoCloseable {
             } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
                 // another process finished first: theirs is as good as ours
             }
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new IOException(e);
         } finally {
             if (Files.exists(tmp)) deleteTree(tmp);
@@ -188,7 +193,8 @@ public final class Ffmpeg implements AutoCloseable {
             if (out.length() < 4 << 20) out.append(l).append('\n');
         });
         checkOpen();
-        if (!r.ok()) throw new MediaRejected(r.timedOut() ? "Probing the media took too long." : "The media could not be read: " + Video.lastLine(r.stderrTail()));
+        if (!r.ok()) throw new MediaRejected(r.timedOut() ? "Probing the media took too long." : "The media could not be read: "
+                + Video.lastLine(r.stderrTail()));
         return JSON.readTree(out.toString());
     }
 
@@ -201,7 +207,7 @@ public final class Ffmpeg implements AutoCloseable {
         if (Files.isExecutable(Path.of("/usr/bin/nice"))) cmd.addAll(List.of("/usr/bin/nice", "-n", "10"));
         cmd.add((ffmpeg ? t.ffmpeg() : t.ffprobe()).toString());
         cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().clear();
         pb.environment().put("PATH", "/usr/bin:/bin");
         if (t.libraryPath() != null) pb.environment().put("LD_LIBRARY_PATH", t.libraryPath());
@@ -243,9 +249,9 @@ public final class Ffmpeg implements AutoCloseable {
     }
 
     private static String tail(Path f) throws IOException {
-        try (var ch = java.nio.channels.FileChannel.open(f)) {
+        try (var ch = FileChannel.open(f)) {
             long size = ch.size();
-            var buf = java.nio.ByteBuffer.allocate((int) Math.min(size, 4096));
+            var buf = ByteBuffer.allocate((int) Math.min(size, 4096));
             ch.read(buf, size - buf.capacity());
             return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
         }

@@ -1,8 +1,8 @@
 package dev.mediaup.processing;
 
 import dev.mediaup.core.*;
-import dev.mediaup.store.JobStore;
 import dev.mediaup.store.JobStore.Job;
+import dev.mediaup.store.JobStore;
 import dev.mediaup.store.UploadStore;
 import dev.mediaup.upload.Outcomes;
 import dev.mediaup.upload.Processor;
@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * The pool of processing workers on the durable job queue. Jobs are rows; a worker claims one by writing a lease, keeps the lease fresh while
+ * The pool of processing workers on the durable job queue. Jobs are rows; a worker claims one by writing a lease, keeps the lease fresh
+ * while
  * it works, and a job whose worker died (kill -9, lost node) becomes claimable again when its lease runs out. So a
  * restarted server, or any other node, finishes what was started. Processors must therefore be idempotent.
  */

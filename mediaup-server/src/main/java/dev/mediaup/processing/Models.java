@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
@@ -39,7 +40,8 @@ final class Models {
             long size = ch.size();
             ByteBuffer head = read(ch, 0, 20);
             if (size < 20 || head.getInt(0) != GLTF) throw new MediaRejected("A GLB file must start with the glTF magic.");
-            if (head.getInt(4) != 2) throw new MediaRejected("Only glTF 2.0 binaries are accepted (version " + Integer.toUnsignedString(head.getInt(4)) + ").");
+            if (head.getInt(4) != 2) throw new MediaRejected("Only glTF 2.0 binaries are accepted (version "
+                    + Integer.toUnsignedString(head.getInt(4)) + ").");
             long declared = Integer.toUnsignedLong(head.getInt(8));
             if (declared != size) throw new MediaRejected("The GLB header declares " + declared + " bytes but the file has " + size + ".");
             long jsonLength = Integer.toUnsignedLong(head.getInt(12));
@@ -61,7 +63,8 @@ final class Models {
                 ByteBuffer ch2 = read(ch, pos, 8);
                 long len = Integer.toUnsignedLong(ch2.getInt(0));
                 if (pos + 8 + len > size) throw new MediaRejected("A GLB chunk of " + len + " bytes runs past the end of the file.");
-                if (ch2.getInt(4) == BIN_CHUNK && chunks != 1) throw new MediaRejected("The GLB BIN chunk must directly follow the JSON chunk.");
+                if (ch2.getInt(4) == BIN_CHUNK
+                        && chunks != 1) throw new MediaRejected("The GLB BIN chunk must directly follow the JSON chunk.");
                 pos += 8 + len;
                 chunks++;
             }
@@ -75,7 +78,7 @@ final class Models {
     }
 
     private static void usdz(Path file) throws IOException {
-        long size = java.nio.file.Files.size(file);
+        long size = Files.size(file);
         ZipFile zip;
         try {
             zip = ZipFile.builder().setPath(file).get();
@@ -89,7 +92,8 @@ final class Models {
             long total = 0;
             for (ZipArchiveEntry e : entries) {
                 String name = e.getName();
-                if (name.startsWith("/") || name.contains("..") || name.contains("\\")) throw new MediaRejected("USDZ entry \"" + name + "\" has an unsafe path.");
+                if (name.startsWith("/") || name.contains("..") || name.contains("\\")) throw new MediaRejected("USDZ entry \"" + name
+                        + "\" has an unsafe path.");
                 if (e.getMethod() != ZipArchiveEntry.STORED || e.getSize() != e.getCompressedSize())
                     throw new MediaRejected("USDZ entries must be stored uncompressed; \"" + name + "\" is compressed.");
                 if (e.getGeneralPurposeBit().usesEncryption()) throw new MediaRejected("USDZ entry \"" + name + "\" is encrypted.");

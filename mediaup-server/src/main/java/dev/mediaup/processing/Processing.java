@@ -1,16 +1,17 @@
 package dev.mediaup.processing;
 
-import dev.mediaup.core.MediaRejected;
 import dev.mediaup.config.ProcessingConfig;
+import dev.mediaup.core.*;
+import dev.mediaup.core.MediaRejected;
 import dev.mediaup.store.BlobStore;
 import dev.mediaup.store.MediaStore;
-import dev.mediaup.core.*;
-import dev.mediaup.upload.Processor;
 import dev.mediaup.upload.Processor.Outcome;
+import dev.mediaup.upload.Processor;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
@@ -92,7 +93,8 @@ public final class Processing implements Processor {
             for (Video.Output o : made.outputs())
                 vs.add(store(u, o.name(), o.contentType(), o.width(), o.height(), o.bitRate(), out -> Files.copy(o.file(), out)));
             media.putVariants(u.id(), vs);
-            MediaInfo info = new MediaInfo(made.width(), made.height(), gif ? "image/gif" : null, "video/mp4", gif ? null : made.durationMs());
+            MediaInfo info = new MediaInfo(made.width(), made.height(), gif ? "image/gif" : null, "video/mp4", gif ? null
+                    : made.durationMs());
             return new Outcome(info, null, true);
         } catch (MediaRejected e) {
             return rejected(e);
@@ -121,7 +123,7 @@ public final class Processing implements Processor {
         try (InputStream in = concatenated(segs)) {
             bytes = in.readAllBytes();
         }
-        byte[] vtt = Subtitles.toWebVtt(bytes, u.mediaType().equals("text/vtt")).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] vtt = Subtitles.toWebVtt(bytes, u.mediaType().equals("text/vtt")).getBytes(StandardCharsets.UTF_8);
         media.putVariants(u.id(), List.of(store(u, "vtt", "text/vtt", null, null, null, out -> out.write(vtt))));
         return new Outcome(MediaInfo.NONE, null, false);
     }
@@ -152,7 +154,8 @@ public final class Processing implements Processor {
     private String ffmpegInput(List<Segment> segs, Scratch s) throws IOException {
         if (blobs.capabilities().local().orElse(null) instanceof BlobStore.Local l) {
             // a missing blob is our fault, not the media's: fail the attempt (retried), not the media
-            for (Segment x : segs) if (!Files.isReadable(l.path(x.blobKey()))) throw new IOException("segment blob " + x.blobKey() + " is missing");
+            for (Segment x : segs) if (!Files.isReadable(l.path(x.blobKey()))) throw new IOException("segment blob " + x.blobKey()
+                    + " is missing");
             if (segs.size() == 1) return "file:" + l.path(segs.getFirst().blobKey());
             return "concat:" + segs.stream().map(x -> l.path(x.blobKey()).toString()).collect(Collectors.joining("|"));
         }

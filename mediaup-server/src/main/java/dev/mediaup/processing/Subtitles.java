@@ -26,7 +26,8 @@ final class Subtitles {
         if (bytes.length > MAX_BYTES) throw new MediaRejected("Subtitles may be at most " + MAX_BYTES + " bytes.");
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             throw new MediaRejected("Subtitles must be UTF-8 text.");
@@ -37,7 +38,8 @@ final class Subtitles {
         int i = 0, cues = 0;
         long lastStart = -1;
         if (vtt) {
-            if (lines.length == 0 || !lines[0].matches("WEBVTT([ \t].*)?")) throw new MediaRejected("Line 1: a WebVTT file must start with WEBVTT.");
+            if (lines.length == 0
+                    || !lines[0].matches("WEBVTT([ \t].*)?")) throw new MediaRejected("Line 1: a WebVTT file must start with WEBVTT.");
             i = 1;
             while (i < lines.length && !lines[i].isBlank()) i++; // header lines
         }
@@ -49,7 +51,8 @@ final class Subtitles {
             int blockStart = i;
             if (vtt && (lines[i].startsWith("NOTE") || lines[i].equals("STYLE") || lines[i].equals("REGION"))) {
                 boolean keep = !lines[i].startsWith("NOTE");
-                if (keep && cues > 0) throw new MediaRejected("Line " + (i + 1) + ": " + lines[i] + " blocks must come before the first cue.");
+                if (keep && cues > 0) throw new MediaRejected("Line " + (i + 1) + ": " + lines[i]
+                        + " blocks must come before the first cue.");
                 StringBuilder block = new StringBuilder();
                 while (i < lines.length && !lines[i].isBlank()) block.append(lines[i++]).append('\n');
                 if (keep) out.append('\n').append(block);
@@ -57,7 +60,8 @@ final class Subtitles {
             }
             // optional cue identifier (SRT: the cue number)
             if (!lines[i].contains("-->")) {
-                if (!vtt && !lines[i].strip().matches("\\d+")) throw new MediaRejected("Line " + (i + 1) + ": expected a cue number, found \"" + clip(lines[i]) + "\".");
+                if (!vtt && !lines[i].strip().matches("\\d+")) throw new MediaRejected("Line " + (i + 1)
+                        + ": expected a cue number, found \"" + clip(lines[i]) + "\".");
                 i++;
             }
             if (i >= lines.length || lines[i].isBlank())

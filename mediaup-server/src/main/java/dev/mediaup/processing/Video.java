@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntConsumer;
+import java.util.regex.Pattern;
 
 /**
  * Video and animated GIF through ffmpeg: probe (duration, dimensions, codecs, rotation), enforce the limits, then one
@@ -55,7 +56,8 @@ final class Video {
         JsonNode v = null;
         boolean audio = false;
         for (JsonNode s : probe.path("streams")) {
-            if (s.path("codec_type").asString("").equals("video") && s.path("disposition").path("attached_pic").asInt(0) == 0 && v == null) v = s;
+            if (s.path("codec_type").asString("").equals("video") && s.path("disposition").path("attached_pic").asInt(0) == 0
+                    && v == null) v = s;
             if (s.path("codec_type").asString("").equals("audio")) audio = true;
         }
         if (v == null) throw new MediaRejected("The media has no video stream.");
@@ -71,7 +73,8 @@ final class Video {
         double seconds = seconds(probe.path("format").path("duration"), seconds(v.path("duration"), -1));
         long maxMs = limits.maxDurationMs();
         if (!gif && seconds * 1000 > maxMs + 500)
-            throw new MediaRejected(String.format(Locale.ROOT, "The video is %.1f s long; this category allows at most %d s.", seconds, maxMs / 1000));
+            throw new MediaRejected(String.format(Locale.ROOT, "The video is %.1f s long; this category allows at most %d s.", seconds,
+                    maxMs / 1000));
         if (gif) {
             int frames = v.path("nb_read_packets").asInt(0);
             if (frames > limits.maxGifFrames())
@@ -82,7 +85,8 @@ final class Video {
         Path hls = work.resolve("hls");
         if (!gif) Files.createDirectories(hls);
         StringBuilder graph = new StringBuilder();
-        List<String> args = new ArrayList<>(List.of("-nostdin", "-hide_banner", "-loglevel", "error", "-protocol_whitelist", Ffmpeg.PROTOCOLS,
+        List<String> args = new ArrayList<>(List.of("-nostdin", "-hide_banner", "-loglevel", "error", "-protocol_whitelist",
+                Ffmpeg.PROTOCOLS,
                 "-f", format, "-i", input));
         String enc = Ffmpeg.h264Encoder(ffmpeg.tools());
         List<int[]> rungs = gif ? List.<int[]>of(new int[]{Math.min(w, h), 0}) : rungs(Math.min(w, h));
@@ -93,7 +97,8 @@ final class Video {
             int shortSide = even(rungs.get(i)[0]);
             int ow = w <= h ? shortSide : even((int) Math.round((double) w * shortSide / h));
             int oh = w <= h ? even((int) Math.round((double) h * shortSide / w)) : shortSide;
-            graph.append(";[s").append(i).append("]scale=").append(ow).append(':').append(oh).append(":flags=bicubic,format=yuv420p[v").append(i).append(']');
+            graph.append(";[s").append(i).append("]scale=").append(ow).append(':').append(oh)
+                    .append(":flags=bicubic,format=yuv420p[v").append(i).append(']');
             String name = gif ? "mp4" : shortSide + "p";
             Path file = work.resolve(name + ".mp4");
             int rate = gif ? Math.max(500_000, Math.min(4_000_000, ow * oh * 4)) : rungs.get(i)[1];
@@ -109,7 +114,8 @@ final class Video {
                 // (paths relative to the run's directory, so no character of the data dir's path can upset the tee syntax)
                 args.addAll(List.of("-flags", "+global_header", "-f", "tee", "[f=mp4:movflags=+faststart]" + work.relativize(file)
                         + "|[f=hls:hls_time=" + HLS_SECONDS + ":hls_playlist_type=vod:hls_segment_type=mpegts:hls_segment_filename="
-                        + work.relativize(hls.resolve(HLS + "." + name + ".%d.ts")) + "]" + work.relativize(hls.resolve(HLS + "." + name + ".m3u8"))));
+                        + work.relativize(hls.resolve(HLS + "." + name + ".%d.ts")) + "]" + work.relativize(hls.resolve(HLS + "." + name
+                                + ".m3u8"))));
             outs.add(new Output(name, file, "video/mp4", ow, oh, gif ? 0 : rate));
         }
         args.addAll(2, List.of("-filter_complex", graph.toString()));
@@ -130,7 +136,8 @@ final class Video {
             throw new MediaRejected("The video is longer than this category's limit of " + maxMs / 1000 + " s.");
         // ffmpeg decodes what it can of a damaged file; a rendition far shorter than the container says means damage
         if (!gif && seconds > 0 && reached[0] < Math.min(seconds, maxMs / 1000.0) * 0.9 - 0.5)
-            throw new MediaRejected(String.format(Locale.ROOT, "The video is truncated or damaged: only %.1f of its %.1f s could be decoded.",
+            throw new MediaRejected(String.format(Locale.ROOT,
+                    "The video is truncated or damaged: only %.1f of its %.1f s could be decoded.",
                     reached[0], seconds));
         for (Output o : outs)
             if (!Files.isRegularFile(o.file()) || Files.size(o.file()) == 0) throw new MediaRejected("The media has no decodable frames.");
@@ -157,7 +164,8 @@ final class Video {
             Path file = dir.resolve(playlist + ".m3u8");
             if (!Files.isRegularFile(file)) throw new IOException("the HLS playlist of " + r.name() + " was not written");
             try (var files = Files.list(dir)) {
-                for (Path seg : files.filter(f -> f.getFileName().toString().matches(java.util.regex.Pattern.quote(playlist) + "\\.[0-9]+\\.ts")).sorted().toList())
+                for (Path seg : files.filter(f -> f.getFileName().toString().matches(Pattern.quote(playlist)
+                        + "\\.[0-9]+\\.ts")).sorted().toList())
                     outs.add(new Output(seg.getFileName().toString(), seg, "video/mp2t", null, null, null));
             }
             outs.add(new Output(playlist, file, "application/x-mpegURL", r.width(), r.height(), r.bitRate()));
@@ -178,8 +186,10 @@ final class Video {
     private Output poster(String format, String input, int w, int h, Path work) throws IOException {
         Path poster = work.resolve("poster.jpg");
         Ffmpeg.Result r = ffmpeg.ffmpeg(List.of("-nostdin", "-hide_banner", "-loglevel", "error", "-protocol_whitelist", Ffmpeg.PROTOCOLS,
-                "-f", format, "-i", input, "-map", "0:v:0", "-vf", "scale=w='min(iw,1280)':h='min(ih,1280)':force_original_aspect_ratio=decrease",
-                "-frames:v", "1", "-q:v", "3", "-map_metadata", "-1", "-update", "1", "-y", poster.toString()), work, ffmpeg.limits().timeoutSecs(), l -> { });
+                "-f", format, "-i", input, "-map", "0:v:0", "-vf",
+                        "scale=w='min(iw,1280)':h='min(ih,1280)':force_original_aspect_ratio=decrease",
+                "-frames:v", "1", "-q:v", "3", "-map_metadata", "-1", "-update", "1", "-y", poster.toString()), work,
+                        ffmpeg.limits().timeoutSecs(), l -> { });
         ffmpeg.checkOpen();
         if (!r.ok() || !Files.isRegularFile(poster) || Files.size(poster) == 0)
             throw new MediaRejected("No poster frame could be decoded: " + lastLine(r.stderrTail()));

@@ -4,6 +4,14 @@ import dev.mediaup.core.BodyWriter;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,13 +36,13 @@ public interface BlobStore extends AutoCloseable {
     /** The blobs' bytes one after another, each opened only when the previous one is read to its end. */
     default InputStream openAll(List<String> keys) {
         var it = keys.iterator();
-        return new java.io.SequenceInputStream(new java.util.Enumeration<>() {
+        return new SequenceInputStream(new Enumeration<>() {
             public boolean hasMoreElements() { return it.hasNext(); }
             public InputStream nextElement() {
                 try {
                     return open(it.next());
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             }
         });
@@ -50,7 +58,7 @@ public interface BlobStore extends AutoCloseable {
      * delivery hands to the socket without copying them through the heap.
      */
     interface Mappable {
-        java.nio.ByteBuffer map(String key, long offset, long length) throws IOException;
+        ByteBuffer map(String key, long offset, long length) throws IOException;
     }
 
     /**
@@ -58,7 +66,7 @@ public interface BlobStore extends AutoCloseable {
      * place. Other stores copy the bytes to scratch space first.
      */
     interface Local {
-        java.nio.file.Path path(String key);
+        Path path(String key);
     }
 
     /** A stored blob and when it was last written (epoch seconds). */
@@ -93,7 +101,7 @@ public interface BlobStore extends AutoCloseable {
      */
     interface Presigning {
         /** {@code contentType}: what the store is to answer with (objects are stored untyped). */
-        java.net.URI presign(String key, java.time.Duration ttl, String contentType);
+        URI presign(String key, Duration ttl, String contentType);
     }
 
     /**
@@ -150,7 +158,7 @@ public interface BlobStore extends AutoCloseable {
 
         /** Their names, for the startup log and tests. */
         public List<String> names() {
-            List<String> n = new java.util.ArrayList<>();
+            List<String> n = new ArrayList<>();
             mappable.ifPresent(x -> n.add("mappable"));
             local.ifPresent(x -> n.add("local"));
             presigning.ifPresent(x -> n.add("presigning"));

@@ -1,8 +1,8 @@
 package dev.mediaup.store;
 
-import javax.sql.DataSource;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
 
 /**
  * Everything mediaup knows besides the bytes, as one small store per role. Only the wiring ({@code boot}) holds this

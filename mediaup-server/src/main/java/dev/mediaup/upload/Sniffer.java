@@ -1,14 +1,11 @@
 package dev.mediaup.upload;
 
-import dev.mediaup.core.MediaTypes;
-import dev.mediaup.core.Family;
 import dev.mediaup.core.Failure;
+import dev.mediaup.core.Family;
 import dev.mediaup.core.MediaInfo;
+import dev.mediaup.core.MediaTypes;
 import org.apache.tika.Tika;
 
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -17,6 +14,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Set;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Decides what the uploaded bytes really are from their first bytes (Apache Tika's magic database) and, for images,
@@ -57,7 +57,8 @@ public final class Sniffer {
     public static String detect(byte[] prefix) {
         String t = TIKA.detect(prefix);
         // Tika's magic has no rule for MPEG-TS: 188-byte packets, each opening with the sync byte 0x47
-        if (t.equals("application/octet-stream") && prefix.length >= 3 * 188 && prefix[0] == 0x47 && prefix[188] == 0x47 && prefix[376] == 0x47)
+        if (t.equals("application/octet-stream") && prefix.length >= 3 * 188 && prefix[0] == 0x47 && prefix[188] == 0x47
+                && prefix[376] == 0x47)
             return "video/mp2t";
         return switch (t) {
             case "image/x-ms-bmp" -> "image/bmp";

@@ -7,9 +7,11 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.*;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -43,7 +45,8 @@ public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobS
     @Override
     public void removeTornWrites() throws IOException {
         try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.filter(p -> p.getFileName().toString().startsWith(".") && p.getFileName().toString().contains(".tmp")).toList())
+            for (Path p : walk.filter(p -> p.getFileName().toString().startsWith(".")
+                    && p.getFileName().toString().contains(".tmp")).toList())
                 Files.deleteIfExists(p);
         }
     }
@@ -96,7 +99,7 @@ public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobS
     }
 
     @Override
-    public java.nio.ByteBuffer map(String key, long offset, long length) throws IOException {
+    public ByteBuffer map(String key, long offset, long length) throws IOException {
         try (FileChannel ch = FileChannel.open(path(key), READ)) {
             return ch.map(FileChannel.MapMode.READ_ONLY, offset, length); // stays valid after the channel closes
         }
@@ -121,9 +124,10 @@ public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobS
         Path dir = path(prefix);
         if (!Files.isDirectory(dir)) return List.of();
         try (Stream<Path> walk = Files.walk(dir)) {
-            List<Entry> out = new java.util.ArrayList<>();
+            List<Entry> out = new ArrayList<>();
             for (Path p : walk.filter(Files::isRegularFile).toList())
-                out.add(new Entry(root.relativize(p).toString().replace('\\', '/'), Files.getLastModifiedTime(p).toInstant().getEpochSecond()));
+                out.add(new Entry(root.relativize(p).toString().replace('\\', '/'),
+                        Files.getLastModifiedTime(p).toInstant().getEpochSecond()));
             return out;
         }
     }

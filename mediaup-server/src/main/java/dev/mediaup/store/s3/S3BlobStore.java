@@ -22,21 +22,35 @@ import software.amazon.awssdk.services.s3.model.*;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -107,7 +121,8 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
             if (e.statusCode() != 404) throw new IOException("bucket " + bucket + " is not usable: " + e.getMessage(), e);
             s3.createBucket(b -> b.bucket(bucket));
         } catch (SdkException e) {
-            throw new IOException("the object store at " + (at.endpoint() == null ? "AWS" : at.endpoint()) + " is not reachable: " + e.getMessage(), e);
+            throw new IOException("the object store at " + (at.endpoint() == null ? "AWS" : at.endpoint()) + " is not reachable: "
+                    + e.getMessage(), e);
         }
         Files.createDirectories(spool);
         return new S3BlobStore(s3, presign.build(), bucket, at.prefix(), spool);
@@ -134,7 +149,8 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
     }
 
     private String object(String key) {
-        if (!key.matches("[a-z0-9]+(/[a-z0-9][a-z0-9._-]*)*") || key.contains("..")) throw new IllegalArgumentException("bad blob key " + key);
+        if (!key.matches("[a-z0-9]+(/[a-z0-9][a-z0-9._-]*)*") || key.contains("..")) throw new IllegalArgumentException("bad blob key "
+                + key);
         return prefix + key;
     }
 
@@ -169,20 +185,21 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
             long size = body.size();
             AtomicReference<String> signed = new AtomicReference<>();
             if (size <= PART)
-                s3.putObject(b -> b.bucket(bucket).key(object).overrideConfiguration(o -> o.putExecutionAttribute(SIGNED, signed)), body.request());
+                s3.putObject(b -> b.bucket(bucket).key(object).overrideConfiguration(o -> o.putExecutionAttribute(SIGNED, signed)),
+                        body.request());
             else multipart(object, body.file, size);
             if (!hash) return new Hashed(size, null);
             // over plain HTTP the SDK hashed the payload to sign it; over HTTPS (unsigned payload) it is hashed here
             String hex = signed.get();
-            if (hex != null && hex.matches("[0-9a-f]{64}")) return new Hashed(size, java.util.HexFormat.of().parseHex(hex));
-            var sha = java.security.MessageDigest.getInstance("SHA-256");
+            if (hex != null && hex.matches("[0-9a-f]{64}")) return new Hashed(size, HexFormat.of().parseHex(hex));
+            var sha = MessageDigest.getInstance("SHA-256");
             try (InputStream in = body.read()) {
-                in.transferTo(new java.security.DigestOutputStream(OutputStream.nullOutputStream(), sha));
+                in.transferTo(new DigestOutputStream(OutputStream.nullOutputStream(), sha));
             }
             return new Hashed(size, sha.digest());
         } catch (SdkException e) {
             throw new IOException("object store: " + e.getMessage(), e);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         } finally {
             body.discard();
@@ -191,7 +208,7 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
 
     private static final int MEMORY_BODY = 16 << 20, CHUNK = 1 << 20;
     /** At most a quarter of the heap (and 8 bodies) held at once. */
-    private final java.util.concurrent.Semaphore memory = new java.util.concurrent.Semaphore(
+    private final Semaphore memory = new Semaphore(
             (int) Math.max(0, Math.min(8, Runtime.getRuntime().maxMemory() / 4 / MEMORY_BODY)));
 
     /**
@@ -244,7 +261,8 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
 
         /** The held bytes as a request body (the SDK may read them twice: to sign the payload, then to send it). */
         RequestBody request() {
-            return file != null ? RequestBody.fromFile(file) : RequestBody.fromContentProvider(this::held, size, "application/octet-stream");
+            return file != null ? RequestBody.fromFile(file) : RequestBody.fromContentProvider(this::held, size,
+                    "application/octet-stream");
         }
 
         /** The held bytes, wherever they are. */
@@ -254,8 +272,9 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
 
         private InputStream held() {
             List<InputStream> parts = new ArrayList<>();
-            for (int i = 0; i < chunks.size(); i++) parts.add(new java.io.ByteArrayInputStream(chunks.get(i), 0, i == chunks.size() - 1 ? last : CHUNK));
-            return new java.io.SequenceInputStream(java.util.Collections.enumeration(parts));
+            for (int i = 0; i < chunks.size(); i++) parts.add(new ByteArrayInputStream(chunks.get(i), 0, i == chunks.size() - 1 ? last
+                    : CHUNK));
+            return new SequenceInputStream(Collections.enumeration(parts));
         }
 
         @Override
@@ -274,12 +293,12 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
 
     private void multipart(String object, Path file, long size) throws IOException {
         String id = s3.createMultipartUpload(b -> b.bucket(bucket).key(object)).uploadId();
-        try (var ch = java.nio.channels.FileChannel.open(file)) {
+        try (var ch = FileChannel.open(file)) {
             List<CompletedPart> parts = new ArrayList<>();
             for (long off = 0; off < size; off += PART) {
                 long n = Math.min(PART, size - off);
                 int number = parts.size() + 1;
-                InputStream in = java.nio.channels.Channels.newInputStream(ch.position(off));
+                InputStream in = Channels.newInputStream(ch.position(off));
                 String etag = s3.uploadPart(b -> b.bucket(bucket).key(object).uploadId(id).partNumber(number).contentLength(n),
                         RequestBody.fromInputStream(in, n)).eTag();
                 parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
@@ -299,7 +318,7 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
     static final long MIN_PART = 5L << 20;
     /** The most one UploadPartCopy copies here (S3 allows 5 GiB; smaller copies run in parallel). */
     private static final long MAX_COPY = 1L << 30;
-    private final java.util.concurrent.ExecutorService copies = java.util.concurrent.Executors.newFixedThreadPool(4,
+    private final ExecutorService copies = Executors.newFixedThreadPool(4,
             Thread.ofPlatform().daemon().name("s3-copy-", 0).factory());
 
     /**
@@ -317,7 +336,7 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
         } catch (SdkException e) {
             throw new IOException("object store: " + e.getMessage(), e);
         }
-        List<java.util.concurrent.Future<CompletedPart>> parts = new ArrayList<>();
+        List<Future<CompletedPart>> parts = new ArrayList<>();
         Spool gathered = null;
         try {
             for (Piece p : pieces) {
@@ -353,7 +372,7 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
             List<CompletedPart> done = new ArrayList<>();
             for (var f : parts) done.add(f.get());
             s3.completeMultipartUpload(b -> b.bucket(bucket).key(object).uploadId(id).multipartUpload(m -> m.parts(done)));
-        } catch (IOException | RuntimeException | InterruptedException | java.util.concurrent.ExecutionException e) {
+        } catch (IOException | RuntimeException | InterruptedException | ExecutionException e) {
             parts.forEach(f -> f.cancel(true));
             if (gathered != null) gathered.discard();
             try {
@@ -362,7 +381,7 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
                 // the bucket's lifecycle rule for incomplete uploads cleans up what this could not
             }
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-            Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             if (cause instanceof IOException io) throw io;
             throw new IOException("object store: " + cause.getMessage(), cause);
         }

@@ -44,7 +44,8 @@ final class SqlAccess implements AccessStore {
 
     @Override
     public Optional<Token> findToken(String tokenHash) {
-        return db.jdbi.withHandle(h -> h.createQuery("SELECT * FROM tokens WHERE token_hash = :h").bind("h", tokenHash).map(TOKEN).findOne());
+        return db.jdbi.withHandle(h -> h.createQuery("SELECT * FROM tokens WHERE token_hash = :h").bind("h",
+                tokenHash).map(TOKEN).findOne());
     }
 
     @Override
@@ -74,7 +75,8 @@ final class SqlAccess implements AccessStore {
     @Override
     public void createOAuth1Token(OAuth1Token t, long now) {
         db.write(h -> h.createUpdate("""
-                INSERT INTO oauth1_tokens (token, token_secret, consumer_key, user_id, scopes, created_at) VALUES (:t, :s, :k, :u, :sc, :c)""")
+                INSERT INTO oauth1_tokens (token, token_secret, consumer_key, user_id, scopes, created_at)
+                VALUES (:t, :s, :k, :u, :sc, :c)""")
                 .bind("t", t.token()).bind("s", t.tokenSecret()).bind("k", t.consumerKey()).bind("u", t.userId())
                 .bind("sc", String.join(" ", t.scopes())).bind("c", now).execute());
     }

@@ -23,6 +23,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import javax.sql.DataSource;
 
 /**
  * The SQL database under the role stores, one code path for SQLite (the embedded default) and PostgreSQL (shared by
@@ -209,7 +210,7 @@ public final class SqlDatabase implements AutoCloseable {
     }
 
     /** The database every node shares, for state kept beside ours (rate-limit buckets); empty on SQLite. */
-    Optional<javax.sql.DataSource> shared() {
+    Optional<DataSource> shared() {
         return postgres ? Optional.of(readPool) : Optional.empty();
     }
 

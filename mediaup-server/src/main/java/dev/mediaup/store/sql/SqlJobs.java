@@ -22,7 +22,8 @@ final class SqlJobs implements JobStore {
                     .bind("now", now)
                     .map((rs, ctx) -> new Job(rs.getLong("upload_id"), rs.getString("kind"), rs.getInt("attempts") + 1)).findOne();
             job.ifPresent(j -> h.createUpdate("""
-                    UPDATE jobs SET state = 'RUNNING', attempts = :a, lease_owner = :o, lease_until = :l WHERE upload_id = :u AND kind = :k""")
+                    UPDATE jobs SET state = 'RUNNING', attempts = :a, lease_owner = :o, lease_until = :l
+                    WHERE upload_id = :u AND kind = :k""")
                     .bind("a", j.attempts()).bind("o", owner).bind("l", leaseUntil).bind("u", j.uploadId()).bind("k", j.kind()).execute());
             return job;
         });

@@ -58,7 +58,8 @@ final class SqlMedia implements MediaStore {
     public void putSubtitles(SubtitleTrack t) {
         db.write(h -> h.createUpdate("""
                 INSERT INTO subtitles (video_id, language_code, subtitles_id, display_name) VALUES (:v, :l, :s, :d)
-                ON CONFLICT (video_id, language_code) DO UPDATE SET subtitles_id = excluded.subtitles_id, display_name = excluded.display_name""")
+                ON CONFLICT (video_id, language_code) DO UPDATE SET subtitles_id = excluded.subtitles_id,
+                    display_name = excluded.display_name""")
                 .bind("v", t.videoId()).bind("l", t.languageCode()).bind("s", t.subtitlesId()).bind("d", t.displayName()).execute());
     }
 
@@ -70,7 +71,8 @@ final class SqlMedia implements MediaStore {
 
     @Override
     public List<SubtitleTrack> subtitles(long videoId) {
-        return db.jdbi.withHandle(h -> h.createQuery("SELECT * FROM subtitles WHERE video_id = :v ORDER BY language_code").bind("v", videoId)
+        return db.jdbi.withHandle(h -> h.createQuery("SELECT * FROM subtitles WHERE video_id = :v ORDER BY language_code").bind("v",
+                videoId)
                 .map((rs, ctx) -> new SubtitleTrack(rs.getLong("video_id"), rs.getString("language_code"), rs.getLong("subtitles_id"),
                         rs.getString("display_name"))).list());
     }

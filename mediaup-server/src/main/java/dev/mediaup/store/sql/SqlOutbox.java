@@ -25,7 +25,8 @@ final class SqlOutbox implements WebhookOutbox {
         if (!state.terminal()) return;
         for (String url : targets)
             h.createUpdate("""
-                    INSERT INTO webhook_outbox (media_id, event, url, created_at, attempts, next_attempt_at) VALUES (:m, :e, :u, :now, 0, :now)
+                    INSERT INTO webhook_outbox (media_id, event, url, created_at, attempts, next_attempt_at)
+                    VALUES (:m, :e, :u, :now, 0, :now)
                     ON CONFLICT DO NOTHING""")
                     .bind("m", id).bind("e", state.wire()).bind("u", url).bind("now", now).execute();
     }

@@ -58,7 +58,8 @@ final class SqlUploads implements UploadStore {
                     .map((rs, ctx) -> new Segment(s.uploadId(), s.index(), rs.getLong("size"), null, rs.getString("blob_key"))).findOne();
             long others = h.createQuery("SELECT COALESCE(SUM(size), 0) FROM segments WHERE upload_id = :u AND idx <> :i")
                     .bind("u", s.uploadId()).bind("i", s.index()).mapTo(Long.class).one();
-            if (others + s.size() > maxTotal) return Checked.refused(new Refusal.OverTotal(s.index(), s.size(), others + s.size(), maxTotal));
+            if (others + s.size() > maxTotal) return Checked.refused(new Refusal.OverTotal(s.index(), s.size(), others + s.size(),
+                    maxTotal));
             long delta = s.size() - previous.map(Segment::size).orElse(0L);
             Optional<Refusal> overQuota = chargeUsage(h, u.ownerId(), now, s.size(), delta, quota);
             if (overQuota.isPresent()) return Checked.refused(overQuota.get());
@@ -79,9 +80,11 @@ final class SqlUploads implements UploadStore {
             // exact quotas across nodes: the user's counter rows exist and are locked before they are read
             h.createUpdate("INSERT INTO usage_daily (user_id, day, uploaded_bytes) VALUES (:u, :d, 0) ON CONFLICT DO NOTHING")
                     .bind("u", user).bind("d", day).execute();
-            h.createUpdate("INSERT INTO usage_stored (user_id, stored_bytes) VALUES (:u, 0) ON CONFLICT DO NOTHING").bind("u", user).execute();
+            h.createUpdate("INSERT INTO usage_stored (user_id, stored_bytes) VALUES (:u, 0) ON CONFLICT DO NOTHING").bind("u",
+                    user).execute();
             h.createQuery("SELECT stored_bytes FROM usage_stored WHERE user_id = :u FOR UPDATE").bind("u", user).mapTo(Long.class).one();
-            h.createQuery("SELECT uploaded_bytes FROM usage_daily WHERE user_id = :u AND day = :d FOR UPDATE").bind("u", user).bind("d", day)
+            h.createQuery("SELECT uploaded_bytes FROM usage_daily WHERE user_id = :u AND day = :d FOR UPDATE").bind("u", user).bind("d",
+                    day)
                     .mapTo(Long.class).one();
         }
         long today = h.createQuery("SELECT uploaded_bytes FROM usage_daily WHERE user_id = :u AND day = :d").bind("u", user).bind("d", day)
