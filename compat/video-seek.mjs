@@ -9,8 +9,12 @@ const browser = await launch();
 try {
   const page = await browser.newPage();
   const fetches = [];
-  page.on('response', async (r) => {
-    if (r.url().startsWith(url.split('?')[0])) fetches.push({ status: r.status(), range: (await r.request().allHeaders()).range ?? null });
+  // each response's headers are read asynchronously: keep the reads, and let them all finish before the browser closes
+  // (a read still pending at close rejects, and an unhandled rejection would fail the run after it printed its answer)
+  const reads = [];
+  page.on('response', (r) => {
+    if (!r.url().startsWith(url.split('?')[0])) return;
+    reads.push(r.request().allHeaders().then((h) => fetches.push({ status: r.status(), range: h.range ?? null }), () => {}));
   });
   const result = await page.evaluate(async ({ url, at }) => {
     const v = document.createElement('video');
@@ -30,6 +34,7 @@ try {
     if (v.readyState < 2) await once('loadeddata');
     return { duration: v.duration, width: v.videoWidth, height: v.videoHeight, seekedTo: v.currentTime, readyState: v.readyState };
   }, { url, at: Number(at) });
+  await Promise.allSettled(reads);
   console.log(JSON.stringify({ ...result, fetches }));
 } finally {
   await browser.close();

@@ -1,34 +1,10 @@
 package dev.mediaup.boot;
 
-import dev.mediaup.api.RateLimits;
 import dev.mediaup.api.Routes;
 import dev.mediaup.api.Wire;
-import dev.mediaup.auth.Authenticator;
-import dev.mediaup.auth.Jwt;
-import dev.mediaup.auth.OAuth1;
-import dev.mediaup.auth.OpaqueTokens;
-import dev.mediaup.auth.TokenVerifier;
 import dev.mediaup.config.HttpConfig;
-import dev.mediaup.config.ProcessingConfig;
 import dev.mediaup.config.ServeConfig;
-import dev.mediaup.events.Webhooks;
-import dev.mediaup.media.MediaService;
-import dev.mediaup.processing.Ffmpeg;
-import dev.mediaup.processing.JobWorkers;
-import dev.mediaup.processing.Processing;
-import dev.mediaup.store.BlobStore;
-import dev.mediaup.store.MetadataStores;
-import dev.mediaup.upload.Ids;
-import dev.mediaup.upload.Outcomes;
-import dev.mediaup.upload.Sweeper;
-import dev.mediaup.upload.UploadService;
 import io.javalin.Javalin;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -36,124 +12,37 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.security.SecureRandom;
-import java.text.ParseException;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.LongSupplier;
 
-/**
- * The one place that builds a running server from its config: stores, then the engine (uploads, processing, media,
- * auth), then the HTTP routes and the background loops. It takes them down in the reverse order.
- */
+/** A running node: its services ({@link Services}), the HTTP listeners in front of them and the background loops. */
 public final class Server implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Server.class);
 
     private final Javalin app;
-    private final MetadataStores stores;
-    private final BlobStore blobs;
-    private final JobWorkers workers;
-    private final Ffmpeg ffmpeg;
-    private final Webhooks webhooks;
+    private final Services services;
     private final BackgroundLoops loops;
-    private final MediaService media;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Server(Javalin app, MetadataStores stores, BlobStore blobs, JobWorkers workers, Ffmpeg ffmpeg, Webhooks webhooks,
-                   BackgroundLoops loops, MediaService media) {
+    private Server(Javalin app, Services services, BackgroundLoops loops) {
         this.app = app;
-        this.stores = stores;
-        this.blobs = blobs;
-        this.workers = workers;
-        this.ffmpeg = ffmpeg;
-        this.webhooks = webhooks;
+        this.services = services;
         this.loops = loops;
-        this.media = media;
     }
 
     public static Server start(ServeConfig config) throws IOException {
         config.validate();
-        var storage = config.storage();
-        Files.createDirectories(storage.dataDir());
-        var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JvmMemoryMetrics().bindTo(metrics);
-        new JvmGcMetrics().bindTo(metrics);
-        new JvmThreadMetrics().bindTo(metrics);
-        new ProcessorMetrics().bindTo(metrics);
-
-        MetadataStores stores = Backends.metadata(storage);
-        BlobStore blobs = Backends.blobs(storage);
-        blobs.removeTornWrites();
-        LongSupplier clock = () -> System.currentTimeMillis() / 1000;
-        String nodeOwner = "node-" + UUID.randomUUID();
-        var ids = new Ids(BackgroundLoops.leaseNodeId(stores.cluster(), nodeOwner, clock.getAsLong()));
-
-        ProcessingConfig p = config.processing();
-        var ffmpeg = new Ffmpeg(p.ffmpeg(), new Ffmpeg.Limits(p.ffmpegTimeout().toSeconds(), 2 * p.ffmpegTimeout().toSeconds(),
-                p.ffmpegMemoryBytes(), Runtime.getRuntime().availableProcessors()));
-        if (p.ffmpeg() != null) ffmpeg.tools(); // a configured ffmpeg that does not run is a startup error, not a failed job later
-        var processing = new Processing(stores.media(), blobs, ffmpeg,
-                new Processing.Settings(p, config.limits().maxPixels(), storage.scratchDir()));
-        processing.cleanScratch();
-        stores.webhooks().targets(config.webhooks().urls());
-        Webhooks webhooks = config.webhooks().enabled()
-                ? new Webhooks(stores.webhooks(), stores.uploads(), config.webhooks().secret(), clock) : null;
-        var outcomes = new Outcomes(stores.uploads(), blobs, ids, p.keepOriginals());
-        var workers = new JobWorkers(stores.jobs(), stores.uploads(), processing, outcomes, clock, p.workers(), p.lease().toSeconds(),
-                p.maxJobAttempts(), metrics);
-        var uploads = new UploadService(stores.uploads(), blobs, ids, config.limits(), clock, processing, outcomes, workers::nudge);
+        Services s = Services.build(config);
         HttpConfig http = config.http();
-        var media = new MediaService(stores.uploads(), stores.media(), stores.metrics(), blobs, clock, deliveryUrlKey(stores),
-                http.deliveryUrlTtl().toSeconds(), http.redirect().toSeconds());
-        var routes = new Routes(uploads, media, authenticator(config, stores, clock),
-                new RateLimits(config.limits().rateLimits(), stores.sharedDatabase().orElse(null)), http.publicBaseUrl(), metrics,
-                () -> {
-                    Map<String, Boolean> checks = new LinkedHashMap<>();
-                    checks.put("database", stores.healthy());
-                    checks.put("blobs", blobs.healthy() && blobs.freeBytes() > 0);
-                    return checks;
-                }, config.limits().v11MaxAppendBytes());
-
-        Javalin app = javalin(http, routes);
+        Javalin app = javalin(http, s.routes());
         app.start();
         log.info("mediaup listening on http://{}:{} (data dir {}; blob store capabilities {})", http.host(), app.port(),
-                storage.dataDir().toAbsolutePath(), blobs.capabilities().names());
-
+                config.storage().dataDir().toAbsolutePath(), s.blobs().capabilities().names());
         var loops = new BackgroundLoops();
-        loops.sweeps(new Sweeper(stores.uploads(), stores.media(), blobs, clock, storage.retention()), stores.access(), stores.webhooks(),
-                clock, storage.sweepInterval(), config.auth().oauthWindow());
-        loops.deliveryCounts(media);
-        loops.nodeLease(stores.cluster(), ids, nodeOwner, clock);
-        return new Server(app, stores, blobs, workers, ffmpeg, webhooks, loops, media);
-    }
-
-    /** The key of signed delivery URLs: one per cluster, made by the first node that asks. */
-    private static byte[] deliveryUrlKey(MetadataStores stores) {
-        return HexFormat.of().parseHex(stores.cluster().secret("delivery-url-key", () -> {
-            byte[] k = new byte[32];
-            new SecureRandom().nextBytes(k);
-            return HexFormat.of().formatHex(k);
-        }));
-    }
-
-    private static Authenticator authenticator(ServeConfig config, MetadataStores stores, LongSupplier clock) throws IOException {
-        List<TokenVerifier> verifiers = new ArrayList<>(List.of(new OpaqueTokens(stores.access(), clock),
-                new OAuth1(stores.access(), clock, config.auth().oauthWindow().toSeconds())));
-        var jwt = config.auth().jwt();
-        if (jwt.enabled()) {
-            try {
-                verifiers.add(new Jwt(jwt));
-            } catch (ParseException e) {
-                throw new IOException("cannot read the JWKS file " + jwt.jwksFile() + ": " + e.getMessage(), e);
-            }
-        }
-        return new Authenticator(verifiers);
+        loops.sweeps(s.sweeper(), s.stores().access(), s.stores().webhooks(), s.clock(), config.storage().sweepInterval(),
+                config.auth().oauthWindow());
+        loops.deliveryCounts(s.media());
+        loops.nodeLease(s.stores().cluster(), s.ids(), s.nodeOwner(), s.clock());
+        return new Server(app, s, loops);
     }
 
     private static Javalin javalin(HttpConfig http, Routes routes) {
@@ -197,18 +86,13 @@ public final class Server implements AutoCloseable {
         stopped.await();
     }
 
-    /** Graceful: stop taking requests (Jetty drains in-flight ones), then workers, then the stores. */
+    /** Graceful: stop taking requests (Jetty drains in-flight ones), then the loops, then the services and stores. */
     @Override
     public synchronized void close() {
         if (stopped.getCount() == 0) return;
         app.stop();
         loops.close();
-        media.flushCounts();
-        ffmpeg.close(); // running transcodes stop now; their jobs are retried by whichever node runs next
-        workers.close();
-        if (webhooks != null) webhooks.close();
-        stores.close();
-        blobs.close();
+        services.close();
         stopped.countDown();
     }
 }

@@ -84,7 +84,7 @@ public record LimitsConfig(Map<Category, Long> categoryMaxBytes, long maxSegment
 
     /** The session window of uploads of this category. */
     public Duration sessionWindow(Category c) {
-        return c == Category.AMPLIFY_VIDEO ? amplifySessionWindow : sessionWindow;
+        return c.longSession() ? amplifySessionWindow : sessionWindow;
     }
 
     public long maxBytes(Category c) {

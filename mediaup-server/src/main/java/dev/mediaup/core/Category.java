@@ -16,6 +16,9 @@ public enum Category {
 
     public String wire() { return name().toLowerCase(Locale.ROOT); }
 
+    /** X keeps amplify_video sessions open far longer than others (about 15 days instead of one). */
+    public boolean longSession() { return this == AMPLIFY_VIDEO; }
+
     public static Optional<Category> parse(String s) {
         for (Category c : values()) if (c.wire().equals(s)) return Optional.of(c);
         return Optional.empty();

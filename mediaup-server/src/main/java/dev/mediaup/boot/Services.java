@@ -1,0 +1,129 @@
+package dev.mediaup.boot;
+
+import dev.mediaup.api.RateLimits;
+import dev.mediaup.api.Routes;
+import dev.mediaup.auth.Authenticator;
+import dev.mediaup.auth.Jwt;
+import dev.mediaup.auth.OAuth1;
+import dev.mediaup.auth.OpaqueTokens;
+import dev.mediaup.auth.TokenVerifier;
+import dev.mediaup.config.HttpConfig;
+import dev.mediaup.config.ProcessingConfig;
+import dev.mediaup.config.ServeConfig;
+import dev.mediaup.events.Webhooks;
+import dev.mediaup.media.MediaService;
+import dev.mediaup.processing.Ffmpeg;
+import dev.mediaup.processing.JobWorkers;
+import dev.mediaup.processing.Processing;
+import dev.mediaup.store.BlobStore;
+import dev.mediaup.store.MetadataStores;
+import dev.mediaup.upload.Ids;
+import dev.mediaup.upload.Outcomes;
+import dev.mediaup.upload.Sweeper;
+import dev.mediaup.upload.UploadService;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+
+/**
+ * The one place that builds everything a node runs from its config, in dependency order — stores, then the engine
+ * (uploads, processing, media, auth), then the routes — and takes it down in the reverse order. Each service gets
+ * the store roles it uses and nothing more.
+ */
+record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwner, LongSupplier clock, Ffmpeg ffmpeg,
+                JobWorkers workers, Webhooks webhooks, MediaService media, Sweeper sweeper, Routes routes) implements AutoCloseable {
+
+    static Services build(ServeConfig config) throws IOException {
+        var storage = config.storage();
+        Files.createDirectories(storage.dataDir());
+        var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+
+        MetadataStores stores = Backends.metadata(storage);
+        BlobStore blobs = Backends.blobs(storage);
+        blobs.removeTornWrites();
+        LongSupplier clock = () -> System.currentTimeMillis() / 1000;
+        String nodeOwner = "node-" + UUID.randomUUID();
+        var ids = new Ids(BackgroundLoops.leaseNodeId(stores.cluster(), nodeOwner, clock.getAsLong()));
+
+        ProcessingConfig p = config.processing();
+        var ffmpeg = new Ffmpeg(p.ffmpeg(), new Ffmpeg.Limits(p.ffmpegTimeout().toSeconds(), 2 * p.ffmpegTimeout().toSeconds(),
+                p.ffmpegMemoryBytes(), Runtime.getRuntime().availableProcessors()));
+        if (p.ffmpeg() != null) ffmpeg.tools(); // a configured ffmpeg that does not run is a startup error, not a failed job later
+        var processing = new Processing(stores.media(), blobs, ffmpeg,
+                new Processing.Settings(p, config.limits().maxPixels(), storage.scratchDir()));
+        processing.cleanScratch();
+        stores.webhooks().targets(config.webhooks().urls());
+        Webhooks webhooks = config.webhooks().enabled()
+                ? new Webhooks(stores.webhooks(), stores.uploads(), config.webhooks().secret(), clock) : null;
+        var outcomes = new Outcomes(stores.uploads(), blobs, ids, p.keepOriginals());
+        var workers = new JobWorkers(stores.jobs(), stores.uploads(), processing, outcomes, clock, p.workers(), p.lease().toSeconds(),
+                p.maxJobAttempts(), metrics);
+        var uploads = new UploadService(stores.uploads(), blobs, ids, config.limits(), clock, processing, outcomes, workers::nudge);
+        HttpConfig http = config.http();
+        var media = new MediaService(stores.uploads(), stores.media(), stores.metrics(), blobs, clock, deliveryUrlKey(stores),
+                http.deliveryUrlTtl().toSeconds(), http.redirect().toSeconds());
+        var routes = new Routes(uploads, media, authenticator(config, stores, clock),
+                new RateLimits(config.limits().rateLimits(), stores.sharedDatabase().orElse(null)), http.publicBaseUrl(), metrics,
+                () -> {
+                    Map<String, Boolean> checks = new LinkedHashMap<>();
+                    checks.put("database", stores.healthy());
+                    checks.put("blobs", blobs.healthy() && blobs.freeBytes() > 0);
+                    return checks;
+                }, config.limits().v11MaxAppendBytes());
+        var sweeper = new Sweeper(stores.uploads(), stores.media(), blobs, clock, storage.retention());
+        return new Services(stores, blobs, ids, nodeOwner, clock, ffmpeg, workers, webhooks, media, sweeper, routes);
+    }
+
+    /** The key of signed delivery URLs: one per cluster, made by the first node that asks. */
+    private static byte[] deliveryUrlKey(MetadataStores stores) {
+        return HexFormat.of().parseHex(stores.cluster().secret("delivery-url-key", () -> {
+            byte[] k = new byte[32];
+            new SecureRandom().nextBytes(k);
+            return HexFormat.of().formatHex(k);
+        }));
+    }
+
+    private static Authenticator authenticator(ServeConfig config, MetadataStores stores, LongSupplier clock) throws IOException {
+        List<TokenVerifier> verifiers = new ArrayList<>(List.of(new OpaqueTokens(stores.access(), clock),
+                new OAuth1(stores.access(), clock, config.auth().oauthWindow().toSeconds())));
+        var jwt = config.auth().jwt();
+        if (jwt.enabled()) {
+            try {
+                verifiers.add(new Jwt(jwt));
+            } catch (ParseException e) {
+                throw new IOException("cannot read the JWKS file " + jwt.jwksFile() + ": " + e.getMessage(), e);
+            }
+        }
+        return new Authenticator(verifiers);
+    }
+
+    /** After the listeners stopped: counters flushed, transcodes stopped (their jobs resume elsewhere), then the stores. */
+    @Override
+    public void close() {
+        media.flushCounts();
+        ffmpeg.close();
+        workers.close();
+        if (webhooks != null) webhooks.close();
+        stores.close();
+        blobs.close();
+    }
+}
