@@ -72,9 +72,31 @@ final class Bodies {
         try {
             JsonNode n = Wire.JSON.readTree(body);
             if (n == null || !n.isObject()) throw Problems.badBody("The body must be a JSON object.");
+            refuseLoneSurrogates(n, "");
             return n;
         } catch (JacksonException e) {
             throw Problems.badBody("The body is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /**
+     * JSON may escape half of a UTF-16 pair ("\ud800") where UTF-8 has no such character: stored, it would come back as
+     * "?". Such text is refused, naming where it is, rather than silently changed.
+     */
+    private static void refuseLoneSurrogates(JsonNode n, String path) {
+        if (n.isString()) {
+            String s = n.asString();
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) i++;
+                else if (Character.isSurrogate(c))
+                    throw Problems.invalid(path.isEmpty() ? "body" : path, null, (path.isEmpty() ? "The body" : path)
+                            + " holds an unpaired UTF-16 surrogate (\\u" + Integer.toHexString(c) + "); send valid Unicode text.");
+            }
+        } else if (n.isObject()) {
+            for (var e : n.properties()) refuseLoneSurrogates(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey());
+        } else if (n.isArray()) {
+            for (int i = 0; i < n.size(); i++) refuseLoneSurrogates(n.get(i), path + "[" + i + "]");
         }
     }
 

@@ -89,11 +89,10 @@ public final class Routes {
         r.post("/2/media/metadata", ctx -> media.metadata(ctx, writer(ctx)));
         r.delete("/2/media/{media_key}", ctx -> media.delete(ctx, writer(ctx))); // extension: owner only, bytes removed
 
-        r.get("/media/{media_key}/{variant}", ctx -> media.deliver(ctx, optionalPrincipal(ctx),
-                false)); // delivery (signed URL or credentials)
+        // delivery (signed URL or credentials)
+        r.get("/media/{media_key}/{variant}", ctx -> media.deliver(ctx, optionalPrincipal(ctx), false));
         r.head("/media/{media_key}/{variant}", ctx -> media.deliver(ctx, optionalPrincipal(ctx), true));
-        r.post("/media/{media_key}/{variant}/events", ctx -> media.beacon(ctx,
-                optionalPrincipal(ctx)));       // playback beacon for analytics
+        r.post("/media/{media_key}/{variant}/events", this::beacon);      // playback beacon for analytics
 
         // the retired v1.1 API, for twitter4j, tweepy and old bots: the same engine, v1.1's wire
         r.post("/1.1/media/upload.json", v11::upload);
@@ -176,6 +175,17 @@ public final class Routes {
         if ((scheme.equals("http") && host.endsWith(":80")) || (scheme.equals("https") && host.endsWith(":443")))
             host = host.substring(0, host.lastIndexOf(':'));
         return scheme + "://" + host;
+    }
+
+    /**
+     * The playback beacon writes counters, so it is limited like any other call: by the caller's credentials when it
+     * brings some (the read family), else by address (the unauthenticated family), with the same headers.
+     */
+    private void beacon(Context ctx) {
+        Principal who = optionalPrincipal(ctx);
+        if (who != null) limits.consume(ctx, who.limitKey(), RateFamily.READ);
+        else limits.consume(ctx, "ip:" + ctx.ip(), RateFamily.ANONYMOUS);
+        media.beacon(ctx, who);
     }
 
     /** Delivery takes credentials when given, but never asks for them: without, only a signed URL opens the bytes. */

@@ -48,11 +48,11 @@ public final class OAuth1 implements TokenVerifier {
     /** Memory bound of the replay check: beyond this many nonces inside the window, requests are refused (503). */
     static final long MAX_NONCES = 5_000_000;
 
-    public OAuth1(AccessStore access, LongSupplier epochSeconds, long windowSecs) {
+    public OAuth1(AccessStore access, LongSupplier epochSeconds, Duration window) {
         this.access = access;
         this.clock = epochSeconds;
-        this.windowSecs = windowSecs;
-        for (String n : access.recentNonces(epochSeconds.getAsLong() - windowSecs - 1)) {
+        this.windowSecs = window.toSeconds();
+        for (String n : access.recentNonces(epochSeconds.getAsLong() - this.windowSecs - 1)) {
             String[] p = n.split("\n", 3);
             firstUse(p[0] + "\n" + p[1], Long.parseLong(p[2]));
         }
@@ -83,6 +83,12 @@ public final class OAuth1 implements TokenVerifier {
         String h = r.authorization();
         if (h == null || !h.regionMatches(true, 0, "OAuth ", 0, 6)) return Optional.empty();
         Map<String, String> oauth = parseHeader(h.substring(6));
+        // RFC 5849 3.1: each protocol parameter once, in one place; a second copy (say, a forged oauth_token in the query
+        // ahead of the signed one) would let what is verified and what is used differ
+        for (var where : List.of(r.query(), r.form()))
+            for (String k : where.keySet())
+                if (k.startsWith("oauth_")) throw unauthorized("The OAuth parameter " + k
+                        + " appears outside the Authorization header too.");
         for (String p : List.of("oauth_consumer_key", "oauth_token", "oauth_signature_method", "oauth_timestamp", "oauth_nonce",
                 "oauth_signature"))
             if (!oauth.containsKey(p)) throw unauthorized("The OAuth header lacks " + p + ".");
@@ -194,11 +200,14 @@ public final class OAuth1 implements TokenVerifier {
             if (eq <= 0) continue;
             String v = p.substring(eq + 1).trim();
             if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) v = v.substring(1, v.length() - 1);
+            String name;
             try {
-                m.put(decode(p.substring(0, eq).trim()), decode(v));
+                name = decode(p.substring(0, eq).trim());
+                v = decode(v);
             } catch (IllegalArgumentException e) {
                 throw unauthorized("The OAuth header is malformed.");
             }
+            if (m.put(name, v) != null) throw unauthorized("The OAuth header repeats " + name + ".");
         }
         return m;
     }

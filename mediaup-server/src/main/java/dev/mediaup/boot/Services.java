@@ -75,12 +75,10 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
         Webhooks webhooks = config.webhooks().enabled()
                 ? new Webhooks(stores.webhooks(), stores.uploads(), config.webhooks().secret(), clock) : null;
         var outcomes = new Outcomes(stores.uploads(), blobs, ids, p.keepOriginals());
-        var workers = new JobWorkers(stores.jobs(), stores.uploads(), processing, outcomes, clock, p.workers(), p.lease().toSeconds(),
-                p.maxJobAttempts(), metrics);
+        var workers = new JobWorkers(stores.jobs(), stores.uploads(), processing, outcomes, clock, p, metrics);
         var uploads = new UploadService(stores.uploads(), blobs, ids, config.limits(), clock, processing, outcomes, workers::nudge);
         HttpConfig http = config.http();
-        var media = new MediaService(stores.uploads(), stores.media(), stores.metrics(), blobs, clock, deliveryUrlKey(stores),
-                http.deliveryUrlTtl().toSeconds(), http.redirect().toSeconds());
+        var media = new MediaService(stores.uploads(), stores.media(), stores.metrics(), blobs, clock, deliveryUrlKey(stores), http);
         var routes = new Routes(uploads, media, authenticator(config, stores, clock),
                 new RateLimits(config.limits().rateLimits(), stores.sharedDatabase().orElse(null)), http.publicBaseUrl(), metrics,
                 () -> {
@@ -104,7 +102,7 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
 
     private static Authenticator authenticator(ServeConfig config, MetadataStores stores, LongSupplier clock) throws IOException {
         List<TokenVerifier> verifiers = new ArrayList<>(List.of(new OpaqueTokens(stores.access(), clock),
-                new OAuth1(stores.access(), clock, config.auth().oauthWindow().toSeconds())));
+                new OAuth1(stores.access(), clock, config.auth().oauthWindow())));
         var jwt = config.auth().jwt();
         if (jwt.enabled()) {
             try {

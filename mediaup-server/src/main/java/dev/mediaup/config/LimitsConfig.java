@@ -27,11 +27,14 @@ public record LimitsConfig(Map<Category, Long> categoryMaxBytes, long maxSegment
     public enum RateFamily {
         UPLOAD, STATUS, READ, ANONYMOUS;
 
+        /** The family's name; "unauthenticated" is the README's (and X's) word for {@code anonymous}. */
         public static RateFamily parse(String s) {
+            if (s.trim().equalsIgnoreCase("unauthenticated")) return ANONYMOUS;
             try {
                 return valueOf(s.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown rate-limit family " + s + " (upload, status, read, anonymous)");
+                throw new IllegalArgumentException("unknown rate-limit family " + s
+                        + " (upload, status, read, anonymous or unauthenticated)");
             }
         }
     }

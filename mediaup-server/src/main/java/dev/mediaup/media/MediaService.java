@@ -1,6 +1,7 @@
 package dev.mediaup.media;
 
 import dev.mediaup.core.*;
+import dev.mediaup.config.HttpConfig;
 import dev.mediaup.core.Principal;
 import dev.mediaup.core.Problem;
 import dev.mediaup.store.BlobStore;
@@ -56,17 +57,17 @@ public final class MediaService {
 
     /**
      * {@code urlKey}: the HMAC key of signed delivery URLs (one per cluster, from the cluster store);
-     * {@code redirectSecs}: presigned redirects' lifetime, 0 to stream through the server.
+     * {@code http}: the signed URLs' lifetime, and presigned redirects' (zero streams through the server).
      */
     public MediaService(UploadStore uploads, MediaStore made, MetricsStore metrics, BlobStore blobs, LongSupplier epochSeconds,
-                        byte[] urlKey, long urlTtlSecs, long redirectSecs) {
-        this.redirectSecs = redirectSecs;
+                        byte[] urlKey, HttpConfig http) {
+        this.redirectSecs = http.redirect().toSeconds();
         this.uploads = uploads;
         this.made = made;
         this.metrics = metrics;
         this.blobs = blobs;
         this.clock = epochSeconds;
-        this.urlTtlSecs = urlTtlSecs;
+        this.urlTtlSecs = http.deliveryUrlTtl().toSeconds();
         this.urlKey = urlKey.clone();
     }
 

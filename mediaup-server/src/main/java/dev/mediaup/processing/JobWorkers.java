@@ -1,5 +1,6 @@
 package dev.mediaup.processing;
 
+import dev.mediaup.config.ProcessingConfig;
 import dev.mediaup.core.*;
 import dev.mediaup.store.JobStore.Job;
 import dev.mediaup.store.JobStore;
@@ -43,16 +44,16 @@ public final class JobWorkers implements AutoCloseable {
     private volatile boolean running = true;
 
     public JobWorkers(JobStore jobs, UploadStore uploads, Processing processing, Outcomes outcomes, LongSupplier epochSeconds,
-                      int workerCount, long leaseSecs, int maxAttempts, MeterRegistry metrics) {
+                      ProcessingConfig config, MeterRegistry metrics) {
         this.processing = processing;
         this.outcomes = outcomes;
         this.clock = epochSeconds;
-        this.maxAttempts = maxAttempts;
+        this.maxAttempts = config.maxJobAttempts();
         this.jobs = jobs;
         this.uploads = uploads;
-        this.leaseSecs = leaseSecs;
+        this.leaseSecs = config.lease().toSeconds();
         this.metrics = metrics;
-        for (int i = 0; i < workerCount; i++)
+        for (int i = 0; i < config.workers(); i++)
             workers.add(Thread.ofPlatform().name("mediaup-worker-" + i).daemon().start(this::loop));
     }
 

@@ -43,22 +43,36 @@ public final class Outcomes {
             throws IOException {
         long size = segs.stream().mapToLong(Segment::size).sum();
         if (o.failure() != null)
-            return finalize(uploads.finalizeUpload(u.id(), segs, null, State.FAILED, size, sniffed, o.failure(), null, now, expiresAt));
+            return settled(u.id(), uploads.finalizeUpload(u.id(), segs, null, State.FAILED, size, sniffed, o.failure(), null, now,
+                    expiresAt));
         String original = dropsOriginal(o) ? null : assembled(u.id(), segs);
         MediaInfo info = o.info() == MediaInfo.NONE ? sniffed : o.info();
-        Upload done;
+        Checked<Upload> recorded;
         try {
-            done = finalize(uploads.finalizeUpload(u.id(), segs, original, State.SUCCEEDED, size, info, null, null, now, expiresAt));
+            recorded = uploads.finalizeUpload(u.id(), segs, original, State.SUCCEEDED, size, info, null, null, now, expiresAt);
         } catch (RuntimeException e) {
             if (original != null) deleteQuietly(original);
             throw e;
         }
+        if (recorded instanceof Checked.Refused<Upload>) { // not recorded: this one's copy of the original is not needed
+            if (original != null) deleteQuietly(original);
+            return settled(u.id(), recorded);
+        }
+        Upload done = recorded.orElseThrow(Problems::refused);
         if (dropsOriginal(o)) dropOriginal(u.id(), segs);
         else if (original != null) for (Segment s : segs) deleteQuietly(s.blobKey());
         return done;
     }
 
-    private static Upload finalize(Checked<Upload> c) {
+    /**
+     * What a FINALIZE answers once its transaction ran: the upload it finalized or, when another FINALIZE of the same
+     * upload won the race (its state changed first, or it already dropped the segments this one checked), the upload as
+     * that one left it — FINALIZE is idempotent, concurrently as sequentially. Any other refusal is the answer.
+     */
+    Upload settled(long id, Checked<Upload> c) {
+        if (c instanceof Checked.Refused<Upload> r) {
+            return uploads.find(id).filter(u -> u.state().finalized()).orElseThrow(() -> Problems.refused(r.reason()));
+        }
         return c.orElseThrow(Problems::refused);
     }
 

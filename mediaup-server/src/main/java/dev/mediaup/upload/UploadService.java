@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -259,7 +260,15 @@ public final class UploadService {
         if (segs.isEmpty()) throw Problems.noSegments(id);
         if (!missing.isEmpty()) throw Problems.missingSegments(missing);
         if (u.totalBytes() != null && size != u.totalBytes()) throw Problems.sizeMismatch(size, u.totalBytes());
-        return complete(u, segs);
+        try {
+            return complete(u, segs);
+        } catch (RuntimeException e) {
+            // another FINALIZE of the same upload won while this one worked (and may have dropped the bytes this one was
+            // reading): answer as a repeated FINALIZE does, with the upload as the winner left it
+            Optional<Upload> won = uploads.find(id).filter(x -> x.state().finalized());
+            if (won.isPresent()) return won.get();
+            throw e;
+        }
     }
 
     /** Sniffs the assembled media and records the outcome: processed now for images, a queued job for video and GIF. */
@@ -269,11 +278,11 @@ public final class UploadService {
         long now = now();
         long expiresAt = expiresAt(u.category(), now);
         if (v.failure() != null)
-            return uploads.finalizeUpload(id, segs, null, State.FAILED, size, MediaInfo.NONE, v.failure(), null, now, expiresAt)
-                    .orElseThrow(Problems::refused);
+            return outcomes.settled(id, uploads.finalizeUpload(id, segs, null, State.FAILED, size, MediaInfo.NONE, v.failure(), null,
+                    now, expiresAt));
         if (u.family().processedAsync()) {
-            Upload queued = uploads.finalizeUpload(id, segs, null, State.PENDING, size, v.info(), null, PROCESS_JOB, now, expiresAt)
-                    .orElseThrow(Problems::refused);
+            Upload queued = outcomes.settled(id, uploads.finalizeUpload(id, segs, null, State.PENDING, size, v.info(), null,
+                    PROCESS_JOB, now, expiresAt));
             jobQueued.run();
             return queued;
         }

@@ -200,4 +200,17 @@ class BodiesTest {
         assertThat(Bodies.category("tweet_video", false)).isEqualTo(Category.TWEET_VIDEO);
         assertThatThrownBy(() -> Bodies.category("TWEET_VIDEO", false)).isInstanceOf(Problem.class);
     }
+
+    @Test
+    void textWithAnUnpairedSurrogateIsRefusedNotMangled() {
+        String alt = "{\"id\":\"1\",\"metadata\":{\"alt_text\":{\"text\":\"\\ud800 x\"}}}";
+        assertThatThrownBy(() -> Bodies.json(alt.getBytes(StandardCharsets.UTF_8))).isInstanceOfSatisfying(Problem.class, p -> {
+            assertThat(p.kind).isEqualTo(Problem.Kind.INVALID);
+            assertThat(p.parameter).isEqualTo("metadata.alt_text.text");
+        });
+        String emoji = "{\"metadata\":{\"alt_text\":{\"text\":\"\\ud83d\\ude00 ok\"}},\"tags\":[\"\\udc00\"]}";
+        assertThatThrownBy(() -> Bodies.json(emoji.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(Problem.class, p -> assertThat(p.parameter).isEqualTo("tags[0]"));
+        assertThat(Bodies.json("{\"t\":\"\\ud83d\\ude00\"}".getBytes(StandardCharsets.UTF_8)).get("t").asString()).isEqualTo("\uD83D\uDE00");
+    }
 }

@@ -1,5 +1,6 @@
 package dev.mediaup.arch;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -95,5 +96,17 @@ class ArchitectureTest {
     @Test
     void noPackageCycles() {
         slices().matching("dev.mediaup.(*)..").should().beFreeOfCycles().check(main);
+    }
+
+    @Test
+    void eachConsumerGetsOnlyTheStoreRolesItUses() {
+        noClasses().that().resideOutsideOfPackages("dev.mediaup.boot..", "dev.mediaup.cli..", "dev.mediaup.store..")
+                .should().dependOnClassesThat().haveFullyQualifiedName("dev.mediaup.store.MetadataStores")
+                .because("only the wiring holds every store role").check(main);
+        classes().that().resideInAPackage("dev.mediaup.auth..").should().onlyDependOnClassesThat(
+                        DescribedPredicate.describe("outside dev.mediaup.store, or AccessStore",
+                                c -> !c.getPackageName().startsWith("dev.mediaup.store")
+                                        || c.getName().startsWith("dev.mediaup.store.AccessStore")))
+                .because("a credential verifier reads credentials, and cannot claim jobs or touch uploads").check(main);
     }
 }

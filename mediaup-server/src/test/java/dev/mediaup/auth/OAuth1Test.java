@@ -1,12 +1,20 @@
 package dev.mediaup.auth;
 
+import dev.mediaup.core.Problem;
+import dev.mediaup.store.MetadataStores;
+import dev.mediaup.store.sql.SqlDatabase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The signature base string and HMAC against published vectors: RFC 5849 itself and X's own documentation. */
 class OAuth1Test {
@@ -57,5 +65,32 @@ class OAuth1Test {
         assertThat(OAuth1.encode("Dogs, Cats & Mice")).isEqualTo("Dogs%2C%20Cats%20%26%20Mice");
         assertThat(OAuth1.encode("☃")).isEqualTo("%E2%98%83");
         assertThat(OAuth1.encode("-._~")).isEqualTo("-._~");
+    }
+
+    @Test
+    void aRepeatedHeaderParameterIsRefused() {
+        assertThatThrownBy(() -> OAuth1.parseHeader("oauth_token=\"forged\", oauth_consumer_key=\"k\", oauth_token=\"real\""))
+                .isInstanceOfSatisfying(Problem.class, p -> {
+                    assertThat(p.kind).isEqualTo(Problem.Kind.UNAUTHORIZED);
+                    assertThat(p.detail()).contains("repeats oauth_token");
+                });
+        assertThat(OAuth1.parseHeader("oauth_token=\"a%20b\", realm=\"x\"")).containsEntry("oauth_token", "a b");
+    }
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void protocolParametersOutsideTheHeaderAreRefused() {
+        try (MetadataStores stores = SqlDatabase.sqlite(dir.resolve("m.db")).stores()) {
+            var oauth = new OAuth1(stores.access(), () -> 1_800_000_000L, Duration.ofSeconds(300));
+            String header = "OAuth oauth_consumer_key=\"k\", oauth_token=\"t\", oauth_signature_method=\"HMAC-SHA1\", "
+                    + "oauth_timestamp=\"1800000000\", oauth_nonce=\"n\", oauth_signature=\"c2ln\"";
+            for (var request : List.of(
+                    new TokenVerifier.Request(header, "POST", "http://h/2/media/upload", Map.of("oauth_token", List.of("forged")), Map.of()),
+                    new TokenVerifier.Request(header, "POST", "http://h/2/media/upload", Map.of(), Map.of("oauth_nonce", List.of("n2")))))
+                assertThatThrownBy(() -> oauth.verify(request)).isInstanceOfSatisfying(Problem.class,
+                        p -> assertThat(p.detail()).contains("appears outside the Authorization header"));
+        }
     }
 }

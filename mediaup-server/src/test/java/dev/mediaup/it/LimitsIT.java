@@ -3,7 +3,10 @@ package dev.mediaup.it;
 import dev.mediaup.it.Api.Res;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
@@ -14,6 +17,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Nobody can exhaust the service: per-caller rate limits with X's headers on every response, and byte quotas. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the beacon test runs last: it spends the address's unauthenticated bucket
 class LimitsIT {
     @TempDir
     static Path dir;
@@ -91,5 +95,27 @@ class LimitsIT {
         assertThat(usage.get("stored_bytes").asLong()).isEqualTo(2000);
         assertThat(usage.get("uploaded_bytes_today").asLong()).isEqualTo(3000);
         assertThat(me.finalizeUpload(id).data().get("size").asLong()).isEqualTo(2000);
+    }
+
+    /** The playback beacon counts against the caller's bucket like any call (issue 16, point 5): by address without credentials. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void playbackBeaconsAreRateLimitedWithHeaders() throws Exception {
+        Api owner = api.as(server.createToken("304", "media.write tweet.read"));
+        byte[] png = Api.png(32, 24);
+        String id = owner.initialize("image/png", "tweet_image", png.length);
+        owner.append(id, 0, png);
+        String key = owner.finalizeUpload(id).data().get("media_key").asString();
+        String url = owner.get("/2/media/" + key + "?media.fields=url").data().get("url").asString();
+        String events = url.substring(server.baseUrl().length()).replace("?", "/events?");
+        Api anon = api.as(null);
+        List<Res> beacons = new ArrayList<>();
+        for (int i = 0; i < 4; i++) beacons.add(anon.postJson(events, "{\"event\":\"playback_start\"}"));
+        for (Res r : beacons) assertThat(header(r, "x-rate-limit-limit")).as(r.toString()).isEqualTo(2);
+        assertThat(beacons.getLast().status()).as("the address's unauthenticated bucket holds 2 per window").isEqualTo(429);
+        // with credentials, the caller's own read bucket counts them instead
+        Res withToken = owner.postJson(events, "{\"event\":\"playback_start\"}");
+        assertThat(withToken.status()).isEqualTo(200);
+        assertThat(header(withToken, "x-rate-limit-limit")).isEqualTo(100_000);
     }
 }

@@ -320,4 +320,24 @@ class ProtocolIT {
         return Backend.blobs(server, "uploads/" + id).entrySet().stream().filter(e -> !e.getKey().contains("/v/"))
                 .mapToLong(java.util.Map.Entry::getValue).sum();
     }
+
+    /** FINALIZE is idempotent under concurrency too: ten at once all answer 200 with the same media (issue 16, point 7). */
+    @Test
+    void concurrentFinalizesAllAnswerWithTheFinalizedMedia() throws Exception {
+        for (String type : List.of("image/png", "video/mp4")) {
+            byte[] bytes = type.equals("image/png") ? Api.png(64, 48) : Fixtures.mp4(1, 160, 120);
+            String id = api.initialize(type, type.equals("image/png") ? "tweet_image" : "tweet_video", bytes.length);
+            assertThat(api.append(id, 0, bytes).status()).isEqualTo(200);
+            try (ExecutorService pool = Executors.newFixedThreadPool(10)) {
+                List<Future<Res>> all = new ArrayList<>();
+                for (int i = 0; i < 10; i++) all.add(pool.submit(() -> api.finalizeUpload(id)));
+                for (Future<Res> f : all) {
+                    Res r = f.get();
+                    assertThat(r.status()).as("%s: %s", type, r).isEqualTo(200);
+                    assertThat(r.data().get("id").asString()).isEqualTo(id);
+                    assertThat(r.data().get("size").asLong()).isEqualTo(bytes.length);
+                }
+            }
+        }
+    }
 }

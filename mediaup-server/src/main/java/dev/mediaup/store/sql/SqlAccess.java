@@ -9,24 +9,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.Function;
 
 /**
- * Tokens, apps and OAuth nonces on SQL. On SQLite (one node) nonces are written as one batch row twice a second
- * instead of a row each: the verifier guards replays from memory meanwhile, and a batch costs one insert.
+ * Tokens, apps and OAuth nonces on SQL. On SQLite (one node) the nonces of all requests that reach the writer together
+ * become one batch row, committed before any of those requests is answered: a batch costs one insert, and a request
+ * answered 200 cannot be replayed after a crash (its nonce is durable), which a timed flush could not promise.
  */
 final class SqlAccess implements AccessStore {
     private static final JsonMapper NONCES = JsonMapper.builder().build();
-    private static final long NONCE_FLUSH_NANOS = 500_000_000L;
 
     private final SqlDatabase db;
-    /** OAuth nonces waiting to be written: they ride along with the writer's next batch when due. */
+    /** OAuth nonces waiting to be written by the next write that drains them (see {@link #recordNonce}). */
     private final ConcurrentLinkedQueue<Object[]> pendingNonces = new ConcurrentLinkedQueue<>();
-    private long lastNonceFlush; // writer thread only
 
     SqlAccess(SqlDatabase db) {
         this.db = db;
-        if (!db.postgres) db.addPeriodic(this::nonceBatch);
     }
 
     private static final RowMapper<Token> TOKEN = (rs, ctx) -> new Token(rs.getString("token_id"), rs.getString("kind"),
@@ -109,21 +106,28 @@ final class SqlAccess implements AccessStore {
             return db.write(h -> h.createUpdate(
                             "INSERT INTO oauth_nonces (consumer_key, nonce, ts) VALUES (:k, :n, :t) ON CONFLICT DO NOTHING")
                     .bind("k", consumerKey).bind("n", nonce).bind("t", timestamp).execute()) == 1;
+        // the nonce is queued before this request's write: whichever write drains the queue first (this one, or one of
+        // the same or an earlier batch) carries it, and this request returns only once its own write has committed
         pendingNonces.add(new Object[]{consumerKey, nonce, timestamp});
+        db.write(this::writePendingNonces);
         return true;
     }
 
-    /** The nonces gathered since the last flush, as one row (a JSON array of [consumer, nonce, ts]), when due. */
-    private Function<Handle, ?> nonceBatch(boolean closing) {
-        if (pendingNonces.isEmpty() || (!closing && System.nanoTime() - lastNonceFlush <= NONCE_FLUSH_NANOS)) return null;
-        lastNonceFlush = System.nanoTime();
+    /** The nonces queued so far as one row (a JSON array of [consumer, nonce, ts]); nothing when none are left. */
+    private int writePendingNonces(Handle h) {
         List<Object[]> rows = new ArrayList<>();
         for (Object[] r; rows.size() < 50_000 && (r = pendingNonces.poll()) != null; ) rows.add(r);
+        if (rows.isEmpty()) return 0;
         long maxTs = rows.stream().mapToLong(r -> (Long) r[2]).max().orElse(0);
-        String json = NONCES.writeValueAsString(rows);
-        return h -> h.createUpdate("""
-                INSERT INTO oauth_nonce_batches (id, max_ts, nonces) SELECT COALESCE(MAX(id), 0) + 1, :m, :n FROM oauth_nonce_batches""")
-                .bind("m", maxTs).bind("n", json).execute();
+        try {
+            return h.createUpdate("""
+                    INSERT INTO oauth_nonce_batches (id, max_ts, nonces)
+                    SELECT COALESCE(MAX(id), 0) + 1, :m, :n FROM oauth_nonce_batches""")
+                    .bind("m", maxTs).bind("n", NONCES.writeValueAsString(rows)).execute();
+        } catch (RuntimeException e) {
+            pendingNonces.addAll(rows); // not written: the next write takes them (their own requests' writes fail or follow)
+            throw e;
+        }
     }
 
     @Override

@@ -49,17 +49,10 @@ public final class SqlDatabase implements AutoCloseable {
     /** Appended to a SELECT that claims rows (jobs, node ids): another node's claim in flight is skipped, not waited on. */
     final String skipLocked;
     private final BlockingQueue<Write<?>> writes = new LinkedBlockingQueue<>();
-    /** Writes that ride along with the next batch when it is due (OAuth nonces on SQLite: fewer, larger rows). */
-    private final List<PeriodicWrite> periodic = new ArrayList<>();
     private final Thread writerThread;
     private volatile boolean closed;
 
     private record Write<T>(Function<Handle, T> fn, CompletableFuture<T> result) {}
-
-    /** A write the writer asks for when it is due: {@code next} returns null when there is nothing to write. */
-    interface PeriodicWrite {
-        Function<Handle, ?> next(boolean closing);
-    }
 
     private SqlDatabase(HikariDataSource readPool, Handle writer, boolean postgres) {
         this.postgres = postgres;
@@ -141,10 +134,6 @@ public final class SqlDatabase implements AutoCloseable {
         if (!closed) writes.add(new Write<>(fn, new CompletableFuture<>()));
     }
 
-    synchronized void addPeriodic(PeriodicWrite w) {
-        periodic.add(w);
-    }
-
     private void writeLoop() {
         List<Write<?>> batch = new ArrayList<>();
         while (true) {
@@ -153,12 +142,6 @@ public final class SqlDatabase implements AutoCloseable {
                 if (first != null) batch.add(first);
                 writes.drainTo(batch, MAX_BATCH - 1);
                 boolean closing = closed;
-                synchronized (this) {
-                    for (PeriodicWrite p : periodic) {
-                        Function<Handle, ?> fn = p.next(closing);
-                        if (fn != null) batch.add(new Write<>(fn, new CompletableFuture<>()));
-                    }
-                }
                 if (!batch.isEmpty()) runBatch(batch);
                 else if (closing && writes.isEmpty()) break;
             } catch (InterruptedException e) {
