@@ -2,8 +2,6 @@ package dev.mediaup.cli;
 
 import dev.mediaup.auth.OpaqueTokens;
 import dev.mediaup.boot.Backends;
-import dev.mediaup.config.DatabaseUrl;
-import dev.mediaup.config.S3Url;
 import dev.mediaup.config.StorageConfig;
 import dev.mediaup.processing.Ffmpeg;
 import dev.mediaup.store.AccessStore;
@@ -97,8 +95,7 @@ public final class Main extends Group {
         StorageConfig storage() {
             try {
                 var d = StorageConfig.defaults();
-                return new StorageConfig(dataDir, Optional.ofNullable(db).filter(x -> !x.isBlank()).map(DatabaseUrl::parse),
-                        Optional.ofNullable(blobs).filter(x -> !x.isBlank()).map(S3Url::parse), d.sweepInterval(), d.retention());
+                return StorageConfig.of(dataDir, db, blobs, d.sweepInterval(), d.retention());
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
             }

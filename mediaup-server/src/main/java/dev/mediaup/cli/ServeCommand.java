@@ -2,14 +2,12 @@ package dev.mediaup.cli;
 
 import dev.mediaup.boot.Server;
 import dev.mediaup.config.AuthConfig;
-import dev.mediaup.config.DatabaseUrl;
 import dev.mediaup.config.HttpConfig;
 import dev.mediaup.config.InvalidConfig;
 import dev.mediaup.config.LimitsConfig.Rate;
 import dev.mediaup.config.LimitsConfig.RateFamily;
 import dev.mediaup.config.LimitsConfig;
 import dev.mediaup.config.ProcessingConfig;
-import dev.mediaup.config.S3Url;
 import dev.mediaup.config.ServeConfig;
 import dev.mediaup.config.StorageConfig;
 import dev.mediaup.config.WebhooksConfig;
@@ -27,7 +25,6 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
@@ -92,8 +89,7 @@ final class ServeCommand implements Callable<Integer> {
         RetentionOption retention;
 
         StorageConfig config() {
-            return new StorageConfig(dataDir, Optional.ofNullable(db).filter(x -> !x.isBlank()).map(DatabaseUrl::parse),
-                    Optional.ofNullable(blobs).filter(x -> !x.isBlank()).map(S3Url::parse), sweepInterval, retention.retention());
+            return StorageConfig.of(dataDir, db, blobs, sweepInterval, retention.retention());
         }
     }
 

@@ -17,6 +17,12 @@ public record StorageConfig(Path dataDir, Optional<DatabaseUrl> database, Option
         return new StorageConfig(Path.of("./data"), Optional.empty(), Optional.empty(), Duration.ofSeconds(60), Duration.ZERO);
     }
 
+    /** From the options as given: an absent or blank --db / --blobs means the embedded default. */
+    public static StorageConfig of(Path dataDir, String db, String blobs, Duration sweepInterval, Duration retention) {
+        return new StorageConfig(dataDir, Optional.ofNullable(db).filter(x -> !x.isBlank()).map(DatabaseUrl::parse),
+                Optional.ofNullable(blobs).filter(x -> !x.isBlank()).map(S3Url::parse), sweepInterval, retention);
+    }
+
     public Path sqliteFile() {
         return dataDir.resolve("mediaup.db");
     }

@@ -43,8 +43,8 @@ public final class Outcomes {
             throws IOException {
         long size = segs.stream().mapToLong(Segment::size).sum();
         if (o.failure() != null)
-            return settled(u.id(), uploads.finalizeUpload(u.id(), segs, null, State.FAILED, size, sniffed, o.failure(), null, now,
-                    expiresAt));
+            return uploads.finalizeUpload(u.id(), segs, null, State.FAILED, size, sniffed, o.failure(), null, now, expiresAt)
+                    .orElseThrow(Problems::refused);
         String original = dropsOriginal(o) ? null : assembled(u.id(), segs);
         MediaInfo info = o.info() == MediaInfo.NONE ? sniffed : o.info();
         Checked<Upload> recorded;
@@ -54,26 +54,11 @@ public final class Outcomes {
             if (original != null) deleteQuietly(original);
             throw e;
         }
-        if (recorded instanceof Checked.Refused<Upload>) { // not recorded: this one's copy of the original is not needed
-            if (original != null) deleteQuietly(original);
-            return settled(u.id(), recorded);
-        }
+        if (recorded instanceof Checked.Refused<Upload> && original != null) deleteQuietly(original); // not recorded: not needed
         Upload done = recorded.orElseThrow(Problems::refused);
         if (dropsOriginal(o)) dropOriginal(u.id(), segs);
         else if (original != null) for (Segment s : segs) deleteQuietly(s.blobKey());
         return done;
-    }
-
-    /**
-     * What a FINALIZE answers once its transaction ran: the upload it finalized or, when another FINALIZE of the same
-     * upload won the race (its state changed first, or it already dropped the segments this one checked), the upload as
-     * that one left it — FINALIZE is idempotent, concurrently as sequentially. Any other refusal is the answer.
-     */
-    Upload settled(long id, Checked<Upload> c) {
-        if (c instanceof Checked.Refused<Upload> r) {
-            return uploads.find(id).filter(u -> u.state().finalized()).orElseThrow(() -> Problems.refused(r.reason()));
-        }
-        return c.orElseThrow(Problems::refused);
     }
 
     /** Queued path: a job's processor is done; the kept original is assembled before success is reported. */

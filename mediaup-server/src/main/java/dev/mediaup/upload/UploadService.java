@@ -263,8 +263,8 @@ public final class UploadService {
         try {
             return complete(u, segs);
         } catch (RuntimeException e) {
-            // another FINALIZE of the same upload won while this one worked (and may have dropped the bytes this one was
-            // reading): answer as a repeated FINALIZE does, with the upload as the winner left it
+            // another FINALIZE of the same upload won while this one worked (its state changed first, or it dropped the
+            // segments this one checked or was reading): answer as a repeated FINALIZE does, with the upload as it left it
             Optional<Upload> won = uploads.find(id).filter(x -> x.state().finalized());
             if (won.isPresent()) return won.get();
             throw e;
@@ -278,11 +278,11 @@ public final class UploadService {
         long now = now();
         long expiresAt = expiresAt(u.category(), now);
         if (v.failure() != null)
-            return outcomes.settled(id, uploads.finalizeUpload(id, segs, null, State.FAILED, size, MediaInfo.NONE, v.failure(), null,
-                    now, expiresAt));
+            return uploads.finalizeUpload(id, segs, null, State.FAILED, size, MediaInfo.NONE, v.failure(), null, now, expiresAt)
+                    .orElseThrow(Problems::refused);
         if (u.family().processedAsync()) {
-            Upload queued = outcomes.settled(id, uploads.finalizeUpload(id, segs, null, State.PENDING, size, v.info(), null,
-                    PROCESS_JOB, now, expiresAt));
+            Upload queued = uploads.finalizeUpload(id, segs, null, State.PENDING, size, v.info(), null, PROCESS_JOB, now, expiresAt)
+                    .orElseThrow(Problems::refused);
             jobQueued.run();
             return queued;
         }

@@ -141,9 +141,8 @@ public final class SqlDatabase implements AutoCloseable {
                 Write<?> first = writes.poll(100, TimeUnit.MILLISECONDS);
                 if (first != null) batch.add(first);
                 writes.drainTo(batch, MAX_BATCH - 1);
-                boolean closing = closed;
                 if (!batch.isEmpty()) runBatch(batch);
-                else if (closing && writes.isEmpty()) break;
+                else if (closed && writes.isEmpty()) break; // closing, and everything queued is written
             } catch (InterruptedException e) {
                 if (closed) break;
             } finally {
