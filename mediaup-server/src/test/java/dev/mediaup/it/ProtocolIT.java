@@ -183,7 +183,11 @@ class ProtocolIT {
         assertThat(done.get("processing_info").get("state").asString()).isEqualTo("succeeded");
         assertThat(done.get("video").get("video_type").asString()).isEqualTo("video/mp4");
         assertMatchesSchema(api.status(id).json(), "GetMediaUploadStatusResponse");
-        // once processed, only the renditions remain: the uploaded segments are gone (originals are not kept by default)
+        // once processed, only the renditions remain: the uploaded segments are gone (originals are not kept by default).
+        // Success is recorded first and the segment blobs are deleted right after (rows, then blobs: crash-safe), so a
+        // STATUS can see "succeeded" a moment before the last blob is gone: wait for that moment, not longer.
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (storedBytes(id) != 0 && System.nanoTime() < deadline) Thread.sleep(50);
         assertThat(storedBytes(id)).isZero();
         assertThat(api.get("/2/media/upload/" + id + "/segments").data().get("segments")).isEmpty();
     }
