@@ -412,18 +412,19 @@ final class MediaApi {
     }
 
     private void send(Context ctx, MediaService.Deliverable d, boolean head, long offset, long length, String type) throws IOException {
+        var body = head ? null : media.body(d, offset, length); // before the headers: a store that is down is a 503
         ctx.res().setContentType(type);
         ctx.res().setContentLengthLong(length);
         if (head) return;
-        write(ctx, d, offset, length);
+        write(ctx, body);
     }
 
     /** The bytes go from the page cache to the socket as mapped buffers (Jetty writes them as they are), not via the heap. */
-    private void write(Context ctx, MediaService.Deliverable d, long offset, long length) throws IOException {
+    private void write(Context ctx, MediaService.Body body) throws IOException {
         OutputStream out = ctx.res().getOutputStream();
         var jetty = out instanceof HttpOutput h ? h : null;
         try {
-            media.write(d, offset, length, out, jetty == null ? null : buffer -> {
+            body.writeTo(out, jetty == null ? null : buffer -> {
                 try {
                     jetty.write(buffer);
                 } catch (IOException e) {
@@ -447,6 +448,7 @@ final class MediaApi {
             total += h.length + r.getLength();
         }
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+        var first = head ? null : media.body(d, ranges.getFirst().first(), ranges.getFirst().getLength()); // 503 before headers
         ctx.status(206);
         ctx.res().setContentType("multipart/byteranges; boundary=" + boundary);
         ctx.res().setContentLengthLong(total + tail.length);
@@ -454,7 +456,7 @@ final class MediaApi {
         OutputStream out = ctx.res().getOutputStream();
         for (int i = 0; i < ranges.size(); i++) {
             out.write(heads.get(i));
-            write(ctx, d, ranges.get(i).first(), ranges.get(i).getLength());
+            write(ctx, i == 0 ? first : media.body(d, ranges.get(i).first(), ranges.get(i).getLength()));
         }
         out.write(tail);
     }

@@ -17,6 +17,7 @@ import io.javalin.http.Context;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 
 /**
@@ -25,16 +26,26 @@ import javax.sql.DataSource;
  * x-rate-limit-limit / -remaining / -reset (epoch seconds), and a caller over the limit gets 429. One node keeps the
  * buckets in memory; nodes sharing a PostgreSQL database share them there (Bucket4j's row-locking JDBC backend), so
  * a caller's limit holds across the cluster, whichever node each request lands on.
+ *
+ * <p>When that database is down, the limiter fails open to this node's memory: each node then enforces every limit
+ * on its own (a caller gets at most the limit per node, not per cluster) until the database answers again. Failing
+ * closed would turn a database outage into an outage of everything that does not need the database (delivery of
+ * cached URLs, health checks, JWT-authenticated reads of nothing), and waiting on it made every request hang.
  */
 public final class RateLimits {
 
     private final Map<RateFamily, Rate> limits;
     private final Cache<String, Bucket> buckets;
     private final ProxyManager<String> shared;
+    private final BooleanSupplier sharedUp;
 
-    /** {@code sharedDatabase}: the PostgreSQL database of a cluster, or null to keep buckets in memory. */
-    public RateLimits(Map<RateFamily, Rate> limits, DataSource sharedDatabase) {
+    /**
+     * {@code sharedDatabase}: the PostgreSQL database of a cluster, or null to keep buckets in memory;
+     * {@code sharedUp}: whether it answers now (read before each use, so an outage costs no wait).
+     */
+    public RateLimits(Map<RateFamily, Rate> limits, DataSource sharedDatabase, BooleanSupplier sharedUp) {
         this.limits = Map.copyOf(limits);
+        this.sharedUp = sharedUp;
         this.shared = sharedDatabase == null ? null
                 : Bucket4jPostgreSQL.selectForUpdateBasedBuilder(sharedDatabase).primaryKeyMapper(PrimaryKeyMapper.STRING).build();
         Duration longest = limits.values().stream().map(Rate::window).max(Duration::compareTo).orElse(Duration.ofMinutes(15));
@@ -52,10 +63,18 @@ public final class RateLimits {
     /** Counts one request of {@code key} against {@code family}. */
     Standing take(String key, RateFamily family) {
         Rate limit = limits.get(family);
-        Bucket bucket = shared != null
-                ? shared.builder().build(family + "|" + key, () -> BucketConfiguration.builder().addLimit(bandwidth(limit)).build())
-                : buckets.get(family + "|" + key, k -> Bucket.builder().addLimit(bandwidth(limit)).build());
-        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+        String id = family + "|" + key;
+        ConsumptionProbe probe = null;
+        if (shared != null && sharedUp.getAsBoolean()) {
+            try {
+                probe = shared.builder().build(id, () -> BucketConfiguration.builder().addLimit(bandwidth(limit)).build())
+                        .tryConsumeAndReturnRemaining(1);
+            } catch (RuntimeException e) { // the database went away between the check and the use: fail open, below
+                probe = null;
+            }
+        }
+        if (probe == null)
+            probe = buckets.get(id, k -> Bucket.builder().addLimit(bandwidth(limit)).build()).tryConsumeAndReturnRemaining(1);
         long resetNanos = probe.isConsumed() ? probe.getNanosToWaitForReset() : probe.getNanosToWaitForRefill();
         long reset = System.currentTimeMillis() / 1000 + Math.max(1, (resetNanos + 999_999_999L) / 1_000_000_000L);
         return new Standing(limit.requests(), probe.getRemainingTokens(), reset, probe.isConsumed());

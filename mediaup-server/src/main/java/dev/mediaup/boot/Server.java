@@ -5,6 +5,8 @@ import dev.mediaup.api.Wire;
 import dev.mediaup.config.HttpConfig;
 import dev.mediaup.config.ServeConfig;
 import io.javalin.Javalin;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -35,6 +37,10 @@ public final class Server implements AutoCloseable {
         HttpConfig http = config.http();
         Javalin app = javalin(http, s.routes());
         app.start();
+        // Jetty gives each connection 1 s of idleness once a stop begins: an append whose client paused for longer was
+        // cut although --drain-secs allows it to finish. Draining means waiting as long as the drain allows.
+        for (Connector c : app.jettyServer().server().getConnectors())
+            if (c instanceof AbstractConnector ac) ac.setShutdownIdleTimeout(Math.max(1_000, http.drain().toMillis()));
         log.info("mediaup listening on http://{}:{} (data dir {}; blob store capabilities {})", http.host(), app.port(),
                 config.storage().dataDir().toAbsolutePath(), s.blobs().capabilities().names());
         var loops = new BackgroundLoops();

@@ -38,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -46,7 +47,8 @@ import java.util.function.LongSupplier;
  * the store roles it uses and nothing more.
  */
 record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwner, LongSupplier clock, Ffmpeg ffmpeg,
-                JobWorkers workers, Webhooks webhooks, MediaService media, Sweeper sweeper, Routes routes) implements AutoCloseable {
+                JobWorkers workers, Webhooks webhooks, MediaService media, Sweeper sweeper, Routes routes, Readiness readiness)
+        implements AutoCloseable {
 
     static Services build(ServeConfig config) throws IOException {
         var storage = config.storage();
@@ -79,16 +81,15 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
         var uploads = new UploadService(stores.uploads(), blobs, ids, config.limits(), clock, processing, outcomes, workers::nudge);
         HttpConfig http = config.http();
         var media = new MediaService(stores.uploads(), stores.media(), stores.metrics(), blobs, clock, deliveryUrlKey(stores), http);
-        var routes = new Routes(uploads, media, authenticator(config, stores, clock),
-                new RateLimits(config.limits().rateLimits(), stores.sharedDatabase().orElse(null)), http.publicBaseUrl(), metrics,
-                () -> {
-                    Map<String, Boolean> checks = new LinkedHashMap<>();
-                    checks.put("database", stores.healthy());
-                    checks.put("blobs", blobs.healthy() && blobs.freeBytes() > 0);
-                    return checks;
-                }, config.limits().v11MaxAppendBytes());
+        Map<String, BooleanSupplier> backends = new LinkedHashMap<>();
+        backends.put("database", stores::healthy);
+        backends.put("blobs", () -> blobs.healthy() && blobs.freeBytes() > 0);
+        var readiness = new Readiness(backends);
+        var limits = new RateLimits(config.limits().rateLimits(), stores.sharedDatabase().orElse(null), stores::healthy);
+        var routes = new Routes(uploads, media, authenticator(config, stores, clock), limits, http.publicBaseUrl(), metrics,
+                readiness, config.limits().v11MaxAppendBytes());
         var sweeper = new Sweeper(stores.uploads(), stores.media(), blobs, clock, storage.retention());
-        return new Services(stores, blobs, ids, nodeOwner, clock, ffmpeg, workers, webhooks, media, sweeper, routes);
+        return new Services(stores, blobs, ids, nodeOwner, clock, ffmpeg, workers, webhooks, media, sweeper, routes, readiness);
     }
 
     /** The key of signed delivery URLs: one per cluster, made by the first node that asks. */
@@ -117,6 +118,7 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
     /** After the listeners stopped: counters flushed, transcodes stopped (their jobs resume elsewhere), then the stores. */
     @Override
     public void close() {
+        readiness.close();
         media.flushCounts();
         ffmpeg.close();
         workers.close();

@@ -128,7 +128,7 @@ public final class Problems {
     }
 
     public static Problem segmentNotStored() {
-        return Problem.of(Kind.UNAVAILABLE, "The segment could not be stored; nothing was recorded. Try again.");
+        return Problem.of(Kind.UNAVAILABLE, "The blob store could not store the segment; nothing was recorded. Try again.");
     }
 
     public static Problem segmentsUnreadable() {

@@ -261,6 +261,8 @@ public final class MediaService {
         String text;
         try (InputStream in = blobs.openAll(d.segments().stream().map(Segment::blobKey).toList())) {
             text = new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new Unavailable("blobs", "The blob store could not be read; try again.", e);
         }
         StringBuilder out = new StringBuilder();
         text.lines().forEach(line -> out.append(line.matches("hls\\.[a-z0-9._-]+") ? base + signedPath(d.upload(), line)
@@ -292,17 +294,49 @@ public final class MediaService {
         return out;
     }
 
-    /** Writes bytes [offset, offset+length) to {@code out}: mapped windows straight to the socket where the store allows. */
-    public void write(Deliverable d, long offset, long length, OutputStream out, Consumer<ByteBuffer> direct)
-            throws IOException {
-        for (Slice s : slices(d, offset, length)) {
-            if (blobs.capabilities().mappable().orElse(null) instanceof BlobStore.Mappable m && direct != null) {
-                for (long p = 0; p < s.length(); p += MAP_WINDOW) direct.accept(m.map(s.key(), s.from() + p, Math.min(MAP_WINDOW,
-                        s.length() - p)));
-            } else {
-                try (InputStream in = limited(blobs.open(s.key(), s.from()), s.length())) {
-                    byte[] buf = new byte[256 * 1024];
-                    for (int n; (n = in.read(buf)) > 0; ) out.write(buf, 0, n);
+    /**
+     * Bytes [offset, offset+length) of the media, ready to write. The first piece is opened here, before the caller
+     * sends a status or a Content-Length: an object store that does not answer is then an {@link Unavailable} (a 503
+     * the client can retry), not a 200 whose body stops short.
+     */
+    public Body body(Deliverable d, long offset, long length) {
+        List<Slice> slices = slices(d, offset, length);
+        boolean mapped = blobs.capabilities().mappable().isPresent();
+        InputStream first = mapped || slices.isEmpty() ? null : open(slices.getFirst());
+        return new Body(slices, first);
+    }
+
+    private InputStream open(Slice s) {
+        try {
+            return limited(blobs.open(s.key(), s.from()), s.length());
+        } catch (IOException e) {
+            throw new Unavailable("blobs", "The blob store could not be read; try again.", e);
+        }
+    }
+
+    /** See {@link #body}. */
+    public final class Body {
+        private final List<Slice> slices;
+        private InputStream first;
+
+        private Body(List<Slice> slices, InputStream first) {
+            this.slices = slices;
+            this.first = first;
+        }
+
+        /** Writes the bytes to {@code out}: mapped windows straight to the socket where the store allows. */
+        public void writeTo(OutputStream out, Consumer<ByteBuffer> direct) throws IOException {
+            for (Slice s : slices) {
+                if (blobs.capabilities().mappable().orElse(null) instanceof BlobStore.Mappable m && direct != null) {
+                    for (long p = 0; p < s.length(); p += MAP_WINDOW) direct.accept(m.map(s.key(), s.from() + p, Math.min(MAP_WINDOW,
+                            s.length() - p)));
+                } else {
+                    InputStream opened = first != null ? first : open(s);
+                    first = null;
+                    try (InputStream in = opened) {
+                        byte[] buf = new byte[256 * 1024];
+                        for (int n; (n = in.read(buf)) > 0; ) out.write(buf, 0, n);
+                    }
                 }
             }
         }

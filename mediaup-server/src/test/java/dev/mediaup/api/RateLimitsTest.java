@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** X-style fixed windows per caller and family, on one node (the cluster's shared buckets are tested end to end). */
 class RateLimitsTest {
     final RateLimits limits = new RateLimits(Map.of(RateFamily.UPLOAD, new Rate(3, Duration.ofSeconds(900)),
-            RateFamily.READ, new Rate(100, Duration.ofSeconds(60))), null);
+            RateFamily.READ, new Rate(100, Duration.ofSeconds(60))), null, () -> true);
 
     @Test
     void aCallerGetsItsLimitPerWindowThenIsRefusedUntilTheReset() {

@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,31 +45,38 @@ public final class Backend {
         if (pg != null) return;
         pg = EmbeddedPostgres.builder().setServerConfig("max_connections", "300").start();
         s3port = freePort();
-        Path dir = Files.createTempDirectory("mediaup-s3");
-        Files.createDirectories(dir.resolve("data"));
-        Path conf = Files.writeString(dir.resolve("s3proxy.conf"), String.join("\n",
-                "s3proxy.endpoint=http://127.0.0.1:" + s3port, "s3proxy.authorization=aws-v2-or-v4", "s3proxy.identity=" + KEY,
-                "s3proxy.credential=" + SECRET, "jclouds.provider=filesystem", "jclouds.filesystem.basedir=" + dir.resolve("data"), ""));
-        Path jar = Path.of("target/s3proxy/s3proxy.jar").toAbsolutePath();
-        if (!Files.exists(jar)) throw new IllegalStateException("run the tests with ./mvnw verify: " + jar + " is copied in pre-integration-test");
-        s3proxy = new ProcessBuilder(ServerProcess.java(), "-Xmx512m", "-jar", jar.toString(), "--properties", conf.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("s3proxy.log").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try (var s = new java.net.Socket("127.0.0.1", s3port)) {
-                break;
-            } catch (IOException notYet) {
-                if (System.nanoTime() > deadline || !s3proxy.isAlive()) throw new IOException("s3proxy did not start: " + Files.readString(dir.resolve("s3proxy.log")));
-                try { Thread.sleep(100); } catch (InterruptedException e) { throw new IOException(e); }
-            }
-        }
+        s3proxy = s3proxy(s3port, Files.createTempDirectory("mediaup-s3"));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             s3proxy.destroyForcibly();
             try { pg.close(); } catch (IOException ignored) { }
         }));
     }
 
-    private static int freePort() throws IOException {
+    /** An s3proxy (filesystem provider) on {@code port} keeping its objects under {@code dir}; returns once it listens. */
+    static Process s3proxy(int port, Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("data"));
+        Path conf = Files.writeString(dir.resolve("s3proxy.conf"), String.join("\n",
+                "s3proxy.endpoint=http://127.0.0.1:" + port, "s3proxy.authorization=aws-v2-or-v4", "s3proxy.identity=" + KEY,
+                "s3proxy.credential=" + SECRET, "jclouds.provider=filesystem", "jclouds.filesystem.basedir=" + dir.resolve("data"), ""));
+        Path jar = Path.of("target/s3proxy/s3proxy.jar").toAbsolutePath();
+        if (!Files.exists(jar)) throw new IllegalStateException("run the tests with ./mvnw verify: " + jar + " is copied in pre-integration-test");
+        Process p = new ProcessBuilder(ServerProcess.java(), "-Xmx512m", "-jar", jar.toString(), "--properties", conf.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("s3proxy.log").toFile())).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try (var s = new Socket("127.0.0.1", port)) {
+                return p;
+            } catch (IOException notYet) {
+                if (System.nanoTime() > deadline || !p.isAlive()) {
+                    p.destroyForcibly();
+                    throw new IOException("s3proxy did not start: " + Files.readString(dir.resolve("s3proxy.log")));
+                }
+                try { Thread.sleep(100); } catch (InterruptedException e) { throw new IOException(e); }
+            }
+        }
+    }
+
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

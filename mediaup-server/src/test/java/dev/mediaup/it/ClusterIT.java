@@ -116,7 +116,12 @@ class ClusterIT {
             Api a = new Api(lonely.baseUrl(), null);
             assertThat(a.get("/readyz").status()).isEqualTo(200);
             s3.deleteBucket(b -> b.bucket(own));
+            // readiness is probed in the background every 200 ms (so /readyz never waits): the change shows within a second
             Api.Res down = a.get("/readyz");
+            for (long until = System.nanoTime() + 2_000_000_000L; down.status() == 200 && System.nanoTime() < until; ) {
+                Thread.sleep(50);
+                down = a.get("/readyz");
+            }
             assertThat(down.status()).isEqualTo(503);
             assertThat(down.json().get("checks").get("blobs").asString()).isEqualTo("down");
             assertThat(down.json().get("checks").get("database").asString()).isEqualTo("up");

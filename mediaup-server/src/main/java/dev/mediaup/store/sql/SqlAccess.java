@@ -41,13 +41,13 @@ final class SqlAccess implements AccessStore {
 
     @Override
     public Optional<Token> findToken(String tokenHash) {
-        return db.jdbi.withHandle(h -> h.createQuery("SELECT * FROM tokens WHERE token_hash = :h").bind("h",
+        return db.read(h -> h.createQuery("SELECT * FROM tokens WHERE token_hash = :h").bind("h",
                 tokenHash).map(TOKEN).findOne());
     }
 
     @Override
     public List<Token> listTokens() {
-        return db.jdbi.withHandle(h -> h.createQuery("SELECT * FROM tokens ORDER BY created_at").map(TOKEN).list());
+        return db.read(h -> h.createQuery("SELECT * FROM tokens ORDER BY created_at").map(TOKEN).list());
     }
 
     @Override
@@ -64,7 +64,7 @@ final class SqlAccess implements AccessStore {
 
     @Override
     public Optional<App> findApp(String consumerKey) {
-        return db.jdbi.withHandle(h -> h.createQuery("SELECT * FROM apps WHERE consumer_key = :k").bind("k", consumerKey)
+        return db.read(h -> h.createQuery("SELECT * FROM apps WHERE consumer_key = :k").bind("k", consumerKey)
                 .map((rs, ctx) -> new App(rs.getString("consumer_key"), rs.getString("consumer_secret"), rs.getString("name"),
                         rs.getBoolean("revoked"))).findOne());
     }
@@ -80,14 +80,14 @@ final class SqlAccess implements AccessStore {
 
     @Override
     public Optional<OAuth1Token> findOAuth1Token(String token) {
-        return db.jdbi.withHandle(h -> h.createQuery("SELECT * FROM oauth1_tokens WHERE token = :t").bind("t", token)
+        return db.read(h -> h.createQuery("SELECT * FROM oauth1_tokens WHERE token = :t").bind("t", token)
                 .map((rs, ctx) -> new OAuth1Token(rs.getString("token"), rs.getString("token_secret"), rs.getString("consumer_key"),
                         rs.getString("user_id"), List.of(rs.getString("scopes").split(" ")), rs.getBoolean("revoked"))).findOne());
     }
 
     @Override
     public List<String> recentNonces(long since) {
-        return db.jdbi.withHandle(h -> {
+        return db.read(h -> {
             List<String> out = new ArrayList<>(h.createQuery("SELECT consumer_key, nonce, ts FROM oauth_nonces WHERE ts >= :s")
                     .bind("s", since).map((rs, ctx) -> rs.getString(1) + "\n" + rs.getString(2) + "\n" + rs.getLong(3)).list());
             for (String batch : h.createQuery("SELECT nonces FROM oauth_nonce_batches WHERE max_ts >= :s").bind("s", since)

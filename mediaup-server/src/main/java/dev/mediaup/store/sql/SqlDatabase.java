@@ -6,17 +6,26 @@ import dev.mediaup.core.Unavailable;
 import dev.mediaup.store.MetadataStores;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
+import java.io.EOFException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -51,6 +60,13 @@ public final class SqlDatabase implements AutoCloseable {
     private final BlockingQueue<Write<?>> writes = new LinkedBlockingQueue<>();
     private final Thread writerThread;
     private volatile boolean closed;
+    /**
+     * Whether the database answered the last probe (PostgreSQL; a SQLite file is always there). While it does not,
+     * reads and writes fail at once with {@link Unavailable} instead of each waiting for a connection that will not
+     * come: a request that needs the database answers 503 within a second, and one that does not is not slowed.
+     */
+    private volatile boolean reachable = true;
+    private Thread prober;
 
     private record Write<T>(Function<Handle, T> fn, CompletableFuture<T> result) {}
 
@@ -96,14 +112,91 @@ public final class SqlDatabase implements AutoCloseable {
         hc.setPoolName("mediaup-pg");
         hc.setMaximumPoolSize(10);
         hc.setMinimumIdle(2);
+        // Hikari waits 30 s for a connection by default: with the database down, every request hung that long and then
+        // failed. One second, then Unavailable (503); the prober below makes most of them fail before even that.
+        hc.setConnectionTimeout(1_000);
+        hc.setValidationTimeout(500);
+        // a database that stops answering (paused, network cut) must not hold a request forever: no statement of ours
+        // runs for seconds, so a read that waits 15 s is a dead connection
+        hc.addDataSourceProperty("connectTimeout", "1");
+        hc.addDataSourceProperty("socketTimeout", "15");
+        hc.addDataSourceProperty("tcpKeepAlive", "true");
         HikariDataSource pool = new HikariDataSource(hc);
         try {
             Flyway.configure().dataSource(pool).locations("classpath:db/migration", "classpath:db/postgresql").load().migrate();
-            return new SqlDatabase(pool, Jdbi.create(pool).open(), true);
+            var db = new SqlDatabase(pool, Jdbi.create(pool).open(), true);
+            db.prober = Thread.ofPlatform().name("mediaup-db-probe").daemon().start(() -> db.probe(jdbcUrl, user, password));
+            return db;
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
+    }
+
+    /**
+     * Every 250 ms, asks the database whether it is there on a connection of its own with one-second timeouts (never
+     * the request pool's, which may be exhausted by the very requests waiting on it): readiness and the fail-fast
+     * above read the answer, and recovery shows within a quarter second of the database's return.
+     */
+    private void probe(String jdbcUrl, String user, String password) {
+        var props = new Properties();
+        if (user != null) props.setProperty("user", user);
+        if (password != null) props.setProperty("password", password);
+        props.setProperty("connectTimeout", "1");
+        props.setProperty("socketTimeout", "1");
+        props.setProperty("loginTimeout", "1");
+        props.setProperty("ApplicationName", "mediaup-probe");
+        Connection c = null;
+        while (!closed) {
+            boolean up;
+            try {
+                if (c == null) c = DriverManager.getConnection(jdbcUrl, props);
+                up = c.isValid(1);
+            } catch (SQLException e) {
+                up = false;
+            }
+            if (!up && c != null) {
+                try { c.close(); } catch (SQLException ignored) { }
+                c = null;
+            }
+            if (up != reachable) {
+                if (up) log.info("the database answers again");
+                else log.warn("the database does not answer: requests that need it get 503 until it does");
+            }
+            reachable = up;
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
+        if (c != null) try { c.close(); } catch (SQLException ignored) { }
+    }
+
+    private static Unavailable unreachable(Throwable cause) {
+        return new Unavailable(BACKEND, "The database is unreachable; nothing was recorded. Try again.", cause);
+    }
+
+    /** Runs a read on the pool; a database that cannot be reached is an {@link Unavailable}, at once if already known. */
+    <T> T read(HandleCallback<T, RuntimeException> fn) {
+        if (!reachable) throw unreachable(null);
+        try {
+            return jdbi.withHandle(fn);
+        } catch (JdbiException e) {
+            if (connectionLost(e)) throw unreachable(e);
+            throw e;
+        }
+    }
+
+    /** The failure is the connection's (refused, reset, timed out, server shutting down), not the statement's. */
+    private static boolean connectionLost(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof ConnectException || t instanceof SocketTimeoutException
+                    || t instanceof EOFException) return true;
+            if (t instanceof SQLException se && se.getSQLState() != null
+                    && (se.getSQLState().startsWith("08") || se.getSQLState().startsWith("57P"))) return true;
+        }
+        return false;
     }
 
     /** The role stores on this database; closing them closes it. */
@@ -119,6 +212,7 @@ public final class SqlDatabase implements AutoCloseable {
     /** Runs {@code fn} in the writer's next transaction and returns its result once committed durably. */
     <T> T write(Function<Handle, T> fn) {
         if (closed) throw new Unavailable(BACKEND, "The server is shutting down.", null);
+        if (!reachable) throw unreachable(null);
         CompletableFuture<T> f = new CompletableFuture<>();
         writes.add(new Write<>(fn, f));
         try {
@@ -174,14 +268,15 @@ public final class SqlDatabase implements AutoCloseable {
             }
             writer.commit();
         } catch (RuntimeException e) {
-            log.error("metadata commit failed", e);
+            if (connectionLost(e)) log.warn("metadata commit failed: the database is unreachable ({})", e.toString());
+            else log.error("metadata commit failed", e);
             try { writer.rollback(); } catch (RuntimeException ignored) { }
+            var failed = new Unavailable(BACKEND, "The database could not commit; nothing was recorded. Try again.", e);
+            for (Write<?> w : batch) w.result().completeExceptionally(failed); // answer first: reconnecting may take a second
             if (postgres) { // the connection may be what failed (a restarted server): take a fresh one for the next batch
                 try { writer.close(); } catch (RuntimeException ignored) { }
                 try { writer = jdbi.open(); } catch (RuntimeException again) { log.warn("no database connection: {}", again.toString()); }
             }
-            var failed = new Unavailable(BACKEND, "The metadata store could not commit; nothing was recorded. Try again.", e);
-            for (Write<?> w : batch) w.result().completeExceptionally(failed);
             return;
         }
         for (int i = 0; i < batch.size(); i++) {
@@ -203,9 +298,12 @@ public final class SqlDatabase implements AutoCloseable {
         return false;
     }
 
+    /** PostgreSQL: what the prober last saw (instant). SQLite: a query on the local file. */
     boolean healthy() {
+        if (!writerThread.isAlive()) return false;
+        if (postgres) return reachable;
         try {
-            return jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1 && writerThread.isAlive();
+            return jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
         } catch (RuntimeException e) {
             return false;
         }
@@ -214,6 +312,7 @@ public final class SqlDatabase implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        if (prober != null) prober.interrupt();
         try {
             writerThread.join(5_000);
         } catch (InterruptedException e) {

@@ -43,14 +43,14 @@ final class SqlMedia implements MediaStore {
     @Override
     public List<Variant> variants(Collection<Long> mediaIds, boolean parts) {
         if (mediaIds.isEmpty()) return List.of();
-        return db.jdbi.withHandle(h -> h.createQuery("SELECT * FROM variants WHERE media_id IN (<ids>)"
+        return db.read(h -> h.createQuery("SELECT * FROM variants WHERE media_id IN (<ids>)"
                         + (parts ? "" : " AND name NOT LIKE '" + Variant.HLS_PREFIX + "%'") + " ORDER BY media_id, name")
                 .bindList("ids", List.copyOf(mediaIds)).map(Rows.VARIANT).list());
     }
 
     @Override
     public Optional<Variant> variant(long mediaId, String name) {
-        return db.jdbi.withHandle(h -> h.createQuery("SELECT * FROM variants WHERE media_id = :id AND name = :n").bind("id", mediaId)
+        return db.read(h -> h.createQuery("SELECT * FROM variants WHERE media_id = :id AND name = :n").bind("id", mediaId)
                 .bind("n", name).map(Rows.VARIANT).findOne());
     }
 
@@ -71,7 +71,7 @@ final class SqlMedia implements MediaStore {
 
     @Override
     public List<SubtitleTrack> subtitles(long videoId) {
-        return db.jdbi.withHandle(h -> h.createQuery("SELECT * FROM subtitles WHERE video_id = :v ORDER BY language_code").bind("v",
+        return db.read(h -> h.createQuery("SELECT * FROM subtitles WHERE video_id = :v ORDER BY language_code").bind("v",
                 videoId)
                 .map((rs, ctx) -> new SubtitleTrack(rs.getLong("video_id"), rs.getString("language_code"), rs.getLong("subtitles_id"),
                         rs.getString("display_name"))).list());

@@ -30,10 +30,13 @@ final class SqlMetrics implements MetricsStore {
     @Override
     public Map<Long, Map<String, Long>> metrics(long mediaId, long fromHour, long toHour) {
         Map<Long, Map<String, Long>> out = new TreeMap<>();
-        db.jdbi.useHandle(h -> h.createQuery("SELECT hour, metric, value FROM media_metrics WHERE media_id = :m AND hour BETWEEN :f AND :t")
-                .bind("m", mediaId).bind("f", fromHour).bind("t", toHour)
-                .map((rs, ctx) -> new Object[]{rs.getLong(1), rs.getString(2), rs.getLong(3)})
-                .forEach(r -> out.computeIfAbsent((Long) r[0], k -> new HashMap<>()).merge((String) r[1], (Long) r[2], Long::sum)));
+        db.read(h -> {
+            h.createQuery("SELECT hour, metric, value FROM media_metrics WHERE media_id = :m AND hour BETWEEN :f AND :t")
+                    .bind("m", mediaId).bind("f", fromHour).bind("t", toHour)
+                    .map((rs, ctx) -> new Object[]{rs.getLong(1), rs.getString(2), rs.getLong(3)})
+                    .forEach(r -> out.computeIfAbsent((Long) r[0], k -> new HashMap<>()).merge((String) r[1], (Long) r[2], Long::sum));
+            return null;
+        });
         return out;
     }
 }

@@ -37,7 +37,7 @@ final class SqlUploads implements UploadStore {
 
     @Override
     public Optional<Upload> find(long id) {
-        return db.jdbi.withHandle(h -> Rows.find(h, id));
+        return db.read(h -> Rows.find(h, id));
     }
 
     /** The upload, its row locked until the transaction ends (PostgreSQL; SQLite has one writer anyway). */
@@ -103,7 +103,7 @@ final class SqlUploads implements UploadStore {
 
     @Override
     public Usage usage(String userId, long epochDay) {
-        return db.jdbi.withHandle(h -> new Usage(userId,
+        return db.read(h -> new Usage(userId,
                 h.createQuery("SELECT stored_bytes FROM usage_stored WHERE user_id = :u").bind("u", userId).mapTo(Long.class)
                         .findOne().orElse(0L),
                 h.createQuery("SELECT uploaded_bytes FROM usage_daily WHERE user_id = :u AND day = :d").bind("u", userId)
@@ -112,20 +112,20 @@ final class SqlUploads implements UploadStore {
 
     @Override
     public List<Segment> segments(long uploadId) {
-        return db.jdbi.withHandle(h -> h.createQuery("SELECT * FROM segments WHERE upload_id = :u ORDER BY idx").bind("u", uploadId)
+        return db.read(h -> h.createQuery("SELECT * FROM segments WHERE upload_id = :u ORDER BY idx").bind("u", uploadId)
                 .map(Rows.SEGMENT).list());
     }
 
     @Override
     public List<Upload> find(Collection<Long> ids) {
         if (ids.isEmpty()) return List.of();
-        return db.jdbi.withHandle(h -> h.createQuery("SELECT * FROM uploads WHERE id IN (<ids>)").bindList("ids", List.copyOf(ids))
+        return db.read(h -> h.createQuery("SELECT * FROM uploads WHERE id IN (<ids>)").bindList("ids", List.copyOf(ids))
                 .map(UPLOAD).list());
     }
 
     @Override
     public List<Upload> ownedBy(String ownerId, Long beforeId, int limit) {
-        return db.jdbi.withHandle(h -> h.createQuery("""
+        return db.read(h -> h.createQuery("""
                 SELECT * FROM uploads WHERE owner_id = :o AND id < :b AND state IN ('PENDING', 'IN_PROGRESS', 'SUCCEEDED')
                 ORDER BY id DESC LIMIT :l""")
                 .bind("o", ownerId).bind("b", beforeId == null ? Long.MAX_VALUE : beforeId).bind("l", limit).map(UPLOAD).list());
@@ -193,7 +193,7 @@ final class SqlUploads implements UploadStore {
 
     @Override
     public List<Segment> stored(long uploadId) {
-        String key = db.jdbi.withHandle(h -> h.createQuery("SELECT original_key FROM uploads WHERE id = :id").bind("id", uploadId)
+        String key = db.read(h -> h.createQuery("SELECT original_key FROM uploads WHERE id = :id").bind("id", uploadId)
                 .mapTo(String.class).findOne().orElse(null));
         List<Segment> segs = segments(uploadId);
         if (key == null || segs.isEmpty()) return segs;
@@ -233,14 +233,14 @@ final class SqlUploads implements UploadStore {
 
     @Override
     public List<Long> expiredWithSegments(int limit) {
-        return db.jdbi.withHandle(h -> h.createQuery("""
+        return db.read(h -> h.createQuery("""
                 SELECT DISTINCT u.id FROM uploads u JOIN segments s ON s.upload_id = u.id WHERE u.state = 'EXPIRED' LIMIT :limit""")
                 .bind("limit", limit).mapTo(Long.class).list());
     }
 
     @Override
     public List<Long> mediaCreatedBefore(long createdBefore, int limit) {
-        return db.jdbi.withHandle(h -> h.createQuery("""
+        return db.read(h -> h.createQuery("""
                 SELECT id FROM uploads WHERE state IN ('SUCCEEDED', 'FAILED', 'PENDING', 'IN_PROGRESS') AND created_at < :t
                 ORDER BY id LIMIT :l""")
                 .bind("t", createdBefore).bind("l", limit).mapTo(Long.class).list());
