@@ -157,7 +157,8 @@ final class MediaApi {
                         .ifPresent(v -> m.put("preview_image_url", base + media.signedPath(u, v.name())));
                 case "variants" -> { if (ready && playable) m.put("variants", variants(u, made, base)); }
                 case "alt_text" -> altText(u).ifPresent(t -> m.put("alt_text", t));
-                default -> { } // metrics are served by /2/media/analytics
+                case "public_metrics", "non_public_metrics", "organic_metrics" -> metrics(ctx, u, f).ifPresent(x -> m.put(f, x));
+                default -> { } // promoted_metrics: nothing is promoted here, so there is nothing to report
             }
         }
         if (playable && fields.contains("variants")) {
@@ -168,6 +169,29 @@ final class MediaApi {
                     "url", base + media.signedPath(t.subtitlesId(), "vtt"))).toList());
         }
         return m;
+    }
+
+    /**
+     * A video's metrics as X reports them, from the counters behind /2/media/analytics (all time: the same numbers as
+     * its "total" granularity): view_count for anyone who may see the video; playback quartiles (and, organic, the
+     * views) only for its owners — X's non-public metrics. Every view here is organic; nothing is promoted. Absent for
+     * pictures and GIFs, for which X reports none.
+     */
+    private Optional<Map<String, Object>> metrics(Context ctx, Upload u, String field) {
+        if (!u.wireType().equals("video") || u.state() != State.SUCCEEDED) return Optional.empty();
+        Principal who = principal.apply(ctx);
+        boolean owner = who != null && who.userId() != null && u.visibleTo(who.userId());
+        if (!field.equals("public_metrics") && !owner) return Optional.empty();
+        Map<String, Long> total = media.totals(u.id());
+        if (field.equals("public_metrics")) return Optional.of(Map.of("view_count", total.getOrDefault("video_views", 0L)));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("playback_0_count", total.getOrDefault("playback_start", 0L));
+        out.put("playback_25_count", total.getOrDefault("playback25", 0L));
+        out.put("playback_50_count", total.getOrDefault("playback50", 0L));
+        out.put("playback_75_count", total.getOrDefault("playback75", 0L));
+        out.put("playback_100_count", total.getOrDefault("playback_complete", 0L));
+        if (field.equals("organic_metrics")) out.put("view_count", total.getOrDefault("video_views", 0L));
+        return Optional.of(out);
     }
 
     /** The playable renditions, best first (an animated GIF's MP4 has bit_rate 0, as on X). */

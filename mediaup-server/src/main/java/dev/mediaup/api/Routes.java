@@ -43,14 +43,21 @@ public final class Routes {
     private final RateLimits limits;
     private final String publicBaseUrl;
     private final PrometheusMeterRegistry metrics;
-    private final Supplier<Map<String, Boolean>> ready;
+    private final Supplier<List<Check>> ready;
+
+    /**
+     * One line of /readyz: {@code down} is null when the thing works, else why not. An {@code essential} one down
+     * makes the node unready (503: take it out of rotation); processing down only degrades it (uploads, lookups and
+     * delivery still work, and video jobs wait until processing can run), so it stays in rotation.
+     */
+    public record Check(String name, boolean essential, String down) {}
     private final byte[] openapi;
     private final MediaApi media;
     private final V11 v11;
 
     /** {@code publicBaseUrl}: the scheme://host[:port] clients use (behind a TLS proxy), or null to take it from each request. */
     public Routes(UploadService uploads, MediaService mediaService, Authenticator auth, RateLimits limits, String publicBaseUrl,
-                  PrometheusMeterRegistry metrics, Supplier<Map<String, Boolean>> ready, long v11MaxAppendBytes) {
+                  PrometheusMeterRegistry metrics, Supplier<List<Check>> ready, long v11MaxAppendBytes) {
         this.uploads = uploads;
         this.auth = auth;
         this.limits = limits;
@@ -374,14 +381,21 @@ public final class Routes {
         }
     }
 
-    /** Ready when every backend answers: {"status":"ready","checks":{"database":"up","blobs":"up"}}, else 503 naming the one down. */
+    /**
+     * {"status":"ready","checks":{"database":"up","blobs":"up","processing":"up"}}; 503 "unavailable" when the
+     * database or the blobs are down, 200 "degraded" when only processing is; "reasons" says why for each one down.
+     */
     private void readyz(Context ctx) {
-        Map<String, Boolean> checks = ready.get();
-        boolean ok = !checks.containsValue(false);
-        Map<String, String> named = new LinkedHashMap<>();
-        checks.forEach((k, v) -> named.put(k, v ? "up" : "down"));
-        ctx.status(ok ? 200 : 503).contentType("application/json")
-                .result(Wire.JSON.writeValueAsBytes(Wire.ordered("status", ok ? "ready" : "unavailable", "checks", named)));
+        List<Check> checks = ready.get();
+        boolean ok = checks.stream().noneMatch(c -> c.essential() && c.down() != null);
+        Map<String, String> named = new LinkedHashMap<>(), reasons = new LinkedHashMap<>();
+        for (Check c : checks) {
+            named.put(c.name(), c.down() == null ? "up" : "down");
+            if (c.down() != null) reasons.put(c.name(), c.down());
+        }
+        Object body = reasons.isEmpty() ? Wire.ordered("status", "ready", "checks", named)
+                : Wire.ordered("status", ok ? "degraded" : "unavailable", "checks", named, "reasons", reasons);
+        ctx.status(ok ? 200 : 503).contentType("application/json").result(Wire.JSON.writeValueAsBytes(body));
     }
 
 }

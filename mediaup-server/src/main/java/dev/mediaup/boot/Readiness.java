@@ -1,10 +1,11 @@
 package dev.mediaup.boot;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.mediaup.api.Routes;
+
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -12,51 +13,58 @@ import java.util.function.Supplier;
  * answered within 800 ms counts as down. {@code /readyz} therefore answers at once whatever is queued (a load
  * balancer's health check must read a 503, not time out), and no check ever waits on the request pool.
  */
-final class Readiness implements Supplier<Map<String, Boolean>>, AutoCloseable {
+final class Readiness implements Supplier<List<Routes.Check>>, AutoCloseable {
     private static final long PERIOD_MS = 200, DEADLINE_MS = 800;
 
-    private final Map<String, Check> checks = new LinkedHashMap<>();
+    /**
+     * One thing to check: {@code downReason} answers null when it is fine, else why not; {@code essential}: whether
+     * the node is unready without it (the database, the blobs) or only degraded (processing).
+     */
+    record Probe(String name, boolean essential, Supplier<String> downReason) {}
+
+    private final List<Check> checks = new ArrayList<>();
     private final Thread loop;
     private volatile boolean closed;
 
     private static final class Check {
-        final BooleanSupplier fn;
-        CompletableFuture<Boolean> running;
+        final Probe probe;
+        CompletableFuture<String> running;
         long startedAt;
-        volatile boolean up;
+        /** Null when up, else why not. */
+        volatile String down = "not checked yet";
 
-        Check(BooleanSupplier fn) {
-            this.fn = fn;
+        Check(Probe probe) {
+            this.probe = probe;
         }
 
         /** Reads the result of the run in flight, or counts it down when late; starts the next run once it returned. */
         void tick(long now) {
             if (running != null && !running.isDone()) {
-                if (now - startedAt > DEADLINE_MS) up = false; // hung: down, and no second run piles up behind it
+                if (now - startedAt > DEADLINE_MS) down = "no answer within " + DEADLINE_MS + " ms"; // and no second run piles up
                 return;
             }
-            if (running != null) up = running.getNow(false);
+            if (running != null) down = running.getNow("no answer");
             startedAt = now;
             running = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return fn.getAsBoolean();
+                    return probe.downReason().get();
                 } catch (RuntimeException e) {
-                    return false;
+                    return e.toString();
                 }
             }, r -> Thread.ofVirtual().name("mediaup-readiness").start(r));
         }
     }
 
     /** Starts checking; the first answers are awaited (up to the deadline) so a fresh node reports the truth. */
-    Readiness(Map<String, BooleanSupplier> backends) {
-        backends.forEach((name, fn) -> checks.put(name, new Check(fn)));
+    Readiness(List<Probe> probes) {
+        for (Probe p : probes) checks.add(new Check(p));
         long now = System.currentTimeMillis();
-        for (Check c : checks.values()) c.tick(now);
-        for (Check c : checks.values()) {
+        for (Check c : checks) c.tick(now);
+        for (Check c : checks) {
             try {
-                c.up = c.running.get(DEADLINE_MS, TimeUnit.MILLISECONDS);
+                c.down = c.running.get(DEADLINE_MS, TimeUnit.MILLISECONDS);
             } catch (Exception e) {
-                c.up = false;
+                c.down = "no answer within " + DEADLINE_MS + " ms";
             }
         }
         loop = Thread.ofPlatform().daemon().name("mediaup-readiness").start(this::run);
@@ -70,15 +78,13 @@ final class Readiness implements Supplier<Map<String, Boolean>>, AutoCloseable {
                 return;
             }
             long now = System.currentTimeMillis();
-            for (Check c : checks.values()) c.tick(now);
+            for (Check c : checks) c.tick(now);
         }
     }
 
     @Override
-    public Map<String, Boolean> get() {
-        Map<String, Boolean> out = new LinkedHashMap<>();
-        checks.forEach((name, c) -> out.put(name, c.up));
-        return out;
+    public List<Routes.Check> get() {
+        return checks.stream().map(c -> new Routes.Check(c.probe.name(), c.probe.essential(), c.down)).toList();
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.mediaup.api.Wire;
 import dev.mediaup.config.HttpConfig;
 import dev.mediaup.config.ServeConfig;
 import io.javalin.Javalin;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -23,10 +24,12 @@ public final class Server implements AutoCloseable {
     private final Javalin app;
     private final Services services;
     private final BackgroundLoops loops;
+    private final GracefulHandler graceful;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Server(Javalin app, Services services, BackgroundLoops loops) {
+    private Server(Javalin app, GracefulHandler graceful, Services services, BackgroundLoops loops) {
         this.app = app;
+        this.graceful = graceful;
         this.services = services;
         this.loops = loops;
     }
@@ -35,10 +38,12 @@ public final class Server implements AutoCloseable {
         config.validate();
         Services s = Services.build(config);
         HttpConfig http = config.http();
-        Javalin app = javalin(http, s.routes());
+        var graceful = new GracefulHandler();
+        Javalin app = javalin(http, s.routes(), graceful);
         app.start();
         // Jetty gives each connection 1 s of idleness once a stop begins: an append whose client paused for longer was
-        // cut although --drain-secs allows it to finish. Draining means waiting as long as the drain allows.
+        // cut although --drain-secs allows it to finish. Draining means waiting as long as the drain allows (and
+        // close() below ends the idle keep-alive connections as soon as no request is left in flight).
         for (Connector c : app.jettyServer().server().getConnectors())
             if (c instanceof AbstractConnector ac) ac.setShutdownIdleTimeout(Math.max(1_000, http.drain().toMillis()));
         log.info("mediaup listening on http://{}:{} (data dir {}; blob store capabilities {})", http.host(), app.port(),
@@ -48,10 +53,10 @@ public final class Server implements AutoCloseable {
                 config.auth().oauthWindow());
         loops.deliveryCounts(s.media());
         loops.nodeLease(s.stores().cluster(), s.ids(), s.nodeOwner(), s.clock());
-        return new Server(app, s, loops);
+        return new Server(app, graceful, s, loops);
     }
 
-    private static Javalin javalin(HttpConfig http, Routes routes) {
+    private static Javalin javalin(HttpConfig http, Routes routes, GracefulHandler graceful) {
         return Javalin.create(config -> {
             config.jetty.host = http.host();
             config.jetty.port = http.port();
@@ -72,7 +77,7 @@ public final class Server implements AutoCloseable {
                 // --drain-secs to finish and be acknowledged, then the stores close behind them
                 server.setStopTimeout(http.drain().toMillis());
             });
-            config.jetty.modifyServletContextHandler(context -> context.insertHandler(new GracefulHandler()));
+            config.jetty.modifyServletContextHandler(context -> context.insertHandler(graceful));
             if (http.v11Port() != null) config.jetty.addConnector((server, httpConfig) -> {
                 // a second listener for clients that hard-code their upload host (point that name here); it serves every route
                 var c = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
@@ -96,7 +101,19 @@ public final class Server implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (stopped.getCount() == 0) return;
+        // idle keep-alive connections would hold the stop for the whole drain (their shutdown idle timeout is the
+        // drain, so that a request whose client pauses is not cut): close them once no request is in flight
+        Thread idleCloser = Thread.ofPlatform().daemon().name("mediaup-drain").start(() -> {
+            try {
+                while (!graceful.isShutdown() || graceful.getCurrentRequestCount() > 0) Thread.sleep(20);
+                for (Connector c : app.jettyServer().server().getConnectors())
+                    for (EndPoint ep : c.getConnectedEndPoints()) ep.close();
+            } catch (InterruptedException e) {
+                // stopped already
+            }
+        });
         app.stop();
+        idleCloser.interrupt();
         loops.close();
         services.close();
         stopped.countDown();

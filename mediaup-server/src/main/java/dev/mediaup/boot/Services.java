@@ -28,6 +28,9 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.security.SecureRandom;
@@ -38,7 +41,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -49,6 +51,7 @@ import java.util.function.LongSupplier;
 record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwner, LongSupplier clock, Ffmpeg ffmpeg,
                 JobWorkers workers, Webhooks webhooks, MediaService media, Sweeper sweeper, Routes routes, Readiness readiness)
         implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Services.class);
 
     static Services build(ServeConfig config) throws IOException {
         var storage = config.storage();
@@ -70,6 +73,7 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
         var ffmpeg = new Ffmpeg(p.ffmpeg(), new Ffmpeg.Limits(p.ffmpegTimeout().toSeconds(), 2 * p.ffmpegTimeout().toSeconds(),
                 p.ffmpegMemoryBytes(), Runtime.getRuntime().availableProcessors()));
         if (p.ffmpeg() != null) ffmpeg.tools(); // a configured ffmpeg that does not run is a startup error, not a failed job later
+        else checkBundledFfmpeg(ffmpeg);
         var processing = new Processing(stores.media(), blobs, ffmpeg,
                 new Processing.Settings(p, config.limits().maxPixels(), storage.scratchDir()));
         processing.cleanScratch();
@@ -81,15 +85,36 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
         var uploads = new UploadService(stores.uploads(), blobs, ids, config.limits(), clock, processing, outcomes, workers::nudge);
         HttpConfig http = config.http();
         var media = new MediaService(stores.uploads(), stores.media(), stores.metrics(), blobs, clock, deliveryUrlKey(stores), http);
-        Map<String, BooleanSupplier> backends = new LinkedHashMap<>();
-        backends.put("database", stores::healthy);
-        backends.put("blobs", () -> blobs.healthy() && blobs.freeBytes() > 0);
-        var readiness = new Readiness(backends);
+        var readiness = new Readiness(List.of(
+                new Readiness.Probe("database", true, () -> stores.healthy() ? null : "the database does not answer"),
+                new Readiness.Probe("blobs", true, () -> !blobs.healthy() ? "the blob store does not answer"
+                        : blobs.freeBytes() <= 0 ? "the blob store is full" : null),
+                new Readiness.Probe("processing", false, () -> {
+                    try {
+                        ffmpeg.tools();
+                        return null;
+                    } catch (IOException e) {
+                        return e.getMessage();
+                    }
+                })));
         var limits = new RateLimits(config.limits().rateLimits(), stores.sharedDatabase().orElse(null), stores::healthy);
         var routes = new Routes(uploads, media, authenticator(config, stores, clock), limits, http.publicBaseUrl(), metrics,
                 readiness, config.limits().v11MaxAppendBytes());
         var sweeper = new Sweeper(stores.uploads(), stores.media(), blobs, clock, storage.retention());
         return new Services(stores, blobs, ids, nodeOwner, clock, ffmpeg, workers, webhooks, media, sweeper, routes, readiness);
+    }
+
+    /**
+     * The bundled ffmpeg is tried at startup: when it cannot run here, one line says why and what to do, and the node
+     * starts anyway (pictures, subtitles, 3D models, uploads and delivery need no ffmpeg; video jobs wait for it).
+     */
+    private static void checkBundledFfmpeg(Ffmpeg ffmpeg) {
+        try {
+            ffmpeg.tools();
+        } catch (IOException e) {
+            log.error("video and GIF processing cannot run: {}. Uploads, pictures and delivery work; video jobs wait until"
+                    + " ffmpeg runs (GET /readyz shows \"processing\": \"down\" and why).", e.getMessage());
+        }
     }
 
     /** The key of signed delivery URLs: one per cluster, made by the first node that asks. */

@@ -201,6 +201,13 @@ public final class MediaService {
         return m;
     }
 
+    /** All-time sums of a media's counters (the "total" of /2/media/analytics). */
+    public Map<String, Long> totals(long mediaId) {
+        Map<String, Long> sums = new HashMap<>();
+        metrics(mediaId, 0, Math.floorDiv(clock.getAsLong(), 3600)).values().forEach(h -> h.forEach((k, v) -> sums.merge(k, v, Long::sum)));
+        return sums;
+    }
+
     /** Analytics are for the media's owners (owner and additional owners). */
     public Found ownedMedia(Principal who, List<String> mediaKeys) {
         Found f = lookup(who, mediaKeys);

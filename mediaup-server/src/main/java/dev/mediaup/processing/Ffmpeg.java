@@ -32,12 +32,22 @@ import java.util.jar.JarFile;
  * {@code concat}, which joins our own segment files). The demuxer is always named, so bytes that claim to be a video
  * cannot make ffmpeg read a playlist that points elsewhere.
  *
- * <p>By default the executables come from the {@code org.bytedeco:ffmpeg} platform jar on the classpath, extracted
- * once per version into a cache directory; {@code --ffmpeg} points at a system ffmpeg instead.
+ * <p>By default the executables come from the {@code org.bytedeco:ffmpeg} platform jar (its GPL build, with libx264)
+ * on the classpath, extracted once per version into a cache directory; {@code --ffmpeg} points at a system ffmpeg instead.
+ * That build links audio-capture, X11-grab and udev libraries through libavdevice and libavutil, which a server without
+ * a desktop lacks (a machine with only a JDK has no libpulse.so.0): do-nothing stand-ins for them ({@link #STUBS}, built
+ * by {@code src/main/native/build-stubs}) are extracted beside the executables, so the bundled ffmpeg runs on any
+ * x86-64 Linux with glibc and nothing installed. Their functions are never reached: mediaup names every demuxer and
+ * muxer (no capture devices) and never opens a hardware device.
  */
 public final class Ffmpeg implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Ffmpeg.class);
-    private static final String BUNDLE = "org/bytedeco/ffmpeg/linux-x86_64/";
+    /** Where the platform jar keeps its files: the GPL build (with x264) by default, the LGPL one if that is on the classpath. */
+    private static final List<String> BUNDLES = List.of("org/bytedeco/ffmpeg/linux-x86_64-gpl/", "org/bytedeco/ffmpeg/linux-x86_64/");
+    /** The libraries the bundled build links but mediaup never calls; stand-ins in the jar at {@code stubs/}. */
+    static final List<String> STUBS = List.of("libpulse.so.0", "libasound.so.2", "libxcb.so.1", "libxcb-shm.so.0", "libudev.so.1");
+    /** Bumped when the stand-ins change, so a cache extracted with older ones is not reused. */
+    private static final int STUBS_REVISION = 1;
     private static final JsonMapper JSON = JsonMapper.builder().build();
     public static final String PROTOCOLS = "file,concat";
 
@@ -74,35 +84,60 @@ public final class Ffmpeg implements AutoCloseable {
         if (t != null) return t;
         synchronized (this) {
             if (tools != null) return tools;
-            Path ffmpeg, ffprobe;
-            String libs = null;
-            if (configured != null && !configured.isBlank()) {
-                ffmpeg = Path.of(configured);
-                ffprobe = ffmpeg.resolveSibling(ffmpeg.getFileName().toString().replace("ffmpeg", "ffprobe"));
-            } else {
-                Path dir = extractBundled(cacheRoot());
-                ffmpeg = dir.resolve("ffmpeg");
-                ffprobe = dir.resolve("ffprobe");
-                libs = dir.toString();
+            // a machine that cannot run ffmpeg is asked again at most every few seconds (readiness and waiting jobs
+            // ask often), so the fix shows soon but a broken install does not mean a process spawned per question
+            if (lastFailure != null && System.nanoTime() - failedAt < RECHECK_NANOS) throw lastFailure;
+            try {
+                return find();
+            } catch (NotRunnable e) {
+                lastFailure = e;
+                failedAt = System.nanoTime();
+                throw e;
             }
-            Set<String> encoders = new HashSet<>();
-            List<String> lines = new ArrayList<>();
-            Result r = run(new Tools(ffmpeg, ffprobe, libs, Set.of()), true, List.of("-hide_banner", "-encoders"), null, 30, lines::add);
-            if (!r.ok())
-                throw new IOException("ffmpeg at " + ffmpeg + " does not run (exit " + r.exit() + "): " + r.stderrTail().strip()
-                        + (r.stderrTail().contains("libpulse")
-                                ? " — install the libpulse0 package (bin/setup does), or set --ffmpeg to a system ffmpeg" : ""));
-            for (String l : lines) {
-                String[] parts = l.trim().split("\\s+");
-                if (parts.length > 1 && parts[0].length() == 6) encoders.add(parts[1]);
-            }
-            tools = new Tools(ffmpeg, ffprobe, libs, Set.copyOf(encoders));
-            log.info("ffmpeg: {} (H.264 encoder: {})", ffmpeg, h264Encoder(tools));
-            return tools;
         }
     }
 
-    /** libx264 where the build has it (a system ffmpeg usually does), else OpenH264 (the bundled LGPL build). */
+    private static final long RECHECK_NANOS = 5_000_000_000L;
+    private NotRunnable lastFailure;
+    private long failedAt;
+
+    private Tools find() throws IOException {
+        Path ffmpeg, ffprobe;
+        String libs = null;
+        if (configured != null && !configured.isBlank()) {
+            ffmpeg = Path.of(configured);
+            ffprobe = ffmpeg.resolveSibling(ffmpeg.getFileName().toString().replace("ffmpeg", "ffprobe"));
+        } else {
+            Path dir = extractBundled(cacheRoot());
+            ffmpeg = dir.resolve("ffmpeg");
+            ffprobe = dir.resolve("ffprobe");
+            libs = dir.toString();
+        }
+        Set<String> encoders = new HashSet<>();
+        List<String> lines = new ArrayList<>();
+        Result r = run(new Tools(ffmpeg, ffprobe, libs, Set.of()), true, List.of("-hide_banner", "-encoders"), null, 30, lines::add);
+        if (!r.ok())
+            throw new NotRunnable("ffmpeg at " + ffmpeg + " does not run (exit " + r.exit() + "): "
+                    + r.stderrTail().strip().replaceAll("\\s*\n\\s*", " | ") + (r.stderrTail().contains("cannot open shared object file")
+                            ? " — a library it needs is missing: install it, or set --ffmpeg to a system ffmpeg"
+                            : " — check the file, or unset --ffmpeg to use the bundled one"));
+        for (String l : lines) {
+            String[] parts = l.trim().split("\\s+");
+            if (parts.length > 1 && parts[0].length() == 6) encoders.add(parts[1]);
+        }
+        tools = new Tools(ffmpeg, ffprobe, libs, Set.copyOf(encoders));
+        log.info("ffmpeg: {} (H.264 encoder: {})", ffmpeg, h264Encoder(tools));
+        return tools;
+    }
+
+    /** ffmpeg cannot run here at all (a missing library, a wrong path): the environment's fault, not the media's. */
+    public static final class NotRunnable extends IOException {
+        public NotRunnable(String message) {
+            super(message);
+        }
+    }
+
+    /** libx264 where the build has it (the bundled GPL build does), else OpenH264 (LGPL builds), else ffmpeg's default. */
     public static String h264Encoder(Tools t) {
         if (t.encoders().contains("libx264")) return "libx264";
         if (t.encoders().contains("libopenh264")) return "libopenh264";
@@ -121,8 +156,16 @@ public final class Ffmpeg implements AutoCloseable {
      * temporary directory and renamed into place, so concurrent first runs (several servers, tests) never see half a copy.
      */
     static Path extractBundled(Path root) throws IOException {
-        URL exe = Ffmpeg.class.getClassLoader().getResource(BUNDLE + "ffmpeg");
-        if (exe == null) throw new IOException("no bundled ffmpeg on the classpath (org.bytedeco:ffmpeg, linux-x86_64); set --ffmpeg");
+        String bundle = null;
+        URL exe = null;
+        for (String b : BUNDLES) {
+            exe = Ffmpeg.class.getClassLoader().getResource(b + "ffmpeg");
+            if (exe != null) {
+                bundle = b;
+                break;
+            }
+        }
+        if (exe == null) throw new IOException("no bundled ffmpeg on the classpath (org.bytedeco:ffmpeg, linux-x86_64-gpl); set --ffmpeg");
         String version = "unknown";
         try (InputStream in = Ffmpeg.class.getClassLoader().getResourceAsStream("META-INF/maven/org.bytedeco/ffmpeg/pom.properties")) {
             if (in != null) {
@@ -132,7 +175,7 @@ public final class Ffmpeg implements AutoCloseable {
             }
         }
         long size = exe.openConnection().getContentLengthLong();
-        Path target = root.resolve("ffmpeg-" + version + "-" + size);
+        Path target = root.resolve("ffmpeg-" + version + "-" + size + "-s" + STUBS_REVISION);
         if (Files.isRegularFile(target.resolve(".complete"))) return target;
         Files.createDirectories(root);
         Path tmp = Files.createTempDirectory(root, ".extract");
@@ -141,15 +184,22 @@ public final class Ffmpeg implements AutoCloseable {
                 try (JarFile jar = new JarFile(Path.of(jc.getJarFileURL().toURI()).toFile())) {
                     for (var e : Collections.list(jar.entries())) {
                         String name = e.getName();
-                        if (e.isDirectory() || !name.startsWith(BUNDLE) || name.substring(BUNDLE.length()).contains("/")) continue;
+                        if (e.isDirectory() || !name.startsWith(bundle) || name.substring(bundle.length()).contains("/")) continue;
                         try (InputStream in = jar.getInputStream(e)) {
-                            Files.copy(in, tmp.resolve(name.substring(BUNDLE.length())));
+                            Files.copy(in, tmp.resolve(name.substring(bundle.length())));
                         }
                     }
                 }
             } else {
                 try (var files = Files.list(Path.of(exe.toURI()).getParent())) {
                     for (Path f : files.toList()) Files.copy(f, tmp.resolve(f.getFileName().toString()));
+                }
+            }
+            for (String stub : STUBS) {
+                if (Files.exists(tmp.resolve(stub))) continue; // the build carries the real one
+                try (InputStream in = Ffmpeg.class.getResourceAsStream("stubs/" + stub)) {
+                    if (in == null) throw new IOException("the stand-in " + stub + " is missing from the jar");
+                    Files.copy(in, tmp.resolve(stub));
                 }
             }
             for (String x : List.of("ffmpeg", "ffprobe"))

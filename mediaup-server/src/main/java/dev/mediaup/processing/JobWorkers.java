@@ -41,6 +41,10 @@ public final class JobWorkers implements AutoCloseable {
     private final ScheduledExecutorService leases = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
     private final Object wake = new Object();
     private final MeterRegistry metrics;
+    /** A job that cannot run because ffmpeg cannot (see {@link Ffmpeg.NotRunnable}) tries again this often... */
+    static final long ENVIRONMENT_RETRY_SECS = 10;
+    /** ...for at most this long after its upload began. */
+    static final long ENVIRONMENT_WAIT_SECS = 24 * 3600;
     private volatile boolean running = true;
 
     public JobWorkers(JobStore jobs, UploadStore uploads, Processing processing, Outcomes outcomes, LongSupplier epochSeconds,
@@ -99,15 +103,31 @@ public final class JobWorkers implements AutoCloseable {
             process(job);
             jobs.complete(job);
             metrics.timer("mediaup.jobs", "kind", job.kind(), "outcome", "done").record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        } catch (Ffmpeg.NotRunnable e) {
+            // the machine's fault, not the media's: burning the attempts would fail every video in half a minute. Wait
+            // (the job is re-run every ENVIRONMENT_RETRY_SECS without counting) while the upload is younger than a
+            // day; after that it is an ordinary failure, so nothing waits forever
+            Upload u = uploads.find(job.uploadId()).orElse(null);
+            if (u != null && clock.getAsLong() - u.createdAt() < ENVIRONMENT_WAIT_SECS) {
+                log.warn("job {} waits for processing to be able to run ({} s): {}", job, ENVIRONMENT_RETRY_SECS, e.getMessage());
+                jobs.postpone(job, clock.getAsLong() + ENVIRONMENT_RETRY_SECS, e.getMessage());
+                metrics.counter("mediaup.jobs.postponed", "kind", job.kind()).increment();
+            } else {
+                failed(job, e);
+            }
         } catch (Exception e) {
-            boolean last = job.attempts() >= maxAttempts;
-            log.warn("job {} attempt {} failed{}: {}", job, job.attempts(), last ? " for good" : "", e.toString());
-            if (last) outcomes.recordGivenUp(job.uploadId(), job.attempts(), e.getMessage());
-            jobs.retry(job, last ? null : clock.getAsLong() + (1L << job.attempts()), String.valueOf(e.getMessage()));
-            metrics.counter("mediaup.jobs.failures", "kind", job.kind()).increment();
+            failed(job, e);
         } finally {
             renew.cancel(false);
         }
+    }
+
+    private void failed(Job job, Exception e) {
+        boolean last = job.attempts() >= maxAttempts;
+        log.warn("job {} attempt {} failed{}: {}", job, job.attempts(), last ? " for good" : "", e.toString());
+        if (last) outcomes.recordGivenUp(job.uploadId(), job.attempts(), e.getMessage());
+        jobs.retry(job, last ? null : clock.getAsLong() + (1L << job.attempts()), String.valueOf(e.getMessage()));
+        metrics.counter("mediaup.jobs.failures", "kind", job.kind()).increment();
     }
 
     /**

@@ -97,8 +97,10 @@ final class Video {
             int shortSide = even(rungs.get(i)[0]);
             int ow = w <= h ? shortSide : even((int) Math.round((double) w * shortSide / h));
             int oh = w <= h ? even((int) Math.round((double) h * shortSide / w)) : shortSide;
+            // limited ("TV") range 4:2:0 whatever the source: full-range input (MJPEG, some phones) would otherwise be
+            // served as yuvj420p, which players and X's clients do not expect
             graph.append(";[s").append(i).append("]scale=").append(ow).append(':').append(oh)
-                    .append(":flags=bicubic,format=yuv420p[v").append(i).append(']');
+                    .append(":flags=bicubic:out_range=tv,format=yuv420p[v").append(i).append(']');
             String name = gif ? "mp4" : shortSide + "p";
             Path file = work.resolve(name + ".mp4");
             int rate = gif ? Math.max(500_000, Math.min(4_000_000, ow * oh * 4)) : rungs.get(i)[1];
@@ -106,7 +108,12 @@ final class Video {
             if (audio && !gif) args.addAll(List.of("-map", "0:a:0", "-c:a", "aac", "-b:a", "128k", "-ac", "2"));
             args.addAll(List.of("-c:v", enc, "-b:v", Integer.toString(rate), "-maxrate", Integer.toString(rate * 3 / 2), "-bufsize",
                     Integer.toString(rate * 2)));
-            if (enc.equals("libx264")) args.addAll(List.of("-preset", "veryfast", "-profile:v", "high"));
+            // a keyframe at every HLS segment boundary and nowhere else the player could need one: each segment starts
+            // with an IDR frame (closed GOPs, no scene-cut keyframes in between), so every rendition switches and seeks
+            // at the same instants
+            args.addAll(List.of("-force_key_frames", "expr:gte(t,n_forced*" + HLS_SECONDS + ")"));
+            if (enc.equals("libx264"))
+                args.addAll(List.of("-preset", "veryfast", "-profile:v", "high", "-x264-params", "open-gop=0:scenecut=0:keyint=infinite"));
             args.addAll(List.of("-threads", Integer.toString(ffmpeg.limits().threads()), "-map_metadata", "-1", "-map_chapters", "-1",
                     "-t", Long.toString(maxMs / 1000 + 1), "-fs", Long.toString(maxOut)));
             if (gif) args.addAll(List.of("-movflags", "+faststart", "-y", file.toString()));

@@ -17,6 +17,12 @@ public interface JobStore {
 
     void complete(Job job);
 
+    /**
+     * Puts the job back to run at {@code runAfter} without counting this attempt: it could not run for a reason of the
+     * machine's (ffmpeg missing a library), not of the media, and will once that is fixed.
+     */
+    void postpone(Job job, long runAfter, String reason);
+
     /** Puts the job back for another attempt at {@code runAfter}, or fails it for good when {@code runAfter} is null. */
     void retry(Job job, Long runAfter, String error);
 }

@@ -13,6 +13,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -55,6 +56,8 @@ public final class Sniffer {
 
     /** Tika's answer narrowed to the names the protocol uses. */
     public static String detect(byte[] prefix) {
+        String iso = isoBmff(prefix);
+        if (iso != null) return iso;
         String t = TIKA.detect(prefix);
         // Tika's magic has no rule for MPEG-TS: 188-byte packets, each opening with the sync byte 0x47
         if (t.equals("application/octet-stream") && prefix.length >= 3 * 188 && prefix[0] == 0x47 && prefix[188] == 0x47
@@ -68,6 +71,22 @@ public final class Sniffer {
             default -> t;
         };
     }
+
+    /**
+     * ISO base media files by their major brand, as X types them: QuickTime's {@code qt  } is video/quicktime, the
+     * MP4 family (isom, iso2…, mp41, mp42, avc1, M4V, 3GPP, DASH…) video/mp4. Tika calls many plain MP4s QuickTime;
+     * other brands (HEIF, AVIF, M4A audio) are left to Tika.
+     */
+    private static String isoBmff(byte[] prefix) {
+        if (prefix.length < 12 || prefix[4] != 'f' || prefix[5] != 't' || prefix[6] != 'y' || prefix[7] != 'p') return null;
+        String brand = new String(prefix, 8, 4, StandardCharsets.ISO_8859_1);
+        if (brand.equals("qt  ")) return "video/quicktime";
+        for (String mp4 : MP4_BRANDS) if (brand.startsWith(mp4)) return "video/mp4";
+        return null;
+    }
+
+    private static final List<String> MP4_BRANDS = List.of("iso", "mp41", "mp42", "mp71", "avc1", "M4V", "3gp", "3g2", "dash", "mmp4",
+            "MSNV", "f4v", "XAVC", "NDAS", "CAEP", "kddi");
 
     private Verdict imageHeader(String detected, IoSupplier<InputStream> content) {
         try (InputStream in = content.get(); ImageInputStream iis = ImageIO.createImageInputStream(in)) {

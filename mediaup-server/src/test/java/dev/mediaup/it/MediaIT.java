@@ -250,6 +250,21 @@ class MediaIT {
         long views = 0;
         for (JsonNode b : buckets) views += b.get("metrics").get("video_views").asLong();
         assertThat(views).isEqualTo(2);
+        // the same counters in the media object, as X reports them: public view_count, and for the owner the quartiles
+        Res lookup = owner.get("/2/media/" + key + "?media.fields=public_metrics,non_public_metrics,organic_metrics,promoted_metrics");
+        assertMatchesSchema(lookup.json(), "GetMediaByMediaKeyResponse");
+        JsonNode d = lookup.data();
+        assertThat(d.get("public_metrics").get("view_count").asLong()).isEqualTo(2);
+        assertThat(d.get("non_public_metrics").get("playback_0_count").asLong()).isEqualTo(1);
+        assertThat(d.get("non_public_metrics").get("playback_25_count").asLong()).isZero();
+        assertThat(d.get("non_public_metrics").get("playback_100_count").asLong()).isEqualTo(1);
+        assertThat(d.get("organic_metrics").get("view_count").asLong()).isEqualTo(2);
+        assertThat(d.get("organic_metrics").get("playback_100_count").asLong()).isEqualTo(1);
+        assertThat(d.has("promoted_metrics")).as("nothing is promoted here").isFalse();
+        String photo = owner.postMultipart("/2/media/upload", new Api.Multipart().field("media_category", "tweet_image")
+                .file("media", "p.png", Api.png(8, 8))).data().get("media_key").asString();
+        assertThat(owner.get("/2/media/" + photo + "?media.fields=public_metrics,non_public_metrics").data().has("public_metrics"))
+                .as("X reports no metrics for pictures").isFalse();
         // only owners see analytics; parameters are checked
         assertThat(stranger.get("/2/media/analytics?media_keys=" + key + range).json().has("data")).isFalse();
         assertThat(owner.get("/2/media/analytics?media_keys=" + key).status()).isEqualTo(400);

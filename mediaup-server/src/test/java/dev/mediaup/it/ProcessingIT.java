@@ -186,7 +186,12 @@ class ProcessingIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("videos")
     void everyVideoTypeBecomesH264RenditionsAndAPoster(String type, byte[] bytes, int renditions, String[] names) throws Exception {
-        JsonNode done = upload(api, type, "tweet_video", bytes);
+        String id = api.initialize(type, "tweet_video", bytes.length);
+        assertThat(api.append(id, 0, bytes).status()).isEqualTo(200);
+        Res fin = api.finalizeUpload(id);
+        // the exact type, as X reports it: ffmpeg's MP4 (major brand isom) is video/mp4, only a "qt  " brand QuickTime
+        assertThat(fin.data().get("video").get("video_type").asString()).as(fin.toString()).isEqualTo(type);
+        JsonNode done = api.awaitProcessed(id, Duration.ofSeconds(90));
         assertThat(done.get("processing_info").get("state").asString()).as(done.toString()).isEqualTo("succeeded");
         assertMatchesSchema(api.status(done.get("id").asString()).json(), "GetMediaUploadStatusResponse");
         JsonNode m = media(done.get("media_key").asString());
@@ -203,6 +208,8 @@ class ProcessingIT {
             JsonNode probe = probe(fetch(v.get("url").asString()));
             JsonNode stream = probe.get("streams").get(0);
             assertThat(stream.get("codec_name").asString()).isEqualTo("h264");
+            assertThat(stream.get("profile").asString()).as("x264, High profile, as X serves").isEqualTo("High");
+            assertThat(stream.get("pix_fmt").asString()).isEqualTo("yuv420p");
             assertThat(stream.get("height").asInt()).isEqualTo(Integer.parseInt(names[i].replace("p", "")));
         }
         assertThat(decode(fetch(m.get("preview_image_url").asString())).getWidth()).isGreaterThan(0);

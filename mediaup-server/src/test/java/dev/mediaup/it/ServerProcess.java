@@ -28,6 +28,8 @@ public final class ServerProcess implements AutoCloseable {
     /** When set, the server is started through bin/mediaup with these arguments and environment instead. */
     private List<String> launcherArgs;
     private java.util.Map<String, String> env = java.util.Map.of();
+    /** Run before the server's own command (e.g. unshare, to hide system libraries from it). */
+    private List<String> prefix = List.of();
     private final StringBuffer log = new StringBuffer();
 
     public ServerProcess(Path dataDir, List<String> jvmArgs, String... extraArgs) {
@@ -57,6 +59,12 @@ public final class ServerProcess implements AutoCloseable {
         return this;
     }
 
+    /** Starts the server as the last arguments of {@code prefix} (a wrapper that execs it). */
+    public ServerProcess withPrefix(List<String> prefix) {
+        this.prefix = List.copyOf(prefix);
+        return this;
+    }
+
     public static ServerProcess viaLauncher(Path dataDir, java.util.Map<String, String> env, String... args) {
         ServerProcess p = new ServerProcess(dataDir);
         p.launcherArgs = List.of(args);
@@ -65,7 +73,7 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     public ServerProcess start() throws IOException {
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(prefix);
         if (launcherArgs != null) {
             cmd.addAll(List.of(Path.of("../bin/mediaup").toAbsolutePath().normalize().toString(), "serve"));
             cmd.addAll(launcherArgs);

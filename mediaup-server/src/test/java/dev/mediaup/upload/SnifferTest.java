@@ -58,6 +58,24 @@ class SnifferTest {
         assertThat(check(Family.VIDEO, "video/mp2t", ts).failure()).isNull();
     }
 
+    /** An ftyp box with this major brand and these compatible brands, then an empty mdat. */
+    static byte[] ftyp(String major, String... compatible) {
+        var b = java.nio.ByteBuffer.allocate(16 + 4 * compatible.length + 8);
+        b.putInt(16 + 4 * compatible.length).put("ftyp".getBytes()).put(major.getBytes()).putInt(0x200);
+        for (String c : compatible) b.put(c.getBytes());
+        b.putInt(8).put("mdat".getBytes());
+        return b.array();
+    }
+
+    @Test
+    void isoMediaIsTypedByItsMajorBrandAsXDoes() {
+        assertThat(Sniffer.detect(ftyp("isom", "isom", "iso2", "avc1", "mp41"))).isEqualTo("video/mp4"); // what ffmpeg writes
+        assertThat(Sniffer.detect(ftyp("mp42", "isom"))).isEqualTo("video/mp4");
+        assertThat(Sniffer.detect(ftyp("M4V ", "M4V ", "mp42"))).isEqualTo("video/mp4");
+        assertThat(Sniffer.detect(ftyp("qt  ", "qt  "))).isEqualTo("video/quicktime");
+        assertThat(check(Family.VIDEO, "video/mp4", ftyp("isom", "iso2")).info().videoType()).isEqualTo("video/mp4");
+    }
+
     @Test
     void subtitlesMustBeUtf8TextOfTheirDeclaredFormat() {
         assertThat(check(Family.SUBTITLES, "text/vtt", "WEBVTT\n\n00:00.000 --> 00:01.000\nhi\n".getBytes()).failure()).isNull();

@@ -44,6 +44,15 @@ final class SqlJobs implements JobStore {
     }
 
     @Override
+    public void postpone(Job job, long runAfter, String reason) {
+        db.write(h -> h.createUpdate("""
+                UPDATE jobs SET state = 'QUEUED', run_after = :r, attempts = :a, lease_owner = NULL, lease_until = NULL, last_error = :e
+                WHERE upload_id = :u AND kind = :k""")
+                .bind("r", runAfter).bind("a", job.attempts() - 1).bind("e", reason)
+                .bind("u", job.uploadId()).bind("k", job.kind()).execute());
+    }
+
+    @Override
     public void retry(Job job, Long runAfter, String error) {
         db.write(h -> h.createUpdate("""
                 UPDATE jobs SET state = :s, run_after = COALESCE(:r, run_after), lease_owner = NULL, lease_until = NULL, last_error = :e
