@@ -155,6 +155,24 @@ class OutageIT {
         }
     }
 
+    /** When the first {@code what} call started after {@code up} was answered 2xx (up to 10 s), or -1. */
+    private long firstOkAfter(String what, long up) throws InterruptedException {
+        long firstOk = -1;
+        while (now() < up + 10_000 && firstOk < 0) {
+            Thread.sleep(50);
+            firstOk = between(what, up, now()).stream().filter(c -> c.status() / 100 == 2).mapToLong(Call::end).min().orElse(-1);
+        }
+        return firstOk;
+    }
+
+    /** Lets the load run 2 s more (so the recovered state is sampled), then stops it and waits for every client. */
+    private void stopLoad(List<Thread> load, Thread... others) throws InterruptedException {
+        Thread.sleep(2_000);
+        running = false;
+        for (Thread t : load) t.join();
+        for (Thread t : others) t.join();
+    }
+
     private List<Call> between(String what, long from, long to) {
         synchronized (calls) {
             return calls.stream().filter(c -> c.what().equals(what) && c.start() >= from && c.start() < to).toList();
@@ -205,15 +223,8 @@ class OutageIT {
         long upAt = now();
         pg = startPostgres();
         long up = now();
-        long firstOk = -1;
-        while (now() < up + 10_000 && firstOk < 0) {
-            Thread.sleep(50);
-            firstOk = between("initialize", up, now()).stream().filter(c -> c.status() == 200).mapToLong(Call::end).min().orElse(-1);
-        }
-        Thread.sleep(2_000);
-        running = false;
-        for (Thread t : load) t.join();
-        probes.join();
+        long firstOk = firstOkAfter("initialize", up);
+        stopLoad(load, probes);
 
         List<Call> during = new ArrayList<>(between("initialize", down, upAt));
         during.addAll(between("append", down, upAt));
@@ -269,16 +280,8 @@ class OutageIT {
         long upAt = now();
         s3 = Backend.s3proxy(s3Port, dir.resolve("s3"));
         long up = now();
-        long firstOk = -1;
-        while (now() < up + 10_000 && firstOk < 0) {
-            Thread.sleep(50);
-            firstOk = between("append", up, now()).stream().filter(c -> c.status() / 100 == 2).mapToLong(Call::end).min().orElse(-1);
-        }
-        Thread.sleep(2_000);
-        running = false;
-        for (Thread t : load) t.join();
-        probes.join();
-        readers.join();
+        long firstOk = firstOkAfter("append", up);
+        stopLoad(load, probes, readers);
 
         List<Call> appends = between("append", down, upAt);
         assertThat(appends).as("appends during the outage").isNotEmpty()
