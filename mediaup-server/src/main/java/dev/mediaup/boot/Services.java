@@ -89,14 +89,7 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
                 new Readiness.Probe("database", true, () -> stores.healthy() ? null : "the database does not answer"),
                 new Readiness.Probe("blobs", true, () -> !blobs.healthy() ? "the blob store does not answer"
                         : blobs.freeBytes() <= 0 ? "the blob store is full" : null),
-                new Readiness.Probe("processing", false, () -> {
-                    try {
-                        ffmpeg.tools();
-                        return null;
-                    } catch (IOException e) {
-                        return e.getMessage();
-                    }
-                })));
+                new Readiness.Probe("processing", false, () -> whyFfmpegCannotRun(ffmpeg))));
         var limits = new RateLimits(config.limits().rateLimits(), stores.sharedDatabase().orElse(null), stores::healthy);
         var routes = new Routes(uploads, media, authenticator(config, stores, clock), limits, http.publicBaseUrl(), metrics,
                 readiness, config.limits().v11MaxAppendBytes());
@@ -109,11 +102,19 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
      * starts anyway (pictures, subtitles, 3D models, uploads and delivery need no ffmpeg; video jobs wait for it).
      */
     private static void checkBundledFfmpeg(Ffmpeg ffmpeg) {
+        String why = whyFfmpegCannotRun(ffmpeg);
+        if (why != null)
+            log.error("video and GIF processing cannot run: {}. Uploads, pictures and delivery work; video jobs wait until"
+                    + " ffmpeg runs (GET /readyz shows \"processing\": \"down\" and why).", why);
+    }
+
+    /** Why ffmpeg cannot run here, or null when it runs (the failure is cached briefly by {@link Ffmpeg#tools()}). */
+    private static String whyFfmpegCannotRun(Ffmpeg ffmpeg) {
         try {
             ffmpeg.tools();
+            return null;
         } catch (IOException e) {
-            log.error("video and GIF processing cannot run: {}. Uploads, pictures and delivery work; video jobs wait until"
-                    + " ffmpeg runs (GET /readyz shows \"processing\": \"down\" and why).", e.getMessage());
+            return e.getMessage();
         }
     }
 
