@@ -269,7 +269,7 @@ public final class MediaService {
         try (InputStream in = blobs.openAll(d.segments().stream().map(Segment::blobKey).toList())) {
             text = new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new Unavailable("blobs", "The blob store could not be read; try again.", e);
+            throw unreadable(e);
         }
         StringBuilder out = new StringBuilder();
         text.lines().forEach(line -> out.append(line.matches("hls\\.[a-z0-9._-]+") ? base + signedPath(d.upload(), line)
@@ -308,34 +308,40 @@ public final class MediaService {
      */
     public Body body(Deliverable d, long offset, long length) {
         List<Slice> slices = slices(d, offset, length);
-        boolean mapped = blobs.capabilities().mappable().isPresent();
-        InputStream first = mapped || slices.isEmpty() ? null : open(slices.getFirst());
-        return new Body(slices, first);
+        BlobStore.Mappable mappable = blobs.capabilities().mappable().orElse(null);
+        InputStream first = mappable != null || slices.isEmpty() ? null : open(slices.getFirst());
+        return new Body(slices, mappable, first);
     }
 
     private InputStream open(Slice s) {
         try {
             return limited(blobs.open(s.key(), s.from()), s.length());
         } catch (IOException e) {
-            throw new Unavailable("blobs", "The blob store could not be read; try again.", e);
+            throw unreadable(e);
         }
+    }
+
+    private static Unavailable unreadable(IOException e) {
+        return new Unavailable("blobs", "The blob store could not be read; try again.", e);
     }
 
     /** See {@link #body}. */
     public final class Body {
         private final List<Slice> slices;
+        private final BlobStore.Mappable mappable;
         private InputStream first;
 
-        private Body(List<Slice> slices, InputStream first) {
+        private Body(List<Slice> slices, BlobStore.Mappable mappable, InputStream first) {
             this.slices = slices;
+            this.mappable = mappable;
             this.first = first;
         }
 
         /** Writes the bytes to {@code out}: mapped windows straight to the socket where the store allows. */
         public void writeTo(OutputStream out, Consumer<ByteBuffer> direct) throws IOException {
             for (Slice s : slices) {
-                if (blobs.capabilities().mappable().orElse(null) instanceof BlobStore.Mappable m && direct != null) {
-                    for (long p = 0; p < s.length(); p += MAP_WINDOW) direct.accept(m.map(s.key(), s.from() + p, Math.min(MAP_WINDOW,
+                if (mappable != null && direct != null) {
+                    for (long p = 0; p < s.length(); p += MAP_WINDOW) direct.accept(mappable.map(s.key(), s.from() + p, Math.min(MAP_WINDOW,
                             s.length() - p)));
                 } else {
                     InputStream opened = first != null ? first : open(s);
