@@ -64,20 +64,22 @@ public final class RateLimits {
     Standing take(String key, RateFamily family) {
         Rate limit = limits.get(family);
         String id = family + "|" + key;
-        ConsumptionProbe probe = null;
-        if (shared != null && sharedUp.getAsBoolean()) {
-            try {
-                probe = shared.builder().build(id, () -> BucketConfiguration.builder().addLimit(bandwidth(limit)).build())
-                        .tryConsumeAndReturnRemaining(1);
-            } catch (RuntimeException e) { // the database went away between the check and the use: fail open, below
-                probe = null;
-            }
-        }
+        ConsumptionProbe probe = shared != null && sharedUp.getAsBoolean() ? takeShared(id, limit) : null;
         if (probe == null)
             probe = buckets.get(id, k -> Bucket.builder().addLimit(bandwidth(limit)).build()).tryConsumeAndReturnRemaining(1);
         long resetNanos = probe.isConsumed() ? probe.getNanosToWaitForReset() : probe.getNanosToWaitForRefill();
         long reset = System.currentTimeMillis() / 1000 + Math.max(1, (resetNanos + 999_999_999L) / 1_000_000_000L);
         return new Standing(limit.requests(), probe.getRemainingTokens(), reset, probe.isConsumed());
+    }
+
+    /** One token from the cluster-wide bucket, or null when the database went away between the check and the use. */
+    private ConsumptionProbe takeShared(String id, Rate limit) {
+        try {
+            return shared.builder().build(id, () -> BucketConfiguration.builder().addLimit(bandwidth(limit)).build())
+                    .tryConsumeAndReturnRemaining(1);
+        } catch (RuntimeException e) { // fail open to this node's bucket, like while the prober says the database is down
+            return null;
+        }
     }
 
     /** Counts one request, says where the caller stands in the x-rate-limit-* headers, and throws 429 when over. */
