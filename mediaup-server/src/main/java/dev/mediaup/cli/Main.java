@@ -3,6 +3,7 @@ package dev.mediaup.cli;
 import dev.mediaup.auth.OpaqueTokens;
 import dev.mediaup.boot.Backends;
 import dev.mediaup.config.StorageConfig;
+import dev.mediaup.core.Failpoint;
 import dev.mediaup.processing.Ffmpeg;
 import dev.mediaup.store.AccessStore;
 import dev.mediaup.store.MetadataStores;
@@ -19,6 +20,7 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.*;
 import java.util.concurrent.Callable;
 
@@ -34,6 +36,12 @@ import java.util.concurrent.Callable;
 public final class Main extends Group {
 
     public static void main(String[] args) {
+        try {
+            Failpoint.armed(); // a bad MEDIAUP_FAILPOINTS stops every command before it touches anything
+        } catch (ExceptionInInitializerError e) {
+            System.err.println("mediaup: " + e.getCause().getMessage());
+            System.exit(2);
+        }
         CommandLine cl = new CommandLine(new Main()).setDefaultValueProvider(new Defaults(args));
         // an I/O problem (a port in use, a data dir or ffmpeg that cannot be used) is a message, not a stack trace
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -238,11 +246,15 @@ public final class Main extends Group {
     static final class Gc extends DataDirOptions implements Callable<Integer> {
         @CommandLine.Mixin
         RetentionOption retention;
+        @Option(names = "--orphan-min-age-secs", defaultValue = "3600", converter = Seconds.class,
+                description = {"Delete blobs nothing refers to once they are this old (default: an hour).",
+                        "Lower it only while no server runs: a younger orphan may be an append being recorded."})
+        Duration orphanMinAge;
 
         @Override
         public Integer call() throws IOException {
             try (var meta = open(); var blobs = Backends.blobs(storage())) {
-                printJson(new Sweeper(meta.uploads(), meta.media(), blobs, Main::now, retention.retention()).sweep(true));
+                printJson(new Sweeper(meta.uploads(), meta.media(), blobs, Main::now, retention.retention()).sweep(orphanMinAge));
             }
             return 0;
         }

@@ -1,5 +1,6 @@
 package dev.mediaup.events;
 
+import dev.mediaup.core.Failpoint;
 import dev.mediaup.core.Upload;
 import dev.mediaup.store.UploadStore;
 import dev.mediaup.store.WebhookOutbox.WebhookEvent;
@@ -70,6 +71,7 @@ public final class Webhooks implements AutoCloseable {
         long now = clock.getAsLong();
         String body = payload(e, now);
         String error;
+        Failpoint.WEBHOOK_BEFORE_SEND.hit();
         try {
             HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(e.url())).timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/json").header("User-Agent", "mediaup-webhooks")
@@ -77,6 +79,7 @@ public final class Webhooks implements AutoCloseable {
                     .header("X-Mediaup-Timestamp", Long.toString(now)).header("X-Mediaup-Signature", "sha256=" + sign(now + "." + body))
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
             if (r.statusCode() / 100 == 2) {
+                Failpoint.WEBHOOK_AFTER_SEND.hit();
                 outbox.attempted(e, now, null, null);
                 return;
             }

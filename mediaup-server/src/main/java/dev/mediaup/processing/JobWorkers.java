@@ -100,7 +100,9 @@ public final class JobWorkers implements AutoCloseable {
         }, leaseSecs / 3, Math.max(1, leaseSecs / 3), TimeUnit.SECONDS);
         long started = System.nanoTime();
         try {
+            Failpoint.JOB_AFTER_CLAIM.hit();
             process(job);
+            Failpoint.JOB_BEFORE_COMPLETE.hit();
             jobs.complete(job);
             metrics.timer("mediaup.jobs", "kind", job.kind(), "outcome", "done").record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         } catch (Ffmpeg.NotRunnable e) {
@@ -144,6 +146,7 @@ public final class JobWorkers implements AutoCloseable {
         }
         long started = System.nanoTime();
         uploads.updateProcessing(u.id(), State.IN_PROGRESS, 0, 2, MediaInfo.NONE, null);
+        Failpoint.JOB_AFTER_IN_PROGRESS.hit();
         long[] lastWrite = {System.nanoTime()};
         Processor.Outcome o = processing.queued(u, segs, pct -> {
             long now = System.nanoTime();

@@ -89,10 +89,14 @@ public final class Processing implements Processor {
             long maxMs = settings.config().maxDuration(u.category()).toMillis();
             Video.Made made = video.process(u.info().videoType() != null ? u.info().videoType() : u.mediaType(), ffmpegInput(segs, s), gif,
                     new Video.Limits(maxMs, settings.config().maxGifFrames(), settings.maxPixels()), s.dir(), progress);
+            Failpoint.VIDEO_AFTER_ENCODE.hit();
             List<Variant> vs = new ArrayList<>();
-            for (Video.Output o : made.outputs())
+            for (Video.Output o : made.outputs()) {
                 vs.add(store(u, o.name(), o.contentType(), o.width(), o.height(), o.bitRate(), out -> Files.copy(o.file(), out)));
+                Failpoint.VIDEO_AFTER_RENDITION_STORED.hit();
+            }
             media.putVariants(u.id(), vs);
+            Failpoint.VIDEO_AFTER_VARIANTS.hit();
             MediaInfo info = new MediaInfo(made.width(), made.height(), gif ? "image/gif" : null, "video/mp4", gif ? null
                     : made.durationMs());
             return new Outcome(info, null, true);
@@ -113,6 +117,7 @@ public final class Processing implements Processor {
             vs.add(store(u, r.name(), r.contentType(), r.width(), r.height(), null, r.bytes()::writeTo));
         }
         media.putVariants(u.id(), vs);
+        Failpoint.INLINE_AFTER_VARIANTS.hit();
         return new Outcome(new MediaInfo(orig.width(), orig.height(), mediaType, null, null), null, true);
     }
 

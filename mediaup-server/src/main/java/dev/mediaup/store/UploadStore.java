@@ -46,12 +46,26 @@ public interface UploadStore {
     /**
      * Moves an UPLOADING upload to its finalized state (and enqueues a job when {@code jobKind} is set), provided its
      * segments are still exactly {@code manifest} — the list finalize validated — so a concurrent append cannot slip
-     * between the check and the state change. With {@code originalKey}, that blob (the segments assembled) holds the
-     * original's bytes from then on, recorded in the same transaction. A terminal state queues the webhook events in
-     * the same transaction too.
+     * between the check and the state change. {@code original} says what becomes of the uploaded bytes, in the same
+     * transaction: kept as segments, kept as one assembled blob, or dropped (rows gone, usage given back; the caller
+     * deletes the blobs afterwards, and a crash before it leaves orphans the sweeper removes, never rows that keep
+     * bytes nobody wanted). A terminal state queues the webhook events in the same transaction too.
      */
-    Checked<Upload> finalizeUpload(long id, List<Segment> manifest, String originalKey, State state, long size, MediaInfo info,
+    Checked<Upload> finalizeUpload(long id, List<Segment> manifest, Original original, State state, long size, MediaInfo info,
                                    Failure failure, String jobKind, long now, long expiresAt);
+
+    /** What finalizing records about the uploaded bytes: see {@link #finalizeUpload}. */
+    record Original(String assembledKey, boolean dropped) {
+        /** The segments stay, and are the original. */
+        public static final Original SEGMENTS = new Original(null, false);
+        /** Processing's result is all that is kept. */
+        public static final Original DROPPED = new Original(null, true);
+
+        /** The segments assembled into blob {@code key} hold the original from now on. */
+        public static Original assembled(String key) {
+            return new Original(key, false);
+        }
+    }
 
     /**
      * Records that blob {@code key} (the segments assembled) holds the original's bytes from now on, provided the

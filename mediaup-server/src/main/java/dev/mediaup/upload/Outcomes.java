@@ -3,6 +3,7 @@ package dev.mediaup.upload;
 import dev.mediaup.core.*;
 import dev.mediaup.store.BlobStore;
 import dev.mediaup.store.UploadStore;
+import dev.mediaup.store.UploadStore.Original;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,21 +44,24 @@ public final class Outcomes {
             throws IOException {
         long size = segs.stream().mapToLong(Segment::size).sum();
         if (o.failure() != null)
-            return uploads.finalizeUpload(u.id(), segs, null, State.FAILED, size, sniffed, o.failure(), null, now, expiresAt)
+            return uploads.finalizeUpload(u.id(), segs, Original.SEGMENTS, State.FAILED, size, sniffed, o.failure(), null, now, expiresAt)
                     .orElseThrow(Problems::refused);
         String original = dropsOriginal(o) ? null : assembled(u.id(), segs);
+        if (original != null) Failpoint.INLINE_AFTER_ASSEMBLE.hit();
         MediaInfo info = o.info() == MediaInfo.NONE ? sniffed : o.info();
+        Original kept = dropsOriginal(o) ? Original.DROPPED : original != null ? Original.assembled(original) : Original.SEGMENTS;
         Checked<Upload> recorded;
         try {
-            recorded = uploads.finalizeUpload(u.id(), segs, original, State.SUCCEEDED, size, info, null, null, now, expiresAt);
+            recorded = uploads.finalizeUpload(u.id(), segs, kept, State.SUCCEEDED, size, info, null, null, now, expiresAt);
         } catch (RuntimeException e) {
             if (original != null) deleteQuietly(original);
             throw e;
         }
         if (recorded instanceof Checked.Refused<Upload> && original != null) deleteQuietly(original); // not recorded: not needed
         Upload done = recorded.orElseThrow(Problems::refused);
-        if (dropsOriginal(o)) dropOriginal(u.id(), segs);
-        else if (original != null) for (Segment s : segs) deleteQuietly(s.blobKey());
+        Failpoint.INLINE_AFTER_RECORD.hit();
+        // the rows went with the outcome's transaction; the blobs now (a crash here leaves orphans for the sweeper)
+        if (dropsOriginal(o) || original != null) for (Segment s : segs) deleteQuietly(s.blobKey());
         return done;
     }
 
@@ -69,6 +73,7 @@ public final class Outcomes {
         }
         if (!dropsOriginal(o)) keepOriginal(u.id(), segs);
         uploads.updateProcessing(u.id(), State.SUCCEEDED, 100, 0, o.info(), null);
+        Failpoint.QUEUED_AFTER_SUCCESS.hit();
         if (dropsOriginal(o)) dropOriginal(u.id(), segs);
     }
 
@@ -103,16 +108,19 @@ public final class Outcomes {
     private void keepOriginal(long id, List<Segment> segs) throws IOException {
         String original = assembled(id, segs);
         if (original == null) return;
+        Failpoint.QUEUED_AFTER_ASSEMBLE.hit();
         if (!uploads.setOriginal(id, segs, original)) {
             deleteQuietly(original);
             return;
         }
+        Failpoint.QUEUED_AFTER_SET_ORIGINAL.hit();
         for (Segment s : segs) deleteQuietly(s.blobKey());
     }
 
     /** Forgets the uploaded bytes once processing made what is served from them: rows first, then blobs. */
     private void dropOriginal(long id, List<Segment> segs) {
         uploads.deleteSegments(id);
+        Failpoint.QUEUED_MID_DROP.hit();
         for (Segment s : segs) deleteQuietly(s.blobKey());
     }
 

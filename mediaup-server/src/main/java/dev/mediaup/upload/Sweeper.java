@@ -1,6 +1,7 @@
 package dev.mediaup.upload;
 
 import dev.mediaup.core.BlobKeys;
+import dev.mediaup.core.Failpoint;
 import dev.mediaup.store.BlobStore;
 import dev.mediaup.store.MediaStore;
 import dev.mediaup.store.UploadStore;
@@ -46,12 +47,26 @@ public final class Sweeper {
         this.retention = retention;
     }
 
+    /** Orphans younger than this are left alone: an append in flight has a blob and no row yet for a moment. */
+    public static final Duration ORPHAN_MIN_AGE = Duration.ofHours(1);
+
+    /** One sweep; with {@code orphans}, blobs nothing refers to that are older than {@link #ORPHAN_MIN_AGE} go too. */
     public Swept sweep(boolean orphans) {
+        return sweep(orphans ? ORPHAN_MIN_AGE : null);
+    }
+
+    /**
+     * One sweep, removing orphans older than {@code orphansOlderThan} (none when null). Below an hour only while no
+     * server writes to the store: a younger orphan may be an append whose row is being committed.
+     */
+    public Swept sweep(Duration orphansOlderThan) {
         long now = clock.getAsLong();
         int expired = uploads.expireSessions(now), purged = 0, retired = 0, orphaned = 0;
+        if (expired > 0) Failpoint.SWEEP_AFTER_EXPIRE.hit();
         for (long id : uploads.expiredWithSegments(1000)) {
             try {
                 blobs.deleteAll(BlobKeys.prefix(id));
+                Failpoint.SWEEP_AFTER_PURGE_BLOBS.hit();
                 uploads.deleteSegments(id);
                 purged++;
             } catch (IOException e) {
@@ -69,11 +84,11 @@ public final class Sweeper {
                 retired++;
             }
         }
-        if (orphans) orphaned = removeOrphans(now);
+        if (orphansOlderThan != null) orphaned = removeOrphans(now, orphansOlderThan.toSeconds());
         return new Swept(expired, purged, retired, orphaned);
     }
 
-    private int removeOrphans(long now) {
+    private int removeOrphans(long now, long minAgeSecs) {
         try {
             blobs.removeAbandoned(now - 86_400); // an assembly takes minutes, never a day
         } catch (IOException e) {
@@ -83,7 +98,7 @@ public final class Sweeper {
         try {
             Map<Long, Set<String>> referenced = new HashMap<>();
             for (var e : blobs.list(BlobKeys.ROOT)) {
-                if (e.modifiedAt() > now - 3600) continue;
+                if (e.modifiedAt() > now - minAgeSecs) continue;
                 var owner = BlobKeys.uploadIdOf(e.key());
                 if (owner.isEmpty()) continue;
                 Set<String> keys = referenced.computeIfAbsent(owner.getAsLong(), x -> {
@@ -96,6 +111,7 @@ public final class Sweeper {
                 if (!keys.contains(e.key())) {
                     try {
                         blobs.delete(e.key());
+                        Failpoint.SWEEP_AFTER_ORPHAN_DELETE.hit();
                         orphaned++;
                     } catch (IOException ex) {
                         log.warn("could not delete blob {}: {}", e.key(), ex.toString());

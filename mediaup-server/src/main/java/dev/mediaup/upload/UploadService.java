@@ -4,6 +4,7 @@ import dev.mediaup.config.LimitsConfig;
 import dev.mediaup.core.*;
 import dev.mediaup.store.BlobStore;
 import dev.mediaup.store.UploadStore;
+import dev.mediaup.store.UploadStore.Original;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -131,6 +132,7 @@ public final class UploadService {
         long limit = Math.min(Math.min(limits.maxSegmentBytes(), maxSegmentBytes), maxTotal);
         if (declaredLength > limit) throw Problems.segmentTooLarge(limit);
         Stored st = store(u.id(), limit, declaredLength, checksum == null ? null : checksum.algorithm(), body);
+        Failpoint.APPEND_AFTER_BLOB.hit();
         boolean recorded = false;
         try {
             if (checksum != null && !MessageDigest.isEqual(st.checked(), checksum.expected()))
@@ -140,7 +142,11 @@ public final class UploadService {
             var put = uploads.putSegment(new Segment(u.id(), idx, st.size(), HexFormat.of().formatHex(st.sha256()), st.key()), now(),
                     maxTotal, limits.quota()).orElseThrow(Problems::refused);
             recorded = true;
-            put.replacedBlob().ifPresent(this::deleteQuietly);
+            Failpoint.APPEND_AFTER_ROW.hit();
+            put.replacedBlob().ifPresent(old -> {
+                Failpoint.APPEND_RESEND_BEFORE_OLD_BLOB_DELETE.hit();
+                deleteQuietly(old);
+            });
             return put.upload().expiresAt();
         } finally {
             if (!recorded) deleteQuietly(st.key());
@@ -154,6 +160,7 @@ public final class UploadService {
     private Stored store(long uploadId, long limit, long declaredLength, String checkAlgorithm, BodyWriter body) {
         if (blobs.freeBytes() - Math.max(declaredLength, 0) < limits.minFreeBytes()) throw Problems.lowOnStorage();
         String key = BlobKeys.segment(uploadId, ids.next());
+        Failpoint.APPEND_BEFORE_BLOB.hit();
         // a store that hashes what it stores anyway (S3 over plain HTTP signs each payload) hands its SHA-256 over
         var hashing = blobs.capabilities().hashing();
         MessageDigest sha = hashing.isPresent() ? null : digest("SHA-256");
@@ -214,6 +221,7 @@ public final class UploadService {
     public Upload oneShot(Principal who, long declaredLength, BodyWriter body, Supplier<OneShotRequest> request) {
         long id = ids.next();
         Stored st = store(id, limits.largestUpload(), declaredLength, null, body);
+        Failpoint.ONESHOT_AFTER_BLOB.hit();
         boolean kept = false;
         try {
             OneShotRequest r = request.get();
@@ -231,6 +239,7 @@ public final class UploadService {
             Upload u = Upload.started(id, who.userId(), type, r.category(), size, false,
                     List.copyOf(new LinkedHashSet<>(r.additionalOwners())), now, expiresAt(r.category(), now));
             uploads.create(u);
+            Failpoint.ONESHOT_AFTER_CREATE.hit();
             uploads.putSegment(new Segment(id, 0, size, HexFormat.of().formatHex(st.sha256()), st.key()), now, size, limits.quota())
                     .orElseThrow(Problems::refused);
             kept = true;
@@ -275,14 +284,16 @@ public final class UploadService {
     private Upload complete(Upload u, List<Segment> segs) {
         long id = u.id(), size = segs.stream().mapToLong(Segment::size).sum();
         Sniffer.Verdict v = sniffer.check(u.family(), u.mediaType(), prefix(segs), () -> content(segs));
+        Failpoint.FINALIZE_AFTER_SNIFF.hit();
         long now = now();
         long expiresAt = expiresAt(u.category(), now);
         if (v.failure() != null)
-            return uploads.finalizeUpload(id, segs, null, State.FAILED, size, MediaInfo.NONE, v.failure(), null, now, expiresAt)
-                    .orElseThrow(Problems::refused);
+            return uploads.finalizeUpload(id, segs, Original.SEGMENTS, State.FAILED, size, MediaInfo.NONE, v.failure(), null, now,
+                    expiresAt).orElseThrow(Problems::refused);
         if (u.family().processedAsync()) {
-            Upload queued = uploads.finalizeUpload(id, segs, null, State.PENDING, size, v.info(), null, PROCESS_JOB, now, expiresAt)
-                    .orElseThrow(Problems::refused);
+            Upload queued = uploads.finalizeUpload(id, segs, Original.SEGMENTS, State.PENDING, size, v.info(), null, PROCESS_JOB, now,
+                    expiresAt).orElseThrow(Problems::refused);
+            Failpoint.FINALIZE_AFTER_QUEUE.hit();
             jobQueued.run();
             return queued;
         }

@@ -149,6 +149,26 @@ public final class ServerProcess implements AutoCloseable {
         return out;
     }
 
+    public boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    /** How a command ended: its exit code and everything it printed. */
+    public record Ran(int exit, String output) {}
+
+    /** Runs a bin/mediaup command like {@link #cli}, whatever its outcome. */
+    public Ran cliStatus(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-jar", jar().toString()));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--data-dir", dataDir.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(Backend.env(dataDir));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Ran(p.waitFor(), out);
+    }
+
     /** Runs a bin/mediaup command (from the same jar) on this server's data dir; returns its stdout. */
     public String cli(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(java(), "-jar", jar().toString()));

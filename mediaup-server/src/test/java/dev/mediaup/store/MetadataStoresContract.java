@@ -71,7 +71,7 @@ public abstract class MetadataStoresContract {
 
     Upload finalized(Upload u, State state, String job) {
         List<Segment> segs = stores.uploads().segments(u.id());
-        return done(stores.uploads().finalizeUpload(u.id(), segs, null, state, segs.stream().mapToLong(Segment::size).sum(),
+        return done(stores.uploads().finalizeUpload(u.id(), segs, UploadStore.Original.SEGMENTS, state, segs.stream().mapToLong(Segment::size).sum(),
                 new MediaInfo(10, 20, "image/png", null, null), null, job, NOW, NOW + 86_400));
     }
 
@@ -134,7 +134,7 @@ public abstract class MetadataStoresContract {
         Upload u = created("4", null);
         done(stores.uploads().putSegment(seg(u, 0, 10), NOW, 1000, Quota.NONE));
         List<Segment> stale = List.of(seg(u, 0, 10));
-        assertThat(refused(stores.uploads().finalizeUpload(u.id(), stale, null, State.SUCCEEDED, 10, MediaInfo.NONE, null, null, NOW,
+        assertThat(refused(stores.uploads().finalizeUpload(u.id(), stale, UploadStore.Original.SEGMENTS, State.SUCCEEDED, 10, MediaInfo.NONE, null, null, NOW,
                 NOW + 10))).isEqualTo(new Refusal.SegmentsChanged(u.id()));
         Upload f = finalized(u, State.SUCCEEDED, null);
         assertThat(f.state()).isEqualTo(State.SUCCEEDED);
@@ -143,9 +143,21 @@ public abstract class MetadataStoresContract {
         assertThat(f.progress()).isEqualTo(100);
         assertThat(f.info().width()).isEqualTo(10);
         List<Segment> segs = stores.uploads().segments(u.id());
-        assertThat(refused(stores.uploads().finalizeUpload(u.id(), segs, null, State.SUCCEEDED, 10, MediaInfo.NONE, null, null, NOW,
+        assertThat(refused(stores.uploads().finalizeUpload(u.id(), segs, UploadStore.Original.SEGMENTS, State.SUCCEEDED, 10, MediaInfo.NONE, null, null, NOW,
                 NOW + 10))).isEqualTo(new Refusal.FinalizedConcurrently(u.id()));
         assertThat(refused(stores.uploads().putSegment(seg(u, 1, 1), NOW, 1000, Quota.NONE))).isEqualTo(new Refusal.AlreadyFinalized(u.id()));
+    }
+
+    @Test
+    void finalizingWithTheOriginalDroppedForgetsItsBytesInTheSameTransaction() {
+        Upload u = created("5d", null);
+        done(stores.uploads().putSegment(seg(u, 0, 10), NOW, 1000, Quota.NONE));
+        List<Segment> segs = stores.uploads().segments(u.id());
+        Upload f = done(stores.uploads().finalizeUpload(u.id(), segs, UploadStore.Original.DROPPED, State.SUCCEEDED, 10, MediaInfo.NONE,
+                null, null, NOW, NOW + 86_400));
+        assertThat(f.state()).isEqualTo(State.SUCCEEDED);
+        assertThat(stores.uploads().segments(u.id())).as("no rows keep bytes nobody wanted, even if the blobs outlive a crash").isEmpty();
+        assertThat(stores.uploads().usage("5d", Quota.epochDay(NOW)).storedBytes()).isZero();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.mediaup.store.file;
 
 import dev.mediaup.core.BodyWriter;
+import dev.mediaup.core.Failpoint;
 import dev.mediaup.store.BlobStore;
 
 import java.io.BufferedOutputStream;
@@ -70,8 +71,11 @@ public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobS
             CountingStream out = new CountingStream(new BufferedOutputStream(Channels.newOutputStream(ch), BUFFER));
             writer.writeTo(out);
             out.flush();
+            Failpoint.FILE_BEFORE_FSYNC.hit();
             ch.force(true);
+            Failpoint.FILE_BEFORE_RENAME.hit();
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Failpoint.FILE_BEFORE_DIR_FSYNC.hit();
             fsyncDir(dir);
             return out.count;
         } catch (IOException | RuntimeException | Error e) {

@@ -1,6 +1,7 @@
 package dev.mediaup.store.s3;
 
 import dev.mediaup.core.BodyWriter;
+import dev.mediaup.core.Failpoint;
 import dev.mediaup.store.BlobStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -183,11 +184,13 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
                 writer.writeTo(body);
             }
             long size = body.size();
+            Failpoint.S3_BEFORE_PUT.hit();
             AtomicReference<String> signed = new AtomicReference<>();
             if (size <= PART)
                 s3.putObject(b -> b.bucket(bucket).key(object).overrideConfiguration(o -> o.putExecutionAttribute(SIGNED, signed)),
                         body.request());
             else multipart(object, body.file, size);
+            Failpoint.S3_AFTER_PUT.hit();
             if (!hash) return new Hashed(size, null);
             // over plain HTTP the SDK hashed the payload to sign it; over HTTPS (unsigned payload) it is hashed here
             String hex = signed.get();
@@ -336,6 +339,7 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
         } catch (SdkException e) {
             throw new IOException("object store: " + e.getMessage(), e);
         }
+        Failpoint.S3_ASSEMBLE_AFTER_CREATE.hit();
         List<Future<CompletedPart>> parts = new ArrayList<>();
         Spool gathered = null;
         try {
@@ -371,6 +375,7 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
             }
             List<CompletedPart> done = new ArrayList<>();
             for (var f : parts) done.add(f.get());
+            Failpoint.S3_ASSEMBLE_BEFORE_COMPLETE.hit();
             s3.completeMultipartUpload(b -> b.bucket(bucket).key(object).uploadId(id).multipartUpload(m -> m.parts(done)));
         } catch (IOException | RuntimeException | InterruptedException | ExecutionException e) {
             parts.forEach(f -> f.cancel(true));

@@ -156,7 +156,7 @@ final class SqlUploads implements UploadStore {
     }
 
     @Override
-    public Checked<Upload> finalizeUpload(long id, List<Segment> manifest, String originalKey, State state, long size, MediaInfo info,
+    public Checked<Upload> finalizeUpload(long id, List<Segment> manifest, Original original, State state, long size, MediaInfo info,
                                           Failure failure, String jobKind, long now, long expiresAt) {
         return db.write(h -> {
             locked(h, id); // appends to this upload on other nodes wait until the manifest is settled
@@ -166,13 +166,15 @@ final class SqlUploads implements UploadStore {
                         width = :w, height = :h, image_type = :it, video_type = :vt, duration_ms = :d,
                         error_code = :ec, error_name = :en, error_message = :em, progress = :progress, original_key = :ok
                     WHERE id = :id AND state = 'UPLOADING'""")
-                    .bind("ok", originalKey).bind("state", state.name()).bind("size", size).bind("expires", expiresAt).bind("id", id)
+                    .bind("ok", original.assembledKey()).bind("state", state.name()).bind("size", size).bind("expires", expiresAt)
+                    .bind("id", id)
                     .bind("progress", state.terminal() ? 100 : 0)
                     .bind("w", info.width()).bind("h", info.height()).bind("it", info.imageType()).bind("vt", info.videoType())
                     .bind("d", info.durationMs())
                     .bind("ec", failure == null ? null : failure.code()).bind("en", failure == null ? null : failure.name())
                     .bind("em", failure == null ? null : failure.message()).execute();
             if (n == 0) return Checked.refused(new Refusal.FinalizedConcurrently(id));
+            if (original.dropped()) dropSegments(h, id);
             outbox.queue(h, id, state, now);
             if (jobKind != null)
                 h.createUpdate("INSERT INTO jobs (upload_id, kind, state, attempts, run_after) VALUES (:u, :k, 'QUEUED', 0, :now)")
@@ -249,10 +251,16 @@ final class SqlUploads implements UploadStore {
     @Override
     public void deleteSegments(long uploadId) {
         db.write(h -> {
-            releaseStored(h, uploadId);
-            h.createUpdate("UPDATE uploads SET original_key = NULL WHERE id = :u").bind("u", uploadId).execute();
-            return h.createUpdate("DELETE FROM segments WHERE upload_id = :u").bind("u", uploadId).execute();
+            dropSegments(h, uploadId);
+            return null;
         });
+    }
+
+    /** Forgets an upload's bytes: the owner gets the stored bytes back, the rows go (the blobs are the caller's). */
+    private static void dropSegments(Handle h, long uploadId) {
+        releaseStored(h, uploadId);
+        h.createUpdate("UPDATE uploads SET original_key = NULL WHERE id = :u").bind("u", uploadId).execute();
+        h.createUpdate("DELETE FROM segments WHERE upload_id = :u").bind("u", uploadId).execute();
     }
 
     /** Gives the owner back the stored bytes of an upload's segments (before they are deleted). */

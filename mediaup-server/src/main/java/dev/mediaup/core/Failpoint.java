@@ -1,0 +1,102 @@
+package dev.mediaup.core;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Named places where the crash matrix makes this process die as {@code kill -9} would: between two steps whose order
+ * is what keeps acknowledged bytes safe (blob before row, rows before blob deletes, result before job completion).
+ * Compiled in and inert unless the environment says otherwise: {@code MEDIAUP_FAILPOINTS=append.after-blob=kill}
+ * dies at the first pass, {@code =kill@3} at the third; several are separated by commas. A name that is not declared
+ * here stops the process at startup, so a typo never makes a drill pass by testing nothing.
+ *
+ * <p>Dying is {@link Runtime#halt}: no shutdown hook, no drain, no flush of anything the JVM holds — what a SIGKILL
+ * leaves is what this leaves (the kernel keeps what was written, as it does after a SIGKILL).
+ */
+public enum Failpoint {
+    // an append: the segment's blob is made durable, then its row is committed, then the answer goes out
+    APPEND_BEFORE_BLOB("append.before-blob"),
+    APPEND_AFTER_BLOB("append.after-blob"),
+    APPEND_AFTER_ROW("append.after-row"),
+    APPEND_RESEND_BEFORE_OLD_BLOB_DELETE("append.resend.before-old-blob-delete"),
+    // the file store: body written, fsynced, renamed into place, directory fsynced
+    FILE_BEFORE_FSYNC("blob.file.before-fsync"),
+    FILE_BEFORE_RENAME("blob.file.before-rename"),
+    FILE_BEFORE_DIR_FSYNC("blob.file.before-dir-fsync"),
+    // the object store: body spooled, then PUT; an original assembled by a multipart upload of server-side copies
+    S3_BEFORE_PUT("blob.s3.before-put"),
+    S3_AFTER_PUT("blob.s3.after-put"),
+    S3_ASSEMBLE_AFTER_CREATE("blob.s3.assemble.after-create"),
+    S3_ASSEMBLE_BEFORE_COMPLETE("blob.s3.assemble.before-complete"),
+    // FINALIZE
+    FINALIZE_AFTER_SNIFF("finalize.after-sniff"),
+    FINALIZE_AFTER_QUEUE("finalize.after-queue"),
+    INLINE_AFTER_VARIANTS("inline.after-variants"),
+    INLINE_AFTER_ASSEMBLE("inline.after-assemble"),
+    INLINE_AFTER_RECORD("inline.after-record"),
+    // the one-shot upload
+    ONESHOT_AFTER_BLOB("oneshot.after-blob"),
+    ONESHOT_AFTER_CREATE("oneshot.after-create"),
+    // a processing job
+    JOB_AFTER_CLAIM("job.after-claim"),
+    JOB_AFTER_IN_PROGRESS("job.after-in-progress"),
+    VIDEO_AFTER_ENCODE("video.after-encode"),
+    VIDEO_AFTER_RENDITION_STORED("video.after-rendition-stored"),
+    VIDEO_AFTER_VARIANTS("video.after-variants"),
+    QUEUED_AFTER_ASSEMBLE("queued.after-assemble"),
+    QUEUED_AFTER_SET_ORIGINAL("queued.after-set-original"),
+    QUEUED_AFTER_SUCCESS("queued.after-success"),
+    QUEUED_MID_DROP("queued.mid-drop"),
+    JOB_BEFORE_COMPLETE("job.before-complete"),
+    // the webhook outbox
+    WEBHOOK_BEFORE_SEND("webhook.before-send"),
+    WEBHOOK_AFTER_SEND("webhook.after-send"),
+    // the sweeper (a node's, or bin/mediaup gc)
+    SWEEP_AFTER_EXPIRE("sweep.after-expire"),
+    SWEEP_AFTER_PURGE_BLOBS("sweep.after-purge-blobs"),
+    SWEEP_AFTER_ORPHAN_DELETE("sweep.after-orphan-delete");
+
+    public final String id;
+
+    Failpoint(String id) {
+        this.id = id;
+    }
+
+    /** What is armed: passes left before the process dies, by point. Empty (and every {@link #hit} a no-op) normally. */
+    private static final Map<Failpoint, AtomicInteger> ARMED = parse(System.getenv("MEDIAUP_FAILPOINTS"));
+
+    /** Dies here if this point is armed and this is the pass it waits for. */
+    public void hit() {
+        if (ARMED.isEmpty()) return;
+        AtomicInteger left = ARMED.get(this);
+        if (left == null || left.decrementAndGet() != 0) return;
+        System.err.println("failpoint " + id + ": killing the process");
+        System.err.flush();
+        Runtime.getRuntime().halt(137); // 128 + SIGKILL, as a shell reports a kill -9
+    }
+
+    /** Parses the setting eagerly (called at startup), so a bad one stops the process before it serves anything. */
+    public static int armed() {
+        return ARMED.size();
+    }
+
+    static Map<Failpoint, AtomicInteger> parse(String spec) {
+        Map<Failpoint, AtomicInteger> armed = new EnumMap<>(Failpoint.class);
+        if (spec == null || spec.isBlank()) return armed;
+        for (String part : spec.split(",")) {
+            String[] kv = part.trim().split("=", 2);
+            Failpoint p = byId(kv[0].trim());
+            String action = kv.length == 2 ? kv[1].trim() : "";
+            if (!action.matches("kill(@[1-9][0-9]{0,5})?"))
+                throw new IllegalArgumentException("MEDIAUP_FAILPOINTS: " + part + ": the action is kill or kill@N");
+            armed.put(p, new AtomicInteger(action.contains("@") ? Integer.parseInt(action.substring(5)) : 1));
+        }
+        return armed;
+    }
+
+    public static Failpoint byId(String id) {
+        for (Failpoint p : values()) if (p.id.equals(id)) return p;
+        throw new IllegalArgumentException("MEDIAUP_FAILPOINTS: no failpoint is called " + id);
+    }
+}
