@@ -312,7 +312,12 @@ final class Bodies {
 
         /** A multipart body of this Content-Type (its boundary parameter) read from {@code in}. */
         Multipart(String contentType, InputStream in) {
-            String boundary = MultiPart.extractBoundary(contentType);
+            String boundary;
+            try {
+                boundary = MultiPart.extractBoundary(contentType);
+            } catch (IllegalArgumentException e) { // e.g. an unterminated quote
+                boundary = null;
+            }
             if (boundary == null || boundary.isEmpty())
                 throw Problems.invalid("Content-Type", contentType, "A multipart/form-data body needs a boundary parameter.");
             parser = new MultiPart.Parser(boundary, this);
@@ -352,7 +357,12 @@ final class Bodies {
 
         @Override
         public void onPartHeaders() {
-            part = getName();
+            try {
+                part = getName();
+            } catch (IllegalArgumentException e) { // Jetty's header-value parser: an unterminated quote
+                failure = Problems.badBody("A multipart part's Content-Disposition is malformed: " + e.getMessage());
+                return;
+            }
             if (part == null) { failure = Problems.badBody("A multipart part has no name."); return; }
             partIsMedia = part.equals("media") || part.equals("media_data");
             if (partIsMedia) {
