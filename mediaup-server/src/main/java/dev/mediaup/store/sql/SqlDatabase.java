@@ -113,7 +113,8 @@ public final class SqlDatabase implements AutoCloseable {
         hc.setMaximumPoolSize(10);
         hc.setMinimumIdle(2);
         // Hikari waits 30 s for a connection by default: with the database down, every request hung that long and then
-        // failed. One second, then Unavailable (503); the prober below makes most of them fail before even that.
+        // failed. One second, then Unavailable (503); the prober below makes most of them fail before even that. A pool
+        // that is only busy (load) is waited on in read(), a second at a time, while the prober still reaches the database.
         hc.setConnectionTimeout(1_000);
         hc.setValidationTimeout(500);
         // a database that stops answering (paused, network cut) must not hold a request forever: no statement of ours
@@ -179,13 +180,29 @@ public final class SqlDatabase implements AutoCloseable {
 
     /** Runs a read on the pool; a database that cannot be reached is an {@link Unavailable}, at once if already known. */
     <T> T read(HandleCallback<T, RuntimeException> fn) {
-        if (!reachable) throw unreachable(null);
-        try {
-            return jdbi.withHandle(fn);
-        } catch (JdbiException e) {
-            if (connectionLost(e)) throw unreachable(e);
-            throw e;
+        long deadline = System.nanoTime() + BUSY_POOL_WAIT_NANOS;
+        while (true) {
+            if (!reachable) throw unreachable(null);
+            try {
+                return jdbi.withHandle(fn);
+            } catch (JdbiException e) {
+                // every pooled connection is busy (load, not an outage: the prober still reaches the database): wait on,
+                // one pool timeout at a time, so a database that goes away meanwhile is still noticed within a second
+                if (poolBusy(e) && reachable && System.nanoTime() < deadline) continue;
+                if (connectionLost(e)) throw unreachable(e);
+                throw e;
+            }
         }
+    }
+
+    /** How long a read waits for a pooled connection while the database is up, as Hikari's own default did. */
+    private static final long BUSY_POOL_WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    /** Hikari timed out waiting for a free connection without any connection failing (it would be the cause). */
+    private static boolean poolBusy(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause())
+            if (t instanceof SQLTransientConnectionException) return t.getCause() == null;
+        return false;
     }
 
     /** The failure is the connection's (refused, reset, timed out, server shutting down), not the statement's. */
