@@ -381,9 +381,20 @@ public final class MediaClient {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> data(byte[] body) {
-        Object d = parse(body).get("data");
-        if (!(d instanceof Map)) throw new MediaException(200, parse(body), "the answer has no data object", null);
-        return (Map<String, Object>) d;
+        Map<String, Object> r = parse(body);
+        Object d = r.get("data");
+        if (!(d instanceof Map)) throw new MediaException(200, r, "the answer has no data object", null);
+        Map<String, Object> data = (Map<String, Object>) d;
+        // a failed media's reason comes beside data, in errors (X's processing_info has no room for it): keep it with
+        // the processing state it explains, where Media.from reads it
+        if (data.get("processing_info") instanceof Map<?, ?> pi && r.get("errors") instanceof List<?> l && !l.isEmpty()
+                && l.get(0) instanceof Map<?, ?> e) {
+            Map<String, Object> info = new LinkedHashMap<>((Map<String, Object>) pi);
+            info.put("error", Map.of("name", String.valueOf(e.get("title")), "message", String.valueOf(e.get("detail"))));
+            data = new LinkedHashMap<>(data);
+            data.put("processing_info", info);
+        }
+        return data;
     }
 
     @SuppressWarnings("unchecked")

@@ -257,6 +257,12 @@ public final class Routes {
         Wire.data(ctx, Map.of("expires_at", expiresAt));
     }
 
+    /** The command form answers on POST /2/media/upload, whose document requires the media's id in data. */
+    private void appendedCommand(Context ctx, String mediaId, long expiresAt) {
+        metrics.counter("mediaup.segments.appended").increment();
+        Wire.data(ctx, Wire.ordered("id", mediaId, "expires_at", expiresAt));
+    }
+
     /** A multipart APPEND: fields (segment_index, and for the command form command/media_id) around one media part. */
     private long appendMultipart(Context ctx, Upload known, Bodies.Multipart already) throws IOException {
         Bodies.Multipart mp = already != null ? already : new Bodies.Multipart(ctx);
@@ -286,7 +292,7 @@ public final class Routes {
 
     private void finalized(Context ctx, Upload u) {
         metrics.counter("mediaup.uploads.finalized", "state", u.state().wire()).increment();
-        Wire.data(ctx, Wire.media(u, uploads.now()));
+        Wire.media(ctx, u, uploads.now());
     }
 
     private void status(Context ctx) {
@@ -295,7 +301,7 @@ public final class Routes {
         if (command != null && !command.equals("STATUS"))
             throw Problems.invalid("command", command, "GET /2/media/upload only answers command=STATUS.");
         Upload u = uploads.status(who, Bodies.mediaId(ctx.queryParam("media_id"), "media_id"));
-        Wire.data(ctx, Wire.media(u, uploads.now()));
+        Wire.media(ctx, u, uploads.now());
     }
 
     private void segments(Context ctx) {
@@ -318,7 +324,10 @@ public final class Routes {
                 mp.toMedia();
                 String command = mp.fields.getOrDefault("command", params.get("command"));
                 if (command == null) oneShotMultipart(ctx, who, mp, params);
-                else if (command.equals("APPEND")) appended(ctx, appendMultipart(ctx, null, mp));
+                else if (command.equals("APPEND")) {
+                    long expiresAt = appendMultipart(ctx, null, mp);
+                    appendedCommand(ctx, mp.fields.getOrDefault("media_id", ctx.queryParam("media_id")), expiresAt);
+                }
                 else if (mp.hasMedia()) throw Problems.badMedia("media", "Only APPEND carries media.");
                 else { params.putAll(mp.fields); command(ctx, who, params); }
             }
@@ -373,7 +382,7 @@ public final class Routes {
                 Wire.data(ctx, Wire.initialized(u, u.createdAt())); // the whole window, as of its start
             }
             case "FINALIZE" -> finalized(ctx, uploads.finalizeUpload(who, Bodies.mediaId(p.get("media_id"), "media_id")));
-            case "STATUS" -> Wire.data(ctx, Wire.media(uploads.status(who, Bodies.mediaId(p.get("media_id"), "media_id")), uploads.now()));
+            case "STATUS" -> Wire.media(ctx, uploads.status(who, Bodies.mediaId(p.get("media_id"), "media_id")), uploads.now());
             case "APPEND" -> throw Problems.unsupportedBody(
                     "APPEND carries the segment in a multipart/form-data body (segment_index + media).",
                     "command", "APPEND");

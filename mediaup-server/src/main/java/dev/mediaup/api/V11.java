@@ -129,7 +129,7 @@ final class V11 {
 
     /** v1.1's statuses: 201 for FINALIZE, 200 for STATUS and the simple upload (INIT 202 and APPEND 204 above). */
     private void finished(Context ctx, Upload u, int status) {
-        ctx.status(status).contentType("application/json").result(Wire.JSON.writeValueAsBytes(ids(u, Wire.media(u, uploads.now()))));
+        ctx.status(status).contentType("application/json").result(Wire.JSON.writeValueAsBytes(ids(u, Wire.mediaV11(u, uploads.now()))));
     }
 
     /** v1.1's identity fields: media_id as a number and as a string, in front of the rest. */

@@ -37,14 +37,40 @@ public final class Wire {
         return m;
     }
 
-    /** The finalize / STATUS / one-shot answer. */
-    static Map<String, Object> media(Upload u, long now) {
+    /**
+     * The v2 finalize / STATUS / one-shot answer: {@code data} as X's document shapes it (its processing_info has no
+     * room for the failure), and, when processing failed, why in the response's {@code errors} as a problem — where
+     * X's document puts errors that come with data.
+     */
+    static void media(Context ctx, Upload u, long now) {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("data", mediaData(u, now));
+        Failure f = u.state() == State.FAILED ? u.failure() : null;
+        if (f != null) {
+            Problem.Kind kind = f.name().equals("InternalError") ? Problem.Kind.INTERNAL : Problem.Kind.INVALID;
+            body.put("errors", List.of(ordered("type", kind.type, "title", f.name(), "detail", f.message(), "resource_type", "media",
+                    "resource_id", u.idString())));
+        }
+        ctx.status(200).contentType("application/json").result(JSON.writeValueAsBytes(body));
+    }
+
+    /** The v2 {@code data} of {@link #media(Context, Upload, long)}. */
+    static Map<String, Object> mediaData(Upload u, long now) {
+        return media(u, now, false);
+    }
+
+    /** The v1.1 answer, where the failure is {@code processing_info.error} as v1.1 documented it. */
+    static Map<String, Object> mediaV11(Upload u, long now) {
+        return media(u, now, true);
+    }
+
+    private static Map<String, Object> media(Upload u, long now, boolean errorInside) {
         var m = initialized(u, now);
         if (u.size() != null) m.put("size", u.size());
         if (u.state().finalized()) {
             MediaInfo i = u.info();
             boolean syncImage = !u.family().processedAsync() && u.state() == State.SUCCEEDED;
-            if (!syncImage) m.put("processing_info", processingInfo(u));
+            if (!syncImage) m.put("processing_info", processingInfo(u, errorInside));
             if (i.imageType() != null && i.width() != null) m.put("image", ordered("image_type", i.imageType(), "w", i.width(), "h",
                     i.height()));
             if (i.videoType() != null) m.put("video", Map.of("video_type", i.videoType()));
@@ -52,7 +78,7 @@ public final class Wire {
         return m;
     }
 
-    private static Map<String, Object> processingInfo(Upload u) {
+    private static Map<String, Object> processingInfo(Upload u, boolean errorInside) {
         var p = new LinkedHashMap<String, Object>();
         p.put("state", u.state().wire());
         switch (u.state()) {
@@ -63,7 +89,7 @@ public final class Wire {
             case FAILED -> {
                 p.put("progress_percent", 100);
                 Failure f = u.failure();
-                if (f != null) p.put("error", ordered("code", f.code(), "name", f.name(), "message", f.message()));
+                if (f != null && errorInside) p.put("error", ordered("code", f.code(), "name", f.name(), "message", f.message()));
             }
             default -> { }
         }

@@ -31,7 +31,7 @@ class WireTest {
     @Test
     void aFinishedImageHasNoProcessingInfo() {
         Upload u = upload(Category.TWEET_IMAGE, "image/png", State.SUCCEEDED, new MediaInfo(40, 30, "image/png", null, null), null, 100);
-        assertThat(json(Wire.media(u, NOW))).isEqualTo("{\"id\":\"1880028106020515840\",\"media_key\":\"3_1880028106020515840\","
+        assertThat(json(Wire.mediaData(u, NOW))).isEqualTo("{\"id\":\"1880028106020515840\",\"media_key\":\"3_1880028106020515840\","
                 + "\"expires_after_secs\":3590,\"size\":100,\"image\":{\"image_type\":\"image/png\",\"w\":40,\"h\":30}}");
     }
 
@@ -39,16 +39,17 @@ class WireTest {
     void aVideoInProgressSaysWhenToLookAgainAndNeverClaims100() {
         Upload u = upload(Category.TWEET_VIDEO, "video/mp4", State.IN_PROGRESS, new MediaInfo(null, null, null, "video/mp4", null), null,
                 100);
-        assertThat(json(Wire.media(u, NOW))).isEqualTo("{\"id\":\"1880028106020515840\",\"media_key\":\"7_1880028106020515840\","
+        assertThat(json(Wire.mediaData(u, NOW))).isEqualTo("{\"id\":\"1880028106020515840\",\"media_key\":\"7_1880028106020515840\","
                 + "\"expires_after_secs\":3590,\"size\":100,\"processing_info\":{\"state\":\"in_progress\",\"check_after_secs\":5,"
                 + "\"progress_percent\":99},\"video\":{\"video_type\":\"video/mp4\"}}");
     }
 
     @Test
-    void aFailureCarriesXsErrorObject() {
+    void aFailureCarriesXsErrorObjectInV11AndNoneInsideV2ProcessingInfo() {
         Upload u = upload(Category.TWEET_GIF, "image/gif", State.FAILED, MediaInfo.NONE, Failure.invalidMedia("The media is not a GIF."),
                 100);
-        assertThat(json(Wire.media(u, NOW))).contains("\"media_key\":\"16_1880028106020515840\"")
+        assertThat(json(Wire.mediaData(u, NOW))).contains("\"processing_info\":{\"state\":\"failed\",\"progress_percent\":100}");
+        assertThat(json(Wire.mediaV11(u, NOW))).contains("\"media_key\":\"16_1880028106020515840\"")
                 .contains("\"processing_info\":{\"state\":\"failed\",\"progress_percent\":100,\"error\":{\"code\":1,"
                         + "\"name\":\"InvalidMedia\",\"message\":\"The media is not a GIF.\"}}");
     }

@@ -73,7 +73,10 @@ public final class Api {
         for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
         try {
             HttpResponse<byte[]> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new Res(r.statusCode(), r.headers().firstValue("content-type").orElse(""), r.body(), r);
+            String type = r.headers().firstValue("content-type").orElse("");
+            List<String> violations = Contract.violations(method, path, r.statusCode(), type, r.body());
+            if (!violations.isEmpty()) throw new AssertionError("the response breaks X's OpenAPI document:\n" + String.join("\n", violations));
+            return new Res(r.statusCode(), type, r.body(), r);
         } catch (IOException | InterruptedException e) {
             throw new RuntimeException(method + " " + path + " failed", e);
         }
@@ -166,8 +169,15 @@ public final class Api {
 
     private static final Map<String, Schema> SCHEMAS = new ConcurrentHashMap<>();
 
-    /** X's own OpenAPI document from ../shared/spec (the served copy only if shared/ is absent). */
-    public static JsonNode spec() {
+    private static JsonNode spec;
+
+    /** X's own OpenAPI document from ../shared/spec (the served copy only if shared/ is absent); read once. */
+    public static synchronized JsonNode spec() {
+        if (spec == null) spec = readSpec();
+        return spec;
+    }
+
+    private static JsonNode readSpec() {
         Path shared = Path.of("../../shared/spec/x-api-v2-media.openapi.json");
         try {
             return JSON.readTree(Files.exists(shared) ? Files.readAllBytes(shared)

@@ -83,7 +83,7 @@ class ProcessingDurabilityIT {
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
             JsonNode pi = done.get("processing_info");
             assertThat(pi.get("state").asString()).isEqualTo("failed");
-            assertThat(pi.get("error").get("message").asString()).contains("longer than 1 s");
+            assertThat(api.status(id).json().get("errors").get(0).get("detail").asString()).contains("longer than 1 s");
             assertThat(ProcessHandle.of(server.pid()).orElseThrow().descendants().filter(p -> p.info().command().orElse("").contains("ffmpeg")).count())
                     .as("no ffmpeg left running").isZero();
         }
@@ -101,8 +101,10 @@ class ProcessingDurabilityIT {
             JsonNode done = api.awaitProcessed(id, Duration.ofSeconds(120));
             JsonNode pi = done.get("processing_info");
             assertThat(pi.get("state").asString()).isEqualTo("failed");
-            assertThat(pi.get("error").get("name").asString()).isEqualTo("InternalError");
-            assertThat(pi.get("error").get("message").asString()).contains("after 2 attempts").contains("missing");
+            JsonNode why = api.status(id).json().get("errors").get(0);
+            assertThat(why.get("title").asString()).isEqualTo("InternalError");
+            assertThat(why.get("type").asString()).isEqualTo("https://api.x.com/2/problems/internal-error");
+            assertThat(why.get("detail").asString()).contains("after 2 attempts").contains("missing");
             assertThat(api.awaitProcessed(busy, Duration.ofSeconds(120)).get("processing_info").get("state").asString()).isEqualTo("succeeded");
         }
     }

@@ -417,8 +417,9 @@ class ProcessingIT {
         JsonNode pi = done.get("processing_info");
         assertThat(pi).as(done.toString()).isNotNull();
         assertThat(pi.get("state").asString()).as(done.toString()).isEqualTo("failed");
-        assertThat(pi.get("error").get("name").asString()).isEqualTo("InvalidMedia");
-        assertThat(pi.get("error").get("message").asString()).as(done.toString()).contains(b.error()).doesNotContain("Exception").doesNotContain("\tat ");
+        JsonNode why = api.status(done.get("id").asString()).json().get("errors").get(0);
+        assertThat(why.get("title").asString()).isEqualTo("InvalidMedia");
+        assertThat(why.get("detail").asString()).as(done.toString()).contains(b.error()).doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(api.get("/2/media/" + done.get("media_key").asString()).json().has("data")).as("failed media is not media").isFalse();
         assertThat(server.log()).doesNotContain("OutOfMemoryError");
     }

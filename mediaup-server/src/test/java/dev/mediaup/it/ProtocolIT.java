@@ -254,8 +254,12 @@ class ProtocolIT {
         assertThat(f.status()).isEqualTo(200);
         JsonNode pi = f.data().get("processing_info");
         assertThat(pi.get("state").asString()).isEqualTo("failed");
-        assertThat(pi.get("error").get("name").asString()).isEqualTo("InvalidMedia");
-        assertThat(pi.get("error").get("message").asString()).contains("text/plain");
+        assertThat(pi.has("error")).as("X's processing_info has no room for it").isFalse();
+        JsonNode why = f.json().get("errors").get(0); // the failure, where X's document puts errors that come with data
+        assertThat(why.get("title").asString()).isEqualTo("InvalidMedia");
+        assertThat(why.get("type").asString()).isEqualTo("https://api.x.com/2/problems/invalid-request");
+        assertThat(why.get("detail").asString()).contains("text/plain");
+        assertThat(api.status(id).json().get("errors").get(0).get("detail").asString()).contains("text/plain");
         assertThat(api.status(id).data().get("processing_info").get("state").asString()).isEqualTo("failed");
     }
 
