@@ -266,14 +266,8 @@ class CrashMatrixIT {
 
         void video() throws Exception {
             byte[] media = Fixtures.mp4(2, 320, 240);
-            String id = step("initialize", () -> api.postJson("/2/media/upload/initialize",
-                    "{\"media_type\":\"video/mp4\",\"media_category\":\"tweet_video\",\"total_bytes\":" + media.length + "}"))
-                    .data().get("id").asString();
             byte[][] parts = split(media, 4);
-            for (int i = 0; i < parts.length; i++) {
-                int index = i;
-                step("append " + i, () -> api.append(id, index, parts[index]));
-            }
+            String id = chunked("video/mp4", "tweet_video", media.length, parts);
             step("re-sent append 1", () -> api.append(id, 1, parts[1]));
             segmentsIntact(id, parts);
             step("finalize", () -> api.finalizeUpload(id));
@@ -286,17 +280,10 @@ class CrashMatrixIT {
             byte[] png = Api.png(640, 480);
             String id;
             if (oneShot) {
-                id = step("one-shot upload", () -> api.postMultipart("/2/media/upload", new Api.Multipart()
-                        .field("media_category", "tweet_image").file("media", "p.png", png))).data().get("id").asString();
+                id = oneShot(png);
             } else {
-                id = step("initialize", () -> api.postJson("/2/media/upload/initialize",
-                        "{\"media_type\":\"image/png\",\"media_category\":\"tweet_image\",\"total_bytes\":" + png.length + "}"))
-                        .data().get("id").asString();
                 byte[][] parts = split(png, 2);
-                for (int i = 0; i < parts.length; i++) {
-                    int index = i;
-                    step("append " + i, () -> api.append(id, index, parts[index]));
-                }
+                id = chunked("image/png", "tweet_image", png.length, parts);
                 segmentsIntact(id, parts);
                 step("finalize", () -> api.finalizeUpload(id));
             }
@@ -306,8 +293,7 @@ class CrashMatrixIT {
 
         void webhook() throws Exception {
             byte[] png = Api.png(64, 48);
-            String id = step("one-shot upload", () -> api.postMultipart("/2/media/upload", new Api.Multipart()
-                    .field("media_category", "tweet_image").file("media", "p.png", png))).data().get("id").asString();
+            String id = oneShot(png);
             // a claimed delivery is sent again once its claim (60 s) runs out: at least once, so after-send sees it twice
             int times = d.point() == Failpoint.WEBHOOK_AFTER_SEND ? 2 : 1;
             await("webhook delivery", () -> delivered.getOrDefault(id + ".succeeded", new AtomicInteger()).get() >= times
@@ -318,14 +304,7 @@ class CrashMatrixIT {
 
         void expiry() throws Exception {
             byte[] media = Fixtures.mp4(1, 160, 120);
-            String id = step("initialize", () -> api.postJson("/2/media/upload/initialize",
-                    "{\"media_type\":\"video/mp4\",\"media_category\":\"tweet_video\",\"total_bytes\":" + media.length + "}"))
-                    .data().get("id").asString();
-            byte[][] parts = split(media, 2);
-            for (int i = 0; i < parts.length; i++) {
-                int index = i;
-                step("append " + i, () -> api.append(id, index, parts[index]));
-            }
+            String id = chunked("video/mp4", "tweet_video", media.length, split(media, 2));
             await("the expired session's bytes and rows are gone", () -> blobsOf(id).isEmpty()
                     && count("SELECT count(*) FROM segments WHERE upload_id = " + id) == 0 && crashedDuring != null, Duration.ofSeconds(30));
             Res r = api.status(id);
@@ -335,8 +314,7 @@ class CrashMatrixIT {
 
         void orphans() throws Exception {
             byte[] png = Api.png(64, 48);
-            String id = step("one-shot upload", () -> api.postMultipart("/2/media/upload", new Api.Multipart()
-                    .field("media_category", "tweet_image").file("media", "p.png", png))).data().get("id").asString();
+            String id = oneShot(png);
             server.close();
             for (String orphan : List.of("uploads/" + id + "/s7777", "uploads/" + id + "/s8888", "uploads/1/s9999")) putBlob(orphan);
             var gc = server.cliStatus("gc", "--orphan-min-age-secs", "0");
@@ -345,6 +323,23 @@ class CrashMatrixIT {
             crashedDuring = "gc";
             server.withEnv(Map.of()).start();
             served("3_" + id, png, false);
+        }
+
+        /** Initializes an upload and appends {@code parts} in order; its id. */
+        String chunked(String type, String category, long total, byte[][] parts) throws IOException, InterruptedException {
+            String id = step("initialize", () -> api.postJson("/2/media/upload/initialize", "{\"media_type\":\"" + type
+                    + "\",\"media_category\":\"" + category + "\",\"total_bytes\":" + total + "}")).data().get("id").asString();
+            for (int i = 0; i < parts.length; i++) {
+                int index = i;
+                step("append " + i, () -> api.append(id, index, parts[index]));
+            }
+            return id;
+        }
+
+        /** A picture in one request; its id. */
+        String oneShot(byte[] png) throws IOException, InterruptedException {
+            return step("one-shot upload", () -> api.postMultipart("/2/media/upload", new Api.Multipart()
+                    .field("media_category", "tweet_image").file("media", "p.png", png))).data().get("id").asString();
         }
 
         // ---- the checks ----
