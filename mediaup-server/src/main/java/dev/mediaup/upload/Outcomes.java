@@ -46,10 +46,11 @@ public final class Outcomes {
         if (o.failure() != null)
             return uploads.finalizeUpload(u.id(), segs, Original.SEGMENTS, State.FAILED, size, sniffed, o.failure(), null, now, expiresAt)
                     .orElseThrow(Problems::refused);
-        String original = dropsOriginal(o) ? null : assembled(u.id(), segs);
+        boolean drop = dropsOriginal(o);
+        String original = drop ? null : assembled(u.id(), segs);
         if (original != null) Failpoint.INLINE_AFTER_ASSEMBLE.hit();
         MediaInfo info = o.info() == MediaInfo.NONE ? sniffed : o.info();
-        Original kept = dropsOriginal(o) ? Original.DROPPED : original != null ? Original.assembled(original) : Original.SEGMENTS;
+        Original kept = drop ? Original.DROPPED : original != null ? Original.assembled(original) : Original.SEGMENTS;
         Checked<Upload> recorded;
         try {
             recorded = uploads.finalizeUpload(u.id(), segs, kept, State.SUCCEEDED, size, info, null, null, now, expiresAt);
@@ -61,7 +62,7 @@ public final class Outcomes {
         Upload done = recorded.orElseThrow(Problems::refused);
         Failpoint.INLINE_AFTER_RECORD.hit();
         // the rows went with the outcome's transaction; the blobs now (a crash here leaves orphans for the sweeper)
-        if (dropsOriginal(o) || original != null) for (Segment s : segs) deleteQuietly(s.blobKey());
+        if (drop || original != null) for (Segment s : segs) deleteQuietly(s.blobKey());
         return done;
     }
 
