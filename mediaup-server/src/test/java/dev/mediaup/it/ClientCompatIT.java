@@ -1,6 +1,7 @@
 package dev.mediaup.it;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,20 +27,31 @@ class ClientCompatIT {
     @TempDir
     static Path dir;
     static ServerProcess server;
+    /** The clients talk to this: every response they get is checked against X's document on its way. */
+    static ContractProxy proxy;
     static Api api;
     static Path png, mp4;
 
     @BeforeAll
     static void start() throws Exception {
         installCompat();
-        server = new ServerProcess(dir.resolve("data")).start();
+        proxy = new ContractProxy();
+        server = new ServerProcess(dir.resolve("data"), "--public-base-url", proxy.baseUrl()).start();
+        proxy.to(server.baseUrl());
         api = new Api(server.baseUrl(), server.createToken("424242", "media.write tweet.read"));
         png = Files.write(dir.resolve("pic.png"), Api.png(800, 600));
         mp4 = Files.write(dir.resolve("clip.mp4"), Fixtures.paddedMp4(2_600_000)); // 3 segments of twitter-api-v2's 1 MiB
     }
 
+    @AfterEach
+    void everyResponseTheClientsGotIsValidByXsDocument() {
+        assertThat(proxy.violations()).as("responses that break X's document").isEmpty();
+    }
+
     @AfterAll
     static void stop() {
+        assertThat(proxy.checked()).as("responses the proxy judged").isGreaterThan(10);
+        proxy.close();
         server.close();
     }
 
@@ -69,7 +81,7 @@ class ClientCompatIT {
         String seed = Files.readString(Path.of("../../shared/seed/000_2cdcd7349e5a13df.txt"));
         String body = seed.substring(seed.indexOf("--data '") + 8);
         body = body.substring(0, body.indexOf("'"));
-        String out = run(dir, 60, "curl", "-sS", "--request", "POST", "--url", server.baseUrl() + "/2/media/upload/initialize",
+        String out = run(dir, 60, "curl", "-sS", "--request", "POST", "--url", proxy.baseUrl() + "/2/media/upload/initialize",
                 "--header", "Authorization: Bearer " + api.token, "--header", "Content-Type: application/json", "--data", body);
         JsonNode d = Api.JSON.readTree(out).get("data");
         assertThat(d.get("media_key").asString()).isEqualTo("7_" + d.get("id").asString());
@@ -77,7 +89,7 @@ class ClientCompatIT {
 
         // curl / xurl style: media part first, with a filename, 100-continue for the larger body
         String id = api.initialize("video/mp4", "tweet_video", Files.size(mp4));
-        String app = run(dir, 60, "curl", "-sS", "-X", "POST", server.baseUrl() + "/2/media/upload/" + id + "/append",
+        String app = run(dir, 60, "curl", "-sS", "-X", "POST", proxy.baseUrl() + "/2/media/upload/" + id + "/append",
                 "-H", "Authorization: Bearer " + api.token, "-F", "media=@" + mp4, "-F", "segment_index=0");
         assertThat(Api.JSON.readTree(app).get("data").get("expires_at").asLong()).isPositive();
         assertThat(api.finalizeUpload(id).data().get("size").asLong()).isEqualTo(Files.size(mp4));
@@ -102,7 +114,7 @@ class ClientCompatIT {
     private List<JsonNode> node(String client, Map<String, String> env) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("node", "run.mjs", client, png.toString(), mp4.toString()).directory(COMPAT.toFile());
         pb.environment().putAll(env);
-        pb.environment().put("MEDIAUP_BASE_URL", server.baseUrl());
+        pb.environment().put("MEDIAUP_BASE_URL", proxy.baseUrl());
         pb.environment().put("MEDIAUP_TOKEN", api.token);
         String out = run(pb, 120);
         List<JsonNode> results = new ArrayList<>();

@@ -35,9 +35,12 @@ class ClientIT {
 
     @Test
     void uploadsInParallelWithAltTextAndOAuth1() throws Exception {
-        try (ServerProcess server = new ServerProcess(dir.resolve("data")).start()) {
+        // the SDK talks through the validating proxy: every response it gets must be valid by X's document
+        try (ContractProxy proxy = new ContractProxy();
+             ServerProcess server = new ServerProcess(dir.resolve("data"), "--public-base-url", proxy.baseUrl()).start()) {
+            proxy.to(server.baseUrl());
             String token = server.createToken("600", "media.write tweet.read");
-            MediaClient client = MediaClient.builder().baseUrl(server.baseUrl()).bearerToken(token).segmentSize(MIB).parallelism(4).build();
+            MediaClient client = MediaClient.builder().baseUrl(proxy.baseUrl()).bearerToken(token).segmentSize(MIB).parallelism(4).build();
             Path png = Files.write(dir.resolve("a.png"), Api.png(64, 32));
             Media img = client.upload(png, "tweet_image");
             assertThat(img.width()).isEqualTo(64);
@@ -52,15 +55,17 @@ class ClientIT {
             assertThat(seen[0]).isEqualTo(Files.size(mp4));
 
             var c = server.oauth1("600");
-            MediaClient signed = MediaClient.builder().baseUrl(server.baseUrl())
+            MediaClient signed = MediaClient.builder().baseUrl(proxy.baseUrl())
                     .oauth1(c.get("consumer_key"), c.get("consumer_secret"), c.get("oauth_token"), c.get("oauth_token_secret")).build();
             assertThat(signed.upload(png, "tweet_image").height()).isEqualTo(32);
             assertThat(signed.status(img.id()).mediaKey()).isEqualTo(img.mediaKey()); // same user as the bearer token
 
             MediaException bad = org.assertj.core.api.Assertions.catchThrowableOfType(MediaException.class,
-                    () -> MediaClient.builder().baseUrl(server.baseUrl()).bearerToken("mu_nope").build().upload(png, "tweet_image"));
+                    () -> MediaClient.builder().baseUrl(proxy.baseUrl()).bearerToken("mu_nope").build().upload(png, "tweet_image"));
             assertThat(bad.status()).isEqualTo(401);
             assertThat(bad.retryable()).isFalse();
+            assertThat(proxy.checked()).as("responses the proxy judged").isGreaterThan(20);
+            assertThat(proxy.violations()).as("responses that break X's document").isEmpty();
         }
     }
 
