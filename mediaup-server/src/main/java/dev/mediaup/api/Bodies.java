@@ -1,9 +1,11 @@
 package dev.mediaup.api;
 
 import dev.mediaup.core.Category;
+import dev.mediaup.core.Grant;
 import dev.mediaup.core.MediaTypes;
 import dev.mediaup.core.Problem;
 import dev.mediaup.core.Problems;
+import dev.mediaup.upload.GrantService;
 import dev.mediaup.upload.UploadService.Checksum;
 import dev.mediaup.upload.UploadService.InitRequest;
 import io.javalin.http.Context;
@@ -24,7 +26,9 @@ import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.*;
+import java.util.regex.Pattern;
 
 /**
  * Request bodies, read the way X's clients send them: small JSON and form bodies read whole (bounded), media read as a
@@ -143,22 +147,61 @@ final class Bodies {
             if (!t.isIntegralNumber() || !t.canConvertToLong()) throw Problems.mustBe("total_bytes", text(t), "an integer");
             total = totalBytes(t.asLong());
         }
-        boolean shared = false;
-        if (n.has("shared")) {
-            if (!n.get("shared").isBoolean()) throw Problems.mustBe("shared", text(n.get("shared")), "true or false");
-            shared = n.get("shared").asBoolean();
+        return new InitRequest(mediaType(type), cat, total, bool(n, "shared"), strings(n, "additional_owners", OWNER_IDS));
+    }
+
+    private static final String OWNER_IDS = "user id strings of 1 to 19 digits";
+
+    /** An optional true/false field; absent is false. */
+    private static boolean bool(JsonNode n, String name) {
+        if (!n.has(name)) return false;
+        if (!n.get(name).isBoolean()) throw Problems.mustBe(name, text(n.get(name)), "true or false");
+        return n.get(name).asBoolean();
+    }
+
+    /** An optional array of strings; absent is empty. */
+    private static List<String> strings(JsonNode n, String name, String what) {
+        List<String> out = new ArrayList<>();
+        if (!n.has(name)) return out;
+        JsonNode a = n.get(name);
+        if (!a.isArray()) throw Problems.mustBe(name, text(a), "an array of " + what);
+        for (JsonNode o : a) {
+            if (!o.isString()) throw Problems.invalid(name, text(o), name + " entries must be " + what + ".");
+            out.add(o.asString());
         }
-        List<String> owners = new ArrayList<>();
-        if (n.has("additional_owners")) {
-            JsonNode a = n.get("additional_owners");
-            if (!a.isArray()) throw Problems.mustBe("additional_owners", text(a), "an array of user id strings");
-            for (JsonNode o : a) {
-                if (!o.isString()) throw Problems.invalid("additional_owners", text(o),
-                        "additional_owners entries must be strings of 1 to 19 digits.");
-                owners.add(o.asString());
-            }
-        }
-        return new InitRequest(mediaType(type), cat, total, shared, owners);
+        return out;
+    }
+
+    /** An optional positive integer; absent is null. */
+    private static Long positive(JsonNode n, String name) {
+        if (!n.has(name)) return null;
+        JsonNode v = n.get(name);
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0) throw Problems.mustBe(name, text(v), "a positive integer");
+        return v.asLong();
+    }
+
+    private static final Set<String> GRANT_FIELDS = Set.of("media_category", "media_types", "max_bytes", "max_duration_secs", "uploads",
+            "expires_in_secs", "allowed_origins", "shared", "additional_owners");
+    /** A browser origin as the Origin header sends it: scheme://host[:port], nothing after. */
+    private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?");
+
+    /** The body of POST /2/media/upload/grants (extension). */
+    static GrantService.GrantRequest grantFromJson(JsonNode n) {
+        for (String name : n.propertyNames())
+            if (!GRANT_FIELDS.contains(name)) throw Problems.unknownField(name, text(n.get(name)), " in a grant request");
+        Category cat = category(requiredString(n, "media_category"), false);
+        List<String> types = strings(n, "media_types", "media types such as video/mp4");
+        for (String t : types) mediaType(t);
+        List<String> origins = strings(n, "allowed_origins", "origins such as https://app.example.com");
+        for (String o : origins)
+            if (!ORIGIN.matcher(o).matches()) throw Problems.invalid("allowed_origins", o,
+                    "allowed_origins entries are origins as browsers send them: scheme://host[:port], no path.");
+        Long uploads = positive(n, "uploads");
+        if (uploads != null && uploads > Grant.MAX_UPLOADS)
+            throw Problems.invalid("uploads", uploads.toString(), "uploads must be 1 … " + Grant.MAX_UPLOADS + ".");
+        return new GrantService.GrantRequest(cat, types, positive(n, "max_bytes"), positive(n, "max_duration_secs"),
+                uploads == null ? null : uploads.intValue(), positive(n, "expires_in_secs"), origins, bool(n, "shared"),
+                strings(n, "additional_owners", OWNER_IDS));
     }
 
     private static final Set<String> COMMAND_INIT_FIELDS = Set.of("command", "media_type", "total_bytes", "media_category",
@@ -235,6 +278,16 @@ final class Bodies {
             throw Problems.notFound(parameter, raw); // 19 digits beyond 2^63: a well-formed id nobody has
         }
     }
+
+    /** Extension: STATUS's wait_secs, 0 … 30 (a long poll); absent is 0. */
+    static Duration waitSecs(String raw) {
+        if (raw == null) return Duration.ZERO;
+        if (!raw.matches("[0-9]{1,2}") || Integer.parseInt(raw) > MAX_WAIT_SECS)
+            throw Problems.invalid("wait_secs", raw, "wait_secs must be an integer from 0 to " + MAX_WAIT_SECS + ".");
+        return Duration.ofSeconds(Integer.parseInt(raw));
+    }
+
+    static final int MAX_WAIT_SECS = 30;
 
     static int segmentIndex(String raw) {
         if (raw == null || raw.isEmpty()) throw Problems.required("segment_index");

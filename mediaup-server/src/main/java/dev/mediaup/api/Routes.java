@@ -11,10 +11,13 @@ import dev.mediaup.core.Problems;
 import dev.mediaup.core.Unavailable;
 import dev.mediaup.media.MediaService;
 import dev.mediaup.upload.UploadService.OneShotRequest;
+import dev.mediaup.upload.GrantService;
+import dev.mediaup.upload.StatusWatch;
 import dev.mediaup.upload.UploadService;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +25,9 @@ import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.*;
 import java.util.LinkedHashMap;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +43,8 @@ public final class Routes {
     private static final Set<String> APPEND_JSON_FIELDS = Set.of("segment_index");
     private static final Set<String> ONE_SHOT_FIELDS = Set.of("media_category", "additional_owners", "shared");
     private static final Set<String> APPEND_FIELDS = Set.of("command", "media_id", "segment_index");
+    /** A comment this often keeps an idle event stream open through proxies that close silent connections. */
+    private static final Duration SSE_KEEPALIVE = Duration.ofSeconds(15);
 
     private final UploadService uploads;
     private final Authenticator auth;
@@ -54,10 +62,11 @@ public final class Routes {
     private final byte[] openapi;
     private final MediaApi media;
     private final V11 v11;
+    private final GrantsApi grants;
 
     /** {@code publicBaseUrl}: the scheme://host[:port] clients use (behind a TLS proxy), or null to take it from each request. */
-    public Routes(UploadService uploads, MediaService mediaService, Authenticator auth, RateLimits limits, String publicBaseUrl,
-                  PrometheusMeterRegistry metrics, Supplier<List<Check>> ready, long v11MaxAppendBytes) {
+    public Routes(UploadService uploads, GrantService grantService, MediaService mediaService, Authenticator auth, RateLimits limits,
+                  String publicBaseUrl, PrometheusMeterRegistry metrics, Supplier<List<Check>> ready, long v11MaxAppendBytes) {
         this.uploads = uploads;
         this.auth = auth;
         this.limits = limits;
@@ -71,6 +80,7 @@ public final class Routes {
         }
         this.media = new MediaApi(mediaService, this::origin, ctx -> ctx.attribute(PRINCIPAL), openapi);
         this.v11 = new V11(uploads, mediaService, Routes::writer, v11MaxAppendBytes);
+        this.grants = new GrantsApi(grantService, Routes::writer);
     }
 
     public void install(JavalinConfig config) {
@@ -84,6 +94,11 @@ public final class Routes {
         r.post("/2/media/upload/{id}/append", this::append);
         r.post("/2/media/upload/{id}/finalize", this::finalizeUpload);
         r.get("/2/media/upload/{id}/segments", this::segments);          // extension: resume support
+        r.get("/2/media/upload/{id}/events", this::events);              // extension: STATUS as Server-Sent Events
+        r.post("/2/media/upload/grants", grants::create);                // extension: upload grants for browsers and apps
+        r.get("/2/media/upload/grants", grants::list);
+        r.get("/2/media/upload/grants/{id}", grants::get);
+        r.delete("/2/media/upload/grants/{id}", grants::revoke);
         r.get("/2/media/upload", this::status);                          // STATUS (command optional)
         r.post("/2/media/upload", this::upload);                         // one-shot, or the INIT/APPEND/FINALIZE command form
 
@@ -144,7 +159,8 @@ public final class Routes {
     // ---- auth ----
 
     private void authenticate(Context ctx) {
-        if (ctx.path().equals("/2/openapi.json")) return;
+        // the document is public; a CORS preflight carries no credentials by design (the plugin answers it)
+        if (ctx.path().equals("/2/openapi.json") || ctx.method() == HandlerType.OPTIONS) return;
         Map<String, List<String>> form = new LinkedHashMap<>();
         if (Bodies.mime(ctx).equals("application/x-www-form-urlencoded")) {
             // OAuth 1.0a signs form fields: read them now, keep them for the handler (v1.1 forms carry base64 media: larger)
@@ -161,7 +177,19 @@ public final class Routes {
             throw e;
         }
         limits.consume(ctx, p.limitKey(), family(ctx));
+        if (p.viaGrant()) confineGrant(ctx, p);
         ctx.attribute(PRINCIPAL, p);
+    }
+
+    /**
+     * A grant's bearer (a browser, an app) may drive uploads — X's upload endpoints and tus — from an origin the grant
+     * lists, and nothing else: no lookups, no metadata, no grants of its own. Which uploads is the engine's check.
+     */
+    private static void confineGrant(Context ctx, Principal p) {
+        String origin = ctx.header("Origin");
+        if (!p.grant().allowsOrigin(origin)) throw Problems.grantOrigin(p.grant().id(), origin);
+        String path = ctx.path();
+        if (!path.startsWith("/2/media/upload") || path.startsWith("/2/media/upload/grants")) throw Problems.grantOnlyUploads();
     }
 
     private static RateFamily family(Context ctx) {
@@ -295,13 +323,48 @@ public final class Routes {
         Wire.media(ctx, u, uploads.now());
     }
 
-    private void status(Context ctx) {
+    private void status(Context ctx) throws InterruptedException {
         Principal who = writer(ctx);
         String command = ctx.queryParam("command");
         if (command != null && !command.equals("STATUS"))
             throw Problems.invalid("command", command, "GET /2/media/upload only answers command=STATUS.");
-        Upload u = uploads.status(who, Bodies.mediaId(ctx.queryParam("media_id"), "media_id"));
+        Upload u = uploads.status(who, Bodies.mediaId(ctx.queryParam("media_id"), "media_id"),
+                Bodies.waitSecs(ctx.queryParam("wait_secs")));
         Wire.media(ctx, u, uploads.now());
+    }
+
+    /**
+     * Extension: the upload's STATUS as Server-Sent Events — one event now, one per change of state or progress, the
+     * last at a settled state, then the stream ends. Each event's id is its state and progress, so a client that
+     * reconnects with Last-Event-ID gets the next change (or the current state at once if it moved meanwhile).
+     */
+    private void events(Context ctx) throws InterruptedException {
+        Principal who = writer(ctx);
+        long id = Bodies.mediaId(ctx.pathParam("id"), "id");
+        Upload u = uploads.status(who, id); // an unknown or foreign id is a JSON 404, before any streaming
+        String last = ctx.header("Last-Event-ID");
+        ctx.status(200).contentType("text/event-stream; charset=utf-8").header("Cache-Control", "no-cache")
+                .header("X-Accel-Buffering", "no"); // nginx: do not buffer the stream
+        try {
+            OutputStream out = ctx.res().getOutputStream();
+            while (true) {
+                String version = StatusWatch.version(u);
+                if (!version.equals(last)) {
+                    out.write(("id: " + version + "\nevent: status\ndata: ").getBytes(StandardCharsets.UTF_8));
+                    out.write(Wire.mediaBody(u, uploads.now()));
+                    out.write("\n\n".getBytes(StandardCharsets.UTF_8));
+                    last = version;
+                }
+                if (StatusWatch.settled(u) || !uploads.watching()) break;
+                out.flush();
+                Upload next = uploads.changedFrom(id, version, SSE_KEEPALIVE);
+                if (next != null) u = next;
+                else out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8)); // proxies close silent streams
+            }
+            out.flush();
+        } catch (IOException e) {
+            // the client went away: nothing to answer
+        }
     }
 
     private void segments(Context ctx) {

@@ -43,6 +43,11 @@ public final class Wire {
      * X's document puts errors that come with data.
      */
     static void media(Context ctx, Upload u, long now) {
+        ctx.status(200).contentType("application/json").result(mediaBody(u, now));
+    }
+
+    /** The body of {@link #media(Context, Upload, long)}: also each event of the SSE stream. */
+    static byte[] mediaBody(Upload u, long now) {
         var body = new LinkedHashMap<String, Object>();
         body.put("data", mediaData(u, now));
         Failure f = u.state() == State.FAILED ? u.failure() : null;
@@ -51,7 +56,7 @@ public final class Wire {
             body.put("errors", List.of(ordered("type", kind.type, "title", f.name(), "detail", f.message(), "resource_type", "media",
                     "resource_id", u.idString())));
         }
-        ctx.status(200).contentType("application/json").result(JSON.writeValueAsBytes(body));
+        return JSON.writeValueAsBytes(body);
     }
 
     /** The v2 {@code data} of {@link #media(Context, Upload, long)}. */

@@ -47,9 +47,7 @@ public final class OpaqueTokens implements TokenVerifier {
     }
 
     private String create(String kind, String userId, String appKey, List<String> scopes, Long expiresAt) {
-        byte[] secret = new byte[32];
-        RANDOM.nextBytes(secret);
-        String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        String token = newToken(PREFIX);
         access.createToken(hash(token), kind, userId, appKey, scopes, clock.getAsLong(), expiresAt);
         return token;
     }
@@ -63,6 +61,13 @@ public final class OpaqueTokens implements TokenVerifier {
                 .filter(t -> !t.revoked() && (t.expiresAt() == null || t.expiresAt() > now))
                 .map(t -> new Principal(t.kind().equals("app") ? null : t.userId(), Set.copyOf(t.scopes()), t.appKey()))
                 .or(() -> { throw Problems.unauthorized("Unauthorized"); });
+    }
+
+    /** 256 random bits after {@code prefix}, base64url. */
+    static String newToken(String prefix) {
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     }
 
     /** The token of a {@code Bearer} header, or null. */

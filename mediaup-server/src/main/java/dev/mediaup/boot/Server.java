@@ -1,5 +1,6 @@
 package dev.mediaup.boot;
 
+import dev.mediaup.api.Cors;
 import dev.mediaup.api.Routes;
 import dev.mediaup.api.Wire;
 import dev.mediaup.config.HttpConfig;
@@ -85,6 +86,8 @@ public final class Server implements AutoCloseable {
                 c.setPort(http.v11Port());
                 return c;
             });
+            var cors = Cors.plugin(http.corsOrigins());
+            if (cors != null) config.registerPlugin(cors);
             routes.install(config);
         });
     }
@@ -112,6 +115,7 @@ public final class Server implements AutoCloseable {
                 // stopped already
             }
         });
+        services.watch().close(); // long polls answer and event streams end now, not at the end of the drain
         app.stop();
         idleCloser.interrupt();
         loops.close();

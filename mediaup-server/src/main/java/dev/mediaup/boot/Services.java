@@ -5,6 +5,7 @@ import dev.mediaup.api.Routes;
 import dev.mediaup.auth.Authenticator;
 import dev.mediaup.auth.Jwt;
 import dev.mediaup.auth.OAuth1;
+import dev.mediaup.auth.GrantTokens;
 import dev.mediaup.auth.OpaqueTokens;
 import dev.mediaup.auth.TokenVerifier;
 import dev.mediaup.config.HttpConfig;
@@ -19,7 +20,9 @@ import dev.mediaup.store.BlobStore;
 import dev.mediaup.store.MetadataStores;
 import dev.mediaup.upload.Ids;
 import dev.mediaup.upload.Outcomes;
+import dev.mediaup.upload.StatusWatch;
 import dev.mediaup.upload.Sweeper;
+import dev.mediaup.upload.GrantService;
 import dev.mediaup.upload.UploadService;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -35,6 +38,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.text.ParseException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -49,8 +53,8 @@ import java.util.function.LongSupplier;
  * the store roles it uses and nothing more.
  */
 record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwner, LongSupplier clock, Ffmpeg ffmpeg,
-                JobWorkers workers, Webhooks webhooks, MediaService media, Sweeper sweeper, Routes routes, Readiness readiness)
-        implements AutoCloseable {
+                JobWorkers workers, Webhooks webhooks, MediaService media, Sweeper sweeper, Routes routes, Readiness readiness,
+                StatusWatch watch) implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Services.class);
 
     static Services build(ServeConfig config) throws IOException {
@@ -82,7 +86,9 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
                 ? new Webhooks(stores.webhooks(), stores.uploads(), config.webhooks().secret(), clock) : null;
         var outcomes = new Outcomes(stores.uploads(), blobs, ids, p.keepOriginals());
         var workers = new JobWorkers(stores.jobs(), stores.uploads(), processing, outcomes, clock, p, metrics);
-        var uploads = new UploadService(stores.uploads(), blobs, ids, config.limits(), clock, processing, outcomes, workers::nudge);
+        // long polls and SSE streams learn of changes made by any node within this period (one query per period, for all)
+        var watch = new StatusWatch(stores.uploads(), Duration.ofMillis(100));
+        var uploads = new UploadService(stores.uploads(), blobs, ids, config.limits(), clock, processing, outcomes, workers::nudge, watch);
         HttpConfig http = config.http();
         var media = new MediaService(stores.uploads(), stores.media(), stores.metrics(), blobs, clock, deliveryUrlKey(stores), http);
         var readiness = new Readiness(List.of(
@@ -91,10 +97,11 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
                         : blobs.freeBytes() <= 0 ? "the blob store is full" : null),
                 new Readiness.Probe("processing", false, () -> whyFfmpegCannotRun(ffmpeg))));
         var limits = new RateLimits(config.limits().rateLimits(), stores.sharedDatabase().orElse(null), stores::healthy);
-        var routes = new Routes(uploads, media, authenticator(config, stores, clock), limits, http.publicBaseUrl(), metrics,
+        var grants = new GrantService(stores.grants(), stores.uploads(), config.limits(), ids, clock);
+        var routes = new Routes(uploads, grants, media, authenticator(config, stores, clock), limits, http.publicBaseUrl(), metrics,
                 readiness, config.limits().v11MaxAppendBytes());
         var sweeper = new Sweeper(stores.uploads(), stores.media(), blobs, clock, storage.retention());
-        return new Services(stores, blobs, ids, nodeOwner, clock, ffmpeg, workers, webhooks, media, sweeper, routes, readiness);
+        return new Services(stores, blobs, ids, nodeOwner, clock, ffmpeg, workers, webhooks, media, sweeper, routes, readiness, watch);
     }
 
     /**
@@ -129,6 +136,7 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
 
     private static Authenticator authenticator(ServeConfig config, MetadataStores stores, LongSupplier clock) throws IOException {
         List<TokenVerifier> verifiers = new ArrayList<>(List.of(new OpaqueTokens(stores.access(), clock),
+                new GrantTokens(stores.grants(), clock),
                 new OAuth1(stores.access(), clock, config.auth().oauthWindow())));
         var jwt = config.auth().jwt();
         if (jwt.enabled()) {
@@ -145,6 +153,7 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
     @Override
     public void close() {
         readiness.close();
+        watch.close();
         media.flushCounts();
         ffmpeg.close();
         workers.close();

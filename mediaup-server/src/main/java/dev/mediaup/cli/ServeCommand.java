@@ -64,10 +64,13 @@ final class ServeCommand implements Callable<Integer> {
                 description = "Object store: answer deliveries with a redirect to a presigned URL valid this long "
                         + "(0: stream through the server).")
         Duration redirect;
+        @Option(names = "--cors-origins", split = ",", paramLabel = "ORIGIN",
+                description = "Browser origins that may call the API (https://app.example.com,…, or *); default none.")
+        List<String> corsOrigins = List.of();
 
         HttpConfig config() {
             return new HttpConfig(host, port, v11Port, publicBaseUrl == null ? null : publicBaseUrl.replaceAll("/+$", ""), drain,
-                    deliveryUrlTtl, redirect);
+                    deliveryUrlTtl, redirect, List.copyOf(corsOrigins));
         }
     }
 

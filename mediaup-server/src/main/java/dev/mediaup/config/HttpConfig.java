@@ -1,6 +1,7 @@
 package dev.mediaup.config;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The listeners and what the HTTP layer promises about time.
@@ -10,12 +11,13 @@ import java.time.Duration;
  * @param drain         on SIGTERM, how long requests in flight may take to finish
  * @param deliveryUrlTtl lifetime of the signed delivery URLs in Media objects
  * @param redirect      object store: answer deliveries with a presigned URL valid this long; zero streams through the server
+ * @param corsOrigins   browser origins the API answers CORS for ("*": any); empty: none (browsers on other origins are refused)
  */
 public record HttpConfig(String host, int port, Integer v11Port, String publicBaseUrl, Duration drain, Duration deliveryUrlTtl,
-                         Duration redirect) {
+                         Duration redirect, List<String> corsOrigins) {
 
     public static HttpConfig defaults() {
-        return new HttpConfig("127.0.0.1", 8080, null, null, Duration.ofSeconds(30), Duration.ofDays(1), Duration.ZERO);
+        return new HttpConfig("127.0.0.1", 8080, null, null, Duration.ofSeconds(30), Duration.ofDays(1), Duration.ZERO, List.of());
     }
 
     void validate(Problems p) {
@@ -26,5 +28,8 @@ public record HttpConfig(String host, int port, Integer v11Port, String publicBa
         p.nonNegative(drain, "--drain-secs");
         p.positive(deliveryUrlTtl, "--delivery-url-ttl-secs");
         p.nonNegative(redirect, "--redirect-secs");
+        for (String o : corsOrigins)
+            p.check(o.equals("*") || o.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?"),
+                    "--cors-origins takes origins as browsers send them (scheme://host[:port], no path) or *, not " + o);
     }
 }

@@ -4,9 +4,19 @@ import java.util.Set;
 
 /**
  * Who is calling. A user context ({@code userId} set, from a user token, a JWT or OAuth 1.0a) or an app-only token
- * ({@code userId} null); {@code appId} names the OAuth app when there is one.
+ * ({@code userId} null); {@code appId} names the OAuth app when there is one. A browser or app presenting an upload
+ * {@code grant} acts as the granting user, for that grant's uploads only.
  */
-public record Principal(String userId, Set<String> scopes, String appId) {
+public record Principal(String userId, Set<String> scopes, String appId, Grant grant) {
+    public Principal(String userId, Set<String> scopes, String appId) {
+        this(userId, scopes, appId, null);
+    }
+
+    /** The bearer of an upload grant: the granting user, able to write media and nothing else. */
+    public static Principal of(Grant grant) {
+        return new Principal(grant.userId(), Set.of("media.write"), grant.appId(), grant);
+    }
+
     public boolean has(String scope) {
         return scopes.contains(scope);
     }
@@ -15,7 +25,11 @@ public record Principal(String userId, Set<String> scopes, String appId) {
         return userId == null;
     }
 
-    /** What rate limits count against: the user, or the app for app-only calls. */
+    public boolean viaGrant() {
+        return grant != null;
+    }
+
+    /** What rate limits count against: the user, or the app for app-only calls (a grant's uploads count as its user's). */
     public String limitKey() {
         return appOnly() ? "app:" + appId : "user:" + userId;
     }

@@ -77,6 +77,17 @@ public final class Problems {
             case Refusal.StoredQuota s -> storedQuota(s.quota(), s.used());
             case Refusal.SegmentsChanged c -> segmentsChanged(c.id());
             case Refusal.FinalizedConcurrently c -> finalizedConcurrently(c.id());
+            case Refusal.GrantNotLive g -> unauthorized("The upload grant " + g.grantId() + " was revoked or has expired.");
+            case Refusal.GrantUsedUp g -> forbidden("The upload grant " + g.grantId() + " allowed " + g.uploads()
+                    + (g.uploads() == 1 ? " upload" : " uploads") + "; all were started.");
+            case Refusal.GrantCategory g -> Problem.invalid("media_category", g.requested().wire(), "The upload grant " + g.grantId()
+                    + " allows media_category " + g.allowed().wire() + " only.");
+            case Refusal.GrantType g -> Problem.invalid("media_type", g.requested(), "The upload grant " + g.grantId()
+                    + " allows media_type " + String.join(", ", g.allowed()) + " only.");
+            case Refusal.GrantNeedsTotal g -> Problem.invalid("total_bytes", null, "The upload grant " + g.grantId()
+                    + " caps uploads at " + g.maxBytes() + " bytes: total_bytes is required.");
+            case Refusal.GrantTooLarge g -> new Problem(Kind.INVALID, "total_bytes " + g.totalBytes() + " exceeds the upload grant's "
+                    + g.maxBytes() + "-byte limit.", "total_bytes", String.valueOf(g.totalBytes()));
         };
     }
 
@@ -138,6 +149,16 @@ public final class Problems {
     /** A backend failed and nothing was recorded (what the stores' {@link Unavailable} becomes on the wire). */
     public static Problem unavailable(Unavailable u) {
         return Problem.of(Kind.UNAVAILABLE, u.getMessage());
+    }
+
+    /** A grant's bearer asked for something besides its uploads. */
+    public static Problem grantOnlyUploads() {
+        return forbidden("An upload grant may only run its own uploads (initialize, append, finalize, STATUS, tus); "
+                + "everything else needs the granting user's token.");
+    }
+
+    public static Problem grantOrigin(String grantId, String origin) {
+        return forbidden("The upload grant " + grantId + " may not be used from origin " + origin + ".");
     }
 
     public static Problem unauthorized(String detail) {

@@ -1,5 +1,7 @@
 package dev.mediaup.core;
 
+import java.util.List;
+
 /**
  * Why a write the protocol asked for cannot happen, as data: the rules on {@link Upload} and {@link Quota} and the
  * stores' check-and-write methods return one, and the service turns it into the wire's answer with
@@ -24,4 +26,19 @@ public sealed interface Refusal {
 
     /** Another FINALIZE of the same upload won. */
     record FinalizedConcurrently(long id) implements Refusal {}
+
+    /** The grant was revoked or has expired. */
+    record GrantNotLive(String grantId) implements Refusal {}
+
+    /** Every upload the grant allowed has been started. */
+    record GrantUsedUp(String grantId, int uploads) implements Refusal {}
+
+    record GrantCategory(String grantId, Category allowed, Category requested) implements Refusal {}
+
+    record GrantType(String grantId, List<String> allowed, String requested) implements Refusal {}
+
+    /** The grant caps the bytes, so its uploads must say how many they bring. */
+    record GrantNeedsTotal(String grantId, long maxBytes) implements Refusal {}
+
+    record GrantTooLarge(String grantId, long maxBytes, long totalBytes) implements Refusal {}
 }

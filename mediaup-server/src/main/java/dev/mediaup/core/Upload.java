@@ -10,7 +10,8 @@ import java.util.Optional;
  */
 public record Upload(long id, String ownerId, String mediaType, Category category, Family family, Long totalBytes,
                      boolean shared, List<String> additionalOwners, State state, long createdAt, long expiresAt,
-                     Long size, int progress, MediaInfo info, Failure failure, String metadataJson, int checkAfterSecs) {
+                     Long size, int progress, MediaInfo info, Failure failure, String metadataJson, int checkAfterSecs,
+                     String grantId, Long maxDurationSecs) {
 
     /** At most this many additional_owners (X's limit). */
     public static final int MAX_ADDITIONAL_OWNERS = 100;
@@ -21,7 +22,17 @@ public record Upload(long id, String ownerId, String mediaType, Category categor
     public static Upload started(long id, String ownerId, String mediaType, Category category, Long totalBytes, boolean shared,
                                  List<String> additionalOwners, long now, long expiresAt) {
         return new Upload(id, ownerId, mediaType, category, category.family(mediaType), totalBytes, shared, List.copyOf(additionalOwners),
-                State.UPLOADING, now, expiresAt, null, 0, MediaInfo.NONE, null, null, 1);
+                State.UPLOADING, now, expiresAt, null, 0, MediaInfo.NONE, null, null, 1, null, null);
+    }
+
+    /**
+     * The same new upload, started with {@code grant}: it answers to the grant, the grant (not its bearer) says whether
+     * it is shared and who else owns it, and its video may be no longer than the grant allows.
+     */
+    public Upload startedWith(Grant grant) {
+        return new Upload(id, ownerId, mediaType, category, family, totalBytes, grant.shared(), List.copyOf(grant.additionalOwners()),
+                state, createdAt, expiresAt,
+                size, progress, info, failure, metadataJson, checkAfterSecs, grant.id(), grant.maxDurationSecs());
     }
 
     public String mediaKey() { return family.keyPrefix + "_" + id; }
@@ -29,6 +40,11 @@ public record Upload(long id, String ownerId, String mediaType, Category categor
     public String idString() { return Long.toString(id); }
 
     public boolean ownedBy(String userId) { return ownerId.equals(userId); }
+
+    /** The caller may drive this upload: its owner — and when the caller holds a grant, only the grant's own uploads. */
+    public boolean drivableBy(Principal who) {
+        return ownedBy(who.userId()) && (!who.viaGrant() || who.grant().id().equals(grantId));
+    }
 
     public boolean visibleTo(String userId) { return ownerId.equals(userId) || additionalOwners.contains(userId); }
 

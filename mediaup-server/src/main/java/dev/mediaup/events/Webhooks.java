@@ -105,6 +105,7 @@ public final class Webhooks implements AutoCloseable {
             data.put("media_key", u.mediaKey());
             data.put("type", u.wireType());
             data.put("owner_id", u.ownerId());
+            if (u.grantId() != null) data.put("grant_id", u.grantId()); // the backend that granted the upload finds it by this
             Map<String, Object> pi = new LinkedHashMap<>();
             pi.put("state", e.event());
             if (u.failure() != null) pi.put("error", Map.of("code", u.failure().code(), "name", u.failure().name(), "message",

@@ -87,6 +87,7 @@ public final class Processing implements Processor {
         try (Scratch s = new Scratch(u.id())) {
             boolean gif = u.family() == Family.GIF;
             long maxMs = settings.config().maxDuration(u.category()).toMillis();
+            if (u.maxDurationSecs() != null) maxMs = Math.min(maxMs, u.maxDurationSecs() * 1000); // its grant's cap
             Video.Made made = video.process(u.info().videoType() != null ? u.info().videoType() : u.mediaType(), ffmpegInput(segs, s), gif,
                     new Video.Limits(maxMs, settings.config().maxGifFrames(), settings.maxPixels()), s.dir(), progress);
             Failpoint.VIDEO_AFTER_ENCODE.hit();

@@ -140,7 +140,8 @@ final class Video {
         if (r.timedOut()) throw new MediaRejected("Processing took longer than " + ffmpeg.limits().timeoutSecs() + " s and was stopped.");
         if (!r.ok()) throw new MediaRejected("The media could not be transcoded: " + lastLine(r.stderrTail()));
         if (!gif && seconds <= 0 && reached[0] * 1000 >= maxMs)
-            throw new MediaRejected("The video is longer than this category's limit of " + maxMs / 1000 + " s.");
+            throw new MediaRejected("The video is longer than its limit of " + maxMs / 1000
+                    + " s (its category's, or its upload grant's).");
         // ffmpeg decodes what it can of a damaged file; a rendition far shorter than the container says means damage
         if (!gif && seconds > 0 && reached[0] < Math.min(seconds, maxMs / 1000.0) * 0.9 - 0.5)
             throw new MediaRejected(String.format(Locale.ROOT,

@@ -14,7 +14,14 @@ import java.util.Optional;
  */
 public interface UploadStore {
 
-    void create(Upload upload);
+    /**
+     * Records a new upload. One started with a grant ({@link Upload#grantId}) claims one of the grant's uses in the same
+     * transaction, and is refused (nothing recorded) when the grant is revoked, expired or used up by then.
+     */
+    Checked<Upload> create(Upload upload, long now);
+
+    /** The uploads started with a grant, oldest first. */
+    List<Upload> startedWith(String grantId);
 
     Optional<Upload> find(long id);
 

@@ -15,6 +15,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -55,11 +56,13 @@ public final class UploadService {
     private final Processor processor;
     private final Outcomes outcomes;
     private final Runnable jobQueued;
+    private final StatusWatch watch;
 
     /** {@code jobQueued}: told when FINALIZE queued a job, so workers need not wait for their next poll. */
     public UploadService(UploadStore uploads, BlobStore blobs, Ids ids, LimitsConfig limits, LongSupplier epochSeconds,
-                         Processor processor, Outcomes outcomes, Runnable jobQueued) {
+                         Processor processor, Outcomes outcomes, Runnable jobQueued, StatusWatch watch) {
         this.jobQueued = jobQueued;
+        this.watch = watch;
         this.uploads = uploads;
         this.blobs = blobs;
         this.ids = ids;
@@ -96,10 +99,21 @@ public final class UploadService {
                 throw Problems.refused(x);
             });
         }
-        Upload u = Upload.started(ids.next(), who.userId(), r.mediaType(), category, r.totalBytes(), r.shared(),
-                List.copyOf(new LinkedHashSet<>(r.additionalOwners())), now, expiresAt(category, now));
-        uploads.create(u);
-        return u;
+        if (who.viaGrant())
+            who.grant().initRefusal(r.mediaType(), r.category(), r.totalBytes(), now).ifPresent(x -> {
+                throw Problems.refused(x);
+            });
+        return begin(who, Upload.started(ids.next(), who.userId(), r.mediaType(), category, r.totalBytes(), r.shared(),
+                List.copyOf(new LinkedHashSet<>(r.additionalOwners())), now, expiresAt(category, now)));
+    }
+
+    /**
+     * Records a new upload. A grant's bearer starts it under the grant: the grant decides shared and additional_owners
+     * (the browser does not), caps the video's duration, and one of its uses is claimed in the same transaction.
+     */
+    private Upload begin(Principal who, Upload u) {
+        if (who.viaGrant()) u = u.startedWith(who.grant());
+        return uploads.create(u, u.createdAt()).orElseThrow(Problems::refused);
     }
 
     static void checkOwners(List<String> owners) {
@@ -236,9 +250,12 @@ public final class UploadService {
             }
             String type = r.category().mediaTypes.contains(detected) ? detected : new TreeSet<>(r.category().mediaTypes).first();
             long now = now();
-            Upload u = Upload.started(id, who.userId(), type, r.category(), size, false,
-                    List.copyOf(new LinkedHashSet<>(r.additionalOwners())), now, expiresAt(r.category(), now));
-            uploads.create(u);
+            if (who.viaGrant())
+                who.grant().initRefusal(type, r.category(), size, now).ifPresent(x -> {
+                    throw Problems.refused(x);
+                });
+            Upload u = begin(who, Upload.started(id, who.userId(), type, r.category(), size, false,
+                    List.copyOf(new LinkedHashSet<>(r.additionalOwners())), now, expiresAt(r.category(), now)));
             Failpoint.ONESHOT_AFTER_CREATE.hit();
             uploads.putSegment(new Segment(id, 0, size, HexFormat.of().formatHex(st.sha256()), st.key()), now, size, limits.quota())
                     .orElseThrow(Problems::refused);
@@ -306,9 +323,32 @@ public final class UploadService {
 
     /** STATUS: owner and additional owners (and anyone, for shared media) may look; the rest get 404. */
     public Upload status(Principal who, long id) {
-        Upload u = uploads.find(id).filter(x -> x.readableBy(who.userId())).orElseThrow(() -> Problems.notFound("media_id", id));
+        // a grant's bearer sees its own uploads only, even shared media of the same user
+        Upload u = uploads.find(id).filter(x -> who.viaGrant() ? x.drivableBy(who) : x.readableBy(who.userId()))
+                .orElseThrow(() -> Problems.notFound("media_id", id));
         if (u.sessionExpired(now())) throw Problems.sessionExpired(u.id(), u.expiresAt());
         return u;
+    }
+
+    /**
+     * STATUS as a long poll: the upload as soon as its state or progress moves from what it is now, or as it is after
+     * {@code wait} — at once when it is settled or {@code wait} is zero.
+     */
+    public Upload status(Principal who, long id, Duration wait) throws InterruptedException {
+        Upload u = status(who, id);
+        if (wait.isZero() || StatusWatch.settled(u)) return u;
+        Upload changed = watch.next(id, StatusWatch.version(u), wait);
+        return changed != null ? changed : u;
+    }
+
+    /** For a stream of changes: the upload once it differs from {@code seen} (a {@link StatusWatch#version}), or null after {@code max}. */
+    public Upload changedFrom(long id, String seen, Duration max) throws InterruptedException {
+        return watch.next(id, seen, max);
+    }
+
+    /** Whether streams of changes should go on (false once the node is stopping). */
+    public boolean watching() {
+        return !watch.closed();
     }
 
     public List<Segment> segments(Principal who, long id) {
@@ -317,7 +357,7 @@ public final class UploadService {
     }
 
     private Upload owned(Principal who, long id) {
-        return uploads.find(id).filter(u -> u.ownedBy(who.userId())).orElseThrow(() -> Problems.notFound("id", id));
+        return uploads.find(id).filter(u -> u.drivableBy(who)).orElseThrow(() -> Problems.notFound("id", id));
     }
 
     /** The media's bytes in order, read lazily segment by segment: finalize never concatenates. */

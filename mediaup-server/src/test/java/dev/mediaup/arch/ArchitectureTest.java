@@ -104,9 +104,10 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().haveFullyQualifiedName("dev.mediaup.store.MetadataStores")
                 .because("only the wiring holds every store role").check(main);
         classes().that().resideInAPackage("dev.mediaup.auth..").should().onlyDependOnClassesThat(
-                        DescribedPredicate.describe("outside dev.mediaup.store, or AccessStore",
+                        DescribedPredicate.describe("outside dev.mediaup.store, or AccessStore / GrantStore",
                                 c -> !c.getPackageName().startsWith("dev.mediaup.store")
-                                        || c.getName().startsWith("dev.mediaup.store.AccessStore")))
+                                        || c.getName().startsWith("dev.mediaup.store.AccessStore")
+                                        || c.getName().startsWith("dev.mediaup.store.GrantStore")))
                 .because("a credential verifier reads credentials, and cannot claim jobs or touch uploads").check(main);
     }
 }

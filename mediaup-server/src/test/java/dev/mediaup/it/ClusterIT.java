@@ -101,6 +101,37 @@ class ClusterIT {
     }
 
     @Test
+    void everyNodeStreamsTheStatusOfAJobAnotherNodeRuns() throws Exception {
+        String id = LiveStatusIT.finalizedVideo(node(0), 3);
+        // one event stream on each node: at most one of them runs the job, the others learn of it through the database
+        List<CompletableFuture<LiveStatusIT.Events>> streams = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            streams.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return LiveStatusIT.events(nodes.get(n).baseUrl(), apis.get(n).token, id, null);
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            }));
+        }
+        List<Long> doneAt = new ArrayList<>();
+        for (var f : streams) {
+            LiveStatusIT.Events e = f.get(120, TimeUnit.SECONDS);
+            assertThat(e.status()).isEqualTo(200);
+            assertThat(LiveStatusIT.state(e.events().getLast().status())).isEqualTo("succeeded");
+            doneAt.add(e.events().getLast().atNanos());
+        }
+        long spread = doneAt.stream().mapToLong(Long::longValue).max().orElseThrow() - doneAt.stream().mapToLong(Long::longValue).min().orElseThrow();
+        System.out.printf("LIVE across nodes: the three nodes' streams announced succeeded within %.0f ms of each other%n", spread / 1e6);
+        assertThat(spread).as("a node not running the job learns of its end promptly").isLessThan(Duration.ofSeconds(1).toNanos());
+        // and a long poll on another node than the one that finalized answers the change too
+        String second = LiveStatusIT.finalizedVideo(node(1), 2);
+        assertThat(LiveStatusIT.state(node(2).get("/2/media/upload?command=STATUS&media_id=" + second + "&wait_secs=30").json()))
+                .isIn("pending", "in_progress", "succeeded");
+    }
+
+    @Test
     void readinessReportsTheDatabaseAndTheObjectStore() throws Exception {
         for (Api a : apis) {
             Api.Res r = a.as(null).get("/readyz");

@@ -51,7 +51,7 @@ public abstract class MetadataStoresContract {
 
     Upload created(String owner, Long total) {
         Upload u = upload(owner, Category.TWEET_IMAGE, "image/png", total, NOW + 3600);
-        stores.uploads().create(u);
+        done(stores.uploads().create(u, NOW));
         return u;
     }
 
@@ -80,10 +80,50 @@ public abstract class MetadataStoresContract {
     @Test
     void anUploadReadsBackAsCreated() {
         Upload u = upload("42", Category.AMPLIFY_VIDEO, "video/mp4", 1234L, NOW + 99);
-        stores.uploads().create(u);
+        done(stores.uploads().create(u, NOW));
         assertThat(stores.uploads().find(u.id())).contains(u);
         assertThat(stores.uploads().find(List.of(u.id(), 1L))).containsExactly(u);
         assertThat(stores.uploads().find(-5)).isEmpty();
+    }
+
+    // ---- grants ----
+
+    static Grant grant(String id, int uploads, long expiresAt) {
+        return new Grant(id, "42", null, Category.TWEET_VIDEO, List.of("video/mp4"), 5_000L, 30L, uploads, 0, NOW, expiresAt,
+                List.of("https://app.example"), true, List.of("77"), false);
+    }
+
+    @Test
+    void aGrantReadsBackByItsTokenHashAndItsUsesAreClaimedWithTheUploads() {
+        Grant g = grant("9001", 2, NOW + 60);
+        stores.grants().create(g, "h".repeat(64));
+        assertThat(stores.grants().findByTokenHash("h".repeat(64))).contains(g);
+        assertThat(stores.grants().findByTokenHash("x".repeat(64))).isEmpty();
+        Upload first = upload("42", Category.TWEET_VIDEO, "video/mp4", 10L, NOW + 99).startedWith(g);
+        Upload second = upload("42", Category.TWEET_VIDEO, "video/mp4", 10L, NOW + 99).startedWith(g);
+        assertThat(done(stores.uploads().create(first, NOW))).isEqualTo(first);
+        done(stores.uploads().create(second, NOW));
+        Upload third = upload("42", Category.TWEET_VIDEO, "video/mp4", 10L, NOW + 99).startedWith(g);
+        assertThat(refused(stores.uploads().create(third, NOW))).isEqualTo(new Refusal.GrantUsedUp("9001", 2));
+        assertThat(stores.uploads().find(third.id())).as("a refused upload is not recorded").isEmpty();
+        assertThat(stores.grants().find("9001").orElseThrow().used()).isEqualTo(2);
+        assertThat(stores.uploads().startedWith("9001")).containsExactly(first, second);
+        assertThat(stores.uploads().find(first.id()).orElseThrow().maxDurationSecs()).isEqualTo(30L);
+    }
+
+    @Test
+    void aRevokedOrExpiredGrantStartsNothingAndOnlyItsOwnerRevokesIt() {
+        stores.grants().create(grant("9002", 5, NOW + 60), "a".repeat(64));
+        stores.grants().create(grant("9003", 5, NOW - 1), "b".repeat(64));
+        assertThat(stores.grants().revoke("9002", "someone else")).isFalse();
+        assertThat(stores.grants().revoke("9002", "42")).isTrue();
+        assertThat(stores.grants().find("9002").orElseThrow().revoked()).isTrue();
+        for (String id : List.of("9002", "9003")) {
+            Upload u = upload("42", Category.TWEET_VIDEO, "video/mp4", 10L, NOW + 99).startedWith(stores.grants().find(id).orElseThrow());
+            assertThat(refused(stores.uploads().create(u, NOW))).isInstanceOf(Refusal.GrantUsedUp.class);
+        }
+        assertThat(stores.grants().ownedBy("42", 10)).extracting(Grant::id).containsExactlyInAnyOrder("9002", "9003");
+        assertThat(stores.grants().ownedBy("43", 10)).isEmpty();
     }
 
     @Test
@@ -179,7 +219,7 @@ public abstract class MetadataStoresContract {
     @Test
     void sessionsExpireAndTheirBytesAreFoundForTheSweeper() {
         Upload live = created("6", null), old = upload("6", Category.TWEET_IMAGE, "image/png", null, NOW - 1);
-        stores.uploads().create(old);
+        done(stores.uploads().create(old, NOW));
         done(stores.uploads().putSegment(seg(live, 0, 1), NOW, 10, Quota.NONE));
         assertThat(stores.uploads().expireSessions(NOW)).isEqualTo(1);
         assertThat(stores.uploads().find(old.id()).orElseThrow().state()).isEqualTo(State.EXPIRED);

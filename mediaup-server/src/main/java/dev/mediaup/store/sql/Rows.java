@@ -35,7 +35,7 @@ final class Rows {
                         rs.getString("video_type"), nLong(rs, "duration_ms")),
                 rs.getObject("error_code") == null ? null
                         : new Failure(rs.getInt("error_code"), rs.getString("error_name"), rs.getString("error_message")),
-                rs.getString("metadata"), rs.getInt("check_after_secs"));
+                rs.getString("metadata"), rs.getInt("check_after_secs"), rs.getString("grant_id"), nLong(rs, "max_duration_secs"));
     }
 
     // sqlite-jdbc's getObject(column, Long.class) fails on NULL; wasNull() works everywhere

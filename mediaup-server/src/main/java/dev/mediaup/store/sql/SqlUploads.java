@@ -23,16 +23,33 @@ final class SqlUploads implements UploadStore {
     }
 
     @Override
-    public void create(Upload u) {
-        db.write(h -> h.createUpdate("""
-                INSERT INTO uploads (id, owner_id, media_type, category, family, total_bytes, shared, additional_owners, state,
-                                     created_at, expires_at, progress)
-                VALUES (:id, :owner, :type, :category, :family, :total, :shared, :owners, :state, :created, :expires, 0)""")
-                .bind("id", u.id()).bind("owner", u.ownerId()).bind("type", u.mediaType())
-                .bind("category", u.category().name()).bind("family", u.family().name()).bind("total", u.totalBytes())
-                .bind("shared", u.shared()).bind("owners", String.join(",", u.additionalOwners()))
-                .bind("state", u.state().name()).bind("created", u.createdAt()).bind("expires", u.expiresAt())
-                .execute());
+    public Checked<Upload> create(Upload u, long now) {
+        return db.write(h -> {
+            if (u.grantId() != null && h.createUpdate("""
+                    UPDATE upload_grants SET used = used + 1
+                    WHERE id = :g AND used < uploads AND NOT revoked AND expires_at > :now""")
+                    .bind("g", u.grantId()).bind("now", now).execute() == 0)
+                return Checked.<Upload>refused(new Refusal.GrantUsedUp(u.grantId(), h.createQuery(
+                        "SELECT uploads FROM upload_grants WHERE id = :g").bind("g", u.grantId()).mapTo(Integer.class)
+                        .findOne().orElse(0)));
+            h.createUpdate("""
+                    INSERT INTO uploads (id, owner_id, media_type, category, family, total_bytes, shared, additional_owners, state,
+                                         created_at, expires_at, progress, grant_id, max_duration_secs)
+                    VALUES (:id, :owner, :type, :category, :family, :total, :shared, :owners, :state, :created, :expires, 0, :grant,
+                            :maxDuration)""")
+                    .bind("id", u.id()).bind("owner", u.ownerId()).bind("type", u.mediaType())
+                    .bind("category", u.category().name()).bind("family", u.family().name()).bind("total", u.totalBytes())
+                    .bind("shared", u.shared()).bind("owners", String.join(",", u.additionalOwners()))
+                    .bind("state", u.state().name()).bind("created", u.createdAt()).bind("expires", u.expiresAt())
+                    .bind("grant", u.grantId()).bind("maxDuration", u.maxDurationSecs())
+                    .execute();
+            return Checked.done(u);
+        });
+    }
+
+    @Override
+    public List<Upload> startedWith(String grantId) {
+        return db.read(h -> h.createQuery("SELECT * FROM uploads WHERE grant_id = :g ORDER BY id").bind("g", grantId).map(UPLOAD).list());
     }
 
     @Override

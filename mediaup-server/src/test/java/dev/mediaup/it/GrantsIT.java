@@ -1,0 +1,258 @@
+package dev.mediaup.it;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.mediaup.it.Api.Res;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Upload grants and CORS (issue 17), black-box: a backend with a user token grants a browser some uploads; the grant's
+ * bearer can run exactly those — within their caps, from the origins listed — and nothing else; every refusal is an
+ * X-style 4xx that stores nothing. Runs on both backends.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GrantsIT {
+    static final String APP = "https://app.example";
+    @TempDir
+    static Path dir;
+    static ServerProcess server;
+    static HttpServer hooks;
+    static final List<String> delivered = new CopyOnWriteArrayList<>();
+    static Api user, stranger;
+    /** A grant made first, with the shortest life a grant may have: the last test uses it after it expired. */
+    static String shortLived;
+    static long shortLivedExpiresAt;
+
+    @BeforeAll
+    static void start() throws Exception {
+        hooks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        hooks.createContext("/hook", ex -> {
+            delivered.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        hooks.start();
+        server = new ServerProcess(dir.resolve("data"), "--cors-origins", APP + ",https://other.example", "--webhook-url",
+                "http://127.0.0.1:" + hooks.getAddress().getPort() + "/hook", "--webhook-secret", "s").start();
+        user = new Api(server.baseUrl(), server.createToken("7100", "media.write tweet.read"));
+        stranger = new Api(server.baseUrl(), server.createToken("7200", "media.write tweet.read"));
+        JsonNode g = created(user.postJson("/2/media/upload/grants", "{\"media_category\":\"tweet_image\",\"expires_in_secs\":60}"));
+        shortLived = g.get("token").asString();
+        shortLivedExpiresAt = g.get("expires_at").asLong();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) server.close();
+        if (hooks != null) hooks.stop(0);
+    }
+
+    static JsonNode created(Res r) {
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        return r.json().get("data");
+    }
+
+    static Api bearer(String token) {
+        return new Api(server.baseUrl(), token);
+    }
+
+    static void assertProblem(Res r, int status, String detailContains) {
+        assertThat(r.status()).as(r.toString()).isEqualTo(status);
+        assertThat(r.json().get("detail").asString()).as(r.toString()).contains(detailContains);
+    }
+
+    @Test
+    @Order(1)
+    void aGrantRunsExactlyItsUploadsOwnedByTheGrantingUserAndShowsThem() throws Exception {
+        JsonNode g = created(user.postJson("/2/media/upload/grants", """
+                {"media_category":"tweet_image","media_types":["image/png"],"max_bytes":200000,"uploads":2,
+                 "allowed_origins":["https://app.example"],"additional_owners":["7300"],"expires_in_secs":600}"""));
+        String token = g.get("token").asString(), id = g.get("id").asString();
+        assertThat(token).startsWith("mug_");
+        assertThat(g.get("state").asString()).isEqualTo("active");
+        assertThat(g.get("uploads_allowed").asInt()).isEqualTo(2);
+        assertThat(g.get("expires_at").asLong()).isBetween(System.currentTimeMillis() / 1000 + 590, System.currentTimeMillis() / 1000 + 610);
+        Api browser = bearer(token);
+
+        byte[] png = Api.png(120, 80);
+        String media = browser.initialize("image/png", "tweet_image", png.length);
+        assertThat(browser.append(media, 0, png).status()).isEqualTo(200);
+        JsonNode fin = browser.finalizeUpload(media).data();
+        assertThat(fin.get("media_key").asString()).isEqualTo("3_" + media);
+        assertThat(browser.status(media).status()).isEqualTo(200);
+        assertThat(browser.get("/2/media/upload/" + media + "/segments").status()).isEqualTo(200);
+        // the media is the granting user's, with the owners the grant named (not whatever the browser would say)
+        JsonNode looked = user.get("/2/media/3_" + media).data();
+        assertThat(looked.get("media_key").asString()).isEqualTo("3_" + media);
+        assertThat(new Api(server.baseUrl(), server.createToken("7300", "tweet.read")).get("/2/media/3_" + media).status()).isEqualTo(200);
+        // the second upload: the browser's additional_owners and shared are the grant's business, not its own
+        String second = browser.initialize("image/png", "tweet_image", png.length);
+
+        JsonNode read = user.get("/2/media/upload/grants/" + id).data();
+        assertThat(read.has("token")).as("the token is shown once").isFalse();
+        assertThat(read.get("uploads_started").asInt()).isEqualTo(2);
+        assertThat(read.get("state").asString()).isEqualTo("used");
+        assertThat(read.get("uploads")).hasSize(2);
+        assertThat(read.get("uploads").get(0).get("id").asString()).isEqualTo(media);
+        assertThat(read.get("uploads").get(0).get("media_key").asString()).isEqualTo("3_" + media);
+        assertThat(read.get("uploads").get(0).get("state").asString()).isEqualTo("succeeded");
+        assertThat(read.get("uploads").get(1).get("state").asString()).isEqualTo("uploading");
+        assertThat(user.get("/2/media/upload/grants").json().get("data").findValuesAsString("id")).contains(id);
+
+        // past its count: refused, nothing started
+        assertProblem(browser.postJson("/2/media/upload/initialize", "{\"media_type\":\"image/png\",\"total_bytes\":10}"), 403,
+                "allowed 2 uploads");
+        assertThat(user.get("/2/media/upload/grants/" + id).data().get("uploads")).hasSize(2);
+        // the webhook of the finished one names the grant
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (delivered.stream().noneMatch(b -> b.contains("\"3_" + media + "\"")) && System.nanoTime() < deadline) Thread.sleep(100);
+        assertThat(delivered.stream().filter(b -> b.contains("\"3_" + media + "\"")).findFirst().orElseThrow())
+                .contains("\"grant_id\":\"" + id + "\"");
+        assertThat(browser.append(second, 0, png).status()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(2)
+    void capsAreCheckedAtInitializeAndAtAppendAndARefusalStoresNothing() {
+        String token = created(user.postJson("/2/media/upload/grants", """
+                {"media_category":"tweet_image","media_types":["image/png"],"max_bytes":500,"uploads":5}""")).get("token").asString();
+        Api browser = bearer(token);
+        assertProblem(browser.postJson("/2/media/upload/initialize", "{\"media_type\":\"image/jpeg\",\"total_bytes\":100}"), 400,
+                "allows media_type image/png only");
+        assertProblem(browser.postJson("/2/media/upload/initialize", "{\"media_type\":\"image/png\",\"total_bytes\":501}"), 400,
+                "500-byte limit");
+        assertProblem(browser.postJson("/2/media/upload/initialize", "{\"media_type\":\"image/png\"}"), 400, "total_bytes is required");
+        assertProblem(browser.postJson("/2/media/upload/initialize",
+                "{\"media_type\":\"image/png\",\"media_category\":\"tweet_gif\",\"total_bytes\":10}"), 400, "media_category");
+        // at append, exactly: 500 declared, 501 sent
+        String id = browser.initialize("image/png", "tweet_image", 500);
+        Res over = browser.append(id, 0, new byte[501]);
+        assertThat(over.status()).as(over.toString()).isIn(400, 413);
+        assertThat(browser.get("/2/media/upload/" + id + "/segments").data().get("segments")).isEmpty();
+        // one-shot uploads are held to the same caps (this picture is 543 bytes)
+        Res big = browser.postMultipart("/2/media/upload", new Api.Multipart().field("media_category", "tweet_image")
+                .file("media", "a.png", Api.png(400, 400)));
+        assertThat(big.status()).as(big.toString()).isEqualTo(400);
+        // four refusals and one upload: only the one counts
+        JsonNode grants = user.get("/2/media/upload/grants").json().get("data");
+        JsonNode mine = null;
+        for (JsonNode g : grants) if (g.get("max_bytes") != null && g.get("max_bytes").asLong() == 500) mine = g;
+        assertThat(mine).isNotNull();
+        assertThat(mine.get("uploads_started").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    @Order(3)
+    void aGrantDoesNothingButItsOwnUploads() {
+        String grantId;
+        Api browser;
+        {
+            JsonNode g = created(user.postJson("/2/media/upload/grants", "{\"media_category\":\"tweet_image\",\"uploads\":3}"));
+            grantId = g.get("id").asString();
+            browser = bearer(g.get("token").asString());
+        }
+        byte[] png = Api.png(32, 32);
+        // the user's own upload, and another user's: a grant of that user sees neither
+        String own = user.initialize("image/png", "tweet_image", png.length);
+        String other = stranger.initialize("image/png", "tweet_image", png.length);
+        for (String id : List.of(own, other)) {
+            assertThat(browser.append(id, 0, png).status()).isEqualTo(404);
+            assertThat(browser.status(id).status()).isEqualTo(404);
+            assertThat(browser.finalizeUpload(id).status()).isEqualTo(404);
+        }
+        String mine = browser.initialize("image/png", "tweet_image", png.length);
+        browser.append(mine, 0, png);
+        String key = browser.finalizeUpload(mine).data().get("media_key").asString();
+        // no lookups (not even of its own upload's media), no metadata, no listing, no grants, no v1.1
+        for (Res r : List.of(browser.get("/2/media/" + key), browser.get("/2/media?media_keys=" + key), browser.get("/2/media/mine"),
+                browser.postJson("/2/media/metadata", "{\"id\":\"" + mine + "\",\"metadata\":{\"alt_text\":{\"text\":\"x\"}}}"),
+                browser.get("/2/media/analytics?media_keys=" + key + "&start_time=2026-01-01T00:00:00Z&end_time=2026-01-02T00:00:00Z"
+                        + "&granularity=total"),
+                browser.postJson("/2/media/upload/grants", "{\"media_category\":\"tweet_image\"}"),
+                browser.get("/2/media/upload/grants/" + grantId),
+                browser.send("DELETE", "/2/media/" + key, null, null)))
+            assertProblem(r, 403, "upload grant may only run its own uploads");
+        assertThat(browser.send("GET", "/1.1/media/upload.json?command=STATUS&media_id=" + mine, null, null).status()).isEqualTo(403);
+        // the owner reads and revokes; a stranger cannot even see the grant
+        assertThat(stranger.get("/2/media/upload/grants/" + grantId).status()).isEqualTo(404);
+        assertThat(stranger.send("DELETE", "/2/media/upload/grants/" + grantId, null, null).status()).isEqualTo(404);
+        assertThat(user.send("DELETE", "/2/media/upload/grants/" + grantId, null, null).status()).isEqualTo(200);
+        assertProblem(browser.postJson("/2/media/upload/initialize", "{\"media_type\":\"image/png\",\"total_bytes\":10}"), 401,
+                "revoked or has expired");
+        assertThat(user.get("/2/media/upload/grants/" + grantId).data().get("state").asString()).isEqualTo("revoked");
+        assertThat(user.get("/2/media/upload/grants/" + grantId).data().get("uploads")).hasSize(1);
+    }
+
+    @Test
+    @Order(4)
+    void badGrantRequestsAreRefused() throws Exception {
+        for (String body : List.of("{}", "{\"media_category\":\"tweet_nope\"}", "{\"media_category\":\"tweet_image\",\"uploads\":0}",
+                "{\"media_category\":\"tweet_image\",\"uploads\":1001}", "{\"media_category\":\"tweet_image\",\"expires_in_secs\":59}",
+                "{\"media_category\":\"tweet_image\",\"expires_in_secs\":604801}",
+                "{\"media_category\":\"tweet_image\",\"media_types\":[\"video/mp4\"]}",
+                "{\"media_category\":\"tweet_image\",\"max_bytes\":999999999999}",
+                "{\"media_category\":\"tweet_image\",\"allowed_origins\":[\"https://app.example/path\"]}",
+                "{\"media_category\":\"tweet_image\",\"surprise\":1}", "[1]"))
+            assertThat(user.postJson("/2/media/upload/grants", body).status()).as(body).isEqualTo(400);
+        Api app = new Api(server.baseUrl(), server.oauth1("7400").get("bearer_token"));
+        assertThat(app.postJson("/2/media/upload/grants", "{\"media_category\":\"tweet_image\"}").status()).isEqualTo(403);
+        assertThat(bearer("mug_nope").postJson("/2/media/upload/initialize", "{\"media_type\":\"image/png\"}").status()).isEqualTo(401);
+    }
+
+    @Test
+    @Order(5)
+    void corsAnswersListedOriginsOnlyAndAGrantRefusesOriginsItDoesNotList() {
+        Api anon = new Api(server.baseUrl(), null);
+        Res pre = anon.send("OPTIONS", "/2/media/upload/initialize", null, null, "Origin", APP, "Access-Control-Request-Method", "POST",
+                "Access-Control-Request-Headers", "authorization,content-type,x-checksum-sha256");
+        assertThat(pre.status()).as(pre.toString()).isBetween(200, 204);
+        var h = pre.raw().headers();
+        assertThat(h.firstValue("Access-Control-Allow-Origin")).contains(APP);
+        assertThat(h.firstValue("Access-Control-Allow-Headers").orElse("").toLowerCase()).contains("authorization").contains("content-type");
+        assertThat(h.firstValue("Access-Control-Allow-Methods").orElse("")).contains("POST");
+        assertThat(h.firstValue("Access-Control-Max-Age")).contains("86400");
+        Res foreign = anon.send("OPTIONS", "/2/media/upload/initialize", null, null, "Origin", "https://evil.example",
+                "Access-Control-Request-Method", "POST");
+        assertThat(foreign.raw().headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+
+        Res real = user.send("GET", "/2/media/upload/grants", null, null, "Origin", APP);
+        assertThat(real.raw().headers().firstValue("Access-Control-Allow-Origin")).contains(APP);
+        assertThat(real.raw().headers().firstValue("Access-Control-Expose-Headers").orElse("")).contains("x-rate-limit-remaining");
+        assertThat(user.send("GET", "/2/media/upload/grants", null, null, "Origin", "https://evil.example").raw().headers()
+                .firstValue("Access-Control-Allow-Origin")).isEmpty();
+
+        // a grant for app.example only: the other allowed CORS origin cannot use it
+        String token = created(user.postJson("/2/media/upload/grants",
+                "{\"media_category\":\"tweet_image\",\"allowed_origins\":[\"https://app.example\"]}")).get("token").asString();
+        Res other = bearer(token).send("POST", "/2/media/upload/initialize", "application/json",
+                "{\"media_type\":\"image/png\",\"total_bytes\":10}".getBytes(StandardCharsets.UTF_8), "Origin", "https://other.example");
+        assertProblem(other, 403, "may not be used from origin https://other.example");
+        Res ok = bearer(token).send("POST", "/2/media/upload/initialize", "application/json",
+                "{\"media_type\":\"image/png\",\"total_bytes\":10}".getBytes(StandardCharsets.UTF_8), "Origin", APP);
+        assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(6)
+    void anExpiredGrantIsRefused() throws Exception {
+        long wait = shortLivedExpiresAt * 1000 - System.currentTimeMillis() + 1_100;
+        if (wait > 0) Thread.sleep(wait);
+        assertProblem(bearer(shortLived).postJson("/2/media/upload/initialize", "{\"media_type\":\"image/png\",\"total_bytes\":10}"), 401,
+                "revoked or has expired");
+    }
+}
