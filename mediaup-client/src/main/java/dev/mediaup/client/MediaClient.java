@@ -364,6 +364,36 @@ public final class MediaClient {
                 "language_code", languageCode)));
     }
 
+    /** mediaup extension: upload grants, for uploads straight from browsers and apps. */
+    public Grants grants() {
+        return new Grants();
+    }
+
+    /** Creating, reading, listing and revoking upload grants (needs a user token with media.write). */
+    public final class Grants {
+        private Grants() {}
+
+        /** A new grant; its {@link Grant#token()} is what the browser or app presents as its bearer token. */
+        public Grant create(Grant.Request request) {
+            return Grant.from(data(call("POST", "/2/media/upload/grants", "application/json", JSON_.asBytes(request.body))));
+        }
+
+        public Grant get(String id) {
+            return Grant.from(data(call("GET", "/2/media/upload/grants/" + id, null, null)));
+        }
+
+        @SuppressWarnings("unchecked")
+        public List<Grant> list() {
+            Object all = parse(call("GET", "/2/media/upload/grants", null, null)).get("data");
+            return all instanceof List<?> l ? l.stream().map(g -> Grant.from((Map<String, Object>) g)).toList() : List.of();
+        }
+
+        /** Its token stops working at once; uploads it started stay. */
+        public void revoke(String id) {
+            call("DELETE", "/2/media/upload/grants/" + id, null, null);
+        }
+    }
+
     /** mediaup extension: deletes the media and its bytes. */
     public void delete(String mediaKey) {
         call("DELETE", "/2/media/" + mediaKey, null, null);

@@ -2,6 +2,7 @@ package dev.mediaup.api;
 
 import io.javalin.plugin.bundled.CorsPlugin;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,18 +17,20 @@ public final class Cors {
     /** What a browser script may read from a response: rate-limit headroom, where an upload lives, tus offsets. */
     static final List<String> EXPOSED = List.of("x-rate-limit-limit", "x-rate-limit-remaining", "x-rate-limit-reset", "Retry-After",
             "Location", "Upload-Offset", "Upload-Length", "Upload-Expires", "Upload-Metadata", "Upload-Concat", "Tus-Resumable",
-            "Tus-Version", "Tus-Extension", "Tus-Max-Size", "Tus-Checksum-Algorithm");
+            "Tus-Version", "Tus-Extension", "Tus-Max-Size", "Tus-Checksum-Algorithm", "Mediaup-Media-Id", "Mediaup-Media-Key");
     /** A day: browsers cap it lower anyway (Chromium at 2 h), and the policy changes only with a restart. */
     static final int MAX_AGE_SECS = 86_400;
     static final List<String> PATHS = List.of("/2/*", "/1.1/*");
 
     private Cors() {}
 
-    /** The plugin for {@code origins} ("*" allows any), or null when there are none. */
-    public static CorsPlugin plugin(List<String> origins) {
+    /** The plugin for {@code origins} ("*" allows any) on the API and tus at {@code tusPath}, or null when there are none. */
+    public static CorsPlugin plugin(List<String> origins, String tusPath) {
         if (origins.isEmpty()) return null;
+        List<String> paths = new ArrayList<>(PATHS);
+        paths.addAll(List.of(tusPath, tusPath + "/*"));
         return new CorsPlugin(cors -> {
-            for (String path : PATHS)
+            for (String path : paths)
                 cors.addRule(rule -> {
                     rule.path = path;
                     rule.maxAge = MAX_AGE_SECS;

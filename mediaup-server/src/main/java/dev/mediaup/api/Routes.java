@@ -63,10 +63,13 @@ public final class Routes {
     private final MediaApi media;
     private final V11 v11;
     private final GrantsApi grants;
+    private final Tus tus;
+    private final String tusPath;
 
     /** {@code publicBaseUrl}: the scheme://host[:port] clients use (behind a TLS proxy), or null to take it from each request. */
     public Routes(UploadService uploads, GrantService grantService, MediaService mediaService, Authenticator auth, RateLimits limits,
-                  String publicBaseUrl, PrometheusMeterRegistry metrics, Supplier<List<Check>> ready, long v11MaxAppendBytes) {
+                  String publicBaseUrl, PrometheusMeterRegistry metrics, Supplier<List<Check>> ready, long v11MaxAppendBytes,
+                  String tusPath) {
         this.uploads = uploads;
         this.auth = auth;
         this.limits = limits;
@@ -81,6 +84,8 @@ public final class Routes {
         this.media = new MediaApi(mediaService, this::origin, ctx -> ctx.attribute(PRINCIPAL), openapi);
         this.v11 = new V11(uploads, mediaService, Routes::writer, v11MaxAppendBytes);
         this.grants = new GrantsApi(grantService, Routes::writer);
+        this.tusPath = tusPath;
+        this.tus = new Tus(uploads, mediaService, Routes::writer, this::origin, tusPath);
     }
 
     public void install(JavalinConfig config) {
@@ -89,6 +94,10 @@ public final class Routes {
         r.before(ctx -> ctx.attribute("mediaup.t0", System.nanoTime()));
         r.before("/2/*", this::authenticate);
         r.before("/1.1/*", this::authenticate);
+        r.before(tusPath, tus::before);
+        r.before(tusPath + "/*", tus::before);
+        r.before(tusPath, this::authenticate);
+        r.before(tusPath + "/*", this::authenticate);
 
         r.post("/2/media/upload/initialize", this::initialize);
         r.post("/2/media/upload/{id}/append", this::append);
@@ -122,6 +131,14 @@ public final class Routes {
         r.post("/1.1/media/metadata/create.json", v11::metadata);
         r.post("/1.1/media/subtitles/create.json", ctx -> v11.subtitles(ctx, true));
         r.post("/1.1/media/subtitles/delete.json", ctx -> v11.subtitles(ctx, false));
+
+        // tus 1.0 for tus-js-client, Uppy and friends: the same engine, tus's wire
+        r.options(tusPath, tus::options);
+        r.options(tusPath + "/{id}", tus::options);
+        r.post(tusPath, tus::create);
+        r.head(tusPath + "/{id}", tus::head);
+        r.patch(tusPath + "/{id}", tus::patch);
+        r.delete(tusPath + "/{id}", tus::terminate);
 
         r.get("/2/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
         r.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
@@ -185,11 +202,12 @@ public final class Routes {
      * A grant's bearer (a browser, an app) may drive uploads — X's upload endpoints and tus — from an origin the grant
      * lists, and nothing else: no lookups, no metadata, no grants of its own. Which uploads is the engine's check.
      */
-    private static void confineGrant(Context ctx, Principal p) {
+    private void confineGrant(Context ctx, Principal p) {
         String origin = ctx.header("Origin");
         if (!p.grant().allowsOrigin(origin)) throw Problems.grantOrigin(p.grant().id(), origin);
         String path = ctx.path();
-        if (!path.startsWith("/2/media/upload") || path.startsWith("/2/media/upload/grants")) throw Problems.grantOnlyUploads();
+        boolean upload = path.startsWith("/2/media/upload") && !path.startsWith("/2/media/upload/grants");
+        if (!upload && !path.equals(tusPath) && !path.startsWith(tusPath + "/")) throw Problems.grantOnlyUploads();
     }
 
     private static RateFamily family(Context ctx) {

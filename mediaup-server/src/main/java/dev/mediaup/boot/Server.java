@@ -86,7 +86,7 @@ public final class Server implements AutoCloseable {
                 c.setPort(http.v11Port());
                 return c;
             });
-            var cors = Cors.plugin(http.corsOrigins());
+            var cors = Cors.plugin(http.corsOrigins(), http.tusPath());
             if (cors != null) config.registerPlugin(cors);
             routes.install(config);
         });

@@ -99,7 +99,7 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
         var limits = new RateLimits(config.limits().rateLimits(), stores.sharedDatabase().orElse(null), stores::healthy);
         var grants = new GrantService(stores.grants(), stores.uploads(), config.limits(), ids, clock);
         var routes = new Routes(uploads, grants, media, authenticator(config, stores, clock), limits, http.publicBaseUrl(), metrics,
-                readiness, config.limits().v11MaxAppendBytes());
+                readiness, config.limits().v11MaxAppendBytes(), http.tusPath());
         var sweeper = new Sweeper(stores.uploads(), stores.media(), blobs, clock, storage.retention());
         return new Services(stores, blobs, ids, nodeOwner, clock, ffmpeg, workers, webhooks, media, sweeper, routes, readiness, watch);
     }

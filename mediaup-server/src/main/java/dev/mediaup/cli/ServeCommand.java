@@ -67,10 +67,12 @@ final class ServeCommand implements Callable<Integer> {
         @Option(names = "--cors-origins", split = ",", paramLabel = "ORIGIN",
                 description = "Browser origins that may call the API (https://app.example.com,…, or *); default none.")
         List<String> corsOrigins = List.of();
+        @Option(names = "--tus-path", defaultValue = "/files", description = "Where tus clients upload (default: ${DEFAULT-VALUE}).")
+        String tusPath;
 
         HttpConfig config() {
             return new HttpConfig(host, port, v11Port, publicBaseUrl == null ? null : publicBaseUrl.replaceAll("/+$", ""), drain,
-                    deliveryUrlTtl, redirect, List.copyOf(corsOrigins));
+                    deliveryUrlTtl, redirect, List.copyOf(corsOrigins), tusPath.replaceAll("/+$", ""));
         }
     }
 

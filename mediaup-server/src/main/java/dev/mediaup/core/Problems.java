@@ -77,6 +77,11 @@ public final class Problems {
             case Refusal.StoredQuota s -> storedQuota(s.quota(), s.used());
             case Refusal.SegmentsChanged c -> segmentsChanged(c.id());
             case Refusal.FinalizedConcurrently c -> finalizedConcurrently(c.id());
+            case Refusal.OffsetMismatch o -> new Problem(Kind.CONFLICT, "Upload-Offset " + o.offset()
+                    + " does not match the upload's offset " + o.actual() + "; ask with HEAD and resume from there.", "Upload-Offset",
+                    Long.toString(o.offset()));
+            case Refusal.PartialIncomplete p -> Problem.invalid("Upload-Concat", Long.toString(p.id()), "The partial upload " + p.id()
+                    + " holds " + p.offset() + " of its " + p.length() + " bytes; finish it before concatenating.");
             case Refusal.GrantNotLive g -> unauthorized("The upload grant " + g.grantId() + " was revoked or has expired.");
             case Refusal.GrantUsedUp g -> forbidden("The upload grant " + g.grantId() + " allowed " + g.uploads()
                     + (g.uploads() == 1 ? " upload" : " uploads") + "; all were started.");
@@ -113,6 +118,22 @@ public final class Problems {
     public static Problem checksumMismatch(String header, String expectedBase64, String algorithm) {
         return Problem.invalid(header, expectedBase64, "The segment's " + algorithm + " does not match the " + header
                 + " header; it was not stored.");
+    }
+
+    /** tus: a request without the protocol version this server speaks. */
+    public static Problem tusVersion(String sent, String spoken) {
+        return new Problem(Kind.PRECONDITION_FAILED, "This server speaks tus " + spoken + "; send Tus-Resumable: " + spoken + ".",
+                "Tus-Resumable", sent);
+    }
+
+    /** tus: the upload's session ended before it was complete. */
+    public static Problem uploadGone(long id) {
+        return new Problem(Kind.GONE, "The upload session of " + id + " expired before it was complete.", "id", Long.toString(id));
+    }
+
+    /** tus answers a checksum mismatch with its own status, 460; the words are the same. */
+    public static Problem tusChecksumMismatch(Problem mismatch) {
+        return new Problem(Kind.CHECKSUM_MISMATCH, mismatch.detail(), mismatch.parameter, mismatch.value);
     }
 
     public static Problem noSegments(long id) {
@@ -155,6 +176,10 @@ public final class Problems {
     public static Problem grantOnlyUploads() {
         return forbidden("An upload grant may only run its own uploads (initialize, append, finalize, STATUS, tus); "
                 + "everything else needs the granting user's token.");
+    }
+
+    public static Problem grantNoConcatenation() {
+        return forbidden("An upload grant runs whole uploads; tus concatenation (partial uploads) needs the user's own token.");
     }
 
     public static Problem grantOrigin(String grantId, String origin) {

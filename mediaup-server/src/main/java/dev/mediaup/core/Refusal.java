@@ -27,6 +27,12 @@ public sealed interface Refusal {
     /** Another FINALIZE of the same upload won. */
     record FinalizedConcurrently(long id) implements Refusal {}
 
+    /** tus: the client's Upload-Offset is not where the upload stands ({@code actual} bytes). */
+    record OffsetMismatch(long id, long offset, long actual) implements Refusal {}
+
+    /** tus concatenation: a partial upload that does not yet hold its declared length. */
+    record PartialIncomplete(long id, long offset, long length) implements Refusal {}
+
     /** The grant was revoked or has expired. */
     record GrantNotLive(String grantId) implements Refusal {}
 

@@ -15,6 +15,11 @@ public record Upload(long id, String ownerId, String mediaType, Category categor
 
     /** At most this many additional_owners (X's limit). */
     public static final int MAX_ADDITIONAL_OWNERS = 100;
+    /**
+     * The media type of a tus partial upload (concatenation): bytes without a type of their own, never media by
+     * themselves, that become part of a final upload.
+     */
+    public static final String TUS_PARTIAL = "application/offset+octet-stream";
     /** segment_index runs 0..999 (X's limit: 1000 segments). */
     public static final int MAX_SEGMENT_INDEX = 999;
 
@@ -38,6 +43,9 @@ public record Upload(long id, String ownerId, String mediaType, Category categor
     public String mediaKey() { return family.keyPrefix + "_" + id; }
 
     public String idString() { return Long.toString(id); }
+
+    /** A tus partial upload: its bytes become part of a final upload and are never media by themselves. */
+    public boolean tusPartial() { return TUS_PARTIAL.equals(mediaType); }
 
     public boolean ownedBy(String userId) { return ownerId.equals(userId); }
 

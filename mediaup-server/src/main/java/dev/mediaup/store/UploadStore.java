@@ -39,6 +39,20 @@ public interface UploadStore {
      */
     Checked<SegmentPut> putSegment(Segment segment, long now, long maxTotal, Quota quota);
 
+    /**
+     * tus: records {@code segment} as the upload's next one, provided no segment has its index yet and the segments
+     * hold exactly {@code offset} bytes — checked under the upload's row lock, so of two PATCHes at one offset only one
+     * lands, whichever nodes took them; the other is refused with the offset as it now stands.
+     */
+    Checked<SegmentPut> putSegmentAt(Segment segment, long offset, long now, long maxTotal, Quota quota);
+
+    /**
+     * tus concatenation: the partial uploads' segments become the final upload's, in order, in one transaction — no
+     * byte is copied — provided each partial still takes bytes and holds exactly its declared length; the partials end
+     * (expired, holding nothing). Refused, with nothing changed, otherwise.
+     */
+    Checked<Upload> concatenate(long finalId, List<Long> partialIds, long now);
+
     /** The segment rows: what was appended, in index order. */
     List<Segment> segments(long uploadId);
 

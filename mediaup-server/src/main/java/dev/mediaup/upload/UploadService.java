@@ -17,6 +17,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -84,7 +87,9 @@ public final class UploadService {
     // ---- initialize ----
 
     public Upload initialize(Principal who, InitRequest r) {
-        Category category = r.category() != null ? r.category() : Category.inferFrom(r.mediaType());
+        // without a category, a grant's bearer uploads in the grant's; anyone else's is inferred from the type, as X does
+        Category category = r.category() != null ? r.category()
+                : who.viaGrant() ? who.grant().category() : Category.inferFrom(r.mediaType());
         if (!category.mediaTypes.contains(r.mediaType()))
             throw Problems.typeNotInCategory(r.mediaType(), category, String.join(", ", new TreeSet<>(category.mediaTypes)));
         long max = limits.maxBytes(category);
@@ -144,6 +149,73 @@ public final class UploadService {
     public long append(Upload u, IntSupplier index, Checksum checksum, long declaredLength, long maxSegmentBytes, BodyWriter body) {
         long maxTotal = u.maxBytes(limits.maxBytes(u.category()));
         long limit = Math.min(Math.min(limits.maxSegmentBytes(), maxSegmentBytes), maxTotal);
+        return record(u, index, null, checksum, declaredLength, limit, maxTotal, body).upload().expiresAt();
+    }
+
+    /**
+     * tus concatenation, its first half: a partial upload of {@code length} bytes, with no type of its own (the final
+     * upload brings that). Grants do not concatenate: a grant counts uploads, and partials would escape the count.
+     */
+    public Upload startPartial(Principal who, long length) {
+        if (who.viaGrant()) throw Problems.grantNoConcatenation();
+        long max = limits.largestUpload();
+        if (length > max) throw Problems.invalid("Upload-Length", Long.toString(length), "Upload-Length exceeds the largest upload, "
+                + max + " bytes.");
+        Category roomiest = Arrays.stream(Category.values()).max(Comparator.comparingLong(limits::maxBytes)).orElseThrow();
+        long now = now();
+        return begin(who, Upload.started(ids.next(), who.userId(), Upload.TUS_PARTIAL, roomiest, length, false, List.of(), now,
+                expiresAt(roomiest, now)));
+    }
+
+    /**
+     * tus concatenation, its second half: the partials' bytes become {@code whole}'s (no byte copied), which is then
+     * finalized like any upload. Each partial must be the caller's, complete, and named once.
+     */
+    public Upload concatenate(Principal who, Upload whole, List<Long> partialIds) {
+        if (new HashSet<>(partialIds).size() != partialIds.size())
+            throw Problems.invalid("Upload-Concat", partialIds.toString(), "A partial upload may be named once.");
+        for (long pid : partialIds)
+            if (!owned(who, pid).tusPartial())
+                throw Problems.invalid("Upload-Concat", Long.toString(pid), "Upload " + pid + " is not a partial upload.");
+        uploads.concatenate(whole.id(), partialIds, now()).orElseThrow(Problems::refused);
+        return finalizeUpload(who, whole.id());
+    }
+
+    /** Where a tus upload stands: the upload, the bytes its segments hold, and how many segments there are. */
+    public record Offset(Upload upload, long offset, int segments) {}
+
+    /** The caller's upload and its offset (tus HEAD; PATCH checks it before streaming). */
+    public Offset offset(Principal who, long id) {
+        Upload u = owned(who, id);
+        List<Segment> segs = uploads.segments(id);
+        return new Offset(u, segs.stream().mapToLong(Segment::size).sum(), segs.size());
+    }
+
+    /**
+     * tus PATCH: the body becomes the upload's next segment, durable before this returns, provided the upload holds
+     * exactly {@code offset} bytes when it is recorded (checked again under the upload's row lock, so two PATCHes at
+     * one offset cannot both land, on any node). A PATCH may bring everything that is left (tus clients send the
+     * whole file in one request by default). Returns the new offset.
+     */
+    public long appendAt(Principal who, long id, long offset, Checksum checksum, long declaredLength, BodyWriter body) {
+        Offset at = offset(who, id);
+        Upload u = at.upload();
+        u.appendRefusal(now()).ifPresent(r -> {
+            throw Problems.refused(r);
+        });
+        if (at.offset() != offset) throw Problems.refused(new Refusal.OffsetMismatch(id, offset, at.offset()));
+        long maxTotal = u.maxBytes(limits.maxBytes(u.category()));
+        long limit = maxTotal - offset;
+        if (limit <= 0) throw Problems.segmentTooLarge(0);
+        Recorded put = record(u, at::segments, offset, checksum, declaredLength, limit, maxTotal, body);
+        return offset + put.size();
+    }
+
+    /** What recording a segment did: the upload as it stands and the segment's size. */
+    private record Recorded(Upload upload, long size) {}
+
+    private Recorded record(Upload u, IntSupplier index, Long atOffset, Checksum checksum, long declaredLength, long limit,
+                              long maxTotal, BodyWriter body) {
         if (declaredLength > limit) throw Problems.segmentTooLarge(limit);
         Stored st = store(u.id(), limit, declaredLength, checksum == null ? null : checksum.algorithm(), body);
         Failpoint.APPEND_AFTER_BLOB.hit();
@@ -153,15 +225,16 @@ public final class UploadService {
                 throw Problems.checksumMismatch(checksum.header(), Base64.getEncoder().encodeToString(checksum.expected()),
                         checksum.algorithm());
             int idx = index.getAsInt();
-            var put = uploads.putSegment(new Segment(u.id(), idx, st.size(), HexFormat.of().formatHex(st.sha256()), st.key()), now(),
-                    maxTotal, limits.quota()).orElseThrow(Problems::refused);
+            var segment = new Segment(u.id(), idx, st.size(), HexFormat.of().formatHex(st.sha256()), st.key());
+            var put = (atOffset == null ? uploads.putSegment(segment, now(), maxTotal, limits.quota())
+                    : uploads.putSegmentAt(segment, atOffset, now(), maxTotal, limits.quota())).orElseThrow(Problems::refused);
             recorded = true;
             Failpoint.APPEND_AFTER_ROW.hit();
             put.replacedBlob().ifPresent(old -> {
                 Failpoint.APPEND_RESEND_BEFORE_OLD_BLOB_DELETE.hit();
                 deleteQuietly(old);
             });
-            return put.upload().expiresAt();
+            return new Recorded(put.upload(), st.size());
         } finally {
             if (!recorded) deleteQuietly(st.key());
         }
@@ -272,6 +345,8 @@ public final class UploadService {
 
     public Upload finalizeUpload(Principal who, long id) {
         Upload u = owned(who, id);
+        if (u.tusPartial())
+            throw Problems.invalid("id", u.idString(), "A tus partial upload becomes media only as part of a final upload.");
         if (u.state().finalized()) return u; // finalize is idempotent: a retried FINALIZE answers like the first
         if (u.sessionExpired(now())) throw Problems.sessionExpired(u.id(), u.expiresAt());
         List<Segment> segs = uploads.segments(id);

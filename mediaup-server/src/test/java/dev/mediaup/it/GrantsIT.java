@@ -249,6 +249,25 @@ class GrantsIT {
 
     @Test
     @Order(6)
+    void theServerSideExampleCreatesAGrantWithTheJavaSdk() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "../examples/CreateGrant.java", server.baseUrl(),
+                user.token, APP).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        JsonNode printed = Api.JSON.readTree(out.lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
+        String token = printed.get("token").asString();
+        assertThat(token).startsWith("mug_");
+        JsonNode g = user.get("/2/media/upload/grants/" + printed.get("grant_id").asString()).data();
+        assertThat(g.get("media_category").asString()).isEqualTo("tweet_video");
+        assertThat(g.get("allowed_origins").get(0).asString()).isEqualTo(APP);
+        // the token it printed is a working grant: a PNG is not what it allows
+        assertThat(bearer(token).postJson("/2/media/upload/initialize", "{\"media_type\":\"image/png\",\"total_bytes\":10}")
+                .status()).isEqualTo(400);
+    }
+
+    @Test
+    @Order(7)
     void anExpiredGrantIsRefused() throws Exception {
         long wait = shortLivedExpiresAt * 1000 - System.currentTimeMillis() + 1_100;
         if (wait > 0) Thread.sleep(wait);

@@ -4,6 +4,7 @@ import dev.mediaup.core.*;
 import dev.mediaup.store.UploadStore;
 import org.jdbi.v3.core.Handle;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -48,6 +49,37 @@ final class SqlUploads implements UploadStore {
     }
 
     @Override
+    public Checked<Upload> concatenate(long finalId, List<Long> partialIds, long now) {
+        return db.write(h -> {
+            if (locked(h, finalId).isEmpty()) return Checked.<Upload>refused(new Refusal.UnknownUpload(finalId));
+            // every partial checked before anything moves: a refusal leaves all as it was
+            List<List<Segment>> parts = new ArrayList<>();
+            for (long pid : partialIds) {
+                Optional<Upload> found = locked(h, pid);
+                if (found.isEmpty()) return Checked.<Upload>refused(new Refusal.UnknownUpload(pid));
+                Optional<Refusal> closed = found.get().appendRefusal(now);
+                if (closed.isPresent()) return Checked.<Upload>refused(closed.get());
+                List<Segment> segs = h.createQuery("SELECT * FROM segments WHERE upload_id = :u ORDER BY idx").bind("u", pid)
+                        .map(Rows.SEGMENT).list();
+                long held = segs.stream().mapToLong(Segment::size).sum();
+                Long length = found.get().totalBytes();
+                if (length == null || held != length)
+                    return Checked.<Upload>refused(new Refusal.PartialIncomplete(pid, held, length == null ? -1 : length));
+                parts.add(segs);
+            }
+            int next = 0;
+            for (List<Segment> segs : parts) {
+                for (Segment s : segs)
+                    h.createUpdate("UPDATE segments SET upload_id = :f, idx = :n WHERE upload_id = :p AND idx = :i")
+                            .bind("f", finalId).bind("n", next++).bind("p", s.uploadId()).bind("i", s.index()).execute();
+            }
+            for (long pid : partialIds)
+                h.createUpdate("UPDATE uploads SET state = 'EXPIRED' WHERE id = :p").bind("p", pid).execute();
+            return Checked.done(Rows.find(h, finalId).orElseThrow());
+        });
+    }
+
+    @Override
     public List<Upload> startedWith(String grantId) {
         return db.read(h -> h.createQuery("SELECT * FROM uploads WHERE grant_id = :g ORDER BY id").bind("g", grantId).map(UPLOAD).list());
     }
@@ -64,6 +96,15 @@ final class SqlUploads implements UploadStore {
 
     @Override
     public Checked<SegmentPut> putSegment(Segment s, long now, long maxTotal, Quota quota) {
+        return put(s, null, now, maxTotal, quota);
+    }
+
+    @Override
+    public Checked<SegmentPut> putSegmentAt(Segment s, long offset, long now, long maxTotal, Quota quota) {
+        return put(s, offset, now, maxTotal, quota);
+    }
+
+    private Checked<SegmentPut> put(Segment s, Long offset, long now, long maxTotal, Quota quota) {
         return db.write(h -> {
             Optional<Upload> found = locked(h, s.uploadId());
             if (found.isEmpty()) return Checked.refused(new Refusal.UnknownUpload(s.uploadId()));
@@ -75,6 +116,8 @@ final class SqlUploads implements UploadStore {
                     .map((rs, ctx) -> new Segment(s.uploadId(), s.index(), rs.getLong("size"), null, rs.getString("blob_key"))).findOne();
             long others = h.createQuery("SELECT COALESCE(SUM(size), 0) FROM segments WHERE upload_id = :u AND idx <> :i")
                     .bind("u", s.uploadId()).bind("i", s.index()).mapTo(Long.class).one();
+            if (offset != null && (previous.isPresent() || others != offset))
+                return Checked.refused(new Refusal.OffsetMismatch(s.uploadId(), offset, others + previous.map(Segment::size).orElse(0L)));
             if (others + s.size() > maxTotal) return Checked.refused(new Refusal.OverTotal(s.index(), s.size(), others + s.size(),
                     maxTotal));
             long delta = s.size() - previous.map(Segment::size).orElse(0L);

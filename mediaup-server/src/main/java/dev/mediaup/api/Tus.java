@@ -1,0 +1,257 @@
+package dev.mediaup.api;
+
+import dev.mediaup.core.Category;
+import dev.mediaup.core.Principal;
+import dev.mediaup.core.Problem;
+import dev.mediaup.core.Problem.Kind;
+import dev.mediaup.core.Problems;
+import dev.mediaup.core.Upload;
+import dev.mediaup.media.MediaService;
+import dev.mediaup.upload.UploadService;
+import dev.mediaup.upload.UploadService.Checksum;
+import io.javalin.http.Context;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The tus 1.0 resumable-upload protocol (https://tus.io/protocols/resumable-upload) as a fourth dialect over the same
+ * engine, like {@link V11}: a tus upload is an X upload. POST creates it (Upload-Length → total_bytes, Upload-Metadata's
+ * {@code filetype} → media_type, optional {@code media_category}); each PATCH is an append whose body becomes the next
+ * segment, durable before the 204 (acknowledged = fsynced and recorded) and accepted only at the upload's offset
+ * (checked under the upload's row lock: any node may take any PATCH); the last byte finalizes it, and from then on it is
+ * X media (STATUS, media key, variants) — named in every answer by {@code Mediaup-Media-Id} and {@code Mediaup-Media-Key}.
+ * Extensions: creation, creation-with-upload, expiration, checksum (sha1, sha256, md5), termination and concatenation
+ * (partial uploads in parallel, then a final one made of their segments: no byte copied); errors are X-style problems
+ * with tus's statuses (409 offset, 412 version, 415 content type, 460 checksum).
+ */
+final class Tus {
+    static final String VERSION = "1.0.0";
+    static final String EXTENSIONS = "creation,creation-with-upload,expiration,checksum,termination,concatenation";
+    static final String OFFSET_OCTETS = "application/offset+octet-stream";
+    private static final Map<String, String> ALGORITHMS = Map.of("sha1", "SHA-1", "sha256", "SHA-256", "md5", "MD5");
+
+    private final UploadService uploads;
+    private final MediaService media;
+    private final Function<Context, Principal> writer;
+    private final Supplier<Long> largestUpload;
+    private final Function<Context, String> origin;
+    private final String path;
+
+    Tus(UploadService uploads, MediaService media, Function<Context, Principal> writer, Function<Context, String> origin, String path) {
+        this.uploads = uploads;
+        this.media = media;
+        this.writer = writer;
+        this.origin = origin;
+        this.path = path;
+        this.largestUpload = () -> uploads.limits().largestUpload();
+    }
+
+    /** Every tus answer says which protocol version it speaks. */
+    void before(Context ctx) {
+        ctx.header("Tus-Resumable", VERSION);
+        if (ctx.method().name().equals("OPTIONS")) return;
+        String v = ctx.header("Tus-Resumable");
+        if (!VERSION.equals(v)) {
+            ctx.header("Tus-Version", VERSION);
+            throw Problems.tusVersion(v, VERSION);
+        }
+    }
+
+    /** Discovery: the version, the extensions, the largest upload and the checksum algorithms. */
+    void options(Context ctx) {
+        ctx.status(204).header("Tus-Version", VERSION).header("Tus-Extension", EXTENSIONS)
+                .header("Tus-Max-Size", Long.toString(largestUpload.get())).header("Tus-Checksum-Algorithm", "sha1,sha256,md5");
+    }
+
+    void create(Context ctx) {
+        Principal who = writer.apply(ctx);
+        String concat = ctx.header("Upload-Concat");
+        if (concat != null && concat.startsWith("final;")) {
+            createFinal(ctx, who, concat);
+            return;
+        }
+        if (concat != null && !concat.equals("partial"))
+            throw Problems.invalid("Upload-Concat", concat, "Upload-Concat is \"partial\" or \"final;{url} {url}…\".");
+        if (ctx.header("Upload-Defer-Length") != null)
+            throw Problems.invalid("Upload-Defer-Length", ctx.header("Upload-Defer-Length"),
+                    "Upload-Length is required (the creation-defer-length extension is not offered).");
+        long length = nonNegative(ctx, "Upload-Length");
+        if (concat != null) { // a partial: bytes only, its type comes with the final upload
+            Upload u = uploads.startPartial(who, length);
+            created(ctx, u);
+            ctx.header("Upload-Concat", "partial");
+            withUpload(ctx, who, u);
+            return;
+        }
+        Upload u = init(ctx, who, length);
+        created(ctx, u);
+        withUpload(ctx, who, u);
+    }
+
+    /** An X upload of the type (and category) Upload-Metadata names. */
+    private Upload init(Context ctx, Principal who, long length) {
+        Map<String, String> meta = metadata(ctx.header("Upload-Metadata"));
+        String type = meta.getOrDefault("filetype", meta.get("type"));
+        if (type == null || type.isBlank())
+            throw Problems.invalid("Upload-Metadata", ctx.header("Upload-Metadata"),
+                    "Upload-Metadata must carry filetype (the media type).");
+        Category category = meta.containsKey("media_category") ? Bodies.category(meta.get("media_category"), false) : null;
+        return uploads.initialize(who, new UploadService.InitRequest(Bodies.mediaType(type.toLowerCase(Locale.ROOT)), category, length,
+                false, List.of()));
+    }
+
+    private void created(Context ctx, Upload u) {
+        ctx.status(201).header("Location", origin.apply(ctx) + path + "/" + u.idString());
+        identify(ctx, u);
+        ctx.header("Upload-Expires", httpDate(u.expiresAt()));
+    }
+
+    /** creation-with-upload: the first bytes may ride along with the creation. */
+    private void withUpload(Context ctx, Principal who, Upload u) {
+        if (contentLength(ctx) > 0 || OFFSET_OCTETS.equals(Bodies.mime(ctx)))
+            ctx.header("Upload-Offset", Long.toString(patchBody(ctx, who, u.id(), 0)));
+    }
+
+    /** "final;{url} {url}…": a new upload made of the partials' segments, in that order, finalized at once. */
+    private void createFinal(Context ctx, Principal who, String concat) {
+        List<Long> parts = new ArrayList<>();
+        for (String url : concat.substring("final;".length()).trim().split(" +")) {
+            int at = url.lastIndexOf(path + "/");
+            String id = at < 0 ? "" : url.substring(at + path.length() + 1);
+            if (id.isEmpty() || id.contains("/"))
+                throw Problems.invalid("Upload-Concat", url, "Each part of a final upload is the URL of a partial upload here.");
+            parts.add(Bodies.mediaId(id, "Upload-Concat"));
+        }
+        long total = 0;
+        for (long part : parts) {
+            Upload p = uploads.offset(who, part).upload();
+            total += p.totalBytes() == null ? 0 : p.totalBytes();
+        }
+        Upload whole = init(ctx, who, total);
+        created(ctx, whole);
+        identify(ctx, uploads.concatenate(who, whole, parts));
+        ctx.header("Upload-Concat", concat);
+    }
+
+    void head(Context ctx) {
+        Principal who = writer.apply(ctx);
+        var at = uploads.offset(who, Bodies.mediaId(ctx.pathParam("id"), "id"));
+        Upload u = at.upload();
+        if (u.sessionExpired(uploads.now())) throw Problems.uploadGone(u.id());
+        ctx.status(200).header("Cache-Control", "no-store").header("Upload-Offset", Long.toString(at.offset()));
+        if (u.totalBytes() != null) ctx.header("Upload-Length", Long.toString(u.totalBytes()));
+        if (u.tusPartial()) ctx.header("Upload-Concat", "partial");
+        else ctx.header("Upload-Metadata", "filetype " + b64(u.mediaType()) + ",media_category " + b64(u.category().wire()));
+        if (!u.state().finalized()) ctx.header("Upload-Expires", httpDate(u.expiresAt()));
+        identify(ctx, u);
+    }
+
+    void patch(Context ctx) {
+        Principal who = writer.apply(ctx);
+        long id = Bodies.mediaId(ctx.pathParam("id"), "id");
+        if (!OFFSET_OCTETS.equals(Bodies.mime(ctx)))
+            throw Problems.unsupportedBody("A PATCH body is " + OFFSET_OCTETS + ".", "Content-Type", ctx.header("Content-Type"));
+        long offset = patchBody(ctx, who, id, nonNegative(ctx, "Upload-Offset"));
+        ctx.status(204).header("Upload-Offset", Long.toString(offset));
+    }
+
+    void terminate(Context ctx) {
+        Principal who = writer.apply(ctx);
+        Upload u = uploads.offset(who, Bodies.mediaId(ctx.pathParam("id"), "id")).upload(); // a grant: its own uploads only
+        media.delete(who, u.mediaKey());
+        ctx.status(204);
+    }
+
+    /** Appends the body at {@code offset}; when that was the last byte, finalizes. Returns the new offset. */
+    private long patchBody(Context ctx, Principal who, long id, long offset) {
+        Checksum checksum = checksum(ctx.header("Upload-Checksum"));
+        long length = contentLength(ctx);
+        long now;
+        try (InputStream in = ctx.req().getInputStream()) {
+            now = uploads.appendAt(who, id, offset, checksum, length, out -> Bodies.copy(in, out));
+        } catch (IOException e) {
+            throw Problems.badBody("The request body could not be read.");
+        } catch (Problem p) {
+            if (checksum != null && "Upload-Checksum".equals(p.parameter) && p.kind == Kind.INVALID)
+                throw Problems.tusChecksumMismatch(p);
+            throw p;
+        }
+        var at = uploads.offset(who, id);
+        Upload u = at.upload();
+        // the last byte: it is media now (a partial waits for its final upload)
+        if (u.totalBytes() != null && now == u.totalBytes() && !u.tusPartial()) u = uploads.finalizeUpload(who, id);
+        identify(ctx, u);
+        if (!u.state().finalized()) ctx.header("Upload-Expires", httpDate(u.expiresAt()));
+        return now;
+    }
+
+    /** The X media this upload is (or becomes): STATUS and lookups take these. */
+    private static void identify(Context ctx, Upload u) {
+        ctx.header("Mediaup-Media-Id", u.idString()).header("Mediaup-Media-Key", u.mediaKey());
+    }
+
+    private static long contentLength(Context ctx) {
+        return ctx.req().getContentLengthLong();
+    }
+
+    private static long nonNegative(Context ctx, String header) {
+        String v = ctx.header(header);
+        if (v == null) throw Problems.required(header, " (a header)");
+        if (!v.matches("[0-9]{1,18}")) throw Problems.invalid(header, v, header + " must be a non-negative integer.");
+        return Long.parseLong(v);
+    }
+
+    /** Upload-Checksum: "{algorithm} {base64 digest}". */
+    static Checksum checksum(String header) {
+        if (header == null) return null;
+        String[] parts = header.trim().split(" ", 2);
+        String algorithm = ALGORITHMS.get(parts[0].toLowerCase(Locale.ROOT));
+        if (algorithm == null || parts.length != 2)
+            throw Problems.invalid("Upload-Checksum", header, "Upload-Checksum is \"{sha1|sha256|md5} {base64 digest}\".");
+        try {
+            return new Checksum(algorithm, Base64.getDecoder().decode(parts[1].trim()), "Upload-Checksum");
+        } catch (IllegalArgumentException e) {
+            throw Problems.invalid("Upload-Checksum", header, "The Upload-Checksum digest is not base64.");
+        }
+    }
+
+    /** Upload-Metadata: comma-separated "key base64value" pairs (the value may be absent). */
+    static Map<String, String> metadata(String header) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (header == null || header.isBlank()) return out;
+        if (header.length() > 4096)
+            throw Problems.invalid("Upload-Metadata", header.substring(0, 64) + "…", "Upload-Metadata is too long.");
+        for (String pair : header.split(",")) {
+            String[] kv = pair.trim().split(" ", 2);
+            if (kv[0].isEmpty() || !kv[0].matches("[!-+--~]+") || out.containsKey(kv[0]))
+                throw Problems.invalid("Upload-Metadata", header, "Upload-Metadata keys are unique ASCII words, without spaces or commas.");
+            try {
+                out.put(kv[0], kv.length < 2 ? "" : new String(Base64.getDecoder().decode(kv[1].trim()), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw Problems.invalid("Upload-Metadata", header, "The value of " + kv[0] + " in Upload-Metadata is not base64.");
+            }
+        }
+        return out;
+    }
+
+    private static String b64(String s) {
+        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String httpDate(long epochSeconds) {
+        return DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.ofEpochSecond(epochSeconds).atOffset(ZoneOffset.UTC));
+    }
+}
