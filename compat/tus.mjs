@@ -12,14 +12,16 @@ import { Upload, FileUrlStorage } from 'tus-js-client';
 const [file, type, storagePath, killAfter] = process.argv.slice(2);
 const base = process.env.MEDIAUP_BASE_URL;
 const size = statSync(file).size;
+const parallel = Number(process.env.MEDIAUP_TUS_PARALLEL || 1);
 let offsetAtStart = 0;
 
 const upload = new Upload(createReadStream(file), {
   endpoint: `${base}/files/`,
-  uploadSize: size,
+  // tus-js-client learns the size from the file itself; it refuses uploadSize with parallelUploads
+  ...(parallel > 1 ? {} : { uploadSize: size }),
   chunkSize: Number(process.env.MEDIAUP_TUS_CHUNK || 8 * 1024 * 1024),
   // MEDIAUP_TUS_PARALLEL > 1: partial uploads in parallel, then one final upload made of them (concatenation)
-  parallelUploads: Number(process.env.MEDIAUP_TUS_PARALLEL || 1),
+  parallelUploads: parallel,
   retryDelays: [0, 500, 1000],
   headers: { Authorization: `Bearer ${process.env.MEDIAUP_TOKEN}` },
   metadata: { filename: basename(file), filetype: type },
