@@ -1,0 +1,67 @@
+package dev.mediaup.it;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Uploads straight from a browser (issue 17): examples/uppy/ — Uppy's Dashboard and tus plugin, unmodified from npm —
+ * in Debian's Chromium, on a page of another origin than mediaup, with an upload grant its backend asked for. CORS
+ * lets the page through; the grant lets it run one upload and nothing else; a grant bound to another origin fails in
+ * the browser as it should.
+ */
+class BrowserUploadIT {
+    @TempDir
+    Path dir;
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void uppyInChromiumUploadsWithAGrantFromAPageOfAnotherOrigin() throws Exception {
+        ClientCompatIT.installCompat();
+        assertThat(Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium")))
+                .as("Chromium is installed by bin/setup --test (.ci/run does this)").isExecutable();
+        int pagePort = freePort();
+        try (ServerProcess server = new ServerProcess(dir.resolve("data"), "--cors-origins", "http://127.0.0.1:" + pagePort).start()) {
+            Api api = new Api(server.baseUrl(), server.createToken("9500", "media.write tweet.read"));
+            Path clip = Files.write(dir.resolve("clip.mp4"), Fixtures.mp4(2, 320, 240));
+            JsonNode r = run(server, api, clip, pagePort, null);
+            assertThat(r.get("errors")).as(r.toString()).isEmpty();
+            assertThat(r.get("result").get("failed")).as(r.toString()).isEmpty();
+            assertThat(r.get("result").get("successful")).hasSize(1);
+            String url = r.get("result").get("successful").get(0).get("url").asString();
+            assertThat(url).startsWith(server.baseUrl() + "/files/");
+            String id = url.substring(url.lastIndexOf('/') + 1);
+            assertThat(api.awaitProcessed(id, Duration.ofSeconds(120)).get("processing_info").get("state").asString()).isEqualTo("succeeded");
+            JsonNode grant = api.get("/2/media/upload/grants/" + r.get("grant_id").asString()).data();
+            assertThat(grant.get("uploads").get(0).get("id").asString()).isEqualTo(id);
+
+            // the same page with a grant bound to another origin: the browser's upload is refused, nothing is stored
+            JsonNode refused = run(server, api, clip, freePort(), "https://elsewhere.example");
+            assertThat(refused.get("result").get("successful")).as(refused.toString()).isEmpty();
+            assertThat(refused.get("result").get("failed")).isNotEmpty();
+            assertThat(api.get("/2/media/upload/grants/" + refused.get("grant_id").asString()).data().get("uploads")).isEmpty();
+        }
+    }
+
+    private static JsonNode run(ServerProcess server, Api api, Path file, int pagePort, String grantOrigin) throws Exception {
+        var cmd = new java.util.ArrayList<>(java.util.List.of("node", "uppy-grant.mjs", file.toString(), "video/mp4", Integer.toString(pagePort)));
+        if (grantOrigin != null) cmd.add(grantOrigin);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ClientCompatIT.COMPAT.toFile());
+        pb.environment().put("MEDIAUP_BASE_URL", server.baseUrl());
+        pb.environment().put("MEDIAUP_TOKEN", api.token);
+        String out = ClientCompatIT.run(pb, 180);
+        return Api.JSON.readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow(() -> new AssertionError(out)));
+    }
+}
