@@ -1,10 +1,12 @@
 package dev.mediaup.api;
 
 import dev.mediaup.core.Category;
+import dev.mediaup.core.Failpoint;
 import dev.mediaup.core.Principal;
 import dev.mediaup.core.Problem;
 import dev.mediaup.core.Problem.Kind;
 import dev.mediaup.core.Problems;
+import dev.mediaup.core.State;
 import dev.mediaup.core.Upload;
 import dev.mediaup.media.MediaService;
 import dev.mediaup.upload.UploadService;
@@ -135,6 +137,12 @@ final class Tus {
                 throw Problems.invalid("Upload-Concat", url, "Each part of a final upload is the URL of a partial upload here.");
             parts.add(Bodies.mediaId(id, "Upload-Concat"));
         }
+        var again = uploads.concatenatedBefore(who, parts);
+        if (again.isPresent()) { // this final upload was made before; its answer did not arrive
+            created(ctx, again.get());
+            ctx.header("Upload-Concat", concat);
+            return;
+        }
         long total = 0;
         for (long part : parts) {
             Upload p = uploads.offset(who, part).upload();
@@ -150,6 +158,9 @@ final class Tus {
         Principal who = writer.apply(ctx);
         var at = uploads.offset(who, Bodies.mediaId(ctx.pathParam("id"), "id"));
         Upload u = at.upload();
+        // every byte is here but the upload was not finalized (the server stopped between the two): a client that
+        // asks where it stands is told "done", so it is done now
+        if (complete(u, at.offset()) && !u.sessionExpired(uploads.now())) u = uploads.finalizeUpload(who, u.id());
         if (u.sessionExpired(uploads.now())) throw Problems.uploadGone(u.id());
         ctx.status(200).header("Cache-Control", "no-store").header("Upload-Offset", Long.toString(at.offset()));
         if (u.totalBytes() != null) ctx.header("Upload-Length", Long.toString(u.totalBytes()));
@@ -191,11 +202,18 @@ final class Tus {
         }
         var at = uploads.offset(who, id);
         Upload u = at.upload();
-        // the last byte: it is media now (a partial waits for its final upload)
-        if (u.totalBytes() != null && now == u.totalBytes() && !u.tusPartial()) u = uploads.finalizeUpload(who, id);
+        if (complete(u, now)) { // the last byte: it is media now (a partial waits for its final upload)
+            Failpoint.TUS_PATCH_BEFORE_FINALIZE.hit();
+            u = uploads.finalizeUpload(who, id);
+        }
         identify(ctx, u);
         if (!u.state().finalized()) ctx.header("Upload-Expires", httpDate(u.expiresAt()));
         return now;
+    }
+
+    /** Holds every byte it declared and is still to be finalized (partials never are). */
+    private static boolean complete(Upload u, long offset) {
+        return u.totalBytes() != null && offset == u.totalBytes() && !u.tusPartial() && u.state() == State.UPLOADING;
     }
 
     /** The X media this upload is (or becomes): STATUS and lookups take these. */

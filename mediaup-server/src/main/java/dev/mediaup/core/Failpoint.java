@@ -38,6 +38,10 @@ public enum Failpoint {
     // the one-shot upload
     ONESHOT_AFTER_BLOB("oneshot.after-blob"),
     ONESHOT_AFTER_CREATE("oneshot.after-create"),
+    // tus: a final upload's segments moved from its partials, not yet finalized; a PATCH's last bytes recorded, not
+    // yet finalized
+    TUS_CONCAT_AFTER_MOVE("tus.concat.after-move"),
+    TUS_PATCH_BEFORE_FINALIZE("tus.patch.before-finalize"),
     // a processing job
     JOB_AFTER_CLAIM("job.after-claim"),
     JOB_AFTER_IN_PROGRESS("job.after-in-progress"),

@@ -53,6 +53,9 @@ public interface UploadStore {
      */
     Checked<Upload> concatenate(long finalId, List<Long> partialIds, long now);
 
+    /** The final upload a spent partial's segments went to, if they did. */
+    Optional<Long> concatenatedInto(long partialId);
+
     /** The segment rows: what was appended, in index order. */
     List<Segment> segments(long uploadId);
 

@@ -26,6 +26,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -172,13 +173,30 @@ public final class UploadService {
      * finalized like any upload. Each partial must be the caller's, complete, and named once.
      */
     public Upload concatenate(Principal who, Upload whole, List<Long> partialIds) {
+        checkPartials(who, partialIds);
+        uploads.concatenate(whole.id(), partialIds, now()).orElseThrow(Problems::refused);
+        Failpoint.TUS_CONCAT_AFTER_MOVE.hit();
+        return finalizeUpload(who, whole.id());
+    }
+
+    /**
+     * A final upload these partials already went into — the same final POST again, its first answer lost to a crash
+     * or a network failure — finalized (if it was not yet) and returned; empty when they are still unspent.
+     */
+    public Optional<Upload> concatenatedBefore(Principal who, List<Long> partialIds) {
+        checkPartials(who, partialIds);
+        Set<Long> into = new HashSet<>();
+        for (long pid : partialIds) into.add(uploads.concatenatedInto(pid).orElse(-1L));
+        if (into.size() != 1 || into.contains(-1L)) return Optional.empty();
+        return Optional.of(finalizeUpload(who, into.iterator().next()));
+    }
+
+    private void checkPartials(Principal who, List<Long> partialIds) {
         if (new HashSet<>(partialIds).size() != partialIds.size())
             throw Problems.invalid("Upload-Concat", partialIds.toString(), "A partial upload may be named once.");
         for (long pid : partialIds)
             if (!owned(who, pid).tusPartial())
                 throw Problems.invalid("Upload-Concat", Long.toString(pid), "Upload " + pid + " is not a partial upload.");
-        uploads.concatenate(whole.id(), partialIds, now()).orElseThrow(Problems::refused);
-        return finalizeUpload(who, whole.id());
     }
 
     /** Where a tus upload stands: the upload, the bytes its segments hold, and how many segments there are. */

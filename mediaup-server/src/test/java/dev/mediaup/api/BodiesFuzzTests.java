@@ -45,6 +45,16 @@ class BodiesFuzzTests {
         Fuzzing.bounded(() -> Bodies.initFromJson(Bodies.json(body)), Problem.class);
     }
 
+    /** tus's headers: Upload-Metadata (key base64 pairs), Upload-Checksum, and the grant request body. */
+    @FuzzTest(maxDuration = "60s")
+    void tusHeadersAndGrantRequests(FuzzedDataProvider d) throws Exception {
+        String metadata = d.consumeString(512), checksum = d.consumeString(128);
+        byte[] grant = d.consumeRemainingAsBytes();
+        Fuzzing.bounded(() -> Tus.metadata(metadata), Problem.class);
+        Fuzzing.bounded(() -> Tus.checksum(checksum), Problem.class);
+        Fuzzing.bounded(() -> Bodies.grantFromJson(Bodies.json(grant)), Problem.class);
+    }
+
     @FuzzTest(maxDuration = "60s")
     void formParameters(byte[] body) throws Exception {
         Fuzzing.bounded(() -> {

@@ -12,10 +12,11 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Uploads straight from a browser (issue 17): examples/uppy/ — Uppy's Dashboard and tus plugin, unmodified from npm —
- * in Debian's Chromium, on a page of another origin than mediaup, with an upload grant its backend asked for. CORS
- * lets the page through; the grant lets it run one upload and nothing else; a grant bound to another origin fails in
- * the browser as it should.
+ * Uploads straight from a browser (issue 17), in Debian's Chromium, on a page of another origin than mediaup, with an
+ * upload grant its backend asked for: examples/uppy/ (Uppy's Dashboard and tus plugin, unmodified from npm) and
+ * examples/chunked/ (X's chunked endpoints with fetch, resumed after a reload from the segments listing). CORS lets
+ * the page through; the grant lets it run one upload and nothing else; a grant bound to another origin fails in the
+ * browser as it should.
  */
 class BrowserUploadIT {
     @TempDir
@@ -36,7 +37,7 @@ class BrowserUploadIT {
         try (ServerProcess server = new ServerProcess(dir.resolve("data"), "--cors-origins", "http://127.0.0.1:" + pagePort).start()) {
             Api api = new Api(server.baseUrl(), server.createToken("9500", "media.write tweet.read"));
             Path clip = Files.write(dir.resolve("clip.mp4"), Fixtures.mp4(2, 320, 240));
-            JsonNode r = run(server, api, clip, pagePort, null);
+            JsonNode r = run("uppy", server, api, clip, pagePort, null);
             assertThat(r.get("errors")).as(r.toString()).isEmpty();
             assertThat(r.get("result").get("failed")).as(r.toString()).isEmpty();
             assertThat(r.get("result").get("successful")).hasSize(1);
@@ -48,15 +49,37 @@ class BrowserUploadIT {
             assertThat(grant.get("uploads").get(0).get("id").asString()).isEqualTo(id);
 
             // the same page with a grant bound to another origin: the browser's upload is refused, nothing is stored
-            JsonNode refused = run(server, api, clip, freePort(), "https://elsewhere.example");
+            JsonNode refused = run("uppy", server, api, clip, freePort(), "https://elsewhere.example");
             assertThat(refused.get("result").get("successful")).as(refused.toString()).isEmpty();
             assertThat(refused.get("result").get("failed")).isNotEmpty();
             assertThat(api.get("/2/media/upload/grants/" + refused.get("grant_id").asString()).data().get("uploads")).isEmpty();
         }
     }
 
-    private static JsonNode run(ServerProcess server, Api api, Path file, int pagePort, String grantOrigin) throws Exception {
-        var cmd = new java.util.ArrayList<>(java.util.List.of("node", "uppy-grant.mjs", file.toString(), "video/mp4", Integer.toString(pagePort)));
+    @Test
+    void aPageUploadsThroughXsChunkedEndpointsAndResumesAfterAReload() throws Exception {
+        ClientCompatIT.installCompat();
+        int pagePort = freePort();
+        try (ServerProcess server = new ServerProcess(dir.resolve("data"), "--cors-origins", "http://127.0.0.1:" + pagePort).start()) {
+            Api api = new Api(server.baseUrl(), server.createToken("9600", "media.write tweet.read"));
+            Path video = Files.write(dir.resolve("six.mp4"), Fixtures.paddedMp4(6 << 20)); // six 1 MiB segments
+            JsonNode r = run("chunked", server, api, video, pagePort, null);
+            assertThat(r.get("errors")).as(r.toString()).isEmpty();
+            JsonNode result = r.get("result");
+            assertThat(result.has("error")).as(r.toString()).isFalse();
+            assertThat(result.get("resumedWith").asInt()).as("the server held 3 segments when the page came back").isEqualTo(3);
+            assertThat(r.get("appendsAfterReload").asInt()).as("only the missing segments were sent").isEqualTo(3);
+            assertThat(result.get("state").asString()).isEqualTo("succeeded");
+            assertThat(api.status(result.get("id").asString()).data().get("size").asLong()).isEqualTo(6 << 20);
+            JsonNode grant = api.get("/2/media/upload/grants/" + r.get("grant_id").asString()).data();
+            assertThat(grant.get("uploads_started").asInt()).as("one upload, resumed — not two").isEqualTo(1);
+        }
+    }
+
+    private static JsonNode run(String example, ServerProcess server, Api api, Path file, int pagePort, String grantOrigin)
+            throws Exception {
+        var cmd = new java.util.ArrayList<>(java.util.List.of("node", "browser-upload.mjs", example, file.toString(), "video/mp4",
+                Integer.toString(pagePort)));
         if (grantOrigin != null) cmd.add(grantOrigin);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(ClientCompatIT.COMPAT.toFile());
         pb.environment().put("MEDIAUP_BASE_URL", server.baseUrl());

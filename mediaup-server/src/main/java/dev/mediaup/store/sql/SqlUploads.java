@@ -74,9 +74,16 @@ final class SqlUploads implements UploadStore {
                             .bind("f", finalId).bind("n", next++).bind("p", s.uploadId()).bind("i", s.index()).execute();
             }
             for (long pid : partialIds)
-                h.createUpdate("UPDATE uploads SET state = 'EXPIRED' WHERE id = :p").bind("p", pid).execute();
+                h.createUpdate("UPDATE uploads SET state = 'EXPIRED', concatenated_into = :f WHERE id = :p").bind("f", finalId)
+                        .bind("p", pid).execute();
             return Checked.done(Rows.find(h, finalId).orElseThrow());
         });
+    }
+
+    @Override
+    public Optional<Long> concatenatedInto(long partialId) {
+        return db.read(h -> h.createQuery("SELECT concatenated_into FROM uploads WHERE id = :p AND concatenated_into IS NOT NULL")
+                .bind("p", partialId).mapTo(Long.class).findOne());
     }
 
     @Override
