@@ -199,15 +199,19 @@ public final class Routes {
     }
 
     /**
-     * A grant's bearer (a browser, an app) may drive uploads — X's upload endpoints and tus — from an origin the grant
-     * lists, and nothing else: no lookups, no metadata, no grants of its own. Which uploads is the engine's check.
+     * A grant's bearer (a browser, an app) may, from an origin the grant lists, drive uploads — X's upload endpoints
+     * and tus — and look up and describe (alt text) what it uploaded; nothing else: no listings, deletes, subtitles,
+     * analytics, v1.1 or grants of its own. Which media is the engine's check (only the grant's own uploads).
      */
     private void confineGrant(Context ctx, Principal p) {
         String origin = ctx.header("Origin");
         if (!p.grant().allowsOrigin(origin)) throw Problems.grantOrigin(p.grant().id(), origin);
-        String path = ctx.path();
+        String path = ctx.path(), method = ctx.method().name();
         boolean upload = path.startsWith("/2/media/upload") && !path.startsWith("/2/media/upload/grants");
-        if (!upload && !path.equals(tusPath) && !path.startsWith(tusPath + "/")) throw Problems.grantOnlyUploads();
+        boolean tus = path.equals(tusPath) || path.startsWith(tusPath + "/");
+        boolean lookup = method.equals("GET") && (path.equals("/2/media") || path.matches("/2/media/[0-9]+_[0-9]+"));
+        boolean metadata = method.equals("POST") && path.equals("/2/media/metadata");
+        if (!upload && !tus && !lookup && !metadata) throw Problems.grantOnlyUploads();
     }
 
     private static RateFamily family(Context ctx) {

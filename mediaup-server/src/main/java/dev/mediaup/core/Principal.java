@@ -12,9 +12,12 @@ public record Principal(String userId, Set<String> scopes, String appId, Grant g
         this(userId, scopes, appId, null);
     }
 
-    /** The bearer of an upload grant: the granting user, able to write media and nothing else. */
+    /**
+     * The bearer of an upload grant: the granting user, able to upload and to read (lookups need tweet.read) — the
+     * API confines it to its uploads, and the engine to the media those became.
+     */
     public static Principal of(Grant grant) {
-        return new Principal(grant.userId(), Set.of("media.write"), grant.appId(), grant);
+        return new Principal(grant.userId(), Set.of("media.write", "tweet.read"), grant.appId(), grant);
     }
 
     public boolean has(String scope) {

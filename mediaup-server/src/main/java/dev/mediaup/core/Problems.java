@@ -174,8 +174,8 @@ public final class Problems {
 
     /** A grant's bearer asked for something besides its uploads. */
     public static Problem grantOnlyUploads() {
-        return forbidden("An upload grant may only run its own uploads (initialize, append, finalize, STATUS, tus); "
-                + "everything else needs the granting user's token.");
+        return forbidden("An upload grant may only run its own uploads (initialize, append, finalize, STATUS, tus) and look "
+                + "up or describe what it uploaded; everything else needs the granting user's token.");
     }
 
     public static Problem grantNoConcatenation() {

@@ -59,6 +59,11 @@ public record Upload(long id, String ownerId, String mediaType, Category categor
     /** Who may read it: its owners, and anyone (app-only callers included) when it is shared. */
     public boolean readableBy(String userIdOrNull) { return shared || (userIdOrNull != null && visibleTo(userIdOrNull)); }
 
+    /** The same for a caller, who may hold a grant: a grant's bearer reads what it uploaded and nothing else. */
+    public boolean readableBy(Principal who) {
+        return who != null && who.viaGrant() ? drivableBy(who) : readableBy(who == null ? null : who.userId());
+    }
+
     /** X's Media.type. */
     public String wireType() {
         return switch (family) {

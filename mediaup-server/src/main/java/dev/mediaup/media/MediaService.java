@@ -92,7 +92,7 @@ public final class MediaService {
         List<String> missing = new ArrayList<>();
         for (String key : mediaKeys) {
             Upload u = idOf(key).isPresent() ? byId.get(idOf(key).getAsLong()) : null;
-            if (u != null && u.mediaKey().equals(key) && u.state().isMedia() && u.readableBy(who.userId())) found.add(u);
+            if (u != null && u.mediaKey().equals(key) && u.state().isMedia() && u.readableBy(who)) found.add(u);
             else missing.add(key);
         }
         return new Found(found, missing);
@@ -109,8 +109,9 @@ public final class MediaService {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /** The caller's own upload (a grant's bearer: one it uploaded); 404 for anyone else's. */
     public Upload owned(Principal who, long id) {
-        return uploads.find(id).filter(u -> u.ownerId().equals(who.userId()) && u.state() != State.EXPIRED)
+        return uploads.find(id).filter(u -> u.drivableBy(who) && u.state() != State.EXPIRED)
                 .orElseThrow(() -> Problems.notFound("id", id));
     }
 
@@ -230,7 +231,7 @@ public final class MediaService {
         boolean signed = expires != null && signature != null && expires >= clock.getAsLong()
                 && MessageDigest.isEqual(sign(mediaKey, variant, expires).getBytes(StandardCharsets.US_ASCII),
                         signature.getBytes(StandardCharsets.US_ASCII));
-        if (!signed && (whoOrNull == null || !u.readableBy(whoOrNull.userId()))) throw none;
+        if (!signed && (whoOrNull == null || !u.readableBy(whoOrNull))) throw none;
         Optional<Variant> found = made.variant(id, variant);
         if (found.isPresent()) {
             Variant v = found.get();

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -178,9 +179,26 @@ class GrantsIT {
         String mine = browser.initialize("image/png", "tweet_image", png.length);
         browser.append(mine, 0, png);
         String key = browser.finalizeUpload(mine).data().get("media_key").asString();
-        // no lookups (not even of its own upload's media), no metadata, no listing, no grants, no v1.1
-        for (Res r : List.of(browser.get("/2/media/" + key), browser.get("/2/media?media_keys=" + key), browser.get("/2/media/mine"),
-                browser.postJson("/2/media/metadata", "{\"id\":\"" + mine + "\",\"metadata\":{\"alt_text\":{\"text\":\"x\"}}}"),
+        // what it uploaded, it may look up and describe (alt text)
+        assertThat(browser.get("/2/media/" + key).status()).isEqualTo(200);
+        assertThat(browser.postJson("/2/media/metadata", "{\"id\":\"" + mine + "\",\"metadata\":{\"alt_text\":{\"text\":\"x\"}}}")
+                .status()).isEqualTo(200);
+        assertThat(user.get("/2/media/" + key + "?media.fields=alt_text").data().get("alt_text").asString()).isEqualTo("x");
+        // the user's other media: not found for the grant, nor its bytes
+        user.append(own, 0, png);
+        String ownKey = user.finalizeUpload(own).data().get("media_key").asString();
+        Res notFound = browser.get("/2/media/" + ownKey); // X answers a lookup of media one may not see with errors only
+        assertThat(notFound.json().has("data")).as(notFound.toString()).isFalse();
+        assertThat(notFound.json().get("errors").get(0).get("type").asString()).endsWith("resource-not-found");
+        assertThat(browser.get("/2/media?media_keys=" + ownKey + "," + key).json().get("data")).hasSize(1);
+        assertThat(browser.postJson("/2/media/metadata", "{\"id\":\"" + own + "\",\"metadata\":{\"alt_text\":{\"text\":\"x\"}}}")
+                .status()).isEqualTo(404);
+        String ownUrl = user.get("/2/media/" + ownKey + "?media.fields=variants,url").data().get("url").asString();
+        String ownPath = URI.create(ownUrl).getPath();
+        assertThat(browser.get(ownPath).status()).as("delivery of the user's other media with the grant as credentials").isEqualTo(404);
+        assertThat(user.get(ownPath).status()).isEqualTo(200);
+        // no listing, analytics, deletes, grants, v1.1
+        for (Res r : List.of(browser.get("/2/media/mine"),
                 browser.get("/2/media/analytics?media_keys=" + key + "&start_time=2026-01-01T00:00:00Z&end_time=2026-01-02T00:00:00Z"
                         + "&granularity=total"),
                 browser.postJson("/2/media/upload/grants", "{\"media_category\":\"tweet_image\"}"),
