@@ -18,6 +18,7 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.javalin.http.staticfiles.Location;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,11 @@ public final class Routes {
     private static final Set<String> APPEND_JSON_FIELDS = Set.of("segment_index");
     private static final Set<String> ONE_SHOT_FIELDS = Set.of("media_category", "additional_owners", "shared");
     private static final Set<String> APPEND_FIELDS = Set.of("command", "media_id", "segment_index");
+    /** The pages mediaup serves (/docs): scripts and everything else from this origin only, never in a frame. */
+    static final Map<String, String> PAGE_HEADERS = Map.of(
+            "Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                    + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'",
+            "X-Frame-Options", "DENY", "X-Content-Type-Options", "nosniff", "Referrer-Policy", "no-referrer");
     /** A comment this often keeps an idle event stream open through proxies that close silent connections. */
     private static final Duration SSE_KEEPALIVE = Duration.ofSeconds(15);
 
@@ -141,6 +147,15 @@ public final class Routes {
         r.delete(tusPath + "/{id}", tus::terminate);
 
         r.get("/2/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
+        // /docs: Swagger UI (a webjar from Maven Central, served from the jar) over that document; "Try it out" calls
+        // this server. A strict policy: no inline script, nothing framed, nothing fetched from elsewhere
+        config.staticFiles.enableWebjars();
+        config.staticFiles.add(files -> {
+            files.hostedPath = "/docs";
+            files.directory = "/web/docs";
+            files.location = Location.CLASSPATH;
+            files.headers = PAGE_HEADERS;
+        });
         r.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
         r.get("/readyz", this::readyz);
         r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));

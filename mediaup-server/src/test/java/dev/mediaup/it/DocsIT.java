@@ -1,0 +1,44 @@
+package dev.mediaup.it;
+
+import dev.mediaup.it.Api.Res;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * API docs at /docs (issue 18): Swagger UI from its webjar over the served OpenAPI, behind a strict
+ * Content-Security-Policy, in Debian's Chromium — every operation listed, no console error, and "Try it out" calling
+ * this server with the token given on the page.
+ */
+class DocsIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void swaggerUiListsTheApiAndTryItOutCallsThisServer() throws Exception {
+        ClientCompatIT.installCompat();
+        try (ServerProcess server = new ServerProcess(dir.resolve("data")).start()) {
+            Api anon = new Api(server.baseUrl(), null);
+            Res page = anon.get("/docs/");
+            assertThat(page.status()).isEqualTo(200);
+            assertThat(page.contentType()).startsWith("text/html");
+            String csp = page.raw().headers().firstValue("Content-Security-Policy").orElse("");
+            assertThat(csp).contains("script-src 'self'").contains("frame-ancestors 'none'").doesNotContain("unsafe-eval");
+            assertThat(page.text()).doesNotContain("<script>").as("no inline script");
+            assertThat(anon.get("/webjars/swagger-ui/5.34.1/swagger-ui-bundle.js").status()).isEqualTo(200);
+            assertThat(anon.get("/docs").contentType()).as("without the slash too").startsWith("text/html");
+
+            String token = server.createToken("9700", "media.write tweet.read");
+            String out = ClientCompatIT.run(ClientCompatIT.COMPAT, 120, "node", "docs-try.mjs", server.baseUrl(), token,
+                    "operations-Media-listUploadGrants");
+            JsonNode r = Api.JSON.readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+            assertThat(r.get("errors")).as(out).isEmpty();
+            assertThat(r.get("operations").asInt()).as("every path of the served document").isGreaterThanOrEqualTo(18);
+            assertThat(r.get("status").asString()).as("Try it out, with the page's token").isEqualTo("200");
+        }
+    }
+}
