@@ -73,8 +73,8 @@ final class Video {
         double seconds = seconds(probe.path("format").path("duration"), seconds(v.path("duration"), -1));
         long maxMs = limits.maxDurationMs();
         if (!gif && seconds * 1000 > maxMs + 500)
-            throw new MediaRejected(String.format(Locale.ROOT, "The video is %.1f s long; this category allows at most %d s.", seconds,
-                    maxMs / 1000));
+            throw new MediaRejected(String.format(Locale.ROOT, "The video is %.1f s long; at most %d s are allowed (its category's "
+                    + "limit, or its upload grant's).", seconds, maxMs / 1000));
         if (gif) {
             int frames = v.path("nb_read_packets").asInt(0);
             if (frames > limits.maxGifFrames())

@@ -101,6 +101,39 @@ class ClusterIT {
     }
 
     @Test
+    void anyNodeTakesAnyTusPatchAndOneOffsetLandsOnce() throws Exception {
+        String token = apis.get(0).token;
+        byte[] mp4 = Fixtures.paddedMp4(6 << 20);
+        int chunk = 2 << 20;
+        TusIT.Res created = TusIT.tus("POST", nodes.get(0).baseUrl() + "/files", token, null, "Tus-Resumable", "1.0.0", "Upload-Length",
+                Integer.toString(mp4.length), "Upload-Metadata", TusIT.meta("video/mp4"));
+        assertThat(created.status()).isEqualTo(201);
+        String id = created.header("Mediaup-Media-Id");
+        for (int i = 0; i < 3; i++) {
+            // the same chunk at the same offset, sent to two nodes at once: exactly one lands (the row lock decides)
+            byte[] part = Arrays.copyOfRange(mp4, i * chunk, (i + 1) * chunk);
+            String offset = Integer.toString(i * chunk);
+            List<CompletableFuture<Integer>> racing = new ArrayList<>();
+            for (int n : new int[]{i % 3, (i + 1) % 3})
+                racing.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return TusIT.tus("PATCH", nodes.get(n).baseUrl() + "/files/" + id, token, part, "Tus-Resumable", "1.0.0",
+                                "Upload-Offset", offset, "Content-Type", "application/offset+octet-stream").status();
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                }));
+            List<Integer> statuses = racing.stream().map(CompletableFuture::join).sorted().toList();
+            assertThat(statuses).as("chunk %d", i).containsExactly(204, 409);
+        }
+        TusIT.Res head = TusIT.tus("HEAD", nodes.get(2).baseUrl() + "/files/" + id, token, null, "Tus-Resumable", "1.0.0");
+        assertThat(head.header("Upload-Offset")).isEqualTo(Integer.toString(mp4.length));
+        JsonNode done = node(1).awaitProcessed(id, Duration.ofSeconds(60));
+        assertThat(done.get("processing_info").get("state").asString()).isEqualTo("succeeded");
+        assertThat(done.get("size").asLong()).isEqualTo(mp4.length);
+    }
+
+    @Test
     void everyNodeStreamsTheStatusOfAJobAnotherNodeRuns() throws Exception {
         String id = LiveStatusIT.finalizedVideo(node(0), 3);
         // one event stream on each node: at most one of them runs the job, the others learn of it through the database

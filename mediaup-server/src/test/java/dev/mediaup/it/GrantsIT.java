@@ -158,6 +158,21 @@ class GrantsIT {
     }
 
     @Test
+    @Order(2)
+    void aVideoLongerThanTheGrantAllowsFailsProcessing() throws Exception {
+        String token = created(user.postJson("/2/media/upload/grants",
+                "{\"media_category\":\"tweet_video\",\"max_duration_secs\":1}")).get("token").asString();
+        Api browser = bearer(token);
+        byte[] clip = Fixtures.mp4(3, 160, 120);
+        String id = browser.initialize("video/mp4", "tweet_video", clip.length);
+        browser.append(id, 0, clip);
+        browser.finalizeUpload(id);
+        JsonNode done = browser.awaitProcessed(id, Duration.ofSeconds(60));
+        assertThat(done.get("processing_info").get("state").asString()).isEqualTo("failed");
+        assertThat(browser.status(id).json().get("errors").get(0).get("detail").asString()).contains("at most 1 s");
+    }
+
+    @Test
     @Order(3)
     void aGrantDoesNothingButItsOwnUploads() {
         String grantId;
