@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * The tus 1.0 resumable-upload protocol (https://tus.io/protocols/resumable-upload) as a fourth dialect over the same
@@ -48,7 +47,6 @@ final class Tus {
     private final UploadService uploads;
     private final MediaService media;
     private final Function<Context, Principal> writer;
-    private final Supplier<Long> largestUpload;
     private final Function<Context, String> origin;
     private final String path;
 
@@ -58,7 +56,6 @@ final class Tus {
         this.writer = writer;
         this.origin = origin;
         this.path = path;
-        this.largestUpload = () -> uploads.limits().largestUpload();
     }
 
     /** Every tus answer says which protocol version it speaks. */
@@ -75,7 +72,8 @@ final class Tus {
     /** Discovery: the version, the extensions, the largest upload and the checksum algorithms. */
     void options(Context ctx) {
         ctx.status(204).header("Tus-Version", VERSION).header("Tus-Extension", EXTENSIONS)
-                .header("Tus-Max-Size", Long.toString(largestUpload.get())).header("Tus-Checksum-Algorithm", "sha1,sha256,md5");
+                .header("Tus-Max-Size", Long.toString(uploads.limits().largestUpload()))
+                .header("Tus-Checksum-Algorithm", "sha1,sha256,md5");
     }
 
     void create(Context ctx) {
@@ -190,9 +188,9 @@ final class Tus {
     private long patchBody(Context ctx, Principal who, long id, long offset) {
         Checksum checksum = checksum(ctx.header("Upload-Checksum"));
         long length = contentLength(ctx);
-        long now;
+        UploadService.Offset at;
         try (InputStream in = ctx.req().getInputStream()) {
-            now = uploads.appendAt(who, id, offset, checksum, length, out -> Bodies.copy(in, out));
+            at = uploads.appendAt(who, id, offset, checksum, length, out -> Bodies.copy(in, out));
         } catch (IOException e) {
             throw Problems.badBody("The request body could not be read.");
         } catch (Problem p) {
@@ -200,15 +198,14 @@ final class Tus {
                 throw Problems.tusChecksumMismatch(p);
             throw p;
         }
-        var at = uploads.offset(who, id);
         Upload u = at.upload();
-        if (complete(u, now)) { // the last byte: it is media now (a partial waits for its final upload)
+        if (complete(u, at.offset())) { // the last byte: it is media now (a partial waits for its final upload)
             Failpoint.TUS_PATCH_BEFORE_FINALIZE.hit();
             u = uploads.finalizeUpload(who, id);
         }
         identify(ctx, u);
         if (!u.state().finalized()) ctx.header("Upload-Expires", httpDate(u.expiresAt()));
-        return now;
+        return at.offset();
     }
 
     /** Holds every byte it declared and is still to be finalized (partials never are). */

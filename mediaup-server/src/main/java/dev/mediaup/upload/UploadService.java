@@ -213,9 +213,9 @@ public final class UploadService {
      * tus PATCH: the body becomes the upload's next segment, durable before this returns, provided the upload holds
      * exactly {@code offset} bytes when it is recorded (checked again under the upload's row lock, so two PATCHes at
      * one offset cannot both land, on any node). A PATCH may bring everything that is left (tus clients send the
-     * whole file in one request by default). Returns the new offset.
+     * whole file in one request by default). Returns where the upload now stands (as recorded: no second read).
      */
-    public long appendAt(Principal who, long id, long offset, Checksum checksum, long declaredLength, BodyWriter body) {
+    public Offset appendAt(Principal who, long id, long offset, Checksum checksum, long declaredLength, BodyWriter body) {
         Offset at = offset(who, id);
         Upload u = at.upload();
         u.appendRefusal(now()).ifPresent(r -> {
@@ -226,7 +226,7 @@ public final class UploadService {
         long limit = maxTotal - offset;
         if (limit <= 0) throw Problems.segmentTooLarge(0);
         Recorded put = record(u, at::segments, offset, checksum, declaredLength, limit, maxTotal, body);
-        return offset + put.size();
+        return new Offset(put.upload(), offset + put.size(), at.segments() + 1);
     }
 
     /** What recording a segment did: the upload as it stands and the segment's size. */
