@@ -204,6 +204,25 @@ final class Bodies {
                 strings(n, "additional_owners", OWNER_IDS));
     }
 
+    /** An administrator's new token: {"user_id", "scopes": [...], "expires_in_secs"?}. */
+    record TokenRequest(String userId, List<String> scopes, Long expiresInSecs) {}
+
+    static TokenRequest tokenFromJson(JsonNode n) {
+        for (String name : n.propertyNames())
+            if (!Set.of("user_id", "scopes", "expires_in_secs").contains(name))
+                throw Problems.unknownField(name, text(n.get(name)), " in a token request");
+        List<String> scopes = strings(n, "scopes", "scopes such as media.write");
+        if (!n.has("scopes")) scopes = List.of("media.write", "tweet.read", "users.read");
+        return new TokenRequest(requiredString(n, "user_id"), scopes, positive(n, "expires_in_secs"));
+    }
+
+    /** An administrator's new OAuth app: {"name"}. */
+    static String appNameFromJson(JsonNode n) {
+        for (String name : n.propertyNames())
+            if (!name.equals("name")) throw Problems.unknownField(name, text(n.get(name)), " in an app request");
+        return requiredString(n, "name");
+    }
+
     private static final Set<String> COMMAND_INIT_FIELDS = Set.of("command", "media_type", "total_bytes", "media_category",
             "additional_owners", "shared");
 

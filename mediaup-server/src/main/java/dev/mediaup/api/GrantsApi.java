@@ -56,7 +56,7 @@ final class GrantsApi {
         Wire.data(ctx, Map.of("revoked", true));
     }
 
-    private static Map<String, Object> grant(Grant g, long now) {
+    static Map<String, Object> grant(Grant g, long now) {
         var m = new LinkedHashMap<String, Object>();
         m.put("id", g.id());
         m.put("state", g.revoked() ? "revoked" : !g.live(now) ? "expired" : g.remaining() == 0 ? "used" : "active");

@@ -207,6 +207,34 @@ final class MediaApi {
         return out;
     }
 
+    /**
+     * GET /2/media/{media_key}/variants (extension): every file delivery serves of the caller's media — each picture
+     * size, rendition, poster, playlist and track, and "original" when the uploaded bytes are kept — with its type,
+     * size in bytes, dimensions, bit rate and a signed URL. X's Media object lists only a video's MP4s and playlist.
+     */
+    void files(Context ctx) {
+        Principal who = reader(principal.apply(ctx));
+        String key = ctx.pathParam("media_key");
+        checkKey("media_key", key);
+        var files = media.files(who, key);
+        String base = origin.apply(ctx);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Variant v : files.made()) {
+            var m = Wire.ordered("name", v.name(), "content_type", v.contentType(), "bytes", v.size());
+            if (v.width() != null) m.put("width", v.width());
+            if (v.height() != null) m.put("height", v.height());
+            if (v.bitRate() != null) m.put("bit_rate", v.bitRate());
+            m.put("url", base + media.signedPath(files.upload(), v.name()));
+            out.add(m);
+        }
+        if (files.originalBytes() != null)
+            out.add(Wire.ordered("name", MediaService.UPLOADED, "content_type", files.upload().servedType(), "bytes", files.originalBytes(),
+                    "url", base + media.signedPath(files.upload(), MediaService.UPLOADED)));
+        Wire.data(ctx, Wire.ordered("media_key", key, "id", files.upload().idString(), "media_category",
+                files.upload().category().wire(), "media_type", files.upload().mediaType(), "state", files.upload().state().wire(),
+                "variants", out));
+    }
+
     private static Optional<String> altText(Upload u) {
         if (u.metadataJson() == null) return Optional.empty();
         JsonNode t = Wire.JSON.readTree(u.metadataJson()).path("alt_text").path("text");
@@ -355,9 +383,32 @@ final class MediaApi {
         metaInfo.put("result_count", page.size());
         if (more) metaInfo.put("next_token", page.getLast().idString());
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("data", mediaObjects(ctx, page, fields));
+        body.put("data", listed(ctx, page, fields));
         body.put("meta", metaInfo);
         ctx.status(200).contentType("application/json").result(Wire.JSON.writeValueAsBytes(body));
+    }
+
+    /**
+     * The listing's Media objects, with what a library shows beside X's fields (this listing is mediaup's own):
+     * {@code state}, {@code media_type}, {@code bytes}, {@code created_at}, and a picture's thumbnail as
+     * {@code preview_image_url} — X's lookups stay as X answers them.
+     */
+    private List<Map<String, Object>> listed(Context ctx, List<Upload> page, List<String> fields) {
+        Map<Long, List<Variant>> variants = media.variants(page.stream().map(Upload::id).toList());
+        String base = origin.apply(ctx);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Upload u : page) {
+            List<Variant> made = variants.getOrDefault(u.id(), List.of());
+            Map<String, Object> m = mediaObject(ctx, u, fields, made);
+            m.put("state", u.state().wire());
+            m.put("media_type", u.mediaType());
+            if (u.size() != null) m.put("bytes", u.size());
+            m.put("created_at", Instant.ofEpochSecond(u.createdAt()).toString());
+            if (u.state() == State.SUCCEEDED && u.wireType().equals("photo") && made.stream().anyMatch(v -> v.name().equals("thumb")))
+                m.put("preview_image_url", base + media.signedPath(u, "thumb"));
+            out.add(m);
+        }
+        return out;
     }
 
     // ---- delivery ----

@@ -1,6 +1,8 @@
 package dev.mediaup.api;
 
+import dev.mediaup.admin.AdminService;
 import dev.mediaup.auth.Authenticator;
+import dev.mediaup.config.AuthConfig.ConsoleSignIn;
 import dev.mediaup.auth.TokenVerifier;
 import dev.mediaup.config.LimitsConfig.RateFamily;
 import dev.mediaup.core.*;
@@ -25,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
+import java.net.URI;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +52,34 @@ public final class Routes {
             "Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
                     + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'",
             "X-Frame-Options", "DENY", "X-Content-Type-Options", "nosniff", "Referrer-Policy", "no-referrer");
+    /**
+     * The console's policy: the pages' own policy, plus what it plays and signs in with — media from blob: URLs (hls.js
+     * feeds the player through Media Source Extensions), the issuer's token endpoint, and, when deliveries redirect to
+     * presigned object-store URLs, any http(s) origin for media and the player's fetches.
+     */
+    private static Map<String, String> consoleHeaders(ConsoleSignIn signIn, String publicBaseUrl, boolean redirects) {
+        Set<String> connect = new LinkedHashSet<>(List.of("'self'"));
+        if (publicBaseUrl != null) connect.add(publicBaseUrl);
+        if (signIn.enabled()) connect.add(URI.create(signIn.tokenUrl()).resolve("/").toString().replaceAll("/$", ""));
+        String elsewhere = redirects ? " http: https:" : "";
+        var headers = new LinkedHashMap<>(PAGE_HEADERS);
+        headers.put("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:"
+                + elsewhere + (publicBaseUrl == null ? "" : " " + publicBaseUrl) + "; media-src 'self' blob:" + elsewhere
+                + (publicBaseUrl == null ? "" : " " + publicBaseUrl) + "; connect-src " + String.join(" ", connect) + elsewhere
+                + "; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'");
+        return Map.copyOf(headers);
+    }
+
+    /** What the console needs to know before anyone signs in: how to sign in with the issuer, if it can. */
+    private void consoleConfig(Context ctx) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (signIn.enabled())
+            body.put("sign_in", Wire.ordered("authorize_url", signIn.authorizeUrl(), "token_url", signIn.tokenUrl(), "client_id",
+                    signIn.clientId(), "scopes", signIn.scopes()));
+        body.put("tus_path", tusPath);
+        ctx.header("Cache-Control", "no-store").contentType("application/json").result(Wire.JSON.writeValueAsBytes(body));
+    }
+
     /** A comment this often keeps an idle event stream open through proxies that close silent connections. */
     private static final Duration SSE_KEEPALIVE = Duration.ofSeconds(15);
 
@@ -70,12 +101,16 @@ public final class Routes {
     private final V11 v11;
     private final GrantsApi grants;
     private final Tus tus;
+    private final AdminApi admin;
+    private final ConsoleSignIn signIn;
+    private final Map<String, String> consoleHeaders;
     private final String tusPath;
 
     /** {@code publicBaseUrl}: the scheme://host[:port] clients use (behind a TLS proxy), or null to take it from each request. */
-    public Routes(UploadService uploads, GrantService grantService, MediaService mediaService, Authenticator auth, RateLimits limits,
+    public Routes(UploadService uploads, GrantService grantService, AdminService adminService, MediaService mediaService,
+                  Authenticator auth, RateLimits limits,
                   String publicBaseUrl, PrometheusMeterRegistry metrics, Supplier<List<Check>> ready, long v11MaxAppendBytes,
-                  String tusPath) {
+                  String tusPath, ConsoleSignIn signIn, boolean redirects) {
         this.uploads = uploads;
         this.auth = auth;
         this.limits = limits;
@@ -92,6 +127,9 @@ public final class Routes {
         this.grants = new GrantsApi(grantService, Routes::writer);
         this.tusPath = tusPath;
         this.tus = new Tus(uploads, mediaService, Routes::writer, this::origin, tusPath);
+        this.admin = new AdminApi(adminService, uploads, ctx -> ctx.attribute(PRINCIPAL));
+        this.signIn = signIn;
+        this.consoleHeaders = consoleHeaders(signIn, this.publicBaseUrl, redirects);
     }
 
     public void install(JavalinConfig config) {
@@ -117,6 +155,8 @@ public final class Routes {
         r.get("/2/media/upload", this::status);                          // STATUS (command optional)
         r.post("/2/media/upload", this::upload);                         // one-shot, or the INIT/APPEND/FINALIZE command form
 
+        admin.install(r);                                                // extension: usage, and /2/admin/* for the admin scope
+        r.get("/2/media/{media_key}/variants", media::files);            // extension: every file delivery serves, signed
         r.get("/2/media/mine", media::mine);                             // extension: the caller's media, newest first
         r.get("/2/media/analytics", media::analytics);
         r.post("/2/media/subtitles", ctx -> media.attachSubtitles(ctx, writer(ctx)));
@@ -156,6 +196,15 @@ public final class Routes {
             files.location = Location.CLASSPATH;
             files.headers = PAGE_HEADERS;
         });
+        // /console: the web console, plain ES modules and CSS from the jar, its libraries (hls.js, uPlot) from webjars;
+        // it speaks only the public API above, with the token in the tab's session storage (never a cookie)
+        config.staticFiles.add(files -> {
+            files.hostedPath = "/console";
+            files.directory = "/web/console";
+            files.location = Location.CLASSPATH;
+            files.headers = consoleHeaders;
+        });
+        r.get("/console/config.json", this::consoleConfig);
         r.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
         r.get("/readyz", this::readyz);
         r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));

@@ -63,6 +63,16 @@ public final class OpaqueTokens implements TokenVerifier {
                 .or(() -> { throw Problems.unauthorized("Unauthorized"); });
     }
 
+    /** The id a token is listed and revoked by: the first 12 hex digits of its hash (so the id reveals nothing usable). */
+    public static String idOf(String token) {
+        return hash(token).substring(0, 12);
+    }
+
+    /** Drops the recently verified tokens, so a revocation made through this node takes effect on it at once. */
+    public void forgetRecent() {
+        recent.invalidateAll();
+    }
+
     /** 256 random bits after {@code prefix}, base64url. */
     static String newToken(String prefix) {
         byte[] secret = new byte[32];

@@ -1,5 +1,6 @@
 package dev.mediaup.boot;
 
+import dev.mediaup.admin.AdminService;
 import dev.mediaup.api.RateLimits;
 import dev.mediaup.api.Routes;
 import dev.mediaup.auth.Authenticator;
@@ -98,8 +99,11 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
                 new Readiness.Probe("processing", false, () -> whyFfmpegCannotRun(ffmpeg))));
         var limits = new RateLimits(config.limits().rateLimits(), stores.sharedDatabase().orElse(null), stores::healthy);
         var grants = new GrantService(stores.grants(), stores.uploads(), config.limits(), ids, clock);
-        var routes = new Routes(uploads, grants, media, authenticator(config, stores, clock), limits, http.publicBaseUrl(), metrics,
-                readiness, config.limits().v11MaxAppendBytes(), http.tusPath());
+        var opaque = new OpaqueTokens(stores.access(), clock);
+        var admin = new AdminService(stores.access(), stores.grants(), stores.uploads(), opaque, clock);
+        var routes = new Routes(uploads, grants, admin, media, authenticator(config, stores, opaque, clock), limits, http.publicBaseUrl(),
+                metrics, readiness, config.limits().v11MaxAppendBytes(), http.tusPath(), config.auth().console(),
+                !http.redirect().isZero());
         var sweeper = new Sweeper(stores.uploads(), stores.media(), blobs, clock, storage.retention());
         return new Services(stores, blobs, ids, nodeOwner, clock, ffmpeg, workers, webhooks, media, sweeper, routes, readiness, watch);
     }
@@ -134,8 +138,9 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
         }));
     }
 
-    private static Authenticator authenticator(ServeConfig config, MetadataStores stores, LongSupplier clock) throws IOException {
-        List<TokenVerifier> verifiers = new ArrayList<>(List.of(new OpaqueTokens(stores.access(), clock),
+    private static Authenticator authenticator(ServeConfig config, MetadataStores stores, OpaqueTokens opaque, LongSupplier clock)
+            throws IOException {
+        List<TokenVerifier> verifiers = new ArrayList<>(List.of(opaque,
                 new GrantTokens(stores.grants(), clock),
                 new OAuth1(stores.access(), clock, config.auth().oauthWindow())));
         var jwt = config.auth().jwt();

@@ -191,9 +191,20 @@ final class ServeCommand implements Callable<Integer> {
         String jwtAudience;
         @Option(names = "--jwt-user-claim", defaultValue = "sub", description = "Claim holding the user id.")
         String jwtUserClaim;
+        @Option(names = "--console-authorize-url",
+                description = "The issuer's OAuth 2.0 authorization endpoint: the console signs people in there (code + PKCE).")
+        String consoleAuthorizeUrl;
+        @Option(names = "--console-token-url", description = "The issuer's token endpoint (it must answer CORS for this server's origin).")
+        String consoleTokenUrl;
+        @Option(names = "--console-client-id", description = "The console's client id at the issuer (a public client: no secret).")
+        String consoleClientId;
+        @Option(names = "--console-scopes", defaultValue = "media.write tweet.read users.read",
+                description = "Scopes the console asks the issuer for (default: ${DEFAULT-VALUE}).")
+        String consoleScopes;
 
         AuthConfig config() {
-            return new AuthConfig(new AuthConfig.Jwt(jwtJwksUrl, jwtJwksFile, jwtIssuer, jwtAudience, jwtUserClaim), oauthWindow);
+            return new AuthConfig(new AuthConfig.Jwt(jwtJwksUrl, jwtJwksFile, jwtIssuer, jwtAudience, jwtUserClaim), oauthWindow,
+                    new AuthConfig.ConsoleSignIn(consoleAuthorizeUrl, consoleTokenUrl, consoleClientId, consoleScopes));
         }
     }
 

@@ -8,8 +8,9 @@ import java.time.Duration;
  * is configured.
  *
  * @param oauthWindow OAuth 1.0a timestamps must be within this of the server clock
+ * @param console     how the web console signs people in with the JWT issuer (OAuth 2.0 authorization code + PKCE)
  */
-public record AuthConfig(Jwt jwt, Duration oauthWindow) {
+public record AuthConfig(Jwt jwt, Duration oauthWindow, ConsoleSignIn console) {
 
     /** JWT access tokens signed by keys from {@code jwksUrl} or {@code jwksFile}; {@code userClaim} holds the user id. */
     public record Jwt(String jwksUrl, Path jwksFile, String issuer, String audience, String userClaim) {
@@ -18,8 +19,21 @@ public record AuthConfig(Jwt jwt, Duration oauthWindow) {
         }
     }
 
+    /**
+     * The console's "Sign in" with the issuer of the JWTs this server accepts: a public client (no secret) using the
+     * authorization code flow with PKCE, so the browser gets an access token without a password or a token pasted.
+     * Off when {@code authorizeUrl} is null.
+     */
+    public record ConsoleSignIn(String authorizeUrl, String tokenUrl, String clientId, String scopes) {
+        public static final ConsoleSignIn OFF = new ConsoleSignIn(null, null, null, "media.write tweet.read users.read");
+
+        public boolean enabled() {
+            return authorizeUrl != null;
+        }
+    }
+
     public static AuthConfig defaults() {
-        return new AuthConfig(new Jwt(null, null, null, null, "sub"), Duration.ofSeconds(300));
+        return new AuthConfig(new Jwt(null, null, null, null, "sub"), Duration.ofSeconds(300), ConsoleSignIn.OFF);
     }
 
     void validate(Problems p) {
@@ -27,5 +41,13 @@ public record AuthConfig(Jwt jwt, Duration oauthWindow) {
         p.check(jwt.jwksUrl() == null || jwt.jwksFile() == null, "give --jwt-jwks-url or --jwt-jwks-file, not both");
         p.check(jwt.jwksUrl() == null || jwt.jwksUrl().matches("https?://.+"), "--jwt-jwks-url must be an http(s) URL");
         p.check(jwt.userClaim() != null && !jwt.userClaim().isBlank(), "--jwt-user-claim must name a claim");
+        boolean any = console.authorizeUrl() != null || console.tokenUrl() != null || console.clientId() != null;
+        if (any) {
+            p.check(console.enabled() && console.tokenUrl() != null && console.clientId() != null,
+                    "console sign-in needs --console-authorize-url, --console-token-url and --console-client-id together");
+            p.check(jwt.enabled(), "console sign-in needs the issuer's keys (--jwt-jwks-url or --jwt-jwks-file) to accept its tokens");
+            for (String u : new String[] {console.authorizeUrl(), console.tokenUrl()})
+                p.check(u == null || u.matches("https?://[^\\s#]+"), "console sign-in URLs must be http(s) URLs, not " + u);
+        }
     }
 }

@@ -278,6 +278,19 @@ public final class MediaService {
         return out.toString();
     }
 
+    /** Every file delivery serves of one medium: what processing made (HLS parts aside), and the uploaded bytes when kept. */
+    public record Files(Upload upload, List<Variant> made, Long originalBytes) {}
+
+    /** The files of media the caller may read ({@code GET /2/media/{key}/variants}); 404 for anyone else's. */
+    public Files files(Principal who, String mediaKey) {
+        Upload u = lookup(who, List.of(mediaKey)).media().stream().findFirst()
+                .orElseThrow(() -> Problems.notFound("media_key", mediaKey));
+        if (u.state() != State.SUCCEEDED) return new Files(u, List.of(), null);
+        List<Segment> kept = uploads.segments(u.id());
+        Long original = kept.isEmpty() ? null : kept.stream().mapToLong(Segment::size).sum();
+        return new Files(u, made.variants(List.of(u.id()), false), original);
+    }
+
     /** What processing made for these media, by media id. */
     public Map<Long, List<Variant>> variants(Collection<Long> ids) {
         Map<Long, List<Variant>> by = new HashMap<>();

@@ -25,6 +25,12 @@ public interface AccessStore {
 
     Optional<App> findApp(String consumerKey);
 
+    /** Every app, oldest first (with their secrets: callers that show them to people must leave those out). */
+    List<App> listApps();
+
+    /** Revokes an app and every credential acting for it (its app-only bearer tokens, its OAuth 1.0a tokens); false if none. */
+    boolean revokeApp(String consumerKey);
+
     record OAuth1Token(String token, String tokenSecret, String consumerKey, String userId, List<String> scopes, boolean revoked) {}
 
     void createOAuth1Token(OAuth1Token token, long now);

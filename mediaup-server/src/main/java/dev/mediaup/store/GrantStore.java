@@ -22,4 +22,10 @@ public interface GrantStore {
 
     /** Revokes the user's grant; false when there is no such grant of theirs. */
     boolean revoke(String id, String userId);
+
+    /** Every user's grants, newest first (for an administrator). */
+    List<Grant> all(int limit);
+
+    /** Revokes a grant whoever made it (an administrator's act); false if there is none. */
+    boolean revokeAny(String id);
 }

@@ -67,6 +67,9 @@ public interface UploadStore {
 
     Usage usage(String userId, long epochDay);
 
+    /** Every user who stores or stored bytes, most stored first, with what they received on {@code epochDay}. */
+    List<Usage> usages(long epochDay, int limit);
+
     /**
      * Moves an UPLOADING upload to its finalized state (and enqueues a job when {@code jobKind} is set), provided its
      * segments are still exactly {@code manifest} — the list finalize validated — so a concurrent append cannot slip

@@ -81,6 +81,12 @@ public final class UploadService {
 
     public long now() { return clock.getAsLong(); }
 
+    /** What the caller has used today and in all, against its quotas (the console's account page). */
+    public Usage usage(Principal who) {
+        if (who.appOnly()) throw Problems.forbidden("Usage is a user's: use a user token.");
+        return uploads.usage(who.userId(), Quota.epochDay(now()));
+    }
+
     private long expiresAt(Category c, long now) {
         return now + limits.sessionWindow(c).toSeconds();
     }

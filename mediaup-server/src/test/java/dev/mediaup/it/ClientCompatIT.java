@@ -124,7 +124,7 @@ class ClientCompatIT {
 
     /** The pinned clients of compat/package-lock.json, installed once (again when a package is missing). */
     static synchronized void installCompat() throws IOException, InterruptedException {
-        for (String pkg : java.util.List.of("twitter-api-v2", "@xdevplatform/xdk", "playwright-core", "hls.js", "tus-js-client", "uppy"))
+        for (String pkg : java.util.List.of("twitter-api-v2", "@xdevplatform/xdk", "playwright-core", "hls.js", "tus-js-client", "uppy", "axe-core"))
             if (!Files.isDirectory(COMPAT.resolve("node_modules/" + pkg))) {
                 run(COMPAT, 300, "npm", "ci", "--no-audit", "--no-fund");
                 return;

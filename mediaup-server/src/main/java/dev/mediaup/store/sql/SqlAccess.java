@@ -62,11 +62,27 @@ final class SqlAccess implements AccessStore {
                 .bind("k", app.consumerKey()).bind("s", app.consumerSecret()).bind("n", app.name()).bind("c", now).execute());
     }
 
+    private static final RowMapper<App> APP = (rs, ctx) -> new App(rs.getString("consumer_key"), rs.getString("consumer_secret"),
+            rs.getString("name"), rs.getBoolean("revoked"));
+
     @Override
     public Optional<App> findApp(String consumerKey) {
-        return db.read(h -> h.createQuery("SELECT * FROM apps WHERE consumer_key = :k").bind("k", consumerKey)
-                .map((rs, ctx) -> new App(rs.getString("consumer_key"), rs.getString("consumer_secret"), rs.getString("name"),
-                        rs.getBoolean("revoked"))).findOne());
+        return db.read(h -> h.createQuery("SELECT * FROM apps WHERE consumer_key = :k").bind("k", consumerKey).map(APP).findOne());
+    }
+
+    @Override
+    public List<App> listApps() {
+        return db.read(h -> h.createQuery("SELECT * FROM apps ORDER BY created_at, consumer_key").map(APP).list());
+    }
+
+    @Override
+    public boolean revokeApp(String consumerKey) {
+        return db.write(h -> {
+            int n = h.createUpdate("UPDATE apps SET revoked = TRUE WHERE consumer_key = :k").bind("k", consumerKey).execute();
+            h.createUpdate("UPDATE tokens SET revoked = TRUE WHERE kind = 'app' AND app_key = :k").bind("k", consumerKey).execute();
+            h.createUpdate("UPDATE oauth1_tokens SET revoked = TRUE WHERE consumer_key = :k").bind("k", consumerKey).execute();
+            return n > 0;
+        });
     }
 
     @Override

@@ -62,4 +62,15 @@ final class SqlGrants implements GrantStore {
         return db.write(h -> h.createUpdate("UPDATE upload_grants SET revoked = TRUE WHERE id = :id AND user_id = :u")
                 .bind("id", id).bind("u", userId).execute()) > 0;
     }
+
+    @Override
+    public List<Grant> all(int limit) {
+        return db.read(h -> h.createQuery("SELECT * FROM upload_grants ORDER BY created_at DESC, id DESC LIMIT :n").bind("n", limit)
+                .map(GRANT).list());
+    }
+
+    @Override
+    public boolean revokeAny(String id) {
+        return db.write(h -> h.createUpdate("UPDATE upload_grants SET revoked = TRUE WHERE id = :id").bind("id", id).execute()) > 0;
+    }
 }

@@ -178,6 +178,16 @@ final class SqlUploads implements UploadStore {
     }
 
     @Override
+    public List<Usage> usages(long epochDay, int limit) {
+        return db.read(h -> h.createQuery("""
+                SELECT s.user_id, s.stored_bytes, COALESCE(d.uploaded_bytes, 0) AS today
+                FROM usage_stored s LEFT JOIN usage_daily d ON d.user_id = s.user_id AND d.day = :d
+                ORDER BY s.stored_bytes DESC, s.user_id LIMIT :n""")
+                .bind("d", epochDay).bind("n", limit)
+                .map((rs, ctx) -> new Usage(rs.getString("user_id"), rs.getLong("stored_bytes"), rs.getLong("today"))).list());
+    }
+
+    @Override
     public List<Segment> segments(long uploadId) {
         return db.read(h -> h.createQuery("SELECT * FROM segments WHERE upload_id = :u ORDER BY idx").bind("u", uploadId)
                 .map(Rows.SEGMENT).list());

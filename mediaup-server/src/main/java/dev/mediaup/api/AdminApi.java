@@ -1,0 +1,127 @@
+package dev.mediaup.api;
+
+import dev.mediaup.admin.AdminService;
+import dev.mediaup.config.LimitsConfig;
+import dev.mediaup.core.Principal;
+import dev.mediaup.core.Quota;
+import dev.mediaup.core.Usage;
+import dev.mediaup.upload.UploadService;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The caller's usage ({@code GET /2/usage/media}, any user) and the administrator's endpoints under {@code /2/admin}
+ * (the {@code mediaup.admin} scope): users' usage, bearer tokens, OAuth apps and every user's grants. Extensions, in
+ * the served OpenAPI; the console's account and admin pages are built on nothing else.
+ */
+final class AdminApi {
+    private final AdminService admin;
+    private final UploadService uploads;
+    private final Function<Context, Principal> principal;
+
+    AdminApi(AdminService admin, UploadService uploads, Function<Context, Principal> principal) {
+        this.admin = admin;
+        this.uploads = uploads;
+        this.principal = principal;
+    }
+
+    void install(RoutesConfig r) {
+        r.get("/2/usage/media", this::usage);
+        r.get("/2/admin/users", ctx -> list(ctx, admin.users(who(ctx)).stream().map(AdminApi::usage).toList()));
+        r.get("/2/admin/tokens", ctx -> list(ctx, admin.tokens(who(ctx)).stream().map(AdminApi::token).toList()));
+        r.post("/2/admin/tokens", this::createToken);
+        r.delete("/2/admin/tokens/{id}", ctx -> {
+            admin.revokeToken(who(ctx), ctx.pathParam("id"));
+            Wire.data(ctx, Map.of("revoked", true));
+        });
+        r.get("/2/admin/apps", ctx -> list(ctx, admin.apps(who(ctx)).stream()
+                .map(a -> Wire.ordered("consumer_key", a.consumerKey(), "name", a.name(), "revoked", a.revoked())).toList()));
+        r.post("/2/admin/apps", this::createApp);
+        r.delete("/2/admin/apps/{consumer_key}", ctx -> {
+            admin.revokeApp(who(ctx), ctx.pathParam("consumer_key"));
+            Wire.data(ctx, Map.of("revoked", true));
+        });
+        r.get("/2/admin/grants", ctx -> {
+            long now = admin.now();
+            list(ctx, admin.grants(who(ctx)).stream().map(g -> {
+                var m = GrantsApi.grant(g, now);
+                m.put("user_id", g.userId());
+                return m;
+            }).toList());
+        });
+        r.delete("/2/admin/grants/{id}", ctx -> {
+            admin.revokeGrant(who(ctx), ctx.pathParam("id"));
+            Wire.data(ctx, Map.of("revoked", true));
+        });
+    }
+
+    private Principal who(Context ctx) {
+        Principal p = principal.apply(ctx);
+        AdminService.check(p);
+        return p;
+    }
+
+    /**
+     * GET /2/usage/media: bytes stored and received today, with the quotas that apply (absent when unlimited), and the
+     * credential's scopes.
+     */
+    private void usage(Context ctx) {
+        Principal who = principal.apply(ctx);
+        Usage u = uploads.usage(who);
+        LimitsConfig limits = uploads.limits();
+        Map<String, Object> m = usage(u);
+        Quota q = limits.quota();
+        if (q.dailyBytes() != null) m.put("daily_bytes_limit", q.dailyBytes());
+        if (q.storedBytes() != null) m.put("stored_bytes_limit", q.storedBytes());
+        m.put("day_resets_at", Quota.dayEnds(uploads.now()));
+        m.put("scopes", who.scopes().stream().sorted().toList()); // what this credential may do (the console shows its pages by it)
+        Wire.data(ctx, m);
+    }
+
+    private static Map<String, Object> usage(Usage u) {
+        return Wire.ordered("user_id", u.userId(), "stored_bytes", u.storedBytes(), "uploaded_bytes_today", u.uploadedToday());
+    }
+
+    private static Map<String, Object> token(AdminService.TokenInfo t) {
+        var m = new LinkedHashMap<String, Object>();
+        m.put("id", t.id());
+        m.put("kind", t.kind());
+        if (t.userId() != null) m.put("user_id", t.userId());
+        if (t.appKey() != null) m.put("consumer_key", t.appKey());
+        m.put("scopes", t.scopes());
+        m.put("created_at", t.createdAt());
+        if (t.expiresAt() != null) m.put("expires_at", t.expiresAt());
+        m.put("revoked", t.revoked());
+        return m;
+    }
+
+    private void createToken(Context ctx) {
+        Principal who = who(ctx);
+        var r = Bodies.tokenFromJson(Bodies.json(Bodies.small(ctx)));
+        var t = admin.createToken(who, r.userId(), r.scopes(), r.expiresInSecs());
+        var m = Wire.ordered("id", t.id(), "token", t.token(), "user_id", t.userId(), "scopes", t.scopes());
+        if (t.expiresAt() != null) m.put("expires_at", t.expiresAt());
+        created(ctx, m);
+    }
+
+    private void createApp(Context ctx) {
+        Principal who = who(ctx);
+        var a = admin.createApp(who, Bodies.appNameFromJson(Bodies.json(Bodies.small(ctx))));
+        created(ctx, Wire.ordered("consumer_key", a.consumerKey(), "consumer_secret", a.consumerSecret(), "name", a.name(),
+                "bearer_token", a.bearerToken()));
+    }
+
+    private static void created(Context ctx, Map<String, Object> data) {
+        ctx.status(201).contentType("application/json").result(Wire.JSON.writeValueAsBytes(Map.of("data", data)));
+    }
+
+    private static void list(Context ctx, List<?> rows) {
+        ctx.status(200).contentType("application/json").result(Wire.JSON.writeValueAsBytes(Map.of("data", rows, "meta",
+                Map.of("result_count", rows.size()))));
+    }
+}
