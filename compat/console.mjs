@@ -207,7 +207,12 @@ try {
     await axe('detail-video-dark');
     await shot('detail-video-dark');
     await page.click('#theme');
-    step('video', { played, mediaKey, counter, tracks });
+    const original = await page.getAttribute('a[download]', 'href');
+    const originalBytes = (await (await fetch(original)).arrayBuffer()).byteLength;
+    await page.click('button:has-text("Remove English")');
+    await page.waitForSelector('text=No subtitles yet.', { timeout: 30_000 });
+    const tracksAfter = await page.$$eval('#player track', (t) => t.length);
+    step('video', { played, mediaKey, counter, tracks, originalBytes, tracksAfter });
 
     // usage, then delete a picture (from its page, confirmed), then usage again
     await go('#/account', 'Account');
@@ -236,7 +241,24 @@ try {
     await heading('Library');
     await go('#/account', 'Account');
     const storedAfter = await page.textContent('#stored-text');
-    step('manage', { listed, photosShown, pictureKey, storedBefore, storedAfter });
+    // several at once from the library: select what is left of the pictures, delete, confirm
+    await go('#/library', 'Library');
+    await page.waitForSelector('.media-card');
+    const cardsBefore = await page.locator('.media-card').count();
+    for (const box of await page.$$('.media-card[data-type="photo"] input[type=checkbox]')) await box.check();
+    await page.click('button:has-text("Delete selected")');
+    await page.click('dialog button[value="yes"]');
+    await page.waitForFunction((n) => document.querySelectorAll('.media-card').length < n, cardsBefore);
+    const cardsAfter = await page.locator('.media-card').count();
+    step('manage', { listed, photosShown, pictureKey, storedBefore, storedAfter, cardsBefore, cardsAfter });
+
+    // a file that is not what it claims: the upload fails with X's error text
+    await go('#/upload', 'Upload');
+    await drop([{ name: 'broken.mp4', type: 'video/mp4', lastModified: 1, b64: Buffer.alloc(300_000, 7).toString('base64') }]);
+    await page.click('#start');
+    await page.waitForFunction(() => document.querySelector('li.upload[data-name="broken.mp4"]')?.dataset.state === 'failed',
+      null, { timeout: 60_000 });
+    step('broken', { state: await page.textContent('li.upload[data-name="broken.mp4"] .state') });
 
     // not an admin: no admin link, and the page says so
     await page.evaluate(() => { location.hash = '#/admin'; });

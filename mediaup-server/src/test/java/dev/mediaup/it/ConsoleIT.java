@@ -88,7 +88,9 @@ class ConsoleIT {
             assertThat(status.get("processing_info").get("state").asString()).isEqualTo("succeeded");
             JsonNode looked = api.get("/2/media/" + key + "?media.fields=alt_text,variants").data();
             assertThat(looked.get("alt_text").asString()).as("alt text written by the console, read by X's lookup").isEqualTo(alt);
-            assertThat(looked.get("subtitles").get(0).get("language_code").asString()).isEqualTo("EN");
+            assertThat(looked.has("subtitles")).as("attached, then removed in the console").isFalse();
+            assertThat(video1.get("tracksAfter").asInt()).isZero();
+            assertThat(video1.get("originalBytes").asLong()).as("the original, downloaded").isEqualTo(Files.size(video));
 
             JsonNode manage = step(r, "manage");
             assertThat(manage.get("photosShown").asInt()).as("the type filter").isEqualTo(2);
@@ -97,6 +99,9 @@ class ConsoleIT {
             assertThat(gone.has("data")).as("the deleted picture is gone").isFalse();
             assertThat(manage.get("storedAfter").asString()).as("usage changed with the deletion")
                     .isNotEqualTo(manage.get("storedBefore").asString()).contains(" of 2.0 GB · ");
+            assertThat(manage.get("cardsAfter").asInt()).as("the other picture, deleted from the library's selection")
+                    .isEqualTo(manage.get("cardsBefore").asInt() - 1);
+            assertThat(step(r, "broken").get("state").asString()).as("X's error text").startsWith("Failed: ").hasSizeGreaterThan(20);
             assertThat(step(r, "signed-in").get("adminNav").asBoolean()).isFalse();
             assertThat(step(r, "not-admin").get("adminNav").asBoolean()).isFalse();
 
