@@ -38,4 +38,9 @@ console.log(`delivery of ${SIZE / 1048576} MiB, ${READERS} concurrent ranged rea
 console.log(`  nginx 1.22 (sendfile)        : ${best.nginx.toFixed(0)} MiB/s`);
 console.log(`  mediaup (delivery, ranges)   : ${best.mediaup.toFixed(0)} MiB/s`);
 console.log(`ratio: mediaup/nginx = ${(best.mediaup / best.nginx).toFixed(2)}x (target >= 0.7)`);
+if (process.env.BENCH_CSV) {
+  const { appendFileSync } = await import('node:fs');
+  appendFileSync(process.env.BENCH_CSV, `delivery ranged reads,nginx (sendfile),${best.nginx.toFixed(0)},MiB/s\n`
+    + `delivery ranged reads,mediaup,${best.mediaup.toFixed(0)},MiB/s\n`);
+}
 agent.destroy();
