@@ -60,6 +60,7 @@ function player(viewer, m, f) {
   const mp4 = (m.variants ?? []).filter((v) => v.content_type === 'video/mp4').sort((a, b) => b.bit_rate - a.bit_rate)[0];
   const note = statusLine();
   viewer.append(note);
+  beacons(video, playlist ?? mp4);
   if (playlist && Hls.isSupported()) {
     const hls = new Hls({ enableWorker: false }); // a worker would need a blob: script, which the page's policy forbids
     hls.on(Hls.Events.ERROR, (_e, d) => { if (d.fatal) note.textContent = `Playback failed: ${d.details}`; });
@@ -73,6 +74,33 @@ function player(viewer, m, f) {
   else if (mp4) video.src = mp4.url;
   window.consolePlayer = { video };
   return null;
+}
+
+/**
+ * The playback beacons a player sends (POST …/{variant}/events, authorised by the variant's signed URL): start, the
+ * quartiles, completion with the time watched — what /2/media/analytics and the chart below count.
+ */
+function beacons(video, variant) {
+  if (!variant) return;
+  const url = new URL(variant.url);
+  url.pathname += '/events';
+  const sent = new Set();
+  let watched = 0, last = null;
+  const send = (event, extra = {}) => {
+    if (sent.has(event)) return;
+    sent.add(event);
+    fetch(url, { method: 'POST', credentials: 'omit', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ event, ...extra }) }).catch(() => {}); // analytics never get in the viewer's way
+  };
+  video.addEventListener('play', () => { send('playback_start'); last = video.currentTime; });
+  video.addEventListener('seeking', () => { last = null; });
+  video.addEventListener('timeupdate', () => {
+    if (last != null && !video.paused && video.currentTime > last) watched += video.currentTime - last;
+    last = video.paused ? null : video.currentTime;
+    const at = video.duration ? video.currentTime / video.duration : 0;
+    for (const [q, event] of [[0.25, 'playback25'], [0.5, 'playback50'], [0.75, 'playback75']]) if (at >= q) send(event);
+  });
+  video.addEventListener('ended', () => send('playback_complete', { watch_time_ms: Math.round(watched * 1000) }));
 }
 
 function picture(viewer, m, f) {
@@ -174,7 +202,8 @@ async function analyticsSection(m) {
   const total = (k) => buckets.reduce((s, b) => s + (b.metrics[k] ?? 0), 0);
   section.append(table('Totals, last 7 days', [...SERIES.map(([, n]) => n), 'Watch time'],
     [[...SERIES.map(([k]) => String(total(k))), `${Math.round(total('watch_time_ms') / 1000)} s`]]));
-  const chart = h('div', { class: 'chart', role: 'img', 'aria-label': `Hourly views and playback quartiles; ${total('video_views')} views in all` });
+  const chart = h('div', { class: 'chart', role: 'img',
+    'aria-label': `Hourly views, playback quartiles and watch time; ${total('video_views')} views in all` });
   section.append(chart);
   const x = buckets.map((b) => Date.parse(b.timestamp) / 1000);
   const styles = getComputedStyle(document.documentElement);
@@ -183,9 +212,13 @@ async function analyticsSection(m) {
   const width = () => Math.max(240, Math.min(900, chart.clientWidth || 600));
   const plot = new uPlot({
     width: width(), height: 240,
-    axes: [{ stroke: ink, grid: { stroke: 'rgba(128,128,128,.2)' } }, { stroke: ink, grid: { stroke: 'rgba(128,128,128,.2)' } }],
-    series: [{}, ...SERIES.map(([, label], i) => ({ label, stroke: colors[i], width: 2 }))],
-  }, [x, ...SERIES.map(([k]) => buckets.map((b) => b.metrics[k] ?? 0))], chart);
+    scales: { secs: { auto: true } },
+    axes: [{ stroke: ink, grid: { stroke: 'rgba(128,128,128,.2)' } }, { stroke: ink, grid: { stroke: 'rgba(128,128,128,.2)' } },
+      { scale: 'secs', side: 1, stroke: ink, grid: { show: false }, label: 'watch time (s)' }],
+    series: [{}, ...SERIES.map(([, label], i) => ({ label, stroke: colors[i], width: 2 })),
+      { label: 'Watch time (s)', scale: 'secs', stroke: ink, width: 1, dash: [6, 4] }],
+  }, [x, ...SERIES.map(([k]) => buckets.map((b) => b.metrics[k] ?? 0)), buckets.map((b) => (b.metrics.watch_time_ms ?? 0) / 1000)],
+  chart);
   new ResizeObserver(() => plot.setSize({ width: width(), height: 240 })).observe(chart); // follows the window (phone, rotation)
   return section;
 }
