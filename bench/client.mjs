@@ -40,15 +40,28 @@ async function mediaupAppend(id, i, part = seg) {
     [head, part, tail]), 'append');
 }
 // 1 MiB segments, as twitter-api-v2 and xdk send them: 64 MiB per round
-const SMALL = MiB, SMALL_TOTAL = 64 * MiB, SMALL_N = SMALL_TOTAL / SMALL, small = seg.subarray(0, SMALL);
+const SMALL_TOTAL = 64 * MiB, small = seg.subarray(0, MiB);
+
+// sequential appends of `total` bytes in pieces of `part`, to mediaup and to tus
+async function mediaupSequential(total, part) {
+  const id = await mediaupInit(total);
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < total / part.length; i++) await mediaupAppend(id, i, part);
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+async function tusSequential(total, part) {
+  const c = ok(await request(`${tus}/files`, 'POST', { 'tus-resumable': '1.0.0', 'upload-length': String(total) }), 'tus create');
+  const loc = new URL(c.headers.location, tus).toString();
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < total / part.length; i++) {
+    ok(await request(loc, 'PATCH', { 'tus-resumable': '1.0.0', 'upload-offset': String(i * part.length),
+      'content-type': 'application/offset+octet-stream', 'content-length': part.length }, part), 'tus patch');
+  }
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
 
 const runs = {
-  async mediaup() {
-    const id = await mediaupInit(TOTAL);
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < N; i++) await mediaupAppend(id, i);
-    return Number(process.hrtime.bigint() - t0) / 1e9;
-  },
+  mediaup: () => mediaupSequential(TOTAL, seg),
   async mediaupParallel4() {
     const id = await mediaupInit(TOTAL);
     const t0 = process.hrtime.bigint();
@@ -56,32 +69,9 @@ const runs = {
     await Promise.all([0, 1, 2, 3].map(async () => { for (let i; (i = next++) < N;) await mediaupAppend(id, i); }));
     return Number(process.hrtime.bigint() - t0) / 1e9;
   },
-  async tus() {
-    const c = ok(await request(`${tus}/files`, 'POST', { 'tus-resumable': '1.0.0', 'upload-length': String(TOTAL) }), 'tus create');
-    const loc = new URL(c.headers.location, tus).toString();
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < N; i++) {
-      ok(await request(loc, 'PATCH', { 'tus-resumable': '1.0.0', 'upload-offset': String(i * SEG),
-        'content-type': 'application/offset+octet-stream', 'content-length': SEG }, seg), 'tus patch');
-    }
-    return Number(process.hrtime.bigint() - t0) / 1e9;
-  },
-  async mediaup1M() {
-    const id = await mediaupInit(SMALL_TOTAL);
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < SMALL_N; i++) await mediaupAppend(id, i, small);
-    return Number(process.hrtime.bigint() - t0) / 1e9;
-  },
-  async tus1M() {
-    const c = ok(await request(`${tus}/files`, 'POST', { 'tus-resumable': '1.0.0', 'upload-length': String(SMALL_TOTAL) }), 'tus create');
-    const loc = new URL(c.headers.location, tus).toString();
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < SMALL_N; i++) {
-      ok(await request(loc, 'PATCH', { 'tus-resumable': '1.0.0', 'upload-offset': String(i * SMALL),
-        'content-type': 'application/offset+octet-stream', 'content-length': SMALL }, small), 'tus patch');
-    }
-    return Number(process.hrtime.bigint() - t0) / 1e9;
-  },
+  tus: () => tusSequential(TOTAL, seg),
+  mediaup1M: () => mediaupSequential(SMALL_TOTAL, small),
+  tus1M: () => tusSequential(SMALL_TOTAL, small),
   async fsync() {
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < N; i++) ok(await request(`${fsyncUrl}/seg/${i}`, 'POST', { 'content-length': SEG }, seg), 'fsync');

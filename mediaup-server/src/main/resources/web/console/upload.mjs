@@ -2,7 +2,7 @@
 // server refuses a damaged one), finalize, then follow processing live. An upload in progress is remembered in the
 // tab's session storage by file (name, size, last modified): after a reload, choosing the same file again resumes it —
 // the segments listing says what the server already holds, and only the rest is sent.
-import { api, follow, sleep, ApiError } from './api.mjs';
+import { api, follow, ApiError } from './api.mjs';
 
 export const SEGMENT_BYTES = 2 * 1024 * 1024;
 export const PARALLEL = 3;
@@ -171,4 +171,3 @@ export class Upload extends EventTarget {
   }
 }
 
-export { sleep };

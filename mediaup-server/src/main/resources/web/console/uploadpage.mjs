@@ -1,6 +1,6 @@
 // Drop many files (or pick them); each gets a category inferred from its type (changeable), then uploads through X's
 // chunked endpoints with per-file progress, rate, ETA, pause/resume, and its processing followed live.
-import { h, fill, bytes, duration, statusLine } from './dom.mjs';
+import { h, fill, bytes, duration } from './dom.mjs';
 import { Upload, CATEGORIES, categoryOf, mediaTypeOf, unfinished, forget, resumable } from './upload.mjs';
 
 let rows = []; // survives page switches within the tab: uploads keep running while you look at the library

@@ -108,7 +108,7 @@ public final class AdminService {
         check(who);
         if (name == null || name.isBlank() || name.length() > 200)
             throw Problems.invalid("name", name, "name must be 1 to 200 characters.");
-        var app = new AccessStore.App(secret(18), secret(36), name.strip(), false);
+        var app = newApp(name.strip());
         access.createApp(app, clock.getAsLong());
         return new NewApp(app.consumerKey(), app.consumerSecret(), app.name(), tokens.createAppToken(app.consumerKey(), null));
     }
@@ -133,7 +133,13 @@ public final class AdminService {
         return clock.getAsLong();
     }
 
-    private static String secret(int bytes) {
+    /** A new OAuth app's credentials: a consumer key of 144 random bits and a secret of 288 (the CLI's `app create` too). */
+    public static AccessStore.App newApp(String name) {
+        return new AccessStore.App(secret(18), secret(36), name, false);
+    }
+
+    /** {@code bytes} random bytes, base64url: consumer keys and secrets, OAuth 1.0a tokens. */
+    public static String secret(int bytes) {
         byte[] b = new byte[bytes];
         RANDOM.nextBytes(b);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);

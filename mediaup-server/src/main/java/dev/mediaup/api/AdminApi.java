@@ -10,7 +10,6 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -32,14 +31,14 @@ final class AdminApi {
 
     void install(RoutesConfig r) {
         r.get("/2/usage/media", this::usage);
-        r.get("/2/admin/users", ctx -> list(ctx, admin.users(who(ctx)).stream().map(AdminApi::usage).toList()));
-        r.get("/2/admin/tokens", ctx -> list(ctx, admin.tokens(who(ctx)).stream().map(AdminApi::token).toList()));
+        r.get("/2/admin/users", ctx -> Wire.list(ctx, admin.users(who(ctx)).stream().map(AdminApi::usage).toList()));
+        r.get("/2/admin/tokens", ctx -> Wire.list(ctx, admin.tokens(who(ctx)).stream().map(AdminApi::token).toList()));
         r.post("/2/admin/tokens", this::createToken);
         r.delete("/2/admin/tokens/{id}", ctx -> {
             admin.revokeToken(who(ctx), ctx.pathParam("id"));
             Wire.data(ctx, Map.of("revoked", true));
         });
-        r.get("/2/admin/apps", ctx -> list(ctx, admin.apps(who(ctx)).stream()
+        r.get("/2/admin/apps", ctx -> Wire.list(ctx, admin.apps(who(ctx)).stream()
                 .map(a -> Wire.ordered("consumer_key", a.consumerKey(), "name", a.name(), "revoked", a.revoked())).toList()));
         r.post("/2/admin/apps", this::createApp);
         r.delete("/2/admin/apps/{consumer_key}", ctx -> {
@@ -48,7 +47,7 @@ final class AdminApi {
         });
         r.get("/2/admin/grants", ctx -> {
             long now = admin.now();
-            list(ctx, admin.grants(who(ctx)).stream().map(g -> {
+            Wire.list(ctx, admin.grants(who(ctx)).stream().map(g -> {
                 var m = GrantsApi.grant(g, now);
                 m.put("user_id", g.userId());
                 return m;
@@ -106,22 +105,13 @@ final class AdminApi {
         var t = admin.createToken(who, r.userId(), r.scopes(), r.expiresInSecs());
         var m = Wire.ordered("id", t.id(), "token", t.token(), "user_id", t.userId(), "scopes", t.scopes());
         if (t.expiresAt() != null) m.put("expires_at", t.expiresAt());
-        created(ctx, m);
+        Wire.created(ctx, m);
     }
 
     private void createApp(Context ctx) {
         Principal who = who(ctx);
         var a = admin.createApp(who, Bodies.appNameFromJson(Bodies.json(Bodies.small(ctx))));
-        created(ctx, Wire.ordered("consumer_key", a.consumerKey(), "consumer_secret", a.consumerSecret(), "name", a.name(),
+        Wire.created(ctx, Wire.ordered("consumer_key", a.consumerKey(), "consumer_secret", a.consumerSecret(), "name", a.name(),
                 "bearer_token", a.bearerToken()));
-    }
-
-    private static void created(Context ctx, Map<String, Object> data) {
-        ctx.status(201).contentType("application/json").result(Wire.JSON.writeValueAsBytes(Map.of("data", data)));
-    }
-
-    private static void list(Context ctx, List<?> rows) {
-        ctx.status(200).contentType("application/json").result(Wire.JSON.writeValueAsBytes(Map.of("data", rows, "meta",
-                Map.of("result_count", rows.size()))));
     }
 }

@@ -1,5 +1,6 @@
 package dev.mediaup.api;
 
+import dev.mediaup.auth.OpaqueTokens;
 import dev.mediaup.core.Category;
 import dev.mediaup.core.Grant;
 import dev.mediaup.core.MediaTypes;
@@ -212,7 +213,7 @@ final class Bodies {
             if (!Set.of("user_id", "scopes", "expires_in_secs").contains(name))
                 throw Problems.unknownField(name, text(n.get(name)), " in a token request");
         List<String> scopes = strings(n, "scopes", "scopes such as media.write");
-        if (!n.has("scopes")) scopes = List.of("media.write", "tweet.read", "users.read");
+        if (!n.has("scopes")) scopes = OpaqueTokens.DEFAULT_SCOPES;
         return new TokenRequest(requiredString(n, "user_id"), scopes, positive(n, "expires_in_secs"));
     }
 

@@ -32,7 +32,7 @@ final class GrantsApi {
         Grant g = grants.create(who, request, issued.hash());
         Map<String, Object> data = grant(g, grants.now());
         data.put("token", issued.token());
-        ctx.status(201).contentType("application/json").result(Wire.JSON.writeValueAsBytes(Map.of("data", data)));
+        Wire.created(ctx, data);
     }
 
     void get(Context ctx) {
@@ -46,9 +46,7 @@ final class GrantsApi {
 
     void list(Context ctx) {
         long now = grants.now();
-        List<Map<String, Object>> all = grants.list(writer.apply(ctx)).stream().map(g -> grant(g, now)).toList();
-        ctx.status(200).contentType("application/json").result(Wire.JSON.writeValueAsBytes(Map.of("data", all, "meta",
-                Map.of("result_count", all.size()))));
+        Wire.list(ctx, grants.list(writer.apply(ctx)).stream().map(g -> grant(g, now)).toList());
     }
 
     void revoke(Context ctx) {

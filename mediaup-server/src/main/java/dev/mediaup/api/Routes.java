@@ -2,8 +2,8 @@ package dev.mediaup.api;
 
 import dev.mediaup.admin.AdminService;
 import dev.mediaup.auth.Authenticator;
-import dev.mediaup.config.AuthConfig.ConsoleSignIn;
 import dev.mediaup.auth.TokenVerifier;
+import dev.mediaup.config.AuthConfig.ConsoleSignIn;
 import dev.mediaup.config.LimitsConfig.RateFamily;
 import dev.mediaup.core.*;
 import dev.mediaup.core.Principal;
@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
-import java.net.URI;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.*;
@@ -61,11 +61,12 @@ public final class Routes {
         Set<String> connect = new LinkedHashSet<>(List.of("'self'"));
         if (publicBaseUrl != null) connect.add(publicBaseUrl);
         if (signIn.enabled()) connect.add(URI.create(signIn.tokenUrl()).resolve("/").toString().replaceAll("/$", ""));
-        String elsewhere = redirects ? " http: https:" : "";
+        String elsewhere = redirects ? " http: https:" : ""; // presigned object-store URLs
+        // where pictures and video come from besides this origin
+        String media = elsewhere + (publicBaseUrl == null ? "" : " " + publicBaseUrl);
         var headers = new LinkedHashMap<>(PAGE_HEADERS);
         headers.put("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:"
-                + elsewhere + (publicBaseUrl == null ? "" : " " + publicBaseUrl) + "; media-src 'self' blob:" + elsewhere
-                + (publicBaseUrl == null ? "" : " " + publicBaseUrl) + "; connect-src " + String.join(" ", connect) + elsewhere
+                + media + "; media-src 'self' blob:" + media + "; connect-src " + String.join(" ", connect) + elsewhere
                 + "; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'");
         return Map.copyOf(headers);
     }
@@ -76,7 +77,6 @@ public final class Routes {
         if (signIn.enabled())
             body.put("sign_in", Wire.ordered("authorize_url", signIn.authorizeUrl(), "token_url", signIn.tokenUrl(), "client_id",
                     signIn.clientId(), "scopes", signIn.scopes()));
-        body.put("tus_path", tusPath);
         ctx.header("Cache-Control", "no-store").contentType("application/json").result(Wire.JSON.writeValueAsBytes(body));
     }
 

@@ -29,6 +29,17 @@ public final class Wire {
         ctx.status(200).contentType("application/json").result(JSON.writeValueAsBytes(Map.of("data", data)));
     }
 
+    /** 201 with the made thing as {@code data} (a grant, a token, an app: where its secret is shown, once). */
+    static void created(Context ctx, Object data) {
+        ctx.status(201).contentType("application/json").result(JSON.writeValueAsBytes(Map.of("data", data)));
+    }
+
+    /** A whole listing (no pages): {@code data} and {@code meta.result_count}, as X lists things. */
+    static void list(Context ctx, List<?> rows) {
+        ctx.status(200).contentType("application/json").result(JSON.writeValueAsBytes(Map.of("data", rows, "meta",
+                Map.of("result_count", rows.size()))));
+    }
+
     static Map<String, Object> initialized(Upload u, long now) {
         var m = new LinkedHashMap<String, Object>();
         m.put("id", u.idString());

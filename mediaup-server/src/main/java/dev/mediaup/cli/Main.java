@@ -5,6 +5,7 @@ import dev.mediaup.boot.Backends;
 import dev.mediaup.config.StorageConfig;
 import dev.mediaup.core.Failpoint;
 import dev.mediaup.processing.Ffmpeg;
+import dev.mediaup.admin.AdminService;
 import dev.mediaup.store.AccessStore;
 import dev.mediaup.store.MetadataStores;
 import dev.mediaup.upload.Sweeper;
@@ -19,7 +20,6 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.*;
 import java.util.concurrent.Callable;
@@ -156,7 +156,8 @@ public final class Main extends Group {
                 if (app != null && meta.access().findApp(app).filter(a -> !a.revoked()).isEmpty())
                     throw new CommandLine.ParameterException(cl, "no app with consumer key " + app + " (see `app create`)");
                 if (oauth1) {
-                    var t = new AccessStore.OAuth1Token(user + "-" + secret(24), secret(32), app, user, scopeList, false);
+                    var t = new AccessStore.OAuth1Token(user + "-" + AdminService.secret(24), AdminService.secret(32), app, user, scopeList,
+                            false);
                     meta.access().createOAuth1Token(t, now());
                     printJson(Map.of("oauth_token", t.token(), "oauth_token_secret", t.tokenSecret(), "user_id", user, "consumer_key",
                             app));
@@ -168,12 +169,6 @@ public final class Main extends Group {
             }
             return 0;
         }
-    }
-
-    static String secret(int bytes) {
-        byte[] b = new byte[bytes];
-        new SecureRandom().nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List bearer tokens (ids, never secrets) as JSON.")
@@ -216,7 +211,7 @@ public final class Main extends Group {
         @Override
         public Integer call() throws IOException {
             try (var meta = open()) {
-                var app = new AccessStore.App(secret(18), secret(36), name, false);
+                var app = AdminService.newApp(name);
                 meta.access().createApp(app, now());
                 String bearer = new OpaqueTokens(meta.access(), Main::now).createAppToken(app.consumerKey(), null);
                 printJson(Map.of("name", name, "consumer_key", app.consumerKey(), "consumer_secret", app.consumerSecret(), "bearer_token",
