@@ -79,14 +79,20 @@ const runs = {
   },
 };
 
+// BENCH_ONLY=tus1M,mediaup1M (names of `runs`): only those, printed, then exit — for profiling one path
+const only = process.env.BENCH_ONLY?.split(',');
 const best = {};
 for (let r = 0; r < ROUNDS; r++) {
-  for (const name of ['fsync', 'tus', 'mediaup', 'mediaupParallel4', 'tus1M', 'mediaup1M']) {
+  for (const name of only ?? ['fsync', 'tus', 'mediaup', 'mediaupParallel4', 'tus1M', 'mediaup1M']) {
     const secs = await runs[name]();
     best[name] = Math.min(best[name] ?? Infinity, secs);
   }
 }
 const mbps = (name) => (name.endsWith('1M') ? SMALL_TOTAL : TOTAL) / MiB / best[name];
+if (only) {
+  for (const name of only) console.log(`${name}: ${mbps(name).toFixed(2)} MiB/s`);
+  process.exit(0);
+}
 
 // initialize requests per second at 64 concurrent clients, per credential kind
 const body = JSON.stringify({ media_type: 'image/png', media_category: 'tweet_image', total_bytes: 1000 });

@@ -31,9 +31,12 @@ public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobS
     private static final int BUFFER = 256 * 1024;
 
     private final Path root;
+    // looked up once: Files.getFileStore reads and parses /proc/mounts, milliseconds that every append would pay again
+    private final FileStore fileStore;
 
     public FileBlobStore(Path root) throws IOException {
         this.root = Files.createDirectories(root).toRealPath();
+        this.fileStore = Files.getFileStore(this.root);
     }
 
     /** Files can be mapped (delivery without copies) and read in place by a subprocess (ffmpeg). */
@@ -140,7 +143,7 @@ public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobS
     @Override
     public long freeBytes() {
         try {
-            return Files.getFileStore(root).getUsableSpace();
+            return fileStore.getUsableSpace();
         } catch (IOException e) {
             return 0;
         }

@@ -268,15 +268,23 @@ public final class SqlDatabase implements AutoCloseable {
         RuntimeException[] failures = new RuntimeException[batch.size()];
         try {
             writer.begin();
+            // a write alone in its batch (the common case when requests come one at a time) needs no savepoint: its
+            // failure rolls the whole transaction back, two statements fewer on every sequential append
+            boolean alone = batch.size() == 1;
             for (int i = 0; i < batch.size(); i++) {
                 for (int attempt = 1; ; attempt++) {
-                    writer.savepoint("w");
+                    if (!alone) writer.savepoint("w");
                     try {
                         results[i] = batch.get(i).fn().apply(writer);
-                        writer.releaseSavepoint("w");
+                        if (!alone) writer.releaseSavepoint("w");
                         break;
                     } catch (RuntimeException e) {
-                        writer.rollbackToSavepoint("w"); // JDBI forgets the savepoint here; COMMIT discards SQLite's leftover
+                        if (alone) { // nothing else is in this transaction: start it again, empty
+                            writer.rollback();
+                            writer.begin();
+                        } else {
+                            writer.rollbackToSavepoint("w"); // JDBI forgets the savepoint here; COMMIT discards SQLite's leftover
+                        }
                         if (attempt < 3 && deadlocked(e)) continue; // another node held the rows: its transaction has ended now
                         failures[i] = e;
                         break;

@@ -118,11 +118,20 @@ final class SqlUploads implements UploadStore {
             Upload u = found.get();
             Optional<Refusal> closed = u.appendRefusal(now);
             if (closed.isPresent()) return Checked.refused(closed.get());
-            var previous = h.createQuery("SELECT blob_key, size FROM segments WHERE upload_id = :u AND idx = :i")
+            // one statement for both: the segment this index already holds (a re-send), and the bytes of all the others
+            long[] held = {0};
+            Optional<Segment> previous = h.createQuery("""
+                    SELECT COALESCE(SUM(CASE WHEN idx <> :i THEN size END), 0) AS others,
+                        MAX(CASE WHEN idx = :i THEN blob_key END) AS prev_key, MAX(CASE WHEN idx = :i THEN size END) AS prev_size
+                    FROM segments WHERE upload_id = :u""")
                     .bind("u", s.uploadId()).bind("i", s.index())
-                    .map((rs, ctx) -> new Segment(s.uploadId(), s.index(), rs.getLong("size"), null, rs.getString("blob_key"))).findOne();
-            long others = h.createQuery("SELECT COALESCE(SUM(size), 0) FROM segments WHERE upload_id = :u AND idx <> :i")
-                    .bind("u", s.uploadId()).bind("i", s.index()).mapTo(Long.class).one();
+                    .map((rs, ctx) -> {
+                        held[0] = rs.getLong("others");
+                        String key = rs.getString("prev_key");
+                        return key == null ? Optional.<Segment>empty()
+                                : Optional.of(new Segment(s.uploadId(), s.index(), rs.getLong("prev_size"), null, key));
+                    }).one();
+            long others = held[0];
             if (offset != null && (previous.isPresent() || others != offset))
                 return Checked.refused(new Refusal.OffsetMismatch(s.uploadId(), offset, others + previous.map(Segment::size).orElse(0L)));
             if (others + s.size() > maxTotal) return Checked.refused(new Refusal.OverTotal(s.index(), s.size(), others + s.size(),
@@ -154,10 +163,11 @@ final class SqlUploads implements UploadStore {
                     day)
                     .mapTo(Long.class).one();
         }
-        long today = h.createQuery("SELECT uploaded_bytes FROM usage_daily WHERE user_id = :u AND day = :d").bind("u", user).bind("d", day)
-                .mapTo(Long.class).findOne().orElse(0L);
-        long stored = h.createQuery("SELECT stored_bytes FROM usage_stored WHERE user_id = :u").bind("u", user).mapTo(Long.class)
-                .findOne().orElse(0L);
+        long[] usage = h.createQuery("""
+                SELECT COALESCE((SELECT uploaded_bytes FROM usage_daily WHERE user_id = :u AND day = :d), 0) AS today,
+                    COALESCE((SELECT stored_bytes FROM usage_stored WHERE user_id = :u), 0) AS stored""")
+                .bind("u", user).bind("d", day).map((rs, ctx) -> new long[]{rs.getLong("today"), rs.getLong("stored")}).one();
+        long today = usage[0], stored = usage[1];
         Optional<Refusal> refusal = quota.refusal(today, stored, received, storedDelta, now);
         if (refusal.isPresent()) return refusal;
         h.createUpdate("""
