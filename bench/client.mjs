@@ -83,16 +83,12 @@ const runs = {
 const only = process.env.BENCH_ONLY?.split(',');
 const best = {};
 for (let r = 0; r < ROUNDS; r++) {
-  for (const name of only ?? ['fsync', 'tus', 'mediaup', 'mediaupParallel4', 'tus1M', 'mediaup1M']) {
+  for (const name of only?.filter((n) => n in runs) ?? ['fsync', 'tus', 'mediaup', 'mediaupParallel4', 'tus1M', 'mediaup1M']) {
     const secs = await runs[name]();
     best[name] = Math.min(best[name] ?? Infinity, secs);
   }
 }
 const mbps = (name) => (name.endsWith('1M') ? SMALL_TOTAL : TOTAL) / MiB / best[name];
-if (only) {
-  for (const name of only) console.log(`${name}: ${mbps(name).toFixed(2)} MiB/s`);
-  process.exit(0);
-}
 
 // initialize requests per second at 64 concurrent clients, per credential kind
 const body = JSON.stringify({ media_type: 'image/png', media_category: 'tweet_image', total_bytes: 1000 });
@@ -116,15 +112,17 @@ const credentials = {
   jwt: () => `Bearer ${process.env.MEDIAUP_JWT}`,
   oauth1: () => next < signed.length ? signed[next++] : oauth1Header(`${mediaup}/2/media/upload/initialize`),
 };
-async function initLoad(kind, ms) {
+// the same 64-concurrent loop against GET /healthz (no auth, no body, no database): what this machine's client and
+// HTTP stack can do at all, the ceiling initialize is read against
+async function initLoad(kind, ms, path = '/2/media/upload/initialize', method = 'POST') {
   let count = 0, errors = 0;
   const latencies = [];
   const t0 = Date.now(), until = t0 + ms;
   await Promise.all(Array.from({ length: 64 }, async () => {
     while (Date.now() < until) {
       const s0 = process.hrtime.bigint();
-      const r = await request(`${mediaup}/2/media/upload/initialize`, 'POST',
-        { authorization: credentials[kind](), 'content-type': 'application/json' }, body);
+      const r = method === 'GET' ? await request(`${mediaup}${path}`, 'GET', {}, null)
+        : await request(`${mediaup}${path}`, method, { authorization: credentials[kind](), 'content-type': 'application/json' }, body);
       latencies.push(Number(process.hrtime.bigint() - s0) / 1e6);
       if (r.status === 200) count++; else errors++;
     }
@@ -133,6 +131,19 @@ async function initLoad(kind, ms) {
   const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
   return { rate: count / ((Date.now() - t0) / 1000), errors, p50: at(0.5), p99: at(0.99), p999: at(0.999) };
 }
+if (only) {
+  for (const name of only.filter((n) => n in runs)) console.log(`${name}: ${mbps(name).toFixed(2)} MiB/s`);
+  if (only.includes('init')) { // BENCH_ONLY=init: opaque initializes alone
+    await initLoad('opaque', 5000);
+    for (let round = 0; round < 3; round++) {
+      const r = await initLoad('opaque', 4000);
+      console.log(`initialize opaque: ${Math.round(r.rate)} req/s p50/p99/p99.9 ${r.p50.toFixed(2)}/${r.p99.toFixed(2)}/${r.p999.toFixed(2)} ms`);
+      const c = await initLoad('opaque', 4000, '/healthz', 'GET');
+      console.log(`GET /healthz ceiling: ${Math.round(c.rate)} req/s p50/p99 ${c.p50.toFixed(2)}/${c.p99.toFixed(2)} ms`);
+    }
+  }
+  process.exit(0);
+}
 // warm every path up first (JIT), then interleave the kinds for 3 rounds of 4 s and keep each kind's best:
 // whatever else the machine does then weighs on all three alike
 const init = {};
@@ -140,7 +151,10 @@ for (const kind of ['opaque', 'jwt', 'oauth1']) {
   if (kind === 'oauth1') presign(60000);
   await initLoad(kind, 5000);
 }
+let ceiling = null;
 for (let round = 0; round < 3; round++) {
+  const c = await initLoad('opaque', 4000, '/healthz', 'GET');
+  if (!ceiling || c.rate > ceiling.rate) ceiling = c;
   for (const kind of ['opaque', 'jwt', 'oauth1']) {
     if (kind === 'oauth1') presign(70000);
     const r = await initLoad(kind, 4000);
@@ -165,12 +179,16 @@ for (const kind of ['opaque', 'jwt', 'oauth1']) {
   console.log(`initialize at 64 concurrent, ${kind.padEnd(6)} : ${Math.round(rate)} req/s, p50/p99/p99.9 ${f(p50)}/${f(p99)}/${f(p999)} ms `
     + `${cost}${errors ? `, ${errors} errors` : ''}`);
 }
+console.log(`GET /healthz at 64 concurrent (no auth, no body, no database; the ceiling of this client and HTTP stack here): `
+  + `${Math.round(ceiling.rate)} req/s, p50/p99 ${f(ceiling.p50)}/${f(ceiling.p99)} ms; initialize opaque = `
+  + `${f(init.opaque.rate / ceiling.rate)}x of it`);
 // the figures as CSV rows (metric, subject, value, unit) for bench/Charts.java
 if (process.env.BENCH_CSV) {
   const rows = [];
   for (const [name, label] of [['fsync', 'receive+fsync server'], ['tus', '@tus/server 2.4.5'], ['mediaup', 'mediaup'],
     ['mediaupParallel4', 'mediaup 4 parallel']]) rows.push(['append 8 MiB segments', label, f(mbps(name)), 'MiB/s']);
   for (const [name, label] of [['tus1M', '@tus/server 2.4.5'], ['mediaup1M', 'mediaup']]) rows.push(['append 1 MiB segments', label, f(mbps(name)), 'MiB/s']);
+  rows.push(['initialize req/s', 'GET /healthz (ceiling)', Math.round(ceiling.rate), 'req/s']);
   for (const kind of ['opaque', 'jwt', 'oauth1']) {
     rows.push(['initialize req/s', kind, Math.round(init[kind].rate), 'req/s']);
     for (const q of ['p50', 'p99', 'p999']) rows.push([`initialize latency ${kind}`, q.replace('p999', 'p99.9'), f(init[kind][q]), 'ms']);

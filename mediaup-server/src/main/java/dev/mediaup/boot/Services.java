@@ -80,7 +80,7 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
         if (p.ffmpeg() != null) ffmpeg.tools(); // a configured ffmpeg that does not run is a startup error, not a failed job later
         else checkBundledFfmpeg(ffmpeg);
         var processing = new Processing(stores.media(), blobs, ffmpeg,
-                new Processing.Settings(p, config.limits().maxPixels(), storage.scratchDir()));
+                new Processing.Settings(p, config.limits().maxPixels(), storage.scratchDir()), metrics);
         processing.cleanScratch();
         stores.webhooks().targets(config.webhooks().urls());
         Webhooks webhooks = config.webhooks().enabled()

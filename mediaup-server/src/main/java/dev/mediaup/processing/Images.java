@@ -10,8 +10,10 @@ import net.coobird.thumbnailator.util.exif.Orientation;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -43,7 +45,8 @@ final class Images {
             new Size("small", 680, false), new Size("thumb", 150, true));
 
     /** One encoded size, ready to be stored. */
-    record Rendition(String name, String contentType, int width, int height, Encoder bytes) {}
+    /** {@code pixelBytes}: the heap its own pixels hold (0 when they are the decoded picture's). */
+    record Rendition(String name, String contentType, int width, int height, long pixelBytes, Encoder bytes) {}
 
     interface Encoder {
         void writeTo(OutputStream out) throws IOException;
@@ -55,8 +58,57 @@ final class Images {
         this.maxPixels = maxPixels;
     }
 
-    /** Decodes {@code file} and makes every size; the first rendition is "orig". */
-    List<Rendition> renditions(Path file) throws IOException {
+    /**
+     * A decoded picture, upright, in the pixel type the sizes are made from. {@link #orig()} and {@link #smaller()}
+     * share nothing but the (read-only) decoded pixels, so they can be made on two threads at once: the full-size
+     * encode is the largest single step and takes about as long as all the smaller sizes together.
+     */
+    record Picture(BufferedImage img, boolean alpha, long decodedBytes) {
+        /** "orig": the picture itself, or fitted into 4096 when it was decoded larger. */
+        Rendition orig() {
+            Size s = SIZES.getFirst();
+            BufferedImage r = Math.max(img.getWidth(), img.getHeight()) > s.box()
+                    ? resize(img, s) : img;
+            return rendition(s, r);
+        }
+
+        /**
+         * The other sizes, each resampled from the one before it (successive downscales are cheaper and look the same);
+         * the cropped thumbnail from the smallest of them still twice its box on the short side: sharp, never upscaled.
+         */
+        List<Rendition> smaller() throws IOException {
+            List<Rendition> out = new ArrayList<>();
+            BufferedImage prev = img;
+            BufferedImage cover = img;
+            int coverMin = 2 * SIZES.getLast().box();
+            for (Size s : SIZES.subList(1, SIZES.size())) {
+                BufferedImage r;
+                if (s.crop()) r = Thumbnails.of(cover).size(s.box(), s.box()).crop(Positions.CENTER).imageType(img.getType())
+                        .asBufferedImage();
+                else r = Math.max(prev.getWidth(), prev.getHeight()) > s.box() ? resize(prev, s) : prev;
+                out.add(rendition(s, r));
+                if (!s.crop()) prev = r;
+                if (Math.min(r.getWidth(), r.getHeight()) >= coverMin) cover = r;
+            }
+            return out;
+        }
+
+        private BufferedImage resize(BufferedImage from, Size s) {
+            try {
+                return Thumbnails.of(from).size(s.box(), s.box()).imageType(img.getType()).asBufferedImage();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // in memory: does not happen
+            }
+        }
+
+        private Rendition rendition(Size s, BufferedImage r) {
+            return new Rendition(s.name(), alpha ? "image/png" : "image/jpeg", r.getWidth(), r.getHeight(), r == img ? 0 : bytes(r),
+                    o -> encode(r, alpha, o));
+        }
+    }
+
+    /** Decodes {@code file}: the header first (limits), then the pixels, turned upright. */
+    Picture decode(Path file) throws IOException {
         BufferedImage img;
         try (ImageInputStream iis = ImageIO.createImageInputStream(file.toFile())) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
@@ -84,25 +136,14 @@ final class Images {
             }
         }
         boolean alpha = img.getColorModel().hasAlpha();
-        img = normalized(img, alpha);
-        List<Rendition> out = new ArrayList<>();
-        BufferedImage prev = img;
-        for (Size s : SIZES) {
-            BufferedImage r;
-            if (s.crop()) {
-                r = Thumbnails.of(img).size(s.box(), s.box()).crop(Positions.CENTER).imageType(img.getType()).asBufferedImage();
-            } else if (Math.max(prev.getWidth(), prev.getHeight()) > s.box()) {
-                // each size from the previous one: successive downscales are cheaper and look the same
-                r = Thumbnails.of(prev).size(s.box(), s.box()).imageType(img.getType()).asBufferedImage();
-            } else {
-                r = prev;
-            }
-            BufferedImage frame = r;
-            out.add(new Rendition(s.name(), alpha ? "image/png" : "image/jpeg", r.getWidth(), r.getHeight(),
-                    o -> encode(frame, alpha, o)));
-            if (!s.crop()) prev = r;
-        }
-        return out;
+        BufferedImage n = normalized(img, alpha);
+        return new Picture(n, alpha, n == img ? 0 : bytes(img));
+    }
+
+    /** The heap a picture's pixels hold. */
+    static long bytes(BufferedImage img) {
+        DataBuffer b = img.getRaster().getDataBuffer();
+        return (long) b.getSize() * b.getNumBanks() * DataBuffer.getDataTypeSize(b.getDataType()) / 8;
     }
 
     private static Orientation orientation(ImageReader reader) {

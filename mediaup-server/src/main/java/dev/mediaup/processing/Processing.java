@@ -8,6 +8,9 @@ import dev.mediaup.store.MediaStore;
 import dev.mediaup.upload.Processor.Outcome;
 import dev.mediaup.upload.Processor;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,6 +24,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.Semaphore;
 import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
@@ -45,8 +50,11 @@ public final class Processing implements Processor {
     private final Video video;
     /** Inline work shares the worker budget: at most this many decodes at once, whatever the request load. */
     private final Semaphore inlineSlots;
+    private final DistributionSummary pixelHeap;
 
-    public Processing(MediaStore media, BlobStore blobs, Ffmpeg ffmpeg, Settings settings) {
+    public Processing(MediaStore media, BlobStore blobs, Ffmpeg ffmpeg, Settings settings, MeterRegistry metrics) {
+        this.pixelHeap = DistributionSummary.builder("mediaup.image.decode.heap").baseUnit("bytes")
+                .description("Heap held by one picture's pixels at its peak (decoded, normalized, every size)").register(metrics);
         this.media = media;
         this.blobs = blobs;
         this.ffmpeg = ffmpeg;
@@ -111,15 +119,59 @@ public final class Processing implements Processor {
     }
 
     private Outcome image(Upload u, Path file, String mediaType) throws IOException {
+        Images.Picture picture = images.decode(file);
+        // the full-size encode, the largest single step, runs on a thread of its own while this one makes the smaller
+        // sizes: FINALIZE answers in about the time of the longer of the two, not of both (a platform thread: the codec
+        // is native code, which would hold a virtual thread's carrier all that time)
+        var orig = new FutureTask<>(() -> {
+            Images.Rendition r = picture.orig();
+            return new StoredRendition(r, storeRendition(u, r));
+        });
+        Thread.ofPlatform().name("image-orig").daemon().start(orig);
         List<Variant> vs = new ArrayList<>();
-        Images.Rendition orig = null;
-        for (Images.Rendition r : images.renditions(file)) {
-            if (orig == null) orig = r;
-            vs.add(store(u, r.name(), r.contentType(), r.width(), r.height(), null, r.bytes()::writeTo));
+        List<Images.Rendition> made = new ArrayList<>();
+        try {
+            for (Images.Rendition r : picture.smaller()) {
+                made.add(r);
+                vs.add(storeRendition(u, r));
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            finished(orig); // not left running behind a failure
+            throw e;
         }
+        StoredRendition o = finished(orig);
+        vs.addFirst(o.variant());
+        // the most heap this decode's pixels held at once: the decoded raster beside its normalized copy, or that copy
+        // beside every size made from it (the sizes are all alive until here); reported so memory can be planned
+        long sizes = o.rendition().pixelBytes() + made.stream().mapToLong(Images.Rendition::pixelBytes).sum();
+        long held = Images.bytes(picture.img());
+        pixelHeap.record(Math.max(picture.decodedBytes() + held, held + sizes));
         media.putVariants(u.id(), vs);
         Failpoint.INLINE_AFTER_VARIANTS.hit();
-        return new Outcome(new MediaInfo(orig.width(), orig.height(), mediaType, null, null), null, true);
+        return new Outcome(new MediaInfo(o.rendition().width(), o.rendition().height(), mediaType, null, null), null, true);
+    }
+
+    private record StoredRendition(Images.Rendition rendition, Variant variant) {}
+
+    private Variant storeRendition(Upload u, Images.Rendition r) throws IOException {
+        return store(u, r.name(), r.contentType(), r.width(), r.height(), null, r.bytes()::writeTo);
+    }
+
+    /** The task's result once it has finished, its failure rethrown as what it was. */
+    private static <T> T finished(FutureTask<T> task) throws IOException {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while an image was encoded", e);
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case IOException io -> throw io;
+                case RuntimeException re -> throw re; // MediaRejected among them
+                case Error err -> throw err;
+                default -> throw new IOException(e.getCause());
+            }
+        }
     }
 
     private Outcome subtitles(Upload u, List<Segment> segs) throws IOException {
