@@ -2,6 +2,8 @@ package dev.mediaup.store.file;
 
 import dev.mediaup.core.BodyWriter;
 import dev.mediaup.core.Failpoint;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.mediaup.store.BlobStore;
 
 import java.io.BufferedOutputStream;
@@ -9,9 +11,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.*;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -33,6 +37,13 @@ public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobS
     private final Path root;
     // looked up once: Files.getFileStore reads and parses /proc/mounts, milliseconds that every append would pay again
     private final FileStore fileStore;
+
+    // Mappings of recently read blobs. Blobs never change in place (a put renames a new file over its key, and
+    // invalidates here), so a mapping shows exactly the bytes its key holds. Dropped a minute after their last read or
+    // beyond 64 GiB of address space (weights in MiB); the GC unmaps them. Not heap: the pages are the page cache's.
+    private final Cache<String, MappedByteBuffer> mappings = Caffeine.newBuilder()
+            .maximumWeight(64 * 1024).weigher((String k, MappedByteBuffer b) -> 1 + (b.capacity() >>> 20))
+            .expireAfterAccess(Duration.ofMinutes(1)).build();
 
     public FileBlobStore(Path root) throws IOException {
         this.root = Files.createDirectories(root).toRealPath();
@@ -79,6 +90,7 @@ public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobS
             ch.force(true);
             Failpoint.FILE_BEFORE_RENAME.hit();
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            mappings.invalidate(key); // a mapping of what the key held before
             Failpoint.FILE_BEFORE_DIR_FSYNC.hit();
             fsyncDir(dir);
             return out.count;
@@ -106,20 +118,37 @@ public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobS
         return Channels.newInputStream(ch);
     }
 
+    /**
+     * A window of the blob, from a mapping of the whole file kept while it is being read: many small ranged reads of one
+     * file (players seeking, a CDN filling its cache) then slice one mapping instead of each mapping its window and
+     * leaving it to be unmapped later, the page faults and TLB flushes that made small ranges cost more than their bytes.
+     */
     @Override
     public ByteBuffer map(String key, long offset, long length) throws IOException {
-        try (FileChannel ch = FileChannel.open(path(key), READ)) {
-            return ch.map(FileChannel.MapMode.READ_ONLY, offset, length); // stays valid after the channel closes
+        Path file = path(key);
+        MappedByteBuffer whole = mappings.getIfPresent(key);
+        if (whole == null || offset + length > whole.capacity()) {
+            try (FileChannel ch = FileChannel.open(file, READ)) {
+                long size = ch.size();
+                if (size > Integer.MAX_VALUE) // larger than one buffer can be: just this window
+                    return ch.map(FileChannel.MapMode.READ_ONLY, offset, length); // stays valid after the channel closes
+                whole = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            }
+            mappings.put(key, whole);
         }
+        if (offset + length > whole.capacity()) throw new IOException("range " + offset + "+" + length + " is beyond " + key);
+        return whole.slice((int) offset, (int) length);
     }
 
     @Override
     public void delete(String key) throws IOException {
+        mappings.invalidate(key);
         Files.deleteIfExists(path(key));
     }
 
     @Override
     public void deleteAll(String prefix) throws IOException {
+        mappings.asMap().keySet().removeIf(k -> k.startsWith(prefix + "/"));
         Path dir = path(prefix);
         if (!Files.exists(dir)) return;
         try (Stream<Path> walk = Files.walk(dir)) {
