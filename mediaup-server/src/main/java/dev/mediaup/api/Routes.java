@@ -20,7 +20,6 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import io.javalin.http.staticfiles.Location;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -189,22 +188,12 @@ public final class Routes {
         r.get("/2/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
         // /docs: Swagger UI (a webjar from Maven Central, served from the jar) over that document; "Try it out" calls
         // this server. A strict policy: no inline script, nothing framed, nothing fetched from elsewhere
-        config.staticFiles.enableWebjars();
-        config.staticFiles.add(files -> {
-            files.hostedPath = "/docs";
-            files.directory = "/web/docs";
-            files.location = Location.CLASSPATH;
-            files.headers = PAGE_HEADERS;
-        });
+        StaticFiles.serve(r, "/webjars", "/META-INF/resources/webjars", Map.of("X-Content-Type-Options", "nosniff"), true);
+        StaticFiles.serve(r, "/docs", "/web/docs", PAGE_HEADERS, false);
         // /console: the web console, plain ES modules and CSS from the jar, its libraries (hls.js, uPlot) from webjars;
         // it speaks only the public API above, with the token in the tab's session storage (never a cookie)
-        config.staticFiles.add(files -> {
-            files.hostedPath = "/console";
-            files.directory = "/web/console";
-            files.location = Location.CLASSPATH;
-            files.headers = consoleHeaders;
-        });
         r.get("/console/config.json", this::consoleConfig);
+        StaticFiles.serve(r, "/console", "/web/console", consoleHeaders, false);
         r.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
         r.get("/readyz", this::readyz);
         r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.net.URI;
@@ -12,18 +13,21 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.*;
 import java.util.concurrent.*;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Stream, never buffer: a 4 GiB upload (32 MiB segments, multipart, chunked transfer encoding, two at a time) and a
- * 32 MiB base64 JSON segment, through a server whose heap is capped at 256 MiB.
+ * 32 MiB base64 JSON segment, through a server whose heap is capped at 256 MiB, its resident memory at most 300 MB
+ * throughout (bench/big does the same with 16 GiB).
  */
 class BigUploadIT {
     static final int SEG = 32 << 20;
@@ -41,6 +45,10 @@ class BigUploadIT {
     void fourGibibytesThroughA256MiBHeap() throws Exception {
         try (ServerProcess server = new ServerProcess(dir.resolve("data"), List.of("-Xmx256m")).start()) {
             Api api = new Api(server.baseUrl(), server.createToken("99", "media.write"));
+            // the process's resident memory, sampled every 200 ms from the first append to the end of processing
+            AtomicLong peakRss = new AtomicLong();
+            ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+            sampler.scheduleAtFixedRate(() -> peakRss.accumulateAndGet(rss(server.pid()), Math::max), 0, 200, TimeUnit.MILLISECONDS);
             long total = (long) SEG * SEGMENTS;
             String id = api.initialize("video/mp4", "tweet_video", total);
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -80,6 +88,8 @@ class BigUploadIT {
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("finalize does not touch the bytes").isLessThan(Duration.ofSeconds(5));
             assertThat(fin.get("size").asLong()).isEqualTo(total);
             assertThat(api.awaitProcessed(id, Duration.ofMinutes(5)).get("processing_info").get("state").asString()).isEqualTo("succeeded");
+            sampler.shutdownNow();
+            assertThat(peakRss.get()).as("peak RSS with -Xmx256m, bytes").isPositive().isLessThanOrEqualTo(300_000_000L);
 
             // one 32 MiB segment as base64 JSON (about 43 MB of text), decoded while it streams
             byte[] raw = segment(7).readAllBytes();
@@ -90,6 +100,17 @@ class BigUploadIT {
                     .isEqualTo(ProtocolIT.sha256(raw));
             assertThat(server.log()).doesNotContain("OutOfMemoryError");
         }
+    }
+
+    /** VmRSS of a process, in bytes (0 once it is gone). */
+    static long rss(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status")))
+                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        } catch (IOException e) {
+            return 0;
+        }
+        return 0;
     }
 
     /** The upload starts with a real clip whose padding box covers all 4 GiB, so it really processes. */
