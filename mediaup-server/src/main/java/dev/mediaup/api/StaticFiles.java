@@ -5,8 +5,12 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 
 import java.io.IOException;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLConnection;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -37,11 +41,12 @@ final class StaticFiles {
             if (rest.startsWith("/")) rest = rest.substring(1);
             if (rest.isEmpty()) rest = "index.html";
             URL url = SAFE.matcher(rest).matches() ? StaticFiles.class.getResource(directory + "/" + rest) : null;
-            if (url == null || rest.endsWith("/") || url.getPath().endsWith("/")) {
+            URLConnection c = url == null ? null : url.openConnection();
+            if (c == null || directory(c)) {
                 ctx.status(404).contentType("text/plain").result("Not found");
                 return;
             }
-            send(ctx, url, rest, headers, immutable);
+            send(ctx, c, rest, headers, immutable);
         };
         for (String p : new String[]{hostedPath, hostedPath + "/", hostedPath + "/<path>"}) {
             r.get(p, h);
@@ -49,12 +54,21 @@ final class StaticFiles {
         }
     }
 
-    private static void send(Context ctx, URL url, String name, Map<String, String> headers, boolean immutable) throws IOException {
+    /** A directory of the jar (or, running from classes, of the file system): nothing to serve. */
+    private static boolean directory(URLConnection c) throws IOException {
+        if (c instanceof JarURLConnection j) return j.getJarEntry() == null || j.getJarEntry().isDirectory();
+        try {
+            return c.getURL().getProtocol().equals("file") && Files.isDirectory(Path.of(c.getURL().toURI()));
+        } catch (URISyntaxException e) {
+            return true;
+        }
+    }
+
+    private static void send(Context ctx, URLConnection c, String name, Map<String, String> headers, boolean immutable) throws IOException {
         headers.forEach(ctx::header);
         String ext = name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
         ctx.contentType(TYPES.getOrDefault(ext, "application/octet-stream"));
         ctx.header("Cache-Control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
-        URLConnection c = url.openConnection();
         if (ctx.method().name().equals("HEAD")) {
             ctx.header("Content-Length", Long.toString(c.getContentLengthLong()));
             return;

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,6 +32,14 @@ class DocsIT {
             assertThat(page.text()).doesNotContain("<script>").as("no inline script");
             assertThat(anon.get("/webjars/swagger-ui/5.34.1/swagger-ui-bundle.js").status()).isEqualTo(200);
             assertThat(anon.get("/docs").contentType()).as("without the slash too").startsWith("text/html");
+            Res lib = anon.get("/webjars/swagger-ui/5.34.1/swagger-ui-bundle.js");
+            assertThat(lib.contentType()).startsWith("text/javascript");
+            assertThat(lib.raw().headers().firstValue("Cache-Control").orElse("")).as("versioned: cached for good").contains("immutable");
+            // served from the jar by name: a directory, a climb out or a name that is not there is refused (a climb
+            // out of the root, Jetty already refuses as an ambiguous path: 400)
+            for (String path : List.of("/webjars/swagger-ui/5.34.1", "/webjars/swagger-ui/5.34.1/", "/docs/%2e%2e/web/docs/index.html",
+                    "/console/..%2fdocs/index.html", "/docs/nothing.js", "/webjars/../../META-INF/MANIFEST.MF"))
+                assertThat(anon.get(path).status()).as(path).isIn(400, 404);
 
             String token = server.createToken("9700", "media.write tweet.read");
             String out = ClientCompatIT.run(ClientCompatIT.COMPAT, 120, "node", "docs-try.mjs", server.baseUrl(), token,
