@@ -44,8 +44,7 @@ final class Images {
     static final List<Size> SIZES = List.of(new Size("orig", 4096, false), new Size("large", 2048, false), new Size("medium", 1200, false),
             new Size("small", 680, false), new Size("thumb", 150, true));
 
-    /** One encoded size, ready to be stored. */
-    /** {@code pixelBytes}: the heap its own pixels hold (0 when they are the decoded picture's). */
+    /** One encoded size, ready to be stored; {@code pixelBytes}: the heap its own pixels hold (0 when they are another's). */
     record Rendition(String name, String contentType, int width, int height, long pixelBytes, Encoder bytes) {}
 
     interface Encoder {
@@ -67,9 +66,8 @@ final class Images {
         /** "orig": the picture itself, or fitted into 4096 when it was decoded larger. */
         Rendition orig() {
             Size s = SIZES.getFirst();
-            BufferedImage r = Math.max(img.getWidth(), img.getHeight()) > s.box()
-                    ? resize(img, s) : img;
-            return rendition(s, r);
+            boolean larger = Math.max(img.getWidth(), img.getHeight()) > s.box();
+            return rendition(s, larger ? resize(img, s) : img, larger);
         }
 
         /**
@@ -86,7 +84,7 @@ final class Images {
                 if (s.crop()) r = Thumbnails.of(cover).size(s.box(), s.box()).crop(Positions.CENTER).imageType(img.getType())
                         .asBufferedImage();
                 else r = Math.max(prev.getWidth(), prev.getHeight()) > s.box() ? resize(prev, s) : prev;
-                out.add(rendition(s, r));
+                out.add(rendition(s, r, r != prev));
                 if (!s.crop()) prev = r;
                 if (Math.min(r.getWidth(), r.getHeight()) >= coverMin) cover = r;
             }
@@ -101,8 +99,8 @@ final class Images {
             }
         }
 
-        private Rendition rendition(Size s, BufferedImage r) {
-            return new Rendition(s.name(), alpha ? "image/png" : "image/jpeg", r.getWidth(), r.getHeight(), r == img ? 0 : bytes(r),
+        private Rendition rendition(Size s, BufferedImage r, boolean ownPixels) {
+            return new Rendition(s.name(), alpha ? "image/png" : "image/jpeg", r.getWidth(), r.getHeight(), ownPixels ? bytes(r) : 0,
                     o -> encode(r, alpha, o));
         }
     }

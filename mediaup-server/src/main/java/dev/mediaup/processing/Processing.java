@@ -136,7 +136,13 @@ public final class Processing implements Processor {
                 vs.add(storeRendition(u, r));
             }
         } catch (IOException | RuntimeException | Error e) {
-            finished(orig); // not left running behind a failure
+            try {
+                orig.get(); // not left running behind a failure, whose report is this one
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException ignored) {
+                // the same picture failing twice: the first failure is the one reported
+            }
             throw e;
         }
         StoredRendition o = finished(orig);

@@ -153,6 +153,36 @@ class ProcessingIT {
         assertThat(thumb.getHeight()).isEqualTo(150);
     }
 
+    /**
+     * A panorama's thumbnail is cropped from a picture that still covers it (its smaller sizes are too thin), and the
+     * heap one decode's pixels held at their peak is reported on /metrics.
+     */
+    @Test
+    void aPanoramasThumbnailIsCroppedFromEnoughPixelsAndDecodeHeapIsReported() throws Exception {
+        // black above, white below: how many rows the edge is smeared over shows which pixels the thumbnail was cut from
+        BufferedImage pano = new BufferedImage(3000, 200, BufferedImage.TYPE_INT_RGB);
+        for (int y = 100; y < 200; y++) for (int x = 0; x < 3000; x++) pano.setRGB(x, y, 0xFFFFFF);
+        JsonNode fin = upload(api, "image/png", "tweet_image", imageIo(pano, "png")); // lossless: the edge is exact
+        String key = fin.get("media_key").asString();
+        BufferedImage small = decode(api.get("/media/" + key + "/small").body());
+        assertThat(small.getHeight()).as("680 wide: too thin to cut 150x150 from").isLessThan(150);
+        BufferedImage thumb = decode(api.get("/media/" + key + "/thumb").body());
+        assertThat(thumb.getWidth()).isEqualTo(150);
+        assertThat(thumb.getHeight()).isEqualTo(150);
+        int smeared = 0;
+        for (int y = 0; y < 150; y++) {
+            int v = thumb.getRGB(75, y) & 0xFF;
+            if (v > 48 && v < 208) smeared++;
+        }
+        // cut from the 200 px high picture (scaled by 0.75) the edge stays within a couple of rows; upscaled from the
+        // 45 px high small size it would spread over several
+        assertThat(smeared).as("rows of the edge between black and white").isLessThanOrEqualTo(3);
+        String metrics = new String(api.as(null).get("/metrics").body(), StandardCharsets.UTF_8);
+        double max = metrics.lines().filter(l -> l.startsWith("mediaup_image_decode_heap_bytes_max"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).max().orElse(0);
+        assertThat(max).as("peak heap of a decode's pixels, at least the 3000x200 ARGB-sized picture").isGreaterThanOrEqualTo(3000 * 200 * 4);
+    }
+
     @Test
     void exifOrientationIsAppliedAndEveryMetadataBlockIsGone() throws Exception {
         byte[] phone = Fixtures.jpegWithExif(400, 200); // stored landscape, EXIF says: rotate 90° to view

@@ -1,9 +1,9 @@
 package dev.mediaup.store.file;
 
-import dev.mediaup.core.BodyWriter;
-import dev.mediaup.core.Failpoint;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.mediaup.core.BodyWriter;
+import dev.mediaup.core.Failpoint;
 import dev.mediaup.store.BlobStore;
 
 import java.io.BufferedOutputStream;
@@ -40,7 +40,8 @@ public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobS
 
     // Mappings of recently read blobs. Blobs never change in place (a put renames a new file over its key, and
     // invalidates here), so a mapping shows exactly the bytes its key holds. Dropped a minute after their last read or
-    // beyond 64 GiB of address space (weights in MiB); the GC unmaps them. Not heap: the pages are the page cache's.
+    // beyond 64 GiB of address space (weights in MiB); the GC unmaps them (a deleted blob's disk space comes back then,
+    // not at the unlink). Not heap: the pages are the page cache's.
     private final Cache<String, MappedByteBuffer> mappings = Caffeine.newBuilder()
             .maximumWeight(64 * 1024).weigher((String k, MappedByteBuffer b) -> 1 + (b.capacity() >>> 20))
             .expireAfterAccess(Duration.ofMinutes(1)).build();
