@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, appendFileSync } from 'node:fs';
 
 const [base, token, pid, headSmall, headBig, totalStr] = process.argv.slice(2);
-const MiB = 1 << 20, SEG = 32 * MiB, TOTAL = Number(totalStr ?? 16 * 1024 * MiB);
+const MiB = 1 << 20, SEG = Number(process.env.SEG_MIB ?? 32) * MiB, TOTAL = Number(totalStr ?? 16 * 1024 * MiB);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 const block = randomBytes(MiB);
 
