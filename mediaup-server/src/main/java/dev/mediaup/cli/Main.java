@@ -1,11 +1,11 @@
 package dev.mediaup.cli;
 
+import dev.mediaup.admin.AdminService;
 import dev.mediaup.auth.OpaqueTokens;
 import dev.mediaup.boot.Backends;
 import dev.mediaup.config.StorageConfig;
 import dev.mediaup.core.Failpoint;
 import dev.mediaup.processing.Ffmpeg;
-import dev.mediaup.admin.AdminService;
 import dev.mediaup.store.AccessStore;
 import dev.mediaup.store.MetadataStores;
 import dev.mediaup.upload.Sweeper;

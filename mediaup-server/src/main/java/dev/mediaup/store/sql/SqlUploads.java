@@ -119,19 +119,18 @@ final class SqlUploads implements UploadStore {
             Optional<Refusal> closed = u.appendRefusal(now);
             if (closed.isPresent()) return Checked.refused(closed.get());
             // one statement for both: the segment this index already holds (a re-send), and the bytes of all the others
-            long[] held = {0};
-            Optional<Segment> previous = h.createQuery("""
+            Held held = h.createQuery("""
                     SELECT COALESCE(SUM(CASE WHEN idx <> :i THEN size END), 0) AS others,
                         MAX(CASE WHEN idx = :i THEN blob_key END) AS prev_key, MAX(CASE WHEN idx = :i THEN size END) AS prev_size
                     FROM segments WHERE upload_id = :u""")
                     .bind("u", s.uploadId()).bind("i", s.index())
                     .map((rs, ctx) -> {
-                        held[0] = rs.getLong("others");
                         String key = rs.getString("prev_key");
-                        return key == null ? Optional.<Segment>empty()
-                                : Optional.of(new Segment(s.uploadId(), s.index(), rs.getLong("prev_size"), null, key));
+                        return new Held(rs.getLong("others"), key == null ? Optional.empty()
+                                : Optional.of(new Segment(s.uploadId(), s.index(), rs.getLong("prev_size"), null, key)));
                     }).one();
-            long others = held[0];
+            long others = held.others();
+            Optional<Segment> previous = held.previous();
             if (offset != null && (previous.isPresent() || others != offset))
                 return Checked.refused(new Refusal.OffsetMismatch(s.uploadId(), offset, others + previous.map(Segment::size).orElse(0L)));
             if (others + s.size() > maxTotal) return Checked.refused(new Refusal.OverTotal(s.index(), s.size(), others + s.size(),
@@ -149,25 +148,31 @@ final class SqlUploads implements UploadStore {
         });
     }
 
+    /** What an upload's segments hold besides the one being put: the others' bytes, and the one its index had. */
+    private record Held(long others, Optional<Segment> previous) {}
+
     /** Adds {@code received} to today's upload count and {@code storedDelta} to the stored total, if the quota allows. */
     private Optional<Refusal> chargeUsage(Handle h, String user, long now, long received, long storedDelta, Quota quota) {
         long day = Quota.epochDay(now);
+        long today, stored;
         if (db.postgres && !quota.unlimited()) {
-            // exact quotas across nodes: the user's counter rows exist and are locked before they are read
+            // exact quotas across nodes: the user's counter rows exist and are locked as they are read
             h.createUpdate("INSERT INTO usage_daily (user_id, day, uploaded_bytes) VALUES (:u, :d, 0) ON CONFLICT DO NOTHING")
                     .bind("u", user).bind("d", day).execute();
             h.createUpdate("INSERT INTO usage_stored (user_id, stored_bytes) VALUES (:u, 0) ON CONFLICT DO NOTHING").bind("u",
                     user).execute();
-            h.createQuery("SELECT stored_bytes FROM usage_stored WHERE user_id = :u FOR UPDATE").bind("u", user).mapTo(Long.class).one();
-            h.createQuery("SELECT uploaded_bytes FROM usage_daily WHERE user_id = :u AND day = :d FOR UPDATE").bind("u", user).bind("d",
-                    day)
+            stored = h.createQuery("SELECT stored_bytes FROM usage_stored WHERE user_id = :u FOR UPDATE").bind("u", user)
                     .mapTo(Long.class).one();
+            today = h.createQuery("SELECT uploaded_bytes FROM usage_daily WHERE user_id = :u AND day = :d FOR UPDATE").bind("u", user)
+                    .bind("d", day).mapTo(Long.class).one();
+        } else {
+            long[] usage = h.createQuery("""
+                    SELECT COALESCE((SELECT uploaded_bytes FROM usage_daily WHERE user_id = :u AND day = :d), 0) AS today,
+                        COALESCE((SELECT stored_bytes FROM usage_stored WHERE user_id = :u), 0) AS stored""")
+                    .bind("u", user).bind("d", day).map((rs, ctx) -> new long[]{rs.getLong("today"), rs.getLong("stored")}).one();
+            today = usage[0];
+            stored = usage[1];
         }
-        long[] usage = h.createQuery("""
-                SELECT COALESCE((SELECT uploaded_bytes FROM usage_daily WHERE user_id = :u AND day = :d), 0) AS today,
-                    COALESCE((SELECT stored_bytes FROM usage_stored WHERE user_id = :u), 0) AS stored""")
-                .bind("u", user).bind("d", day).map((rs, ctx) -> new long[]{rs.getLong("today"), rs.getLong("stored")}).one();
-        long today = usage[0], stored = usage[1];
         Optional<Refusal> refusal = quota.refusal(today, stored, received, storedDelta, now);
         if (refusal.isPresent()) return refusal;
         h.createUpdate("""
