@@ -4,12 +4,15 @@ import tools.jackson.jr.ob.JSON;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -459,7 +462,7 @@ public final class MediaClient {
                 if (!last.retryable()) throw last;
                 waitMs = r.statusCode() == 429 ? untilReset(r) : backoff(attempt);
             } catch (IOException e) {
-                last = new MediaException(0, null, method + " " + pathAndQuery + " failed: " + e, e);
+                last = new MediaException(0, null, method + " " + base + pathAndQuery + " failed: " + why(e), e);
                 waitMs = backoff(attempt);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -474,6 +477,18 @@ public final class MediaClient {
             }
         }
         throw last;
+    }
+
+    /** What went wrong with the connection, in words: the cause's own message, or what its kind means (never a bare class name). */
+    static String why(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException) return "cannot connect (" + (t.getMessage() == null ? "connection refused"
+                    : t.getMessage()) + "): is the server running at that address?";
+            if (t instanceof UnknownHostException) return "unknown host " + t.getMessage();
+            if (t instanceof HttpTimeoutException) return "no answer in time (" + t.getMessage() + ")";
+            if (t.getMessage() != null && !t.getMessage().isBlank()) return t.getMessage();
+        }
+        return e.getClass().getSimpleName();
     }
 
     private static long backoff(int attempt) {

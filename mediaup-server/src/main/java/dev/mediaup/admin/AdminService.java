@@ -6,6 +6,7 @@ import dev.mediaup.core.Principal;
 import dev.mediaup.core.Problems;
 import dev.mediaup.core.Quota;
 import dev.mediaup.core.Usage;
+import dev.mediaup.core.UserId;
 import dev.mediaup.store.AccessStore;
 import dev.mediaup.store.GrantStore;
 import dev.mediaup.store.UploadStore;
@@ -79,8 +80,7 @@ public final class AdminService {
     /** A user token for {@code userId}; the token is returned once and stored only as its hash. */
     public NewToken createToken(Principal who, String userId, List<String> scopes, Long expiresInSecs) {
         check(who);
-        if (userId == null || !userId.matches("[\\x21-\\x7e]{1,64}"))
-            throw Problems.invalid("user_id", userId, "user_id must be 1 to 64 visible ASCII characters.");
+        if (!UserId.valid(userId)) throw Problems.badUserId(userId); // as the CLI and additional_owners have it
         if (scopes.isEmpty()) throw Problems.invalid("scopes", "", "Give at least one scope.");
         for (String s : scopes)
             if (!SCOPES.contains(s))

@@ -80,8 +80,18 @@ final class Bodies {
             refuseLoneSurrogates(n, "");
             return n;
         } catch (JacksonException e) {
-            throw Problems.badBody("The body is not valid JSON: " + e.getOriginalMessage());
+            throw Problems.badBody("The body is not valid JSON: " + inClientTerms(e));
         }
+    }
+
+    /**
+     * What the JSON parser found wrong, in the client's terms: its limits are named by what they limit (nesting depth,
+     * number or string length) with the values, never by the parser's own classes and methods.
+     */
+    static String inClientTerms(JacksonException e) {
+        String m = String.valueOf(e.getOriginalMessage());
+        m = m.replaceAll(",? ?from `[^`]*`", "");
+        return m.replaceAll("`?(?:tools\\.jackson|com\\.fasterxml)\\.[A-Za-z0-9_.$]+`?", "the parser").trim();
     }
 
     /**
@@ -352,7 +362,7 @@ final class Bodies {
             try {
                 n = in.read(buf);
             } catch (IOException e) {
-                throw Problems.badMedia("media", "The request body ended early or is malformed: " + e.getMessage());
+                throw Problems.badMedia("media", "The request body ended early or is malformed.");
             }
             if (n < 0) return;
             out.write(buf, 0, n);
@@ -420,7 +430,7 @@ final class Bodies {
             try {
                 n = in.read(buf);
             } catch (IOException e) {
-                throw Problems.badBody("The request body ended early: " + e.getMessage());
+                throw Problems.badBody("The request body ended early.");
             }
             parser.parse(n < 0 ? Content.Chunk.EOF : Content.Chunk.from(ByteBuffer.wrap(buf, 0, n), false));
             if (sinkFailure != null) throw sinkFailure;
@@ -528,7 +538,7 @@ final class Bodies {
                         p.readBinaryValue(out);
                     } catch (JacksonException e) {
                         if (storageFailure[0] != null) throw storageFailure[0];
-                        throw Problems.badMedia("media", "media is not valid base64: " + e.getOriginalMessage());
+                        throw Problems.badMedia("media", "media is not valid base64: " + inClientTerms(e));
                     }
                 } else {
                     if (!allowed.contains(name)) throw Problems.unknownField(name, null, "");
@@ -539,7 +549,7 @@ final class Bodies {
             if (p.nextToken() != null) throw Problems.badBody("Unexpected content after the JSON object.");
         } catch (JacksonException e) {
             if (storageFailure[0] != null) throw storageFailure[0];
-            throw Problems.badBody("The body is not valid JSON: " + e.getOriginalMessage());
+            throw Problems.badBody("The body is not valid JSON: " + inClientTerms(e));
         }
         if (!media) throw Problems.required("media");
         return fields;

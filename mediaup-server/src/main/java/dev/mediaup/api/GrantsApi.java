@@ -57,7 +57,9 @@ final class GrantsApi {
     static Map<String, Object> grant(Grant g, long now) {
         var m = new LinkedHashMap<String, Object>();
         m.put("id", g.id());
-        m.put("state", g.revoked() ? "revoked" : !g.live(now) ? "expired" : g.remaining() == 0 ? "used" : "active");
+        String revokedBy = g.revokedBy(now);
+        m.put("state", revokedBy != null ? "revoked" : !g.live(now) ? "expired" : g.remaining() == 0 ? "used" : "active");
+        if (revokedBy != null) m.put("revoked_by", revokedBy); // user, admin, token_revoked, token_expired, app_revoked
         m.put("media_category", g.category().wire());
         if (!g.mediaTypes().isEmpty()) m.put("media_types", g.mediaTypes());
         if (g.maxBytes() != null) m.put("max_bytes", g.maxBytes());

@@ -417,6 +417,10 @@ final class MediaApi {
      * GET/HEAD /media/{media_key}/{variant}: a signed URL, or the caller's own credentials. Strong ETag from the
      * segments' hashes, conditional requests, single and multiple byte ranges, streamed segment by segment.
      */
+    /** Set on every delivered file. */
+    static final Map<String, String> DELIVERED = Map.of("X-Content-Type-Options", "nosniff",
+            "Content-Security-Policy", "default-src 'none'; sandbox");
+
     void deliver(Context ctx, Principal whoOrNull, boolean head) throws IOException {
         Long exp = null;
         String e = ctx.queryParam("exp");
@@ -426,6 +430,9 @@ final class MediaApi {
         // involved, so every origin may read what it opens
         ctx.header("Access-Control-Allow-Origin", "*");
         ctx.header("Access-Control-Expose-Headers", "Content-Length, Content-Range, Accept-Ranges, ETag");
+        // uploaded bytes are data, never a page of this origin: no type guessing, and opened on their own (a WebVTT or
+        // SVG with a script in it, say) nothing runs — player fetches and <video>/<img> are not affected by either
+        DELIVERED.forEach(ctx::header);
         if (d.contentType().equals(MediaService.PLAYLIST)) { // rewritten with fresh signed URLs: never cached, never redirected
             byte[] playlist = media.playlist(d, origin.apply(ctx)).getBytes(StandardCharsets.UTF_8);
             ctx.status(200).contentType(MediaService.PLAYLIST).header("Cache-Control", "no-store");

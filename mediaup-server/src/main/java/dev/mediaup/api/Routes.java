@@ -20,6 +20,7 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.javalin.router.Endpoint;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -216,9 +217,22 @@ public final class Routes {
             if (ctx.path().startsWith("/1.1/")) V11.error(ctx, p); else Wire.problem(ctx, p);
         });
         r.error(405, ctx -> { if (!isProblem(ctx)) Wire.problem(ctx, Problems.methodNotAllowed(ctx.method().name(), ctx.path())); });
-        r.after(ctx -> metrics.timer("mediaup.http", "route", ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path,
-                "status", Integer.toString(ctx.statusCode())).record(System.nanoTime() - (long) ctx.attribute("mediaup.t0"),
-                TimeUnit.NANOSECONDS));
+        r.after(ctx -> metrics.timer("mediaup.http", "route", route(ctx), "status", Integer.toString(ctx.statusCode()))
+                .record(System.nanoTime() - (long) ctx.attribute("mediaup.t0"), TimeUnit.NANOSECONDS));
+    }
+
+    /**
+     * The route template the request matched ("/2/media/upload/{id}/append"), never the raw path (one series per
+     * route, however many ids); "unmatched" when no route took it. In an after-handler, ctx.endpoint() is that handler's
+     * own "*": the matched HTTP endpoint is asked for instead.
+     */
+    private static String route(Context ctx) {
+        try {
+            Endpoint e = ctx.endpoints().matchedHttpEndpoint();
+            return e == null ? "unmatched" : e.path;
+        } catch (RuntimeException e) {
+            return "unmatched";
+        }
     }
 
     private static boolean isProblem(Context ctx) {
@@ -326,7 +340,6 @@ public final class Routes {
         Principal who = writer(ctx);
         var req = Bodies.initFromJson(Bodies.json(Bodies.small(ctx)));
         Upload u = uploads.initialize(who, req);
-        metrics.counter("mediaup.uploads.initialized", "category", u.category().wire()).increment();
         Wire.data(ctx, Wire.initialized(u, u.createdAt())); // the whole window, as of its start
     }
 
@@ -356,13 +369,11 @@ public final class Routes {
     }
 
     private void appended(Context ctx, long expiresAt) {
-        metrics.counter("mediaup.segments.appended").increment();
         Wire.data(ctx, Map.of("expires_at", expiresAt));
     }
 
     /** The command form answers on POST /2/media/upload, whose document requires the media's id in data. */
     private void appendedCommand(Context ctx, String mediaId, long expiresAt) {
-        metrics.counter("mediaup.segments.appended").increment();
         Wire.data(ctx, Wire.ordered("id", mediaId, "expires_at", expiresAt));
     }
 
@@ -394,7 +405,6 @@ public final class Routes {
     }
 
     private void finalized(Context ctx, Upload u) {
-        metrics.counter("mediaup.uploads.finalized", "state", u.state().wire()).increment();
         Wire.media(ctx, u, uploads.now());
     }
 
@@ -516,7 +526,6 @@ public final class Routes {
         switch (command) {
             case "INIT" -> {
                 Upload u = uploads.initialize(who, Bodies.initFromParams(p));
-                metrics.counter("mediaup.uploads.initialized", "category", u.category().wire()).increment();
                 Wire.data(ctx, Wire.initialized(u, u.createdAt())); // the whole window, as of its start
             }
             case "FINALIZE" -> finalized(ctx, uploads.finalizeUpload(who, Bodies.mediaId(p.get("media_id"), "media_id")));

@@ -89,6 +89,9 @@ final class Tus {
             throw Problems.invalid("Upload-Defer-Length", ctx.header("Upload-Defer-Length"),
                     "Upload-Length is required (the creation-defer-length extension is not offered).");
         long length = nonNegative(ctx, "Upload-Length");
+        // an upload of nothing could never finish: its last byte is what makes a tus upload media
+        if (length == 0) throw Problems.invalid("Upload-Length", "0", "Upload-Length must be at least 1: an upload holds some bytes.");
+        bodyType(ctx);
         if (concat != null) { // a partial: bytes only, its type comes with the final upload
             Upload u = uploads.startPartial(who, length);
             created(ctx, u);
@@ -125,14 +128,28 @@ final class Tus {
             ctx.header("Upload-Offset", Long.toString(patchBody(ctx, who, u.id(), 0)));
     }
 
+    /**
+     * Bytes come as application/offset+octet-stream, on a PATCH as on a creation that carries some: anything else is
+     * refused (415) before anything is created or stored.
+     */
+    private static void bodyType(Context ctx) {
+        boolean body = contentLength(ctx) > 0 || ctx.header("Transfer-Encoding") != null;
+        if ((body || ctx.method().name().equals("PATCH")) && !OFFSET_OCTETS.equals(Bodies.mime(ctx)))
+            throw Problems.unsupportedBody("Upload bytes are sent as " + OFFSET_OCTETS + ".", "Content-Type", ctx.header("Content-Type"));
+    }
+
     /** "final;{url} {url}…": a new upload made of the partials' segments, in that order, finalized at once. */
     private void createFinal(Context ctx, Principal who, String concat) {
         List<Long> parts = new ArrayList<>();
+        // only this server's upload URLs: the path alone, or this server's own origin before it (another host's URL
+        // names an upload that is not here, whatever its last segment says)
+        String here = path + "/", absolute = origin.apply(ctx) + here;
         for (String url : concat.substring("final;".length()).trim().split(" +")) {
-            int at = url.lastIndexOf(path + "/");
-            String id = at < 0 ? "" : url.substring(at + path.length() + 1);
+            String id = url.startsWith(here) ? url.substring(here.length())
+                    : url.regionMatches(true, 0, absolute, 0, absolute.length()) ? url.substring(absolute.length()) : "";
             if (id.isEmpty() || id.contains("/"))
-                throw Problems.invalid("Upload-Concat", url, "Each part of a final upload is the URL of a partial upload here.");
+                throw Problems.invalid("Upload-Concat", url, "Each part of a final upload is the URL of a partial upload on this "
+                        + "server (" + here + "{id}, or " + absolute + "{id}).");
             parts.add(Bodies.mediaId(id, "Upload-Concat"));
         }
         var again = uploads.concatenatedBefore(who, parts);
@@ -171,16 +188,30 @@ final class Tus {
     void patch(Context ctx) {
         Principal who = writer.apply(ctx);
         long id = Bodies.mediaId(ctx.pathParam("id"), "id");
-        if (!OFFSET_OCTETS.equals(Bodies.mime(ctx)))
-            throw Problems.unsupportedBody("A PATCH body is " + OFFSET_OCTETS + ".", "Content-Type", ctx.header("Content-Type"));
-        long offset = patchBody(ctx, who, id, nonNegative(ctx, "Upload-Offset"));
-        ctx.status(204).header("Upload-Offset", Long.toString(offset));
+        bodyType(ctx);
+        long offset = nonNegative(ctx, "Upload-Offset");
+        var at = uploads.offset(who, id);
+        Upload u = at.upload();
+        // HEAD and PATCH give one answer about an upload that ended (expired, terminated, spent on a final upload)
+        if (u.sessionExpired(uploads.now())) throw Problems.uploadGone(id);
+        if (u.state().finalized() && offset == at.offset() && contentLength(ctx) == 0) {
+            // the last PATCH landed but its answer was lost: sending nothing more at the end is done, again
+            identify(ctx, u);
+            ctx.status(204).header("Upload-Offset", Long.toString(offset));
+            return;
+        }
+        ctx.status(204).header("Upload-Offset", Long.toString(patchBody(ctx, who, id, offset)));
     }
 
+    /**
+     * Termination. The user's own credentials delete the upload and whatever it became; a grant's bearer (a browser) may
+     * only abandon an upload still in progress — it stays listed under the grant, as expired — and never delete media.
+     */
     void terminate(Context ctx) {
         Principal who = writer.apply(ctx);
-        Upload u = uploads.offset(who, Bodies.mediaId(ctx.pathParam("id"), "id")).upload(); // a grant: its own uploads only
-        media.delete(who, u.mediaKey());
+        long id = Bodies.mediaId(ctx.pathParam("id"), "id");
+        if (who.viaGrant()) uploads.abandon(who, id);
+        else media.delete(who, uploads.offset(who, id).upload().mediaKey());
         ctx.status(204);
     }
 

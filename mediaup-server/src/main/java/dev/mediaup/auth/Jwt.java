@@ -15,6 +15,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.mediaup.config.AuthConfig;
+import dev.mediaup.core.Credential;
 import dev.mediaup.core.Principal;
 import dev.mediaup.core.Problem;
 import dev.mediaup.core.Problems;
@@ -77,6 +78,7 @@ public final class Jwt implements TokenVerifier {
         Object scp = claims.getClaim("scp");
         if (scp instanceof String str) scopes.addAll(Arrays.asList(str.trim().split("\\s+")));
         if (scp instanceof Collection<?> c) c.forEach(x -> scopes.add(String.valueOf(x)));
-        return Optional.of(new Principal(String.valueOf(user), Set.copyOf(scopes), null));
+        Long exp = claims.getExpirationTime() == null ? null : claims.getExpirationTime().getTime() / 1000;
+        return Optional.of(new Principal(String.valueOf(user), Set.copyOf(scopes), null, Credential.jwt(exp)));
     }
 }

@@ -2,6 +2,7 @@ package dev.mediaup.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.mediaup.core.Credential;
 import dev.mediaup.core.Principal;
 import dev.mediaup.core.Problem;
 import dev.mediaup.core.Problems;
@@ -133,7 +134,8 @@ public final class OAuth1 implements TokenVerifier {
             throw unauthorized("This oauth_nonce was already used: a replayed request.");
         if (!access.recordNonce(consumer, nonce, ts)) // another node saw it (shared database); a single node answers from memory
             throw unauthorized("This oauth_nonce was already used: a replayed request.");
-        return Optional.of(new Principal(token.get().userId(), Set.copyOf(token.get().scopes()), app.get().consumerKey()));
+        return Optional.of(new Principal(token.get().userId(), Set.copyOf(token.get().scopes()), app.get().consumerKey(),
+                Credential.oauth1(token.get().token())));
     }
 
     private static Problem unauthorized(String detail) {

@@ -2,6 +2,7 @@ package dev.mediaup.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.mediaup.core.Credential;
 import dev.mediaup.core.Principal;
 import dev.mediaup.core.Problems;
 import dev.mediaup.store.AccessStore;
@@ -59,7 +60,8 @@ public final class OpaqueTokens implements TokenVerifier {
         long now = clock.getAsLong();
         return recent.get(hash(token), access::findToken)
                 .filter(t -> !t.revoked() && (t.expiresAt() == null || t.expiresAt() > now))
-                .map(t -> new Principal(t.kind().equals("app") ? null : t.userId(), Set.copyOf(t.scopes()), t.appKey()))
+                .map(t -> new Principal(t.kind().equals("app") ? null : t.userId(), Set.copyOf(t.scopes()), t.appKey(),
+                        Credential.token(t.tokenId(), t.expiresAt())))
                 .or(() -> { throw Problems.unauthorized("Unauthorized"); });
     }
 

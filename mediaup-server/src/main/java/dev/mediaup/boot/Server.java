@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /** A running node: its services ({@link Services}), the HTTP listeners in front of them and the background loops. */
@@ -35,6 +36,14 @@ public final class Server implements AutoCloseable {
         this.loops = loops;
     }
 
+    /**
+     * How long a connection may be silent. Longer than the longest request that is silent by design — a STATUS long
+     * poll waits up to 30 s before it answers — so the poll answers and the connection is not cut under it (with
+     * Jetty's 30 s default the two raced, and a busy machine sometimes let the timeout win); a stalled upload body is
+     * still cut after this long.
+     */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
+
     public static Server start(ServeConfig config) throws IOException {
         config.validate();
         Services s = Services.build(config);
@@ -46,7 +55,10 @@ public final class Server implements AutoCloseable {
         // cut although --drain-secs allows it to finish. Draining means waiting as long as the drain allows (and
         // close() below ends the idle keep-alive connections as soon as no request is left in flight).
         for (Connector c : app.jettyServer().server().getConnectors())
-            if (c instanceof AbstractConnector ac) ac.setShutdownIdleTimeout(Math.max(1_000, http.drain().toMillis()));
+            if (c instanceof AbstractConnector ac) {
+                ac.setShutdownIdleTimeout(Math.max(1_000, http.drain().toMillis()));
+                ac.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+            }
         log.info("mediaup listening on http://{}:{} (data dir {}; blob store capabilities {})", http.host(), app.port(),
                 config.storage().dataDir().toAbsolutePath(), s.blobs().capabilities().names());
         var loops = new BackgroundLoops();

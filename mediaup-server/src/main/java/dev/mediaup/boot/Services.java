@@ -89,7 +89,8 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
         var workers = new JobWorkers(stores.jobs(), stores.uploads(), processing, outcomes, clock, p, metrics);
         // long polls and SSE streams learn of changes made by any node within this period (one query per period, for all)
         var watch = new StatusWatch(stores.uploads(), Duration.ofMillis(100));
-        var uploads = new UploadService(stores.uploads(), blobs, ids, config.limits(), clock, processing, outcomes, workers::nudge, watch);
+        var uploads = new UploadService(stores.uploads(), blobs, ids, config.limits(), clock, processing, outcomes, workers::nudge, watch,
+                metrics);
         HttpConfig http = config.http();
         var media = new MediaService(stores.uploads(), stores.media(), stores.metrics(), blobs, clock, deliveryUrlKey(stores), http);
         var readiness = new Readiness(List.of(

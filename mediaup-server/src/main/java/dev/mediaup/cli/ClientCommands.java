@@ -7,6 +7,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -21,7 +26,8 @@ final class ClientCommands {
 
     /** Options of the client commands: where the server is and who is asking. */
     static class ClientOptions {
-        @Option(names = "--base-url", defaultValue = "http://127.0.0.1:8080", description = "The server (mediaup, or https://api.x.com).")
+        @Option(names = "--base-url", defaultValue = "http://127.0.0.1:8080",
+                description = "The server (mediaup, or https://api.x.com). Default: ${DEFAULT-VALUE}.")
         String baseUrl;
         @Option(names = "--token", description = "Bearer token (or MEDIAUP_TOKEN).")
         String token;
@@ -73,7 +79,14 @@ final class ClientCommands {
 
         @Override
         public Integer call() {
-            MediaClient client = client().parallelism(parallel).segmentSize(segmentSize).build();
+            MediaClient.Builder builder = client();
+            String unreachable = unreachable(baseUrl);
+            if (unreachable != null) { // at once, naming where and why (the client's retries are for servers that went away)
+                System.err.println("mediaup: cannot reach " + baseUrl + ": " + unreachable + ". Is the server running (bin/mediaup "
+                        + "serve), and is --base-url right?");
+                return 1;
+            }
+            MediaClient client = builder.parallelism(parallel).segmentSize(segmentSize).build();
             String mediaType = type;
             String cat = category != null ? category : mediaType == null ? defaultCategory(file.getFileName().toString())
                     : defaultCategory("x." + mediaType.replace('/', '.'));
@@ -94,6 +107,26 @@ final class ClientCommands {
             }
         }
 
+        /** Why a TCP connection to the server cannot be opened (within 5 s), or null when it can. */
+        static String unreachable(String baseUrl) {
+            URI u;
+            try {
+                u = URI.create(baseUrl);
+            } catch (IllegalArgumentException e) {
+                return "it is not a URL (" + e.getMessage() + ")";
+            }
+            if (u.getHost() == null) return "it names no host";
+            int port = u.getPort() > 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(u.getHost(), port), 5_000);
+                return null;
+            } catch (UnknownHostException e) {
+                return "unknown host " + u.getHost();
+            } catch (IOException e) {
+                return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().toLowerCase(Locale.ROOT);
+            }
+        }
+
         static String defaultCategory(String name) {
             String n = name.toLowerCase(Locale.ROOT);
             if (n.endsWith(".gif")) return "tweet_gif";
@@ -108,6 +141,7 @@ final class ClientCommands {
 
             @Override
             public synchronized void bytesSent(long sent, long total) {
+                if (sent <= 0) return; // no bar before a byte was acknowledged
                 double secs = Math.max(1e-3, (System.nanoTime() - t0) / 1e9), rate = sent / secs;
                 int pct = total == 0 ? 100 : (int) (sent * 100 / total);
                 String bar = "#".repeat(pct / 5) + "-".repeat(20 - pct / 5);

@@ -5,6 +5,7 @@ import dev.mediaup.auth.OpaqueTokens;
 import dev.mediaup.boot.Backends;
 import dev.mediaup.config.StorageConfig;
 import dev.mediaup.core.Failpoint;
+import dev.mediaup.core.UserId;
 import dev.mediaup.processing.Ffmpeg;
 import dev.mediaup.store.AccessStore;
 import dev.mediaup.store.MetadataStores;
@@ -109,8 +110,24 @@ public final class Main extends Group {
             }
         }
 
+        /**
+         * The server's metadata store. With the embedded default, a data dir that holds no database yet is made new — which
+         * is what a command run from the wrong directory does: it says so, since a token stored there is one the running
+         * server has never heard of.
+         */
         MetadataStores open() throws IOException {
-            return Backends.metadata(storage());
+            StorageConfig storage = storage();
+            if (storage.database().isEmpty() && !Files.exists(storage.sqliteFile()))
+                System.err.println("mediaup: warning: " + storage.dataDir().toAbsolutePath().normalize() + " holds no mediaup data: "
+                        + "a new, empty data dir is made there. A server running on another data dir will not know what this "
+                        + "command stores; give that server's --data-dir (or MEDIAUP_DATA_DIR, or --db).");
+            return Backends.metadata(storage);
+        }
+
+        /** Where this command's changes are kept, in words (the SQLite file, or the database URL without its password). */
+        String where() {
+            StorageConfig storage = storage();
+            return storage.database().isPresent() ? "the database of --db" : storage.sqliteFile().toAbsolutePath().normalize().toString();
         }
     }
 
@@ -146,7 +163,7 @@ public final class Main extends Group {
         @Override
         public Integer call() throws IOException {
             var cl = new CommandLine(this);
-            if (user != null && !user.matches("[0-9]{1,19}")) throw new CommandLine.ParameterException(cl, "--user must be 1 to 19 digits");
+            if (user != null && !UserId.valid(user)) throw new CommandLine.ParameterException(cl, "--user must be " + UserId.RULE);
             if (user == null && app == null) throw new CommandLine.ParameterException(cl,
                     "give --user (user token) or --app (app-only token)");
             if (oauth1 && (user == null || app == null)) throw new CommandLine.ParameterException(cl, "--oauth1 needs --app and --user");
@@ -166,6 +183,7 @@ public final class Main extends Group {
                     System.out.println(user != null ? tokens.createUserToken(user, scopeList, expiresAt) : tokens.createAppToken(app,
                             expiresAt));
                 }
+                System.err.println("mediaup: stored in " + where() + " (a server on that data dir accepts it)");
             }
             return 0;
         }

@@ -3,12 +3,14 @@ package dev.mediaup.core;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 /**
  * Named places where the crash matrix makes this process die as {@code kill -9} would: between two steps whose order
  * is what keeps acknowledged bytes safe (blob before row, rows before blob deletes, result before job completion).
  * Compiled in and inert unless the environment says otherwise: {@code MEDIAUP_FAILPOINTS=append.after-blob=kill}
- * dies at the first pass, {@code =kill@3} at the third; several are separated by commas. A name that is not declared
+ * dies at the first pass, {@code =kill@3} at the third; {@code =delay:2000@2} stalls the second pass for two seconds
+ * (to make a race happen every time in a test); several are separated by commas. A name that is not declared
  * here stops the process at startup, so a typo never makes a drill pass by testing nothing.
  *
  * <p>Dying is {@link Runtime#halt}: no shutdown hook, no drain, no flush of anything the JVM holds — what a SIGKILL
@@ -29,7 +31,8 @@ public enum Failpoint {
     S3_AFTER_PUT("blob.s3.after-put"),
     S3_ASSEMBLE_AFTER_CREATE("blob.s3.assemble.after-create"),
     S3_ASSEMBLE_BEFORE_COMPLETE("blob.s3.assemble.before-complete"),
-    // FINALIZE
+    // FINALIZE: the upload read (unfinalized), its segments not yet
+    FINALIZE_AFTER_LOOKUP("finalize.after-lookup"),
     FINALIZE_AFTER_SNIFF("finalize.after-sniff"),
     FINALIZE_AFTER_QUEUE("finalize.after-queue"),
     INLINE_AFTER_VARIANTS("inline.after-variants"),
@@ -67,14 +70,27 @@ public enum Failpoint {
         this.id = id;
     }
 
-    /** What is armed: passes left before the process dies, by point. Empty (and every {@link #hit} a no-op) normally. */
-    private static final Map<Failpoint, AtomicInteger> ARMED = parse(System.getenv("MEDIAUP_FAILPOINTS"));
+    /** One armed point: the pass it waits for, and what it does then (die, or stall for {@code delayMillis}). */
+    private record Armed(AtomicInteger passesLeft, long delayMillis) {}
 
-    /** Dies here if this point is armed and this is the pass it waits for. */
+    /** What is armed, by point. Empty (and every {@link #hit} a no-op) normally. */
+    private static final Map<Failpoint, Armed> ARMED = parse(System.getenv("MEDIAUP_FAILPOINTS"));
+
+    /** Dies (or stalls) here if this point is armed and this is the pass it waits for. */
     public void hit() {
         if (ARMED.isEmpty()) return;
-        AtomicInteger left = ARMED.get(this);
-        if (left == null || left.decrementAndGet() != 0) return;
+        Armed a = ARMED.get(this);
+        if (a == null || a.passesLeft().decrementAndGet() != 0) return;
+        if (a.delayMillis() > 0) {
+            // a race made certain: this request stalls here while others overtake it
+            System.err.println("failpoint " + id + ": stalling " + a.delayMillis() + " ms");
+            try {
+                Thread.sleep(a.delayMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
         System.err.println("failpoint " + id + ": killing the process");
         System.err.flush();
         Runtime.getRuntime().halt(137); // 128 + SIGKILL, as a shell reports a kill -9
@@ -85,16 +101,19 @@ public enum Failpoint {
         return ARMED.size();
     }
 
-    static Map<Failpoint, AtomicInteger> parse(String spec) {
-        Map<Failpoint, AtomicInteger> armed = new EnumMap<>(Failpoint.class);
+    /** "name=kill", "name=kill@N" (the Nth pass), "name=delay:MS", "name=delay:MS@N", comma-separated. */
+    static Map<Failpoint, Armed> parse(String spec) {
+        Map<Failpoint, Armed> armed = new EnumMap<>(Failpoint.class);
         if (spec == null || spec.isBlank()) return armed;
         for (String part : spec.split(",")) {
             String[] kv = part.trim().split("=", 2);
             Failpoint p = byId(kv[0].trim());
             String action = kv.length == 2 ? kv[1].trim() : "";
-            if (!action.matches("kill(@[1-9][0-9]{0,5})?"))
-                throw new IllegalArgumentException("MEDIAUP_FAILPOINTS: " + part + ": the action is kill or kill@N");
-            armed.put(p, new AtomicInteger(action.contains("@") ? Integer.parseInt(action.substring(5)) : 1));
+            var m = Pattern.compile("(kill|delay:([1-9][0-9]{0,6}))(@([1-9][0-9]{0,5}))?").matcher(action);
+            if (!m.matches())
+                throw new IllegalArgumentException("MEDIAUP_FAILPOINTS: " + part + ": the action is kill, kill@N, delay:MS or delay:MS@N");
+            armed.put(p, new Armed(new AtomicInteger(m.group(4) == null ? 1 : Integer.parseInt(m.group(4))),
+                    m.group(2) == null ? 0 : Long.parseLong(m.group(2))));
         }
         return armed;
     }

@@ -5,11 +5,12 @@ import java.util.Set;
 /**
  * Who is calling. A user context ({@code userId} set, from a user token, a JWT or OAuth 1.0a) or an app-only token
  * ({@code userId} null); {@code appId} names the OAuth app when there is one. A browser or app presenting an upload
- * {@code grant} acts as the granting user, for that grant's uploads only.
+ * {@code grant} acts as the granting user, for that grant's uploads only. {@code credential} names the token the
+ * request came with (null for a grant's bearer), so what it makes can follow that token's revocation and expiry.
  */
-public record Principal(String userId, Set<String> scopes, String appId, Grant grant) {
-    public Principal(String userId, Set<String> scopes, String appId) {
-        this(userId, scopes, appId, null);
+public record Principal(String userId, Set<String> scopes, String appId, Grant grant, Credential credential) {
+    public Principal(String userId, Set<String> scopes, String appId, Credential credential) {
+        this(userId, scopes, appId, null, credential);
     }
 
     /**
@@ -17,7 +18,7 @@ public record Principal(String userId, Set<String> scopes, String appId, Grant g
      * API confines it to its uploads, and the engine to the media those became.
      */
     public static Principal of(Grant grant) {
-        return new Principal(grant.userId(), Set.of("media.write", "tweet.read"), grant.appId(), grant);
+        return new Principal(grant.userId(), Set.of("media.write", "tweet.read"), grant.appId(), grant, null);
     }
 
     public boolean has(String scope) {

@@ -101,6 +101,12 @@ public final class Problems {
                 + category.wire() + " (it accepts " + accepted + ").");
     }
 
+    /** A one-shot upload declares no type: what the bytes are decides, and this category does not take it. */
+    public static Problem foundNotInCategory(String found, Category category, String accepted) {
+        return Problem.invalid("media", found, "The media is " + found + ", which media_category " + category.wire()
+                + " does not take (it accepts " + accepted + "); nothing was stored.");
+    }
+
     public static Problem totalBytesOverLimit(long totalBytes, long max, Category category) {
         return new Problem(Kind.INVALID, "total_bytes " + totalBytes + " exceeds the " + max + "-byte limit for " + category.wire() + ".",
                 "total_bytes", String.valueOf(totalBytes));
@@ -112,12 +118,23 @@ public final class Problems {
     }
 
     public static Problem badOwner(String owner) {
-        return Problem.invalid("additional_owners", owner, "additional_owners entries must be user ids of 1 to 19 digits.");
+        return Problem.invalid("additional_owners", owner, "additional_owners entries must be user ids of " + UserId.RULE + ".");
+    }
+
+    public static Problem badUserId(String userId) {
+        return Problem.invalid("user_id", userId, "user_id must be a user id of " + UserId.RULE + ".");
     }
 
     public static Problem checksumMismatch(String header, String expectedBase64, String algorithm) {
         return Problem.invalid(header, expectedBase64, "The segment's " + algorithm + " does not match the " + header
                 + " header; it was not stored.");
+    }
+
+    /** tus: a final upload named partials already spent on another one (or on the same one in another order). */
+    public static Problem partialsSpent(List<Long> partialIds) {
+        return new Problem(Kind.CONFLICT, "The partial uploads " + partialIds + " already went into a final upload, in another "
+                + "order or with other parts; a partial upload is used once. Upload the parts again for a new final upload.",
+                "Upload-Concat", partialIds.toString());
     }
 
     /** tus: a request without the protocol version this server speaks. */
@@ -128,7 +145,8 @@ public final class Problems {
 
     /** tus: the upload's session ended before it was complete. */
     public static Problem uploadGone(long id) {
-        return new Problem(Kind.GONE, "The upload session of " + id + " expired before it was complete.", "id", Long.toString(id));
+        return new Problem(Kind.GONE, "The upload " + id + " has ended (it expired, was terminated, or went into a final upload); "
+                + "start a new upload.", "id", Long.toString(id));
     }
 
     /** tus answers a checksum mismatch with its own status, 460; the words are the same. */
@@ -178,11 +196,20 @@ public final class Problems {
                 + "up or describe what it uploaded; everything else needs the granting user's token.");
     }
 
+    /** tus termination of finalized media with a grant: media is the granting user's to delete, never a browser's. */
+    public static Problem grantCannotDelete(String mediaKey) {
+        return forbidden("An upload grant may not delete media (" + mediaKey + " is finalized); a grant may terminate only an "
+                + "upload still in progress. Deleting media needs the granting user's token.");
+    }
+
     public static Problem grantNoConcatenation() {
         return forbidden("An upload grant runs whole uploads; tus concatenation (partial uploads) needs the user's own token.");
     }
 
     public static Problem grantOrigin(String grantId, String origin) {
+        if (origin == null)
+            return forbidden("The upload grant " + grantId + " is bound to browser origins: it is accepted only from a page of one "
+                    + "of them (a request with an Origin header), never from a request without one.");
         return forbidden("The upload grant " + grantId + " may not be used from origin " + origin + ".");
     }
 

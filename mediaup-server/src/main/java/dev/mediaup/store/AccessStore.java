@@ -16,7 +16,10 @@ public interface AccessStore {
 
     List<Token> listTokens();
 
-    /** Revokes bearer or OAuth 1.0a tokens by token id (or OAuth 1.0a token); returns how many. */
+    /**
+     * Revokes bearer or OAuth 1.0a tokens by token id (or OAuth 1.0a token), and the upload grants they made, in one
+     * transaction; returns how many tokens.
+     */
     int revokeToken(String tokenIdOrOAuthToken);
 
     record App(String consumerKey, String consumerSecret, String name, boolean revoked) {}
@@ -28,7 +31,10 @@ public interface AccessStore {
     /** Every app, oldest first (with their secrets: callers that show them to people must leave those out). */
     List<App> listApps();
 
-    /** Revokes an app and every credential acting for it (its app-only bearer tokens, its OAuth 1.0a tokens); false if none. */
+    /**
+     * Revokes an app and every credential acting for it (its app-only bearer tokens, its OAuth 1.0a tokens, the upload
+     * grants made through it); false if none.
+     */
     boolean revokeApp(String consumerKey);
 
     record OAuth1Token(String token, String tokenSecret, String consumerKey, String userId, List<String> scopes, boolean revoked) {}

@@ -53,8 +53,11 @@ public interface UploadStore {
      */
     Checked<Upload> concatenate(long finalId, List<Long> partialIds, long now);
 
+    /** Where a spent partial's segments went: the final upload, and the partial's place among its parts (0 first). */
+    record Spent(long finalId, int position) {}
+
     /** The final upload a spent partial's segments went to, if they did. */
-    Optional<Long> concatenatedInto(long partialId);
+    Optional<Spent> concatenatedInto(long partialId);
 
     /** The segment rows: what was appended, in index order. */
     List<Segment> segments(long uploadId);
@@ -117,6 +120,13 @@ public interface UploadStore {
 
     /** Forgets an upload entirely (rows, variants, tracks, metrics, usage); its blobs must be deleted by the caller. */
     void delete(long id);
+
+    /**
+     * Ends one unfinalized upload's session now (tus termination by a grant's bearer): EXPIRED, its segments left to
+     * the sweeper like any expired session's, the row kept so the grant still lists it. False (nothing changed) when it
+     * was finalized or had ended already.
+     */
+    boolean abandon(long id, long now);
 
     /** Marks unfinalized uploads whose session ended as EXPIRED; returns how many. */
     int expireSessions(long now);

@@ -60,7 +60,7 @@ public final class GrantService {
         long now = clock.getAsLong();
         Grant g = new Grant(Long.toString(ids.next()), who.userId(), who.appId(), c, List.copyOf(new LinkedHashSet<>(r.mediaTypes())),
                 r.maxBytes(), r.maxDurationSecs(), count, 0, now, now + ttl, List.copyOf(new LinkedHashSet<>(r.allowedOrigins())),
-                r.shared(), List.copyOf(new LinkedHashSet<>(r.additionalOwners())), false);
+                r.shared(), List.copyOf(new LinkedHashSet<>(r.additionalOwners())), who.credential(), null);
         grants.create(g, tokenHash);
         return g;
     }

@@ -5,6 +5,7 @@ import dev.mediaup.core.*;
 import dev.mediaup.store.BlobStore;
 import dev.mediaup.store.UploadStore;
 import dev.mediaup.store.UploadStore.Original;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,10 +62,13 @@ public final class UploadService {
     private final Outcomes outcomes;
     private final Runnable jobQueued;
     private final StatusWatch watch;
+    /** Counted here, not by the dialects, so every dialect (X v2, command form, v1.1, tus) moves the same counters. */
+    private final MeterRegistry metrics;
 
     /** {@code jobQueued}: told when FINALIZE queued a job, so workers need not wait for their next poll. */
     public UploadService(UploadStore uploads, BlobStore blobs, Ids ids, LimitsConfig limits, LongSupplier epochSeconds,
-                         Processor processor, Outcomes outcomes, Runnable jobQueued, StatusWatch watch) {
+                         Processor processor, Outcomes outcomes, Runnable jobQueued, StatusWatch watch, MeterRegistry metrics) {
+        this.metrics = metrics;
         this.jobQueued = jobQueued;
         this.watch = watch;
         this.uploads = uploads;
@@ -125,12 +129,14 @@ public final class UploadService {
      */
     private Upload begin(Principal who, Upload u) {
         if (who.viaGrant()) u = u.startedWith(who.grant());
-        return uploads.create(u, u.createdAt()).orElseThrow(Problems::refused);
+        Upload created = uploads.create(u, u.createdAt()).orElseThrow(Problems::refused);
+        if (!created.tusPartial()) metrics.counter("mediaup.uploads.initialized", "category", created.category().wire()).increment();
+        return created;
     }
 
     static void checkOwners(List<String> owners) {
         if (owners.size() > Upload.MAX_ADDITIONAL_OWNERS) throw Problems.tooManyOwners(owners.size());
-        for (String o : owners) if (!o.matches("[0-9]{1,19}")) throw Problems.badOwner(o);
+        for (String o : owners) if (!UserId.valid(o)) throw Problems.badOwner(o);
     }
 
     // ---- append ----
@@ -192,9 +198,24 @@ public final class UploadService {
     public Optional<Upload> concatenatedBefore(Principal who, List<Long> partialIds) {
         checkPartials(who, partialIds);
         Set<Long> into = new HashSet<>();
-        for (long pid : partialIds) into.add(uploads.concatenatedInto(pid).orElse(-1L));
-        if (into.size() != 1 || into.contains(-1L)) return Optional.empty();
-        return Optional.of(finalizeUpload(who, into.iterator().next()));
+        boolean inOrder = true;
+        for (int at = 0; at < partialIds.size(); at++) {
+            var spent = uploads.concatenatedInto(partialIds.get(at));
+            into.add(spent.map(UploadStore.Spent::finalId).orElse(-1L));
+            inOrder &= spent.map(x -> x.position()).orElse(-1) == at;
+        }
+        if (into.contains(-1L)) return Optional.empty(); // some are unspent: the concatenation refuses the spent ones
+        // the same parts in the same order are the same upload, asked for again; anything else names other bytes
+        long before = into.iterator().next();
+        if (into.size() != 1 || !inOrder || !sameLength(who, before, partialIds)) throw Problems.partialsSpent(partialIds);
+        return Optional.of(finalizeUpload(who, before));
+    }
+
+    /** Whether the final upload holds exactly these partials' bytes (not more of them than were named again). */
+    private boolean sameLength(Principal who, long finalId, List<Long> partialIds) {
+        long sum = 0;
+        for (long pid : partialIds) sum += Objects.requireNonNullElse(owned(who, pid).totalBytes(), 0L);
+        return Objects.equals(owned(who, finalId).totalBytes(), sum);
     }
 
     private void checkPartials(Principal who, List<Long> partialIds) {
@@ -211,8 +232,22 @@ public final class UploadService {
     /** The caller's upload and its offset (tus HEAD; PATCH checks it before streaming). */
     public Offset offset(Principal who, long id) {
         Upload u = owned(who, id);
+        if (u.state().finalized()) return whole(u);
         List<Segment> segs = uploads.segments(id);
-        return new Offset(u, segs.stream().mapToLong(Segment::size).sum(), segs.size());
+        // a FINALIZE may have finished (and dropped the segments) after the first read: the upload read again after its
+        // segments tells, since an upload still unfinalized then had all of them then
+        Upload now = uploads.find(id).orElse(u);
+        if (now.state().finalized()) return whole(now);
+        return new Offset(now, segs.stream().mapToLong(Segment::size).sum(), segs.size());
+    }
+
+    /**
+     * A finalized upload holds every byte it declared, whatever became of its segments (processing may have replaced
+     * them): a tus client that lost the last answer and asks again is told it is done, not sent back to 0.
+     */
+    private static Offset whole(Upload u) {
+        long size = u.totalBytes() != null ? u.totalBytes() : u.size() != null ? u.size() : 0;
+        return new Offset(u, size, 0);
     }
 
     /**
@@ -253,6 +288,7 @@ public final class UploadService {
             var put = (atOffset == null ? uploads.putSegment(segment, now(), maxTotal, limits.quota())
                     : uploads.putSegmentAt(segment, atOffset, now(), maxTotal, limits.quota())).orElseThrow(Problems::refused);
             recorded = true;
+            metrics.counter("mediaup.segments.appended").increment();
             Failpoint.APPEND_AFTER_ROW.hit();
             put.replacedBlob().ifPresent(old -> {
                 Failpoint.APPEND_RESEND_BEFORE_OLD_BLOB_DELETE.hit();
@@ -340,11 +376,15 @@ public final class UploadService {
             long max = limits.maxBytes(r.category());
             long size = st.size();
             if (size > max) throw Problems.mediaTooLarge(size, max, r.category());
-            // the declared type is what the bytes are, if the category takes it; otherwise the category's own, and the sniff will refuse it
             String detected;
             try (InputStream in = blobs.open(st.key())) {
                 detected = Sniffer.detect(in.readNBytes(Sniffer.PREFIX));
             }
+            // nobody declared a type, so what the bytes are decides: when the category does not take that, say what they
+            // are and what it takes (subtitles are text that magic cannot tell apart: their category's own type, checked by the sniff)
+            String accepted = String.join(", ", new TreeSet<>(r.category().mediaTypes));
+            boolean text = r.category() == Category.SUBTITLES;
+            if (!text && !r.category().mediaTypes.contains(detected)) throw Problems.foundNotInCategory(detected, r.category(), accepted);
             String type = r.category().mediaTypes.contains(detected) ? detected : new TreeSet<>(r.category().mediaTypes).first();
             long now = now();
             if (who.viaGrant())
@@ -357,7 +397,7 @@ public final class UploadService {
             uploads.putSegment(new Segment(id, 0, size, HexFormat.of().formatHex(st.sha256()), st.key()), now, size, limits.quota())
                     .orElseThrow(Problems::refused);
             kept = true;
-            return complete(u, uploads.segments(id));
+            return complete(who, u, uploads.segments(id));
         } catch (IOException e) {
             throw storageFailure(e);
         } finally {
@@ -373,31 +413,51 @@ public final class UploadService {
             throw Problems.invalid("id", u.idString(), "A tus partial upload becomes media only as part of a final upload.");
         if (u.state().finalized()) return u; // finalize is idempotent: a retried FINALIZE answers like the first
         if (u.sessionExpired(now())) throw Problems.sessionExpired(u.id(), u.expiresAt());
-        List<Segment> segs = uploads.segments(id);
-        long size = 0;
-        List<Integer> missing = new ArrayList<>();
-        int expectedNext = 0;
-        for (Segment s : segs) {
-            for (int i = expectedNext; i < s.index(); i++) missing.add(i);
-            expectedNext = s.index() + 1;
-            size += s.size();
-        }
-        if (segs.isEmpty()) throw Problems.noSegments(id);
-        if (!missing.isEmpty()) throw Problems.missingSegments(missing);
-        if (u.totalBytes() != null && size != u.totalBytes()) throw Problems.sizeMismatch(size, u.totalBytes());
+        Failpoint.FINALIZE_AFTER_LOOKUP.hit();
         try {
-            return complete(u, segs);
+            List<Segment> segs = uploads.segments(id);
+            long size = 0;
+            List<Integer> missing = new ArrayList<>();
+            int expectedNext = 0;
+            for (Segment s : segs) {
+                for (int i = expectedNext; i < s.index(); i++) missing.add(i);
+                expectedNext = s.index() + 1;
+                size += s.size();
+            }
+            if (segs.isEmpty()) throw Problems.noSegments(id);
+            if (!missing.isEmpty()) throw Problems.missingSegments(missing);
+            if (u.totalBytes() != null && size != u.totalBytes()) throw Problems.sizeMismatch(size, u.totalBytes());
+            return complete(who, u, segs);
         } catch (RuntimeException e) {
-            // another FINALIZE of the same upload won while this one worked (its state changed first, or it dropped the
-            // segments this one checked or was reading): answer as a repeated FINALIZE does, with the upload as it left it
+            // another FINALIZE of the same upload won after this one read it as unfinalized — its state changed first,
+            // or it dropped the segments this one was about to read (none left, or fewer), checked or was reading:
+            // answer as a repeated FINALIZE does, with the upload as it left it
             Optional<Upload> won = uploads.find(id).filter(x -> x.state().finalized());
             if (won.isPresent()) return won.get();
             throw e;
         }
     }
 
+    /**
+     * tus termination by a grant's bearer: an upload still in progress ends now (its bytes go with the next sweep, its
+     * row stays, so the grant's listing still shows it, as expired); finalized media is never a grant's to delete.
+     * Repeating it is harmless.
+     */
+    public void abandon(Principal who, long id) {
+        Upload u = owned(who, id);
+        if (u.state() == State.UPLOADING && uploads.abandon(id, now())) return;
+        Upload now = uploads.find(id).orElse(u);
+        if (now.state().finalized()) throw Problems.grantCannotDelete(now.mediaKey());
+    }
+
     /** Sniffs the assembled media and records the outcome: processed now for images, a queued job for video and GIF. */
-    private Upload complete(Upload u, List<Segment> segs) {
+    private Upload complete(Principal who, Upload u, List<Segment> segs) {
+        Upload done = outcome(who, u, segs);
+        metrics.counter("mediaup.uploads.finalized", "state", done.state().wire()).increment();
+        return done;
+    }
+
+    private Upload outcome(Principal who, Upload u, List<Segment> segs) {
         long id = u.id(), size = segs.stream().mapToLong(Segment::size).sum();
         Sniffer.Verdict v = sniffer.check(u.family(), u.mediaType(), prefix(segs), () -> content(segs));
         Failpoint.FINALIZE_AFTER_SNIFF.hit();
@@ -406,6 +466,14 @@ public final class UploadService {
         if (v.failure() != null)
             return uploads.finalizeUpload(id, segs, Original.SEGMENTS, State.FAILED, size, MediaInfo.NONE, v.failure(), null, now,
                     expiresAt).orElseThrow(Problems::refused);
+        // a grant's type cap holds on what the bytes are, not on what the browser declared; such bytes are not kept
+        Optional<Failure> offGrant = who.viaGrant() ? who.grant().typeFailure(v.mediaType()) : Optional.empty();
+        if (offGrant.isPresent()) {
+            Upload failed = uploads.finalizeUpload(id, segs, Original.DROPPED, State.FAILED, size, MediaInfo.NONE, offGrant.get(), null,
+                    now, expiresAt).orElseThrow(Problems::refused);
+            for (Segment s : segs) deleteQuietly(s.blobKey());
+            return failed;
+        }
         if (u.family().processedAsync()) {
             Upload queued = uploads.finalizeUpload(id, segs, Original.SEGMENTS, State.PENDING, size, v.info(), null, PROCESS_JOB, now,
                     expiresAt).orElseThrow(Problems::refused);

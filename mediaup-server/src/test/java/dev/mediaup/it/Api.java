@@ -31,14 +31,26 @@ public final class Api {
 
     public final String base;
     public final String token;
+    /** The Origin every request sends, as a page of that origin would; null: none (an app, a script). */
+    public final String origin;
 
     public Api(String base, String token) {
+        this(base, token, null);
+    }
+
+    private Api(String base, String token, String origin) {
         this.base = base;
         this.token = token;
+        this.origin = origin;
     }
 
     public Api as(String otherToken) {
-        return new Api(base, otherToken);
+        return new Api(base, otherToken, origin);
+    }
+
+    /** The same client as a page of {@code pageOrigin}: every request says Origin: pageOrigin. */
+    public Api from(String pageOrigin) {
+        return new Api(base, token, pageOrigin);
     }
 
     public record Res(int status, String contentType, byte[] body, HttpResponse<byte[]> raw) {
@@ -69,6 +81,7 @@ public final class Api {
         var b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (token != null) b.header("Authorization", "Bearer " + token);
+        if (origin != null && Arrays.stream(headers).noneMatch("Origin"::equalsIgnoreCase)) b.header("Origin", origin);
         if (contentType != null) b.header("Content-Type", contentType);
         for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
         try {

@@ -15,7 +15,10 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -88,7 +91,10 @@ class GrantsIT {
         assertThat(g.get("state").asString()).isEqualTo("active");
         assertThat(g.get("uploads_allowed").asInt()).isEqualTo(2);
         assertThat(g.get("expires_at").asLong()).isBetween(System.currentTimeMillis() / 1000 + 590, System.currentTimeMillis() / 1000 + 610);
-        Api browser = bearer(token);
+        // bound to an origin, it is for pages of that origin: a request without an Origin (a script, curl) is refused
+        assertProblem(bearer(token).postJson("/2/media/upload/initialize", "{\"media_type\":\"image/png\",\"total_bytes\":10}"), 403,
+                "accepted only from a page");
+        Api browser = bearer(token).from(APP);
 
         byte[] png = Api.png(120, 80);
         String media = browser.initialize("image/png", "tweet_image", png.length);
@@ -231,6 +237,119 @@ class GrantsIT {
         assertThat(user.get("/2/media/upload/grants/" + grantId).data().get("uploads")).hasSize(1);
     }
 
+    static final String TUS = "1.0.0";
+
+    static String b64(String s) {
+        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A whole upload in one tus request (creation-with-upload); its media id. */
+    static String tusUpload(Api api, String declaredType, byte[] bytes) {
+        Res made = api.send("POST", "/files", "application/offset+octet-stream", bytes, "Tus-Resumable", TUS,
+                "Upload-Length", Integer.toString(bytes.length), "Upload-Metadata", "filetype " + b64(declaredType));
+        assertThat(made.status()).as(made.toString()).isEqualTo(201);
+        return made.raw().headers().firstValue("Mediaup-Media-Id").orElseThrow();
+    }
+
+    @Test
+    @Order(3)
+    void aGrantNeverDeletesMediaAndMayOnlyAbandonAnUploadStillInProgress() {
+        JsonNode g = created(user.postJson("/2/media/upload/grants", "{\"media_category\":\"tweet_image\",\"uploads\":4}"));
+        String grantId = g.get("id").asString();
+        Api browser = bearer(g.get("token").asString());
+        byte[] png = Api.png(24, 24);
+        String viaX = browser.initialize("image/png", "tweet_image", png.length);
+        browser.append(viaX, 0, png);
+        assertThat(browser.finalizeUpload(viaX).status()).isEqualTo(200);
+        String viaTus = tusUpload(browser, "image/png", png);
+        for (String id : List.of(viaX, viaTus)) {
+            assertProblem(browser.send("DELETE", "/files/" + id, null, null, "Tus-Resumable", TUS), 403, "may not delete media");
+            assertThat(user.get("/2/media/3_" + id).status()).as("still there").isEqualTo(200);
+        }
+        // an upload still in progress may be abandoned: it ends (410 from then on) but stays listed under the grant
+        String open = browser.initialize("image/png", "tweet_image", png.length * 2L);
+        assertThat(browser.append(open, 0, png).status()).isEqualTo(200);
+        assertThat(browser.send("DELETE", "/files/" + open, null, null, "Tus-Resumable", TUS).status()).isEqualTo(204);
+        assertThat(browser.send("DELETE", "/files/" + open, null, null, "Tus-Resumable", TUS).status()).as("again").isEqualTo(204);
+        assertThat(browser.send("HEAD", "/files/" + open, null, null, "Tus-Resumable", TUS).status()).isEqualTo(410);
+        assertThat(browser.append(open, 1, png).status()).isBetween(400, 499);
+        JsonNode listed = user.get("/2/media/upload/grants/" + grantId).data().get("uploads");
+        assertThat(listed.findValuesAsString("id")).containsExactly(viaX, viaTus, open);
+        assertThat(listed.get(2).get("state").asString()).isEqualTo("expired");
+        // the other write paths stay closed to it: subtitles, v1.1, metadata of media it did not upload
+        String own = user.initialize("image/png", "tweet_image", png.length);
+        user.append(own, 0, png);
+        user.finalizeUpload(own);
+        assertProblem(browser.postJson("/2/media/subtitles", "{\"id\":\"" + viaX + "\",\"media_category\":\"tweet_video\","
+                + "\"subtitles\":[{\"id\":\"" + viaTus + "\",\"language_code\":\"EN\",\"display_name\":\"x\"}]}"), 403, "upload grant");
+        assertProblem(browser.send("DELETE", "/2/media/subtitles", "application/json", ("{\"id\":\"" + viaX
+                + "\",\"media_category\":\"tweet_video\",\"subtitles\":{\"language_code\":\"EN\"}}").getBytes(StandardCharsets.UTF_8)), 403,
+                "upload grant");
+        assertThat(browser.postJson("/1.1/media/metadata/create.json", "{\"media_id\":\"" + own + "\",\"alt_text\":{\"text\":\"x\"}}")
+                .status()).isEqualTo(403);
+        assertThat(browser.postJson("/2/media/metadata", "{\"id\":\"" + own + "\",\"metadata\":{\"alt_text\":{\"text\":\"x\"}}}")
+                .status()).isEqualTo(404);
+        assertThat(user.get("/2/media/3_" + own + "?media.fields=alt_text").data().has("alt_text")).isFalse();
+    }
+
+    @Test
+    @Order(3)
+    void aGrantsTypeCapHoldsOnWhatTheBytesAreNotOnWhatWasDeclared() throws Exception {
+        Api browser = bearer(created(user.postJson("/2/media/upload/grants",
+                "{\"media_category\":\"tweet_image\",\"media_types\":[\"image/png\"],\"uploads\":3}")).get("token").asString());
+        byte[] jpeg = Fixtures.jpegWithExif(40, 30);
+        String viaX = browser.initialize("image/png", "tweet_image", jpeg.length);
+        assertThat(browser.append(viaX, 0, jpeg).status()).isEqualTo(200);
+        Res fin = browser.finalizeUpload(viaX);
+        String viaTus = tusUpload(browser, "image/png", jpeg);
+        for (String id : List.of(viaX, viaTus)) {
+            JsonNode st = browser.status(id).json();
+            assertThat(st.get("data").get("processing_info").get("state").asString()).as(st.toString()).isEqualTo("failed");
+            assertThat(st.get("errors").get(0).get("detail").asString()).contains("image/jpeg").contains("allows only image/png");
+            // nothing of it is kept: no bytes, no media
+            assertThat(user.get("/2/media/upload/" + id + "/segments").data().get("segments")).isEmpty();
+            assertThat(user.get("/2/media/3_" + id).json().has("data")).isFalse();
+        }
+        assertThat(fin.json().get("data").get("processing_info").get("state").asString()).as(fin.toString()).isEqualTo("failed");
+        assertThat(user.get("/2/media/mine").json().toString()).doesNotContain(viaX).doesNotContain(viaTus);
+        // what the cap allows still works
+        byte[] png = Api.png(20, 20);
+        String ok = browser.initialize("image/png", "tweet_image", png.length);
+        browser.append(ok, 0, png);
+        assertThat(browser.finalizeUpload(ok).data().get("media_key").asString()).isEqualTo("3_" + ok);
+    }
+
+    @Test
+    @Order(3)
+    void revokingOrExpiringTheTokenThatMadeAGrantEndsTheGrant() throws Exception {
+        String maker = server.createToken("7600", "media.write tweet.read");
+        String shortMaker = server.cli("token", "create", "--user", "7600", "--expires-in-secs", "4").trim();
+        Api owner = new Api(server.baseUrl(), server.createToken("7600", "media.write tweet.read"));
+        JsonNode g = created(new Api(server.baseUrl(), maker).postJson("/2/media/upload/grants", "{\"media_category\":\"tweet_image\"}"));
+        JsonNode h = created(new Api(server.baseUrl(), shortMaker).postJson("/2/media/upload/grants",
+                "{\"media_category\":\"tweet_image\"}"));
+        String init = "{\"media_type\":\"image/png\",\"total_bytes\":10}";
+        assertThat(bearer(g.get("token").asString()).postJson("/2/media/upload/initialize", init).status()).isEqualTo(200);
+        server.cli("token", "revoke", tokenId(maker));
+        // at once (grants are never cached), well within the 10 s a revoked token itself may still work
+        assertProblem(bearer(g.get("token").asString()).postJson("/2/media/upload/initialize", init), 401, "revoked or has expired");
+        JsonNode revoked = owner.get("/2/media/upload/grants/" + g.get("id").asString()).data();
+        assertThat(revoked.get("state").asString()).isEqualTo("revoked");
+        assertThat(revoked.get("revoked_by").asString()).isEqualTo("token_revoked");
+        // a grant made by a token that expires ends with it
+        long wait = System.currentTimeMillis() + 5_500;
+        while (System.currentTimeMillis() < wait) Thread.sleep(100);
+        assertProblem(bearer(h.get("token").asString()).postJson("/2/media/upload/initialize", init), 401, "revoked or has expired");
+        JsonNode ended = owner.get("/2/media/upload/grants/" + h.get("id").asString()).data();
+        assertThat(ended.get("state").asString()).isEqualTo("revoked");
+        assertThat(ended.get("revoked_by").asString()).isEqualTo("token_expired");
+    }
+
+    /** A token's id, as `token list` shows it: the first 12 hex digits of its SHA-256. */
+    static String tokenId(String token) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8))).substring(0, 12);
+    }
+
     @Test
     @Order(4)
     void badGrantRequestsAreRefused() throws Exception {
@@ -295,7 +414,7 @@ class GrantsIT {
         assertThat(g.get("media_category").asString()).isEqualTo("tweet_video");
         assertThat(g.get("allowed_origins").get(0).asString()).isEqualTo(APP);
         // the token it printed is a working grant: a PNG is not what it allows
-        assertThat(bearer(token).postJson("/2/media/upload/initialize", "{\"media_type\":\"image/png\",\"total_bytes\":10}")
+        assertThat(bearer(token).from(APP).postJson("/2/media/upload/initialize", "{\"media_type\":\"image/png\",\"total_bytes\":10}")
                 .status()).isEqualTo(400);
     }
 

@@ -134,6 +134,89 @@ class TusIT {
                 MessageDigest.getInstance("SHA-256").digest(video))).as("the parts, in order, byte for byte").isTrue();
     }
 
+    /** A counter's value on /metrics (summed over its labels); 0 when it has none yet. */
+    static double counter(ServerProcess on, String name) {
+        return new Api(on.baseUrl(), null).get("/metrics").text().lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    /**
+     * What a client that lost an answer, or a careless one, meets — on a server that keeps only what processing made
+     * (a picture's original is dropped once its sizes exist): a complete upload still says where it ends, a spent
+     * partial gives one answer, and requests that could never finish are refused before anything is stored. tus moves
+     * the same counters as every other dialect.
+     */
+    @Test
+    void completeUploadsStayCompleteAndHopelessRequestsAreRefusedUpFront() throws Exception {
+        try (var plain = new ServerProcess(dir.resolve("plain")).start()) {
+            String t = plain.createToken("9400", "media.write tweet.read");
+            Api a = new Api(plain.baseUrl(), t);
+            String base = plain.baseUrl();
+            byte[] png = Api.png(120, 90);
+            String len = Integer.toString(png.length);
+            double initialized = counter(plain, "mediaup_uploads_initialized_total"), appended = counter(plain,
+                    "mediaup_segments_appended_total"), finalized = counter(plain, "mediaup_uploads_finalized_total");
+            Res whole = tus("POST", base + "/files", t, png, "Tus-Resumable", "1.0.0", "Upload-Length", len, "Upload-Metadata",
+                    meta("image/png"), "Content-Type", "application/offset+octet-stream");
+            assertThat(whole.status()).as(whole.text()).isEqualTo(201);
+            assertThat(counter(plain, "mediaup_uploads_initialized_total")).isEqualTo(initialized + 1);
+            assertThat(counter(plain, "mediaup_segments_appended_total")).isEqualTo(appended + 1);
+            assertThat(counter(plain, "mediaup_uploads_finalized_total")).isEqualTo(finalized + 1);
+            String url = whole.header("Location");
+            // the original is gone (the picture's sizes are what is kept), yet the upload holds every byte it declared
+            Res head = tus("HEAD", url, t, null, "Tus-Resumable", "1.0.0");
+            assertThat(head.status()).isEqualTo(200);
+            assertThat(head.header("Upload-Offset")).isEqualTo(len);
+            assertThat(head.header("Upload-Length")).isEqualTo(len);
+            // the last 204 was lost: the client resumes at the end with nothing left to send, and is told it is done
+            Res again = tus("PATCH", url, t, new byte[0], "Tus-Resumable", "1.0.0", "Upload-Offset", len, "Content-Type",
+                    "application/offset+octet-stream");
+            assertThat(again.status()).as(again.text()).isEqualTo(204);
+            assertThat(again.header("Upload-Offset")).isEqualTo(len);
+            assertThat(tus("PATCH", url, t, new byte[1], "Tus-Resumable", "1.0.0", "Upload-Offset", len, "Content-Type",
+                    "application/offset+octet-stream").status()).as("more bytes than declared").isBetween(400, 499);
+
+            // a concatenated final upload too; the same final again (its answer lost) is the same upload, in another order not
+            int cut = png.length / 2;
+            List<String> urls = new ArrayList<>();
+            for (byte[] half : List.of(Arrays.copyOf(png, cut), Arrays.copyOfRange(png, cut, png.length)))
+                urls.add(tus("POST", base + "/files", t, half, "Tus-Resumable", "1.0.0", "Upload-Concat", "partial", "Upload-Length",
+                        Integer.toString(half.length), "Content-Type", "application/offset+octet-stream").header("Location"));
+            String foreign = "final;http://other.example/files/" + urls.get(0).substring(urls.get(0).lastIndexOf('/') + 1) + " " + urls.get(1);
+            Res elsewhere = tus("POST", base + "/files", t, null, "Tus-Resumable", "1.0.0", "Upload-Concat", foreign, "Upload-Metadata",
+                    meta("image/png"));
+            assertThat(elsewhere.status()).as("another host's upload URL").isEqualTo(400);
+            String relative = "final;" + URI.create(urls.get(0)).getPath() + " " + urls.get(1);
+            Res fin = tus("POST", base + "/files", t, null, "Tus-Resumable", "1.0.0", "Upload-Concat", relative, "Upload-Metadata",
+                    meta("image/png"));
+            assertThat(fin.status()).as(fin.text()).isEqualTo(201);
+            Res finHead = tus("HEAD", fin.header("Location"), t, null, "Tus-Resumable", "1.0.0");
+            assertThat(finHead.header("Upload-Offset")).isEqualTo(len);
+            Res same = tus("POST", base + "/files", t, null, "Tus-Resumable", "1.0.0", "Upload-Concat", relative, "Upload-Metadata",
+                    meta("image/png"));
+            assertThat(same.status()).isEqualTo(201);
+            assertThat(same.header("Location")).isEqualTo(fin.header("Location"));
+            Res swapped = tus("POST", base + "/files", t, null, "Tus-Resumable", "1.0.0", "Upload-Concat",
+                    "final;" + urls.get(1) + " " + urls.get(0), "Upload-Metadata", meta("image/png"));
+            assertThat(swapped.status()).as(swapped.text()).isEqualTo(409);
+            // a spent partial: HEAD and PATCH give the one answer
+            assertThat(tus("HEAD", urls.get(0), t, null, "Tus-Resumable", "1.0.0").status()).isEqualTo(410);
+            Res spent = tus("PATCH", urls.get(0), t, new byte[1], "Tus-Resumable", "1.0.0", "Upload-Offset", Integer.toString(cut),
+                    "Content-Type", "application/offset+octet-stream");
+            assertThat(spent.status()).as(spent.text()).isEqualTo(410);
+
+            // refused before anything is made: nothing to upload, and bytes that are not offset+octet-stream
+            double before = counter(plain, "mediaup_uploads_initialized_total");
+            assertThat(tus("POST", base + "/files", t, null, "Tus-Resumable", "1.0.0", "Upload-Length", "0", "Upload-Metadata",
+                    meta("image/png")).status()).isEqualTo(400);
+            Res typed = tus("POST", base + "/files", t, png, "Tus-Resumable", "1.0.0", "Upload-Length", len, "Upload-Metadata",
+                    meta("image/png"), "Content-Type", "text/plain");
+            assertThat(typed.status()).as(typed.text()).isEqualTo(415);
+            assertThat(counter(plain, "mediaup_uploads_initialized_total")).as("nothing was created").isEqualTo(before);
+            assertThat(a.get("/2/media/mine").json().get("data").size()).as("two pictures, nothing else").isEqualTo(2);
+        }
+    }
+
     @Test
     void concatenationRequestByRequest() throws Exception {
         String t = api.token;

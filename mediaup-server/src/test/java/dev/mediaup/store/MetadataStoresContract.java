@@ -89,8 +89,12 @@ public abstract class MetadataStoresContract {
     // ---- grants ----
 
     static Grant grant(String id, int uploads, long expiresAt) {
-        return new Grant(id, "42", null, Category.TWEET_VIDEO, List.of("video/mp4"), 5_000L, 30L, uploads, 0, NOW, expiresAt,
-                List.of("https://app.example"), true, List.of("77"), false);
+        return grant(id, uploads, expiresAt, null, Credential.token("t" + id, NOW + 3600));
+    }
+
+    static Grant grant(String id, int uploads, long expiresAt, String app, Credential madeWith) {
+        return new Grant(id, "42", app, Category.TWEET_VIDEO, List.of("video/mp4"), 5_000L, 30L, uploads, 0, NOW, expiresAt,
+                List.of("https://app.example"), true, List.of("77"), madeWith, null);
     }
 
     @Test
@@ -120,8 +124,9 @@ public abstract class MetadataStoresContract {
         assertThat(stores.grants().find("9002").orElseThrow().revoked()).isTrue();
         for (String id : List.of("9002", "9003")) {
             Upload u = upload("42", Category.TWEET_VIDEO, "video/mp4", 10L, NOW + 99).startedWith(stores.grants().find(id).orElseThrow());
-            assertThat(refused(stores.uploads().create(u, NOW))).isInstanceOf(Refusal.GrantUsedUp.class);
+            assertThat(refused(stores.uploads().create(u, NOW))).isEqualTo(new Refusal.GrantNotLive(id));
         }
+        assertThat(stores.grants().find("9002").orElseThrow().revokedBy()).isEqualTo("user");
         assertThat(stores.grants().ownedBy("42", 10)).extracting(Grant::id).containsExactlyInAnyOrder("9002", "9003");
         assertThat(stores.grants().ownedBy("43", 10)).isEmpty();
     }
@@ -226,6 +231,37 @@ public abstract class MetadataStoresContract {
         assertThat(stores.uploads().expiredWithSegments(10)).isEmpty(); // the expired one holds no bytes
         assertThat(stores.uploads().expireSessions(NOW + 3600)).isEqualTo(1);
         assertThat(stores.uploads().expiredWithSegments(10)).containsExactly(live.id());
+    }
+
+    @Test
+    void anAbandonedUploadEndsNowKeepsItsRowAndLeavesItsBytesToTheSweeper() {
+        Upload u = created("6", 10L), done = created("6", 1L);
+        done(stores.uploads().putSegment(seg(u, 0, 4), NOW, 10, Quota.NONE));
+        assertThat(stores.uploads().abandon(u.id(), NOW + 5)).isTrue();
+        Upload ended = stores.uploads().find(u.id()).orElseThrow();
+        assertThat(ended.state()).isEqualTo(State.EXPIRED);
+        assertThat(ended.expiresAt()).isEqualTo(NOW + 5);
+        assertThat(stores.uploads().expiredWithSegments(10)).containsExactly(u.id());
+        assertThat(stores.uploads().abandon(u.id(), NOW + 6)).as("once").isFalse();
+        done(stores.uploads().putSegment(seg(done, 0, 1), NOW, 10, Quota.NONE));
+        finalized(done, State.SUCCEEDED, null);
+        assertThat(stores.uploads().abandon(done.id(), NOW)).as("finalized media is not abandoned").isFalse();
+        assertThat(stores.uploads().find(done.id()).orElseThrow().state()).isEqualTo(State.SUCCEEDED);
+    }
+
+    @Test
+    void spentPartialsSayWhereTheyWentInOrderAndEndedWhenTheyWereSpent() {
+        Upload a = upload("6", Category.TWEET_VIDEO, Upload.TUS_PARTIAL, 2L, NOW + 3600), b = upload("6", Category.TWEET_VIDEO,
+                Upload.TUS_PARTIAL, 3L, NOW + 3600), whole = upload("6", Category.TWEET_VIDEO, "video/mp4", 5L, NOW + 3600);
+        for (Upload u : List.of(a, b, whole)) done(stores.uploads().create(u, NOW));
+        done(stores.uploads().putSegment(seg(a, 0, 2), NOW, 2, Quota.NONE));
+        done(stores.uploads().putSegment(seg(b, 0, 3), NOW, 3, Quota.NONE));
+        done(stores.uploads().concatenate(whole.id(), List.of(b.id(), a.id()), NOW + 7));
+        assertThat(stores.uploads().concatenatedInto(b.id())).contains(new UploadStore.Spent(whole.id(), 0));
+        assertThat(stores.uploads().concatenatedInto(a.id())).contains(new UploadStore.Spent(whole.id(), 1));
+        assertThat(stores.uploads().concatenatedInto(whole.id())).isEmpty();
+        assertThat(stores.uploads().find(a.id()).orElseThrow().expiresAt()).as("spent now, not at its session's end").isEqualTo(NOW + 7);
+        assertThat(stores.uploads().segments(whole.id())).extracting(Segment::size).containsExactly(3L, 2L);
     }
 
     @Test
@@ -344,6 +380,34 @@ public abstract class MetadataStoresContract {
         assertThat(stores.access().revokeToken(t.tokenId())).isEqualTo(1);
         assertThat(stores.access().findToken(hash).orElseThrow().revoked()).isTrue();
         assertThat(stores.access().revokeToken("nothing")).isZero();
+    }
+
+    @Test
+    void revokingATokenOrAnAppRevokesTheGrantsItMadeAndATokensExpiryEndsThem() {
+        stores.access().createToken("d".repeat(64), "user", "42", null, List.of("media.write"), NOW, null);
+        String tokenId = stores.access().findToken("d".repeat(64)).orElseThrow().tokenId();
+        stores.access().createApp(new AccessStore.App("ck2", "cs", "app", false), NOW);
+        stores.grants().create(grant("9101", 5, NOW + 600, null, Credential.token(tokenId, null)), "1".repeat(64));
+        stores.grants().create(grant("9102", 5, NOW + 600, null, Credential.oauth1("42-o")), "2".repeat(64));
+        stores.grants().create(grant("9103", 5, NOW + 600, "ck2", Credential.token("other", null)), "3".repeat(64));
+        stores.grants().create(grant("9104", 5, NOW + 600, null, Credential.token("other", NOW + 10)), "4".repeat(64));
+        assertThat(stores.access().revokeToken(tokenId)).isEqualTo(1);
+        assertThat(stores.grants().find("9101").orElseThrow().revokedBy()).isEqualTo("token_revoked");
+        assertThat(stores.grants().find("9102").orElseThrow().revoked()).as("another token's grant").isFalse();
+        assertThat(stores.access().revokeToken("42-o")).isZero(); // no such OAuth 1.0a token, but its grants still go
+        assertThat(stores.grants().find("9102").orElseThrow().revokedBy()).isEqualTo("token_revoked");
+        assertThat(stores.access().revokeApp("ck2")).isTrue();
+        assertThat(stores.grants().find("9103").orElseThrow().revokedBy()).isEqualTo("app_revoked");
+        Grant expiring = stores.grants().find("9104").orElseThrow();
+        assertThat(expiring.live(NOW + 9)).isTrue();
+        assertThat(expiring.live(NOW + 10)).isFalse();
+        assertThat(expiring.revokedBy(NOW + 10)).isEqualTo("token_expired");
+        Upload u = upload("42", Category.TWEET_VIDEO, "video/mp4", 10L, NOW + 99).startedWith(expiring);
+        assertThat(refused(stores.uploads().create(u, NOW + 10))).isEqualTo(new Refusal.GrantNotLive("9104"));
+        for (String id : List.of("9101", "9102", "9103")) {
+            Upload v = upload("42", Category.TWEET_VIDEO, "video/mp4", 10L, NOW + 99).startedWith(stores.grants().find(id).orElseThrow());
+            assertThat(refused(stores.uploads().create(v, NOW))).isEqualTo(new Refusal.GrantNotLive(id));
+        }
     }
 
     @Test

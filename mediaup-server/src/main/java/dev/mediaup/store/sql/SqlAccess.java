@@ -1,5 +1,6 @@
 package dev.mediaup.store.sql;
 
+import dev.mediaup.core.Credential;
 import dev.mediaup.store.AccessStore;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -52,8 +53,16 @@ final class SqlAccess implements AccessStore {
 
     @Override
     public int revokeToken(String id) {
-        return db.write(h -> h.createUpdate("UPDATE tokens SET revoked = TRUE WHERE token_id = :t").bind("t", id).execute()
-                + h.createUpdate("UPDATE oauth1_tokens SET revoked = TRUE WHERE token = :t").bind("t", id).execute());
+        return db.write(h -> {
+            int n = h.createUpdate("UPDATE tokens SET revoked = TRUE WHERE token_id = :t").bind("t", id).execute()
+                    + h.createUpdate("UPDATE oauth1_tokens SET revoked = TRUE WHERE token = :t").bind("t", id).execute();
+            // the grants the token made go with it, in the same transaction: none outlives its maker
+            h.createUpdate("""
+                    UPDATE upload_grants SET revoked = TRUE, revoked_reason = 'token_revoked'
+                    WHERE credential IN (:token, :oauth1) AND NOT revoked""")
+                    .bind("token", Credential.token(id, null).id()).bind("oauth1", Credential.oauth1(id).id()).execute();
+            return n;
+        });
     }
 
     @Override
@@ -81,6 +90,8 @@ final class SqlAccess implements AccessStore {
             int n = h.createUpdate("UPDATE apps SET revoked = TRUE WHERE consumer_key = :k").bind("k", consumerKey).execute();
             h.createUpdate("UPDATE tokens SET revoked = TRUE WHERE kind = 'app' AND app_key = :k").bind("k", consumerKey).execute();
             h.createUpdate("UPDATE oauth1_tokens SET revoked = TRUE WHERE consumer_key = :k").bind("k", consumerKey).execute();
+            h.createUpdate("UPDATE upload_grants SET revoked = TRUE, revoked_reason = 'app_revoked' WHERE app_id = :k AND NOT revoked")
+                    .bind("k", consumerKey).execute();
             return n > 0;
         });
     }

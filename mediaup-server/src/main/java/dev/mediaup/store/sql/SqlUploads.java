@@ -28,11 +28,15 @@ final class SqlUploads implements UploadStore {
         return db.write(h -> {
             if (u.grantId() != null && h.createUpdate("""
                     UPDATE upload_grants SET used = used + 1
-                    WHERE id = :g AND used < uploads AND NOT revoked AND expires_at > :now""")
-                    .bind("g", u.grantId()).bind("now", now).execute() == 0)
-                return Checked.<Upload>refused(new Refusal.GrantUsedUp(u.grantId(), h.createQuery(
-                        "SELECT uploads FROM upload_grants WHERE id = :g").bind("g", u.grantId()).mapTo(Integer.class)
-                        .findOne().orElse(0)));
+                    WHERE id = :g AND used < uploads AND NOT revoked AND expires_at > :now
+                      AND (credential_expires_at IS NULL OR credential_expires_at > :now)""")
+                    .bind("g", u.grantId()).bind("now", now).execute() == 0) {
+                // refused: used up, or revoked or expired since its bearer was let in (say which)
+                int allowed = h.createQuery("SELECT uploads FROM upload_grants WHERE id = :g AND used >= uploads")
+                        .bind("g", u.grantId()).mapTo(Integer.class).findOne().orElse(-1);
+                return Checked.<Upload>refused(allowed < 0 ? new Refusal.GrantNotLive(u.grantId())
+                        : new Refusal.GrantUsedUp(u.grantId(), allowed));
+            }
             h.createUpdate("""
                     INSERT INTO uploads (id, owner_id, media_type, category, family, total_bytes, shared, additional_owners, state,
                                          created_at, expires_at, progress, grant_id, max_duration_secs)
@@ -73,17 +77,21 @@ final class SqlUploads implements UploadStore {
                     h.createUpdate("UPDATE segments SET upload_id = :f, idx = :n WHERE upload_id = :p AND idx = :i")
                             .bind("f", finalId).bind("n", next++).bind("p", s.uploadId()).bind("i", s.index()).execute();
             }
-            for (long pid : partialIds)
-                h.createUpdate("UPDATE uploads SET state = 'EXPIRED', concatenated_into = :f WHERE id = :p").bind("f", finalId)
-                        .bind("p", pid).execute();
+            for (int at = 0; at < partialIds.size(); at++)
+                // spent: ended now (not at its session's end), so every dialect tells of it in the past tense
+                h.createUpdate("""
+                        UPDATE uploads SET state = 'EXPIRED', expires_at = :now, concatenated_into = :f, concatenated_position = :at
+                        WHERE id = :p""").bind("f", finalId).bind("now", now).bind("at", at).bind("p", partialIds.get(at)).execute();
             return Checked.done(Rows.find(h, finalId).orElseThrow());
         });
     }
 
     @Override
-    public Optional<Long> concatenatedInto(long partialId) {
-        return db.read(h -> h.createQuery("SELECT concatenated_into FROM uploads WHERE id = :p AND concatenated_into IS NOT NULL")
-                .bind("p", partialId).mapTo(Long.class).findOne());
+    public Optional<Spent> concatenatedInto(long partialId) {
+        return db.read(h -> h.createQuery("""
+                        SELECT concatenated_into, COALESCE(concatenated_position, -1) FROM uploads
+                        WHERE id = :p AND concatenated_into IS NOT NULL""")
+                .bind("p", partialId).map((rs, ctx) -> new Spent(rs.getLong(1), rs.getInt(2))).findOne());
     }
 
     @Override
@@ -317,6 +325,13 @@ final class SqlUploads implements UploadStore {
             if (n > 0) outbox.queue(h, id, state, System.currentTimeMillis() / 1000);
             return n;
         });
+    }
+
+    @Override
+    public boolean abandon(long id, long now) {
+        return db.write(h -> h.createUpdate(
+                        "UPDATE uploads SET state = 'EXPIRED', expires_at = :now WHERE id = :id AND state = 'UPLOADING'")
+                .bind("id", id).bind("now", now).execute()) == 1;
     }
 
     @Override
