@@ -3,7 +3,9 @@ package dev.mediaup.api;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.dialect.Dialect;
+import com.networknt.schema.dialect.Dialects;
+import com.networknt.schema.keyword.NonValidationKeyword;
 import dev.mediaup.core.Principal;
 import dev.mediaup.core.Problem.Kind;
 import dev.mediaup.core.Problem;
@@ -55,9 +57,16 @@ final class MediaApi {
     private JsonNode validBody(Context ctx, String component) {
         JsonNode body = Bodies.json(Bodies.small(ctx));
         Schema schema = schemas.computeIfAbsent(component, c -> {
-            ObjectNode root = (ObjectNode) Wire.JSON.readTree(openapi);
-            root.put("$ref", "#/components/schemas/" + c);
-            return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(root.toString());
+            // the document's schemas alone, as definitions, read as what they are — OpenAPI 3.0 schema objects (nullable,
+            // discriminator) — without our x- annotations: the rest of an OpenAPI document is not schema, and the
+            // validator warned about each keyword it did not know the first time a body was checked
+            ObjectNode defs = (ObjectNode) Wire.JSON.readTree(Wire.JSON.readTree(openapi).get("components").get("schemas").toString()
+                    .replace("#/components/schemas/", "#/definitions/"));
+            withoutExtensions(defs);
+            ObjectNode root = Wire.JSON.createObjectNode();
+            root.set("definitions", defs);
+            root.put("$ref", "#/definitions/" + c);
+            return SchemaRegistry.withDefaultDialect(OPENAPI_30).getSchema(root.toString());
         });
         List<Error> errors = schema.validate(body);
         if (!errors.isEmpty()) {
@@ -67,6 +76,16 @@ final class MediaApi {
                     e.getInstanceNode() == null ? null : e.getInstanceNode().toString(), e.getMessage());
         }
         return body;
+    }
+
+    /** OpenAPI 3.0's schema dialect, plus the one keyword that holds the schemas a $ref points into. */
+    private static final Dialect OPENAPI_30 = Dialect.builder(Dialects.getOpenApi30()).keyword(new NonValidationKeyword("definitions"))
+            .build();
+
+    /** Drops the document's "x-…" annotations everywhere in a schema (they are for readers, not for validation). */
+    private static void withoutExtensions(JsonNode n) {
+        if (n instanceof ObjectNode o) o.properties().removeIf(e -> e.getKey().startsWith("x-"));
+        n.forEach(MediaApi::withoutExtensions);
     }
 
     private static Principal reader(Principal p) {

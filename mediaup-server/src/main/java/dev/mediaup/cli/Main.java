@@ -240,8 +240,8 @@ public final class Main extends Group {
     }
 
     @Command(name = "ffmpeg-path", mixinStandardHelpOptions = true,
-            description = {"Print the path of the ffmpeg executable the server runs",
-            "(the bundled one is extracted on first use; its libraries sit beside it: set LD_LIBRARY_PATH to that directory)."})
+            description = {"Print the path of the ffmpeg executable the server runs.",
+            "The bundled one is extracted on first use; its libraries sit beside it: set LD_LIBRARY_PATH to that directory."})
     static final class FfmpegPath implements Callable<Integer> {
         @Option(names = "--ffmpeg", description = "A system ffmpeg, as for serve.")
         String ffmpeg;
@@ -254,8 +254,9 @@ public final class Main extends Group {
     }
 
     @Command(name = "gc", mixinStandardHelpOptions = true,
-            description = {"Run the sweeper now: expire idle sessions and delete their bytes,",
-            "retire media past --media-retention-secs, and delete blobs nothing refers to (older than an hour). Safe while a server runs."})
+            description = {"Run the sweeper now (safe while a server runs).",
+            "Expires idle sessions and deletes their bytes, retires media past --media-retention-secs, and deletes blobs nothing",
+            "refers to (older than an hour)."})
     static final class Gc extends DataDirOptions implements Callable<Integer> {
         @CommandLine.Mixin
         RetentionOption retention;

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 
@@ -62,6 +63,18 @@ class BodiesTest {
         mp.mediaTo(sink);
         assertThat(sink.toByteArray()).isEqualTo(media);
         assertThat(mp.fields).containsEntry("segment_index", "7");
+    }
+
+    @Test
+    void jsonErrorsSpeakOfTheBodyNotOfTheParser() {
+        for (String body : List.of("[".repeat(2000) + "]".repeat(2000), "{\"a\":" + "9".repeat(2000) + "}", "{\"a\":1,\"a\":2}", "{\"a\":tru}"))
+            assertThatThrownBy(() -> Bodies.json(body.getBytes(StandardCharsets.UTF_8))).isInstanceOfSatisfying(Problem.class, p -> {
+                assertThat(p.kind).isEqualTo(Problem.Kind.INVALID);
+                assertThat(p.getMessage()).as(body.substring(0, Math.min(9, body.length()))).startsWith("The body is not valid JSON: ")
+                        .doesNotContain("StreamReadConstraints").doesNotContain("jackson").doesNotContain("`").doesNotContain("()");
+            });
+        assertThatThrownBy(() -> Bodies.json(("[".repeat(2000) + "]".repeat(2000)).getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("nesting depth");
     }
 
     @Test

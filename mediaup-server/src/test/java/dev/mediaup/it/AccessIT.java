@@ -245,4 +245,19 @@ class AccessIT {
         assertThat(real.json().get("title").asString()).isEqualTo(none.json().get("title").asString());
         assertThat(real.json().get("type").asString()).isEqualTo(none.json().get("type").asString());
     }
+
+    /** One rule for user ids wherever they enter: the admin API refuses what the CLI and additional_owners refuse. */
+    @Test
+    void userIdsAreCanonicalDigitsEverywhere() throws Exception {
+        Api admin = new Api(server.baseUrl(), server.createToken("9000", "media.write tweet.read mediaup.admin"));
+        for (String bad : List.of("abc", "../111", "0111", "0", "", "12345678901234567890", "1 1"))
+            assertThat(admin.postJson("/2/admin/tokens", "{\"user_id\":\"" + bad + "\"}").status()).as(bad).isEqualTo(400);
+        Res made = admin.postJson("/2/admin/tokens", "{\"user_id\":\"111\"}");
+        assertThat(made.status()).as(made.toString()).isEqualTo(201);
+        assertThat(api.postJson("/2/media/upload/initialize", "{\"media_type\":\"image/png\",\"additional_owners\":[\"0111\"]}")
+                .status()).isEqualTo(400);
+        ServerProcess.Ran cli = server.cliStatus("token", "create", "--user", "0111");
+        assertThat(cli.exit()).as(cli.output()).isNotZero();
+        assertThat(cli.output()).contains("without a leading zero");
+    }
 }

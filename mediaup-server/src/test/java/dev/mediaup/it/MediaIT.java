@@ -100,6 +100,7 @@ class MediaIT {
         Res r = owner.postJson("/2/media/metadata", "{\"id\":\"" + photoId + "\",\"metadata\":{\"alt_text\":{\"text\":\"A grey rectangle\"},"
                 + "\"allow_download_status\":{\"allow_download\":true},\"found_media_origin\":{\"provider\":\"giphy\",\"id\":\"x1\"}}}");
         assertMatchesSchema(r.json(), "CreateMediaMetadataResponse");
+        assertThat(server.log()).as("the request schema is read without warnings").doesNotContain("Unknown keyword");
         assertThat(r.data().get("associated_metadata").get("found_media_origin").get("provider").asString()).isEqualTo("giphy");
         assertThat(owner.get("/2/media/" + photoKey + "?media.fields=alt_text").data().get("alt_text").asString()).isEqualTo("A grey rectangle");
         // a second call replaces the members it names and keeps the others
@@ -132,6 +133,7 @@ class MediaIT {
         assertThat(etag).matches("\"[0-9a-f]{32}\"");
         assertThat(full.raw().headers().firstValue("Accept-Ranges")).contains("bytes");
         assertThat(full.raw().headers().firstValue("Cache-Control").orElseThrow()).contains("immutable");
+        assertThat(full.raw().headers().firstValue("X-Content-Type-Options")).contains("nosniff");
 
         int from = mp4.length / 2 - 10, to = mp4.length / 2 + 9;
         Res part = anon.send("GET", path, null, null, "Range", "bytes=" + from + "-" + to);
@@ -196,6 +198,9 @@ class MediaIT {
         Res track = owner.as(null).get(trackUrl.substring(server.baseUrl().length()));
         assertThat(track.text()).isEqualTo("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHello\n"); // normalized to WebVTT
         assertThat(track.contentType()).isEqualTo("text/vtt");
+        // uploaded text opened on its own is never a page of this origin: no sniffing, no script, whatever it says
+        assertThat(track.raw().headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        assertThat(track.raw().headers().firstValue("Content-Security-Policy").orElse("")).contains("sandbox").contains("default-src 'none'");
 
         assertThat(owner.postJson("/2/media/subtitles", "{\"id\":\"" + videoId + "\",\"media_category\":\"AmplifyVideo\","
                 + "\"subtitles\":{\"id\":\"" + subsId + "\",\"language_code\":\"EN\"}}").status()).isEqualTo(400);
