@@ -241,6 +241,7 @@ try {
     await heading('Library');
     await go('#/account', 'Account');
     const storedAfter = await page.textContent('#stored-text');
+    const storedHint = await page.textContent('#stored-hint');
     // several at once from the library: select what is left of the pictures, delete, confirm
     await go('#/library', 'Library');
     await page.waitForSelector('.media-card');
@@ -250,7 +251,7 @@ try {
     await page.click('dialog button[value="yes"]');
     await page.waitForFunction((n) => document.querySelectorAll('.media-card').length < n, cardsBefore);
     const cardsAfter = await page.locator('.media-card').count();
-    step('manage', { listed, photosShown, pictureKey, storedBefore, storedAfter, cardsBefore, cardsAfter });
+    step('manage', { listed, photosShown, pictureKey, storedBefore, storedAfter, storedHint, cardsBefore, cardsAfter });
 
     // a file that is not what it claims: the upload fails with X's error text
     await go('#/upload', 'Upload');

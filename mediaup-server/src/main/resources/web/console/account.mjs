@@ -21,6 +21,10 @@ export async function account(main, _arg, me) {
       h('p', {}, 'Scopes: ', u.scopes.join(', '))),
     h('section', { class: 'card', 'aria-labelledby': 'usage-h' }, h('h2', { id: 'usage-h' }, 'Usage'),
       meter('stored', 'Stored', u.stored_bytes, u.stored_bytes_limit),
+      h('p', { class: 'hint', id: 'stored-hint' }, 'Stored is what the server keeps for you now: the files processing made '
+        + '(picture sizes, video renditions, subtitle tracks) and the originals it keeps. Unless the server keeps originals, '
+        + 'an uploaded picture or video is replaced by what processing made from it, so an item can count for less than '
+        + 'its uploaded size in the library.'),
       meter('today', 'Uploaded today (UTC)', u.uploaded_bytes_today, u.daily_bytes_limit),
       h('p', { class: 'hint' }, `The daily count starts again at ${when(u.day_resets_at)}.`)),
     h('section', { class: 'card', 'aria-labelledby': 'rate-h' }, h('h2', { id: 'rate-h' }, 'Rate limits'),

@@ -99,6 +99,8 @@ class ConsoleIT {
             assertThat(gone.has("data")).as("the deleted picture is gone").isFalse();
             assertThat(manage.get("storedAfter").asString()).as("usage changed with the deletion")
                     .isNotEqualTo(manage.get("storedBefore").asString()).contains(" of 2.0 GB · ");
+            assertThat(manage.get("storedHint").asString()).as("what counts as stored, in words").contains("processing made")
+                    .contains("originals");
             assertThat(manage.get("cardsAfter").asInt()).as("the other picture, deleted from the library's selection")
                     .isEqualTo(manage.get("cardsBefore").asInt() - 1);
             assertThat(step(r, "broken").get("state").asString()).as("X's error text").startsWith("Failed: ").hasSizeGreaterThan(20);
