@@ -67,6 +67,7 @@ class CrashMatrixIT {
             new Drill(Failpoint.S3_AFTER_PUT, Flow.VIDEO, 3, false, Only.OBJECT_STORE),
             new Drill(Failpoint.S3_ASSEMBLE_AFTER_CREATE, Flow.VIDEO, 1, true, Only.OBJECT_STORE),
             new Drill(Failpoint.S3_ASSEMBLE_BEFORE_COMPLETE, Flow.VIDEO, 1, true, Only.OBJECT_STORE),
+            new Drill(Failpoint.FINALIZE_AFTER_LOOKUP, Flow.PICTURE, 1, false, Only.ANY),
             new Drill(Failpoint.FINALIZE_AFTER_SNIFF, Flow.VIDEO, 1, false, Only.ANY),
             new Drill(Failpoint.FINALIZE_AFTER_QUEUE, Flow.VIDEO, 1, false, Only.ANY),
             new Drill(Failpoint.INLINE_AFTER_VARIANTS, Flow.PICTURE, 1, false, Only.ANY),

@@ -118,7 +118,7 @@ class LiveStatusIT {
         // resuming: nothing new after the last event (the stream ends at once), the current state after an older one
         long t0 = System.nanoTime();
         assertThat(events(server.baseUrl(), api.token, id, "succeeded-100").events()).isEmpty();
-        assertThat(System.nanoTime() - t0).isLessThan(Duration.ofSeconds(2).toNanos());
+        assertThat(System.nanoTime() - t0).as("at once, not after the wait").isLessThan(Duration.ofSeconds(10).toNanos());
         List<Event> resumed = events(server.baseUrl(), api.token, id, "pending-0").events();
         assertThat(resumed).hasSize(1);
         assertThat(resumed.getFirst().id()).isEqualTo("succeeded-100");
@@ -178,7 +178,8 @@ class LiveStatusIT {
         api.awaitProcessed(id, Duration.ofSeconds(60));
         t0 = System.nanoTime();
         assertThat(state(api.get("/2/media/upload?command=STATUS&media_id=" + id + "&wait_secs=30").json())).isEqualTo("succeeded");
-        assertThat(System.nanoTime() - t0).as("a settled upload answers at once").isLessThan(Duration.ofSeconds(2).toNanos());
+        assertThat(System.nanoTime() - t0).as("a settled upload answers at once, not after the 30 s wait")
+                .isLessThan(Duration.ofSeconds(10).toNanos());
         for (String bad : List.of("31", "-1", "abc", "1.5"))
             assertThat(api.get("/2/media/upload?command=STATUS&media_id=" + id + "&wait_secs=" + bad).status()).as(bad).isEqualTo(400);
     }
