@@ -12,7 +12,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * The dependency rules of DESIGN.md and the README's architecture picture, checked on the compiled classes so they
+ * The dependency rules of DESIGN.md and docs/architecture.md's picture, checked on the compiled classes so they
  * cannot rot: a change that breaks one fails the build with the offending dependency named.
  */
 class ArchitectureTest {

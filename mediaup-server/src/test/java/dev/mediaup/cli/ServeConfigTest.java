@@ -90,7 +90,7 @@ class ServeConfigTest {
         assertThat(c.processing().maxDuration(Category.AMPLIFY_VIDEO)).isEqualTo(Duration.ofSeconds(600));
         assertThat(c.limits().rateLimits().get(RateFamily.UPLOAD).window()).isEqualTo(Duration.ofSeconds(600));
         assertThat(c.limits().rateLimits().get(RateFamily.READ).requests()).isEqualTo(100_000);
-        // the README (and X) call the anonymous family "unauthenticated": both names work
+        // docs/access.md (and X) call the anonymous family "unauthenticated": both names work
         assertThat(parse(Map.of(), "--rate-limits", "unauthenticated=7/60").limits().rateLimits().get(RateFamily.ANONYMOUS).requests())
                 .isEqualTo(7);
     }

@@ -79,9 +79,9 @@ final class Contract {
     }
 
     /**
-     * The one shape the document leaves out and its README documents: refusals of access and rate limits answer
+     * The one shape the document leaves out and docs/access.md documents: refusals of access and rate limits answer
      * {@code {"title","detail","type","status"}} at top level as X does — 401/403 and 429 with {@code type about:blank},
-     * a spent quota with X's usage-capped type (problem+json, README "Errors").
+     * a spent quota with X's usage-capped type (problem+json, docs/access.md, "Errors").
      */
     static boolean documentedAccessProblem(int status, String type, JsonNode json) {
         if (!type.equals("application/problem+json") || !json.isObject()) return false;

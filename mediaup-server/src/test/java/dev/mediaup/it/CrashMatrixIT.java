@@ -40,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>{@code ./mvnw -B verify} runs a sample of the points on each backend; the whole matrix is
  * {@code ./mvnw -B verify -Dit.test=CrashMatrixIT -Dmediaup.crash-matrix=all} (about 10 minutes per backend), which
- * also writes {@code target/crash-matrix-<backend>.md}, the README's table.
+ * also writes {@code target/crash-matrix-<backend>.md}, docs/hardening.md's table.
  */
 class CrashMatrixIT {
     enum Flow { VIDEO, PICTURE, ONESHOT, WEBHOOK, EXPIRY, ORPHANS, TUS }

@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 32 clients upload. Every request that needs the missing backend answers a JSON 503 naming it within 2 s, those that
  * do not keep working, /readyz answers within 1 s and says which backend is down, the node recovers within 5 s of the
  * backend's return without a restart, and every acknowledged append is still there. Each test brings its own
- * PostgreSQL and s3proxy so it can stop them; the timings it measures are printed for the README.
+ * PostgreSQL and s3proxy so it can stop them; the timings it measures are printed for docs/cluster.md.
  */
 class OutageIT {
     /**

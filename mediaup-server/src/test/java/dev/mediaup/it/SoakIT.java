@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * then 1,000 idle connections and 20 slowloris clients do not delay anyone else beyond 100 ms.
  *
  * <p>The suite runs it for 20 s; the documented run is
- * {@code ./mvnw -B verify -Dit.test=SoakIT -Dmediaup.soak.secs=600} (figures printed as SOAK lines, kept in the README).
+ * {@code ./mvnw -B verify -Dit.test=SoakIT -Dmediaup.soak.secs=600} (figures printed as SOAK lines, kept in docs/hardening.md).
  */
 class SoakIT {
     static final int CLIENTS = Integer.getInteger("mediaup.soak.clients", 100);
