@@ -39,6 +39,12 @@ class SoakIT {
      * behaviour (nobody starved), not a target.
      */
     static final int DELAY_MS = Integer.getInteger("mediaup.soak.delay-ms", 1_000);
+    /**
+     * How much RSS may grow after warm-up: 10 % in a real soak; a 20 s run is mostly warm-up (the JIT's code cache and
+     * the heap still grow, more so on a busy machine, under the -Xmx256m cap), so it allows 30 % and catches runaways,
+     * not slow leaks — those are the long run's to find.
+     */
+    static final int RSS_GROWTH_PCT = Integer.getInteger("mediaup.soak.rss-growth-pct", SECS >= 120 ? 10 : 30);
     static final String UNLIMITED = "upload=1000000000/900,status=1000000000/900,read=1000000000/900,anonymous=1000000000/900";
 
     @TempDir
@@ -153,7 +159,8 @@ class SoakIT {
                 server.log().lines().filter(l -> l.contains("WARN") || l.contains("ERROR") || l.startsWith("\tat ") || l.contains("Exception"))
                         .limit(60).forEach(System.out::println);
             assertThat(errors).as("errors under load").isEmpty();
-            assertThat(maxRss).as("RSS flat within 10 % after warm-up").isLessThanOrEqualTo(base.rssKb() * 11 / 10);
+            assertThat(maxRss).as("RSS flat within %d %% after warm-up", RSS_GROWTH_PCT)
+                    .isLessThanOrEqualTo(base.rssKb() * (100 + RSS_GROWTH_PCT) / 100);
             assertThat(maxFds).as("open files flat within 10 % after warm-up").isLessThanOrEqualTo(Math.max(base.fds() * 11 / 10, base.fds() + 5));
 
             idleAndSlowlorisConnectionsDelayNobody(api, originalKey);
