@@ -171,7 +171,7 @@ console.log(`  mediaup, 4 parallel segments : ${f(mbps('mediaupParallel4'))} MiB
 console.log(`ratios: mediaup/tus = ${f(mbps('mediaup') / mbps('tus'))}x (target >= 2.0), mediaup/limit = ${f(mbps('mediaup') / mbps('fsync'))}x (target >= 0.75), parallel4/sequential = ${f(mbps('mediaupParallel4') / mbps('mediaup'))}x`);
 console.log(`1 MiB segments (64 MiB, best of ${ROUNDS}): tus ${f(mbps('tus1M'))} MiB/s (${Math.round(mbps('tus1M'))} req/s), `
   + `mediaup ${f(mbps('mediaup1M'))} MiB/s (${Math.round(mbps('mediaup1M'))} req/s) = ${f(mbps('mediaup1M') / mbps('tus1M'))}x tus (target >= 0.7)`);
-console.log(`issue 19: sequential 8 MiB mediaup/tus = ${f(mbps('mediaup') / mbps('tus'))}x (target >= 0.8), `
+console.log(`targets: sequential 8 MiB mediaup/tus = ${f(mbps('mediaup') / mbps('tus'))}x (target >= 0.8), `
   + `4 parallel/tus sequential = ${f(mbps('mediaupParallel4') / mbps('tus'))}x (target >= 1.0)`);
 for (const kind of ['opaque', 'jwt', 'oauth1']) {
   const { rate, errors, p50, p99, p999 } = init[kind];

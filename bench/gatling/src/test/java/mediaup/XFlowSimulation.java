@@ -17,7 +17,7 @@ import static io.gatling.javaapi.core.CoreDsl.*;
 import static io.gatling.javaapi.http.HttpDsl.*;
 
 /**
- * The whole X flow under an open-model load (issue 19): users arrive at a rate that ramps up, then holds; each uploads
+ * The whole X flow under an open-model load: users arrive at a rate that ramps up, then holds; each uploads
  * a picture (80 %) or a video (20 %) — initialize, appends (a video's segments in parallel), finalize, STATUS until
  * processing succeeded, a lookup, a ranged read of what delivery serves — as X's clients do.
  *

@@ -1,4 +1,4 @@
--- A grant lives no longer than the credential that made it (issue 28): revoking that token (or OAuth 1.0a token),
+-- A grant lives no longer than the credential that made it: revoking that token (or OAuth 1.0a token),
 -- or the app it acts for, revokes the grant in the same transaction, and the grant's state says why. A token's expiry
 -- is copied here when the grant is made, so an expired token's grants stop without a lookup per request.
 ALTER TABLE upload_grants ADD COLUMN credential VARCHAR(200);

@@ -19,7 +19,7 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
- * What the {@code mediaup.admin} scope may do over HTTP (issue 18: the console's admin pages): users' usage, bearer
+ * What the {@code mediaup.admin} scope may do over HTTP (the console's admin pages): users' usage, bearer
  * tokens and OAuth apps (create, list, revoke) and every user's upload grants. The same acts as the CLI's
  * {@code token}/{@code app}/{@code user} commands, for a running cluster and for people without a shell on it.
  * Secrets are shown once, at creation; listings never carry them.

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * CORS for the API (issue 17), off unless origins are configured: browsers on those origins may call X's endpoints,
+ * CORS for the API, off unless origins are configured: browsers on those origins may call X's endpoints,
  * v1.1 and tus with a bearer token or an upload grant. Javalin's plugin answers the preflight (it reflects the
  * requested method and headers, so Authorization, Content-Type, checksum and tus headers all pass) and sets
  * {@code Access-Control-Max-Age}; an origin not listed gets no CORS headers at all, which is how a browser is refused.

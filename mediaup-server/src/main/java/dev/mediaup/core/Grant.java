@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * An upload grant: a short-lived, single-purpose credential a backend hands to a browser or app so it can upload
- * without the backend's own token (issue 17; Mux direct uploads and Cloudflare's direct creator uploads are the same
+ * without the backend's own token (Mux direct uploads and Cloudflare's direct creator uploads are the same
  * idea). Whoever presents its token may run {@code uploads} uploads, owned by {@code userId}, within the caps — and do
  * nothing else. The caps are checked here, at initialize, and the byte cap again exactly at every append (a grant
  * upload declares total_bytes, and appends never exceed what was declared).

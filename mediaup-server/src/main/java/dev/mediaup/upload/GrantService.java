@@ -11,7 +11,7 @@ import java.util.TreeSet;
 import java.util.function.LongSupplier;
 
 /**
- * Upload grants (issue 17): a user with {@code media.write} hands a browser or app a credential for exactly this many
+ * Upload grants: a user with {@code media.write} hands a browser or app a credential for exactly this many
  * uploads of this kind, for this long. Creating, reading, listing and revoking them; the token itself is made by the
  * auth layer and only its hash reaches here. Using a grant is {@link UploadService}'s business (it starts the uploads).
  */

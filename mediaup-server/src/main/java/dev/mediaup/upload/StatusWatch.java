@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Waits for uploads to change (issue 17: STATUS with {@code wait_secs}, and the SSE stream). Whichever node runs the
+ * Waits for uploads to change (STATUS with {@code wait_secs}, and the SSE stream). Whichever node runs the
  * job, the change lands in the shared database, so one loop per node reads every watched upload in one query each
  * {@code period} while anyone waits, and wakes the waiters whose upload moved: a node learns of another node's work
  * within a period, at the cost of one indexed query per period — not one per waiting client. Nobody waiting: no

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The contract every parser of untrusted input keeps under fuzzing (issue 16): an input ends in a result or in one of
+ * The contract every parser of untrusted input keeps under fuzzing: an input ends in a result or in one of
  * the parser's declared exceptions (the X-style problem a client gets, or the media's rejection) — never anything
  * else — and within a second. Memory is bounded by the test JVM's heap: an input that allocates without bound fails
  * with OutOfMemoryError, which is not declared.

@@ -103,7 +103,7 @@ class AccessIT {
         long now = System.currentTimeMillis() / 1000;
         assertThat(oauthInit(c, path, nonce, now, null, Map.of()).status()).isEqualTo(200);
         assertThat(oauthInit(c, path, nonce, now, null, Map.of()).json().get("detail").asString()).contains("replayed");
-        server.kill9(); // at once: an answered request's nonce is durable before the answer (issue 16, point 2)
+        server.kill9(); // at once: an answered request's nonce is durable before the answer
         server.start();
         assertThat(oauthInit(c, path, nonce, now, null, Map.of()).json().get("detail").asString()).as("still a replay after a crash")
                 .contains("replayed");

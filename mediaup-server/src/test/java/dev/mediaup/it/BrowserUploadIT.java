@@ -12,7 +12,7 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Uploads straight from a browser (issue 17), in Debian's Chromium, on a page of another origin than mediaup, with an
+ * Uploads straight from a browser, in Debian's Chromium, on a page of another origin than mediaup, with an
  * upload grant its backend asked for: examples/uppy/ (Uppy's Dashboard and tus plugin, unmodified from npm) and
  * examples/chunked/ (X's chunked endpoints with fetch, resumed after a reload from the segments listing). CORS lets
  * the page through; the grant lets it run one upload and nothing else; a grant bound to another origin fails in the

@@ -35,7 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The web console (issue 18), used in Debian's Chromium as a person would (compat/console.mjs): sign in, drop a video
+ * The web console, used in Debian's Chromium as a person would (compat/console.mjs): sign in, drop a video
  * and two pictures, reload during the video's upload and resume it, watch it process, play and seek, alt text,
  * subtitles, usage, delete; an administrator revokes a token; sign-in through an OAuth issuer with PKCE. axe-core
  * checks every page (0 serious or critical violations) and screenshots (desktop, 360 px, dark) land in

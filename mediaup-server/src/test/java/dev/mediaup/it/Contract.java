@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
- * Every response to an operation of X's document, checked against it (issue 16): its status must be declared (or
+ * Every response to an operation of X's document, checked against it: its status must be declared (or
  * covered by {@code default}), its Content-Type one the status declares, and its body valid against that schema. Every
  * request a black-box test sends goes through {@link Api#send}, which calls this, so the whole suite — the protocol,
  * bad input, limits, access, v1.1 clients' v2 calls — is a contract test with zero violations allowed.

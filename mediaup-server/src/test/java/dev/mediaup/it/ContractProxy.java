@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A validating proxy for clients that are not ours to instrument — twitter-api-v2, X's xdk, curl, the Java SDK: they
  * talk to this proxy, it forwards each request to mediaup unchanged and checks every response against X's document
- * ({@link Contract}) on its way back. The test then asserts {@link #violations()} is empty (issue 16). The server must
+ * ({@link Contract}) on its way back. The test then asserts {@link #violations()} is empty. The server must
  * run with {@code --public-base-url} set to {@link #baseUrl()} so OAuth 1.0a signatures and media URLs name the proxy,
  * as they would behind any reverse proxy.
  */

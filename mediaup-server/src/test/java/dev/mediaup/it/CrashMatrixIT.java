@@ -31,7 +31,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The crash matrix (issue 16): for each {@link Failpoint}, a real server is started with it armed, a client drives the
+ * The crash matrix: for each {@link Failpoint}, a real server is started with it armed, a client drives the
  * flow that passes there until the server dies at that very point (exit 137, its log naming the point), the server is
  * restarted on the same data, and the client carries on as a real one would (re-sending what was not answered). Then:
  * every acknowledged segment is intact (SHA-256), the media is finished and served whole (every variant, and the

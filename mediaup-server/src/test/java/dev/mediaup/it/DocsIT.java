@@ -11,7 +11,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * API docs at /docs (issue 18): Swagger UI from its webjar over the served OpenAPI, behind a strict
+ * API docs at /docs: Swagger UI from its webjar over the served OpenAPI, behind a strict
  * Content-Security-Policy, in Debian's Chromium — every operation listed, no console error, and "Try it out" calling
  * this server with the token given on the page.
  */

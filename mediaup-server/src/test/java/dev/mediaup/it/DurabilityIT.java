@@ -176,7 +176,7 @@ class DurabilityIT {
             assertThat(halfSent.await(30, TimeUnit.SECONDS)).isTrue();
             Thread.sleep(200); // the first half is across
             server.sigterm(); // the node is being stopped while the segment streams in
-            // the client pauses longer than Jetty's 1 s shutdown idle timeout (issue 16 point 4): still within --drain-secs
+            // the client pauses longer than Jetty's 1 s shutdown idle timeout: still within --drain-secs
             Thread.sleep(3_000);
             resume.countDown();
             HttpResponse<String> r = inFlight.get(30, TimeUnit.SECONDS);

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Video on a machine with only a JDK (issue 15). This machine has the audio, X11 and udev libraries the bundled ffmpeg
+ * Video on a machine with only a JDK. This machine has the audio, X11 and udev libraries the bundled ffmpeg
  * links (Chromium brought them), so the test hides them the way a fresh machine lacks them: in a private mount
  * namespace each is replaced by /dev/null ({@code unshare -m}, which CI can do as root). There, a server with an empty
  * cache extracts its ffmpeg and transcodes a clip to High-profile H.264. Then the other side: a server whose ffmpeg

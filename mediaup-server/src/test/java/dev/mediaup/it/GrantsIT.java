@@ -1,6 +1,7 @@
 package dev.mediaup.it;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.mediaup.client.MediaClient;
 import dev.mediaup.it.Api.Res;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Upload grants and CORS (issue 17), black-box: a backend with a user token grants a browser some uploads; the grant's
+ * Upload grants and CORS, black-box: a backend with a user token grants a browser some uploads; the grant's
  * bearer can run exactly those — within their caps, from the origins listed — and nothing else; every refusal is an
  * X-style 4xx that stores nothing. Runs on both backends.
  */
@@ -348,6 +349,25 @@ class GrantsIT {
         assertThat(ended.get("state").asString()).isEqualTo("revoked");
         assertThat(ended.get("revoked_by").asString()).isEqualTo("token_expired");
         assertThat(ended.get("expires_at").asLong()).as("its own time had not run out").isGreaterThan(System.currentTimeMillis() / 1000);
+    }
+
+    @Test
+    @Order(3)
+    void revokingTheAppAGrantWasMadeThroughRevokesTheGrant() throws Exception {
+        var creds = server.oauth1("7700");
+        // a grant made with OAuth 1.0a user credentials of an app (the Java SDK signs), then the app is revoked
+        MediaClient app = MediaClient.builder().baseUrl(server.baseUrl()).oauth1(creds.get("consumer_key"),
+                creds.get("consumer_secret"), creds.get("oauth_token"), creds.get("oauth_token_secret")).build();
+        dev.mediaup.client.Grant g = app.grants().create(dev.mediaup.client.Grant.Request.of("tweet_image").uploads(5));
+        String init = "{\"media_type\":\"image/png\",\"total_bytes\":10}";
+        assertThat(bearer(g.token()).postJson("/2/media/upload/initialize", init).status()).isEqualTo(200);
+        Api admin = new Api(server.baseUrl(), server.createToken("9000", "media.write tweet.read mediaup.admin"));
+        assertThat(admin.send("DELETE", "/2/admin/apps/" + creds.get("consumer_key"), null, null).status()).isEqualTo(200);
+        assertProblem(bearer(g.token()).postJson("/2/media/upload/initialize", init), 401, "revoked or has expired");
+        Api owner = new Api(server.baseUrl(), server.createToken("7700", "media.write tweet.read"));
+        JsonNode read = owner.get("/2/media/upload/grants/" + g.id()).data();
+        assertThat(read.get("state").asString()).isEqualTo("revoked");
+        assertThat(read.get("revoked_by").asString()).isEqualTo("app_revoked");
     }
 
     /** A token's id, as `token list` shows it: the first 12 hex digits of its SHA-256. */

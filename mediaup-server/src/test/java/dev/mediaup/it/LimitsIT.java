@@ -97,7 +97,7 @@ class LimitsIT {
         assertThat(me.finalizeUpload(id).data().get("size").asLong()).isEqualTo(2000);
     }
 
-    /** The playback beacon counts against the caller's bucket like any call (issue 16, point 5): by address without credentials. */
+    /** The playback beacon counts against the caller's bucket like any call: by address without credentials. */
     @Test
     @Order(Integer.MAX_VALUE)
     void playbackBeaconsAreRateLimitedWithHeaders() throws Exception {

@@ -26,7 +26,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Live status without polling (issue 17): STATUS as Server-Sent Events and as a long poll ({@code wait_secs}), on one
+ * Live status without polling: STATUS as Server-Sent Events and as a long poll ({@code wait_secs}), on one
  * node of each backend; {@link ClusterIT} checks that a node not running the job learns of it too.
  */
 class LiveStatusIT {

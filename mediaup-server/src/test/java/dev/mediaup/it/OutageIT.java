@@ -24,7 +24,7 @@ import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A backend goes away under load and comes back (issue 16): PostgreSQL stopped, the object store killed, each while
+ * A backend goes away under load and comes back: PostgreSQL stopped, the object store killed, each while
  * 32 clients upload. Every request that needs the missing backend answers a JSON 503 naming it within 2 s, those that
  * do not keep working, /readyz answers within 1 s and says which backend is down, the node recovers within 5 s of the
  * backend's return without a restart, and every acknowledged append is still there. Each test brings its own

@@ -337,7 +337,7 @@ class ProtocolIT {
                 .mapToLong(java.util.Map.Entry::getValue).sum();
     }
 
-    /** FINALIZE is idempotent under concurrency too: ten at once all answer 200 with the same media (issue 16, point 7). */
+    /** FINALIZE is idempotent under concurrency too: ten at once all answer 200 with the same media. */
     @Test
     void concurrentFinalizesAllAnswerWithTheFinalizedMediaEvenWhenOneReadsTheUploadBeforeTheOtherDropsItsSegments()
             throws Exception {

@@ -23,7 +23,7 @@ import java.util.function.Supplier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Soak (issue 16): 100 clients at once doing the whole mixed flow on one node — chunked pictures, videos, lookups,
+ * Soak: 100 clients at once doing the whole mixed flow on one node — chunked pictures, videos, lookups,
  * ranged reads of an original, videos polled with STATUS until processed as X's clients do — with no error; the server's RSS and open files stay flat (within 10 %) after warm-up;
  * then 1,000 idle connections and 20 slowloris clients do not delay anyone else beyond 100 ms.
  *

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * tus 1.0 (issue 17): the real tus-js-client (pinned in compat/) uploads a 50 MiB video, is killed mid-upload, and a
+ * tus 1.0: the real tus-js-client (pinned in compat/) uploads a 50 MiB video, is killed mid-upload, and a
  * second run resumes where the server's acknowledged bytes end; and the protocol's rules, request by request —
  * discovery, creation (with upload), offsets, checksums, expiration, termination, grants — on both backends.
  */
