@@ -4,41 +4,31 @@ import dev.mediaup.auth.OpaqueTokens;
 import dev.mediaup.core.Category;
 import dev.mediaup.core.Grant;
 import dev.mediaup.core.MediaTypes;
-import dev.mediaup.core.Problem;
 import dev.mediaup.core.Problems;
 import dev.mediaup.upload.GrantService;
 import dev.mediaup.upload.UploadService.Checksum;
 import dev.mediaup.upload.UploadService.InitRequest;
 import io.javalin.http.Context;
-import org.apache.commons.codec.binary.Base64OutputStream;
-import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.MultiPart;
-import org.eclipse.jetty.io.Content;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 
-import java.io.ByteArrayOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.*;
 import java.util.regex.Pattern;
 
 /**
- * Request bodies, read the way X's clients send them: small JSON and form bodies read whole (bounded), media read as a
- * stream — multipart parts via Jetty's push parser, base64 JSON strings via Jackson's incremental
- * decoder — so memory stays bounded whatever the segment size.
+ * Request bodies, read the way X's clients send them: small JSON and form bodies read whole (bounded), and the typed
+ * requests decoded from them. Media is read as a stream by {@link MultipartBody} (Jetty's push parser) and
+ * {@link JsonMediaBody} (Jackson's incremental base64 decoder), so memory stays bounded whatever the segment size.
  */
 final class Bodies {
     static final int MAX_SMALL_BODY = 64 * 1024;
-    private static final int MAX_FIELD = 8 * 1024;
+    static final int MAX_FIELD = 8 * 1024;
     private static final long MAX_TOTAL_BYTES = 17179869184L;
     private static final int COPY_BUFFER = 256 * 1024;
 
@@ -346,7 +336,7 @@ final class Bodies {
 
     // ---- streaming media ----
 
-    private static InputStream requestBody(Context ctx) {
+    static InputStream requestBody(Context ctx) {
         try {
             return ctx.req().getInputStream();
         } catch (IOException e) {
@@ -367,192 +357,6 @@ final class Bodies {
             if (n < 0) return;
             out.write(buf, 0, n);
         }
-    }
-
-    /**
-     * A multipart body read part by part, in order, with Jetty's multipart parser (a fast boundary search, fed from
-     * the request stream in large reads). Fields are collected (bounded); the media part is written straight into the
-     * sink handed to {@link #mediaTo}, so at most one read buffer of it is ever held in memory.
-     */
-    static final class Multipart extends MultiPart.AbstractPartsListener {
-        private static final int READ = 256 * 1024;
-        private final InputStream in;
-        private final MultiPart.Parser parser;
-        private final byte[] buf = new byte[READ];
-        final Map<String, String> fields = new LinkedHashMap<>();
-
-        private String part;                  // name of the part being parsed
-        private boolean partIsMedia, mediaSeen, mediaIsBase64, complete;
-        private final ByteArrayOutputStream field = new ByteArrayOutputStream();
-        private final ByteArrayOutputStream early = new ByteArrayOutputStream(); // media bytes parsed before the sink exists
-        private OutputStream sink;
-        private RuntimeException failure;     // from the parser or the listener, rethrown on the request thread
-        private IOException sinkFailure;      // a storage error, never blamed on the client
-
-        Multipart(Context ctx) {
-            this(ctx.header("Content-Type"), requestBody(ctx));
-        }
-
-        /** A multipart body of this Content-Type (its boundary parameter) read from {@code in}. */
-        Multipart(String contentType, InputStream in) {
-            String boundary;
-            try {
-                boundary = MultiPart.extractBoundary(contentType);
-            } catch (IllegalArgumentException e) { // e.g. an unterminated quote
-                boundary = null;
-            }
-            if (boundary == null || boundary.isEmpty())
-                throw Problems.invalid("Content-Type", contentType, "A multipart/form-data body needs a boundary parameter.");
-            parser = new MultiPart.Parser(boundary, this);
-            parser.setMaxParts(32);
-            this.in = in;
-        }
-
-        /** Parses up to the start of the media part (or the end). Returns whether a media part is waiting. */
-        boolean toMedia() throws IOException {
-            while (!complete && !mediaSeen) feed();
-            return mediaSeen;
-        }
-
-        boolean hasMedia() { return mediaSeen; }
-
-        /** Streams the waiting media part into {@code out} (decoding base64 when it came as media_data), then the rest. */
-        void mediaTo(OutputStream out) throws IOException {
-            sink = mediaIsBase64 ? new Base64OutputStream(out, false) : out; // v1.1's media_data: base64, decoded as it streams
-            early.writeTo(sink);
-            early.reset();
-            while (!complete) feed();
-            if (sink != out) sink.close(); // flushes the decoder's last bytes
-        }
-
-        private void feed() throws IOException {
-            int n;
-            try {
-                n = in.read(buf);
-            } catch (IOException e) {
-                throw Problems.badBody("The request body ended early.");
-            }
-            parser.parse(n < 0 ? Content.Chunk.EOF : Content.Chunk.from(ByteBuffer.wrap(buf, 0, n), false));
-            if (sinkFailure != null) throw sinkFailure;
-            if (failure != null) throw failure;
-            if (n < 0 && !complete) throw Problems.badBody("The multipart body ended before its closing boundary.");
-        }
-
-        @Override
-        public void onPartHeaders() {
-            try {
-                part = getName();
-            } catch (IllegalArgumentException e) { // Jetty's header-value parser: an unterminated quote
-                failure = Problems.badBody("A multipart part's Content-Disposition is malformed: " + e.getMessage());
-                return;
-            }
-            if (part == null) { failure = Problems.badBody("A multipart part has no name."); return; }
-            partIsMedia = part.equals("media") || part.equals("media_data");
-            if (partIsMedia) {
-                if (mediaSeen) { failure = Problems.badMedia("media", "Only one media part is allowed."); return; }
-                mediaSeen = true;
-                mediaIsBase64 = part.equals("media_data");
-            }
-            field.reset();
-        }
-
-        @Override
-        public void onPartContent(Content.Chunk chunk) {
-            if (failure != null || sinkFailure != null) return;
-            ByteBuffer b = chunk.getByteBuffer();
-            // our chunks wrap a heap array: hand out slices of it instead of copying
-            byte[] arr = b.hasArray() ? b.array() : new byte[b.remaining()];
-            int off = b.hasArray() ? b.arrayOffset() + b.position() : 0, len = b.remaining();
-            if (!b.hasArray()) b.get(arr);
-            if (!partIsMedia) {
-                if (field.size() + len > MAX_FIELD) failure = Problems.fieldTooLong(part);
-                else field.write(arr, off, len);
-                return;
-            }
-            try {
-                if (sink == null) early.write(arr, off, len);
-                else sink.write(arr, off, len);
-            } catch (IOException e) {
-                sinkFailure = e;
-            } catch (RuntimeException e) {
-                failure = e; // e.g. the segment passed its size limit
-            }
-        }
-
-        @Override
-        public void onPartEnd() {
-            super.onPartEnd();
-            if (!partIsMedia && failure == null && fields.put(part, field.toString(StandardCharsets.UTF_8).trim()) != null)
-                failure = Problems.repeatedField(part);
-        }
-
-        @Override
-        public void onPart(String name, String fileName, HttpFields headers) { }
-
-        @Override
-        public void onComplete() {
-            complete = true;
-        }
-
-        @Override
-        public void onFailure(Throwable t) {
-            if (failure == null) failure = Problems.badBody("The multipart body is malformed: " + t.getMessage());
-        }
-    }
-
-    /**
-     * A JSON object whose {@code media} member is base64, decoded straight into {@code out} while it streams; the
-     * other members (scalars only) are collected. Jackson decodes base64 incrementally from its input buffer.
-     */
-    static Map<String, JsonNode> jsonWithMedia(Context ctx, OutputStream storage, Set<String> allowed) throws IOException {
-        return jsonWithMedia(requestBody(ctx), storage, allowed);
-    }
-
-    /** The same, from any stream (the request's body). */
-    static Map<String, JsonNode> jsonWithMedia(InputStream body, OutputStream storage, Set<String> allowed) throws IOException {
-        Map<String, JsonNode> fields = new LinkedHashMap<>();
-        boolean media = false;
-        // Jackson wraps every IOException, the storage's included: remember the storage's so it is not blamed on the client
-        IOException[] storageFailure = new IOException[1];
-        OutputStream out = new FilterOutputStream(storage) {
-            @Override public void write(byte[] b, int off, int len) throws IOException {
-                try {
-                    storage.write(b, off, len);
-                } catch (IOException e) {
-                    storageFailure[0] = e;
-                    throw e;
-                }
-            }
-        };
-        try (JsonParser p = Wire.JSON.createParser(body)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) throw Problems.badBody("The body must be a JSON object.");
-            for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-                if (t == null) throw Problems.badBody("The JSON body ended early.");
-                String name = p.currentName();
-                p.nextToken();
-                if (name.equals("media")) {
-                    if (media) throw Problems.repeated("media");
-                    if (p.currentToken() != JsonToken.VALUE_STRING) throw Problems.badMedia("media", "media must be a base64 string.");
-                    media = true;
-                    try {
-                        p.readBinaryValue(out);
-                    } catch (JacksonException e) {
-                        if (storageFailure[0] != null) throw storageFailure[0];
-                        throw Problems.badMedia("media", "media is not valid base64: " + inClientTerms(e));
-                    }
-                } else {
-                    if (!allowed.contains(name)) throw Problems.unknownField(name, null, "");
-                    JsonNode v = p.readValueAsTree();
-                    if (fields.put(name, v) != null) throw Problems.repeated(name);
-                }
-            }
-            if (p.nextToken() != null) throw Problems.badBody("Unexpected content after the JSON object.");
-        } catch (JacksonException e) {
-            if (storageFailure[0] != null) throw storageFailure[0];
-            throw Problems.badBody("The body is not valid JSON: " + inClientTerms(e));
-        }
-        if (!media) throw Problems.required("media");
-        return fields;
     }
 
     /** segment_index from JSON: an integer (a digit string is tolerated, as some clients send one). */

@@ -6,6 +6,7 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialect;
 import com.networknt.schema.dialect.Dialects;
 import com.networknt.schema.keyword.NonValidationKeyword;
+import dev.mediaup.core.MediaKey;
 import dev.mediaup.core.Principal;
 import dev.mediaup.core.Problem.Kind;
 import dev.mediaup.core.Problem;
@@ -14,6 +15,7 @@ import dev.mediaup.core.State;
 import dev.mediaup.core.SubtitleTrack;
 import dev.mediaup.core.Upload;
 import dev.mediaup.core.Variant;
+import dev.mediaup.media.Analytics;
 import dev.mediaup.media.MediaService;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -41,6 +43,7 @@ final class MediaApi {
     private static final List<String> DEFAULT_FIELDS = List.of("media_key", "type"); // what X answers without media.fields
 
     private final MediaService media;
+    private final Analytics analytics;
     private final Function<Context, String> origin;
     private final Function<Context, Principal> principal;
     private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
@@ -48,6 +51,7 @@ final class MediaApi {
 
     MediaApi(MediaService media, Function<Context, String> origin, Function<Context, Principal> principal, byte[] openapi) {
         this.media = media;
+        this.analytics = new Analytics(media);
         this.origin = origin;
         this.principal = principal;
         this.openapi = openapi;
@@ -119,8 +123,7 @@ final class MediaApi {
     }
 
     private static void checkKey(String parameter, String key) {
-        if (!key.matches("[0-9]+_[0-9]+"))
-            throw Problems.badQueryValue(parameter, key, "does not match ^([0-9]+)_([0-9]+)$");
+        if (!MediaKey.wellFormed(key)) throw Problems.badQueryValue(parameter, key, "does not match " + MediaKey.PATTERN);
     }
 
     private static List<String> fields(Context ctx) {
@@ -308,34 +311,19 @@ final class MediaApi {
         Instant start = instant(ctx, "start_time"), end = instant(ctx, "end_time");
         if (!end.isAfter(start)) throw Problems.mustBe("end_time", ctx.queryParam("end_time"), "after start_time");
         String granularity = Objects.requireNonNullElse(ctx.queryParam("granularity"), "daily");
-        long step = switch (granularity) {
-            case "hourly" -> 1;
-            case "daily" -> 24;
-            case "total" -> Long.MAX_VALUE;
+        Analytics.Granularity g = switch (granularity) {
+            case "hourly" -> Analytics.Granularity.HOURLY;
+            case "daily" -> Analytics.Granularity.DAILY;
+            case "total" -> Analytics.Granularity.TOTAL;
             default -> throw Problems.mustBe("granularity", granularity, "hourly, daily or total");
         };
-        long fromHour = Math.floorDiv(start.getEpochSecond(), 3600), toHour = Math.floorDiv(end.getEpochSecond() - 1, 3600);
-        if (step == 1 && toHour - fromHour > 24 * 31) throw Problems.invalid("start_time", ctx.queryParam("start_time"),
-                "Hourly analytics cover at most 31 days.");
-        var found = media.ownedMedia(who, keys);
-        List<Map<String, Object>> data = new ArrayList<>();
-        for (Upload u : found.media()) {
-            Map<Long, Map<String, Long>> hourly = media.metrics(u.id(), fromHour, toHour);
-            List<Map<String, Object>> buckets = new ArrayList<>();
-            for (long h = fromHour; h <= toHour; h = step == Long.MAX_VALUE ? toHour + 1 : h + step) {
-                long bucketEnd = step == Long.MAX_VALUE ? toHour : Math.min(toHour, h + step - 1);
-                Map<String, Object> metrics = new LinkedHashMap<>();
-                for (String metric : MediaService.METRICS) {
-                    long sum = 0;
-                    for (long x = h; x <= bucketEnd; x++) sum += hourly.getOrDefault(x, Map.of()).getOrDefault(metric, 0L);
-                    metrics.put(metric, sum);
-                }
-                long bucketStart = step == Long.MAX_VALUE ? start.getEpochSecond() : h * 3600;
-                buckets.add(Wire.ordered("timestamp", Instant.ofEpochSecond(bucketStart).toString(), "metrics", metrics));
-            }
-            data.add(Wire.ordered("media_key", u.mediaKey(), "timestamped_metrics", buckets));
-        }
-        respond(ctx, data.isEmpty() ? null : data, found.missing(), "media_keys");
+        if (g == Analytics.Granularity.HOURLY && Analytics.hourSpan(start, end) > 24 * 31)
+            throw Problems.invalid("start_time", ctx.queryParam("start_time"), "Hourly analytics cover at most 31 days.");
+        Analytics.Report report = analytics.report(who, keys, start, end, g);
+        List<Map<String, Object>> data = report.series().stream().map(s -> Wire.ordered("media_key", s.media().mediaKey(),
+                "timestamped_metrics", s.buckets().stream().map(b -> Wire.ordered("timestamp", b.start().toString(), "metrics",
+                        b.metrics())).toList())).toList();
+        respond(ctx, data.isEmpty() ? null : data, report.missing(), "media_keys");
     }
 
     private static Instant instant(Context ctx, String name) {

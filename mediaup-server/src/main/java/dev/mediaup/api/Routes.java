@@ -7,7 +7,6 @@ import dev.mediaup.config.AuthConfig.ConsoleSignIn;
 import dev.mediaup.config.LimitsConfig.RateFamily;
 import dev.mediaup.core.*;
 import dev.mediaup.core.Principal;
-import dev.mediaup.core.Problem.Kind;
 import dev.mediaup.core.Problem;
 import dev.mediaup.core.Problems;
 import dev.mediaup.core.Unavailable;
@@ -137,7 +136,7 @@ public final class Routes {
         var r = config.routes;
         r.before(ctx -> ctx.attribute("mediaup.t0", System.nanoTime()));
         r.before("/2/*", this::authenticate);
-        r.before("/1.1/*", this::authenticate);
+        r.before(Dialect.V11_PREFIX + "*", this::authenticate);
         r.before(tusPath, tus::before);
         r.before(tusPath + "/*", tus::before);
         r.before(tusPath, this::authenticate);
@@ -199,22 +198,18 @@ public final class Routes {
         r.get("/readyz", this::readyz);
         r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
 
-        r.exception(Problem.class, (p, ctx) -> { if (ctx.path().startsWith("/1.1/")) V11.error(ctx, p); else Wire.problem(ctx, p); });
-        r.exception(Unavailable.class, (u, ctx) -> { // a backend failed and nothing was recorded: the client may retry
-            Problem p = Problems.unavailable(u);
-            if (ctx.path().startsWith("/1.1/")) V11.error(ctx, p); else Wire.problem(ctx, p);
-        });
+        r.exception(Problem.class, (p, ctx) -> Dialect.of(ctx).render(ctx, p));
+        // a backend failed and nothing was recorded: the client may retry
+        r.exception(Unavailable.class, (u, ctx) -> Dialect.of(ctx).render(ctx, Problems.unavailable(u)));
         r.exception(Exception.class, (e, ctx) -> {
             log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
-            Problem p = Problems.internal();
-            if (ctx.path().startsWith("/1.1/")) V11.error(ctx, p); else Wire.problem(ctx, p);
+            Dialect.of(ctx).render(ctx, Problems.internal());
         });
         // Javalin's own 404/405 (no route matched) become X-style problems too; our own 404 problems pass through
         r.error(404, ctx -> {
             String ct = Objects.requireNonNullElse(ctx.res().getContentType(), "");
-            if (isProblem(ctx) || (ctx.path().startsWith("/1.1/") && ct.startsWith("application/json"))) return;
-            Problem p = Problems.noSuchEndpoint(ctx.method().name(), ctx.path());
-            if (ctx.path().startsWith("/1.1/")) V11.error(ctx, p); else Wire.problem(ctx, p);
+            if (isProblem(ctx) || (Dialect.of(ctx) == Dialect.V1_1 && ct.startsWith("application/json"))) return;
+            Dialect.of(ctx).render(ctx, Problems.noSuchEndpoint(ctx.method().name(), ctx.path()));
         });
         r.error(405, ctx -> { if (!isProblem(ctx)) Wire.problem(ctx, Problems.methodNotAllowed(ctx.method().name(), ctx.path())); });
         r.after(ctx -> metrics.timer("mediaup.http", "route", route(ctx), "status", Integer.toString(ctx.statusCode()))
@@ -248,7 +243,7 @@ public final class Routes {
         Map<String, List<String>> form = new LinkedHashMap<>();
         if (Bodies.mime(ctx).equals("application/x-www-form-urlencoded")) {
             // OAuth 1.0a signs form fields: read them now, keep them for the handler (v1.1 forms carry base64 media: larger)
-            byte[] body = Bodies.small(ctx, ctx.path().startsWith("/1.1/") ? v11.maxFormBody() : Bodies.MAX_SMALL_BODY);
+            byte[] body = Bodies.small(ctx, Dialect.of(ctx) == Dialect.V1_1 ? v11.maxFormBody() : Bodies.MAX_SMALL_BODY);
             ctx.attribute(Bodies.FORM_BODY, body);
             for (String[] p : Bodies.formPairs(body)) form.computeIfAbsent(p[0], k -> new ArrayList<>()).add(p[1]);
         }
@@ -276,7 +271,8 @@ public final class Routes {
         String path = ctx.path(), method = ctx.method().name();
         boolean upload = path.startsWith("/2/media/upload") && !path.startsWith("/2/media/upload/grants");
         boolean tus = path.equals(tusPath) || path.startsWith(tusPath + "/");
-        boolean lookup = method.equals("GET") && (path.equals("/2/media") || path.matches("/2/media/[0-9]+_[0-9]+"));
+        String one = path.startsWith("/2/media/") ? path.substring("/2/media/".length()) : null;
+        boolean lookup = method.equals("GET") && (path.equals("/2/media") || MediaKey.wellFormed(one));
         boolean metadata = method.equals("POST") && path.equals("/2/media/metadata");
         if (!upload && !tus && !lookup && !metadata) throw Problems.grantOnlyUploads();
     }
@@ -351,7 +347,7 @@ public final class Routes {
             case "application/json" -> {
                 Map<String, JsonNode> fields = new HashMap<>();
                 yield uploads.append(u, () -> Bodies.segmentIndex(fields.get("segment_index")), Bodies.checksum(ctx), -1,
-                        out -> fields.putAll(Bodies.jsonWithMedia(ctx, out, APPEND_JSON_FIELDS)));
+                        out -> fields.putAll(JsonMediaBody.read(ctx, out, APPEND_JSON_FIELDS)));
             }
             // extension: the raw segment as the body, segment_index in the query (no parsing at all)
             case "application/octet-stream" -> {
@@ -378,8 +374,8 @@ public final class Routes {
     }
 
     /** A multipart APPEND: fields (segment_index, and for the command form command/media_id) around one media part. */
-    private long appendMultipart(Context ctx, Upload known, Bodies.Multipart already) throws IOException {
-        Bodies.Multipart mp = already != null ? already : new Bodies.Multipart(ctx);
+    private long appendMultipart(Context ctx, Upload known, MultipartBody already) throws IOException {
+        MultipartBody mp = already != null ? already : new MultipartBody(ctx);
         Map<String, String> query = Bodies.query(ctx);
         Upload u = known;
         if (already == null) mp.toMedia();
@@ -468,7 +464,7 @@ public final class Routes {
         String mime = Bodies.mime(ctx);
         switch (mime) {
             case "multipart/form-data" -> {
-                Bodies.Multipart mp = new Bodies.Multipart(ctx);
+                MultipartBody mp = new MultipartBody(ctx);
                 mp.toMedia();
                 String command = mp.fields.getOrDefault("command", params.get("command"));
                 if (command == null) oneShotMultipart(ctx, who, mp, params);
@@ -488,7 +484,7 @@ public final class Routes {
             case "application/json" -> {
                 if (params.containsKey("command")) { command(ctx, who, params); return; }
                 Map<String, JsonNode> fields = new HashMap<>();
-                Upload u = uploads.oneShot(who, ctx.req().getContentLengthLong(), out -> fields.putAll(Bodies.jsonWithMedia(ctx, out,
+                Upload u = uploads.oneShot(who, ctx.req().getContentLengthLong(), out -> fields.putAll(JsonMediaBody.read(ctx, out,
                         ONE_SHOT_FIELDS)),
                         () -> oneShotRequest(Bodies.optionalString(fields, "media_category"), Bodies.optionalString(fields,
                                 "additional_owners")));
@@ -503,7 +499,7 @@ public final class Routes {
         }
     }
 
-    private void oneShotMultipart(Context ctx, Principal who, Bodies.Multipart mp, Map<String, String> query) {
+    private void oneShotMultipart(Context ctx, Principal who, MultipartBody mp, Map<String, String> query) {
         if (!mp.hasMedia()) throw Problems.required("media");
         Upload u = uploads.oneShot(who, ctx.req().getContentLengthLong(), mp::mediaTo, () -> {
             Map<String, String> all = new HashMap<>(query);

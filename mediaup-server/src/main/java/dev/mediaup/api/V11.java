@@ -46,7 +46,7 @@ final class V11 {
         Map<String, String> p = Bodies.query(ctx);
         switch (Bodies.mime(ctx)) {
             case "multipart/form-data" -> {
-                Bodies.Multipart mp = new Bodies.Multipart(ctx);
+                MultipartBody mp = new MultipartBody(ctx);
                 mp.toMedia();
                 p.putAll(mp.fields);
                 String command = p.get("command");

@@ -73,12 +73,7 @@ public final class MediaService {
 
     /** media_key → id, if the key is well-formed and its prefix is the one this media would carry. */
     static OptionalLong idOf(String mediaKey) {
-        if (mediaKey == null || !mediaKey.matches("[0-9]{1,3}_[0-9]{1,19}")) return OptionalLong.empty();
-        try {
-            return OptionalLong.of(Long.parseLong(mediaKey.substring(mediaKey.indexOf('_') + 1)));
-        } catch (NumberFormatException e) {
-            return OptionalLong.empty();
-        }
+        return MediaKey.parse(mediaKey).map(k -> OptionalLong.of(k.id())).orElse(OptionalLong.empty());
     }
 
     public record Found(List<Upload> media, List<String> missing) {}

@@ -24,7 +24,7 @@ class BodiesFuzzTests {
         String contentType = "multipart/form-data; boundary=" + d.consumeString(72);
         byte[] body = d.consumeRemainingAsBytes();
         Fuzzing.bounded(() -> {
-            var mp = new Bodies.Multipart(contentType, new ByteArrayInputStream(body));
+            var mp = new MultipartBody(contentType, new ByteArrayInputStream(body));
             if (mp.toMedia()) mp.mediaTo(OutputStream.nullOutputStream());
             Map<String, String> fields = mp.fields;
             if (fields.containsKey("segment_index")) Bodies.segmentIndex(fields.get("segment_index"));
@@ -35,7 +35,7 @@ class BodiesFuzzTests {
     @FuzzTest(maxDuration = "60s")
     void jsonWithMedia(byte[] body) throws Exception {
         Fuzzing.bounded(() -> {
-            Map<String, JsonNode> fields = Bodies.jsonWithMedia(new ByteArrayInputStream(body), OutputStream.nullOutputStream(), APPEND_FIELDS);
+            Map<String, JsonNode> fields = JsonMediaBody.read(new ByteArrayInputStream(body), OutputStream.nullOutputStream(), APPEND_FIELDS);
             Bodies.segmentIndex(fields.get("segment_index"));
         }, Problem.class);
     }

@@ -57,7 +57,7 @@ class BodiesTest {
     @ValueSource(ints = {1, 3, 7, 64, 70_000})
     void multipartMediaComesOutWholeWhateverTheReadSizes(int chunk) throws IOException {
         byte[] media = media(300_000);
-        var mp = new Bodies.Multipart("multipart/form-data; boundary=xYz", trickle(multipart("\r\n", media, "segment_index", "7"), chunk));
+        var mp = new MultipartBody("multipart/form-data; boundary=xYz", trickle(multipart("\r\n", media, "segment_index", "7"), chunk));
         assertThat(mp.toMedia()).isTrue();
         var sink = new ByteArrayOutputStream();
         mp.mediaTo(sink);
@@ -85,7 +85,7 @@ class BodiesTest {
         byte[] withTrailingField = new String(body.toByteArray(), StandardCharsets.ISO_8859_1)
                 .replace("--xYz--\r\n", "--xYz\r\nContent-Disposition: form-data; name=\"segment_index\"\r\n\r\n2\r\n--xYz--\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1);
-        var mp = new Bodies.Multipart("multipart/form-data; boundary=\"xYz\"", trickle(withTrailingField, 5));
+        var mp = new MultipartBody("multipart/form-data; boundary=\"xYz\"", trickle(withTrailingField, 5));
         mp.toMedia();
         var sink = new ByteArrayOutputStream();
         mp.mediaTo(sink);
@@ -96,7 +96,7 @@ class BodiesTest {
     @Test
     void bareLfLineEndingsAreAccepted() throws IOException {
         byte[] media = "just some bytes".getBytes(StandardCharsets.US_ASCII);
-        var mp = new Bodies.Multipart("multipart/form-data; boundary=xYz", trickle(multipart("\n", media, "command", "APPEND"), 2));
+        var mp = new MultipartBody("multipart/form-data; boundary=xYz", trickle(multipart("\n", media, "command", "APPEND"), 2));
         mp.toMedia();
         var sink = new ByteArrayOutputStream();
         mp.mediaTo(sink);
@@ -108,7 +108,7 @@ class BodiesTest {
     void aMultipartBodyThatStopsEarlyIsTheClientsError() {
         byte[] whole = multipart("\r\n", media(5000));
         byte[] cut = java.util.Arrays.copyOf(whole, whole.length - 20);
-        var mp = new Bodies.Multipart("multipart/form-data; boundary=xYz", new ByteArrayInputStream(cut));
+        var mp = new MultipartBody("multipart/form-data; boundary=xYz", new ByteArrayInputStream(cut));
         assertThatThrownBy(() -> {
             mp.toMedia();
             mp.mediaTo(new ByteArrayOutputStream());
@@ -117,7 +117,7 @@ class BodiesTest {
 
     @Test
     void aMultipartTypeWithoutBoundaryIsRefused() {
-        assertThatThrownBy(() -> new Bodies.Multipart("multipart/form-data", InputStream.nullInputStream()))
+        assertThatThrownBy(() -> new MultipartBody("multipart/form-data", InputStream.nullInputStream()))
                 .isInstanceOfSatisfying(Problem.class, p -> assertThat(p.parameter).isEqualTo("Content-Type"));
     }
 
@@ -125,7 +125,7 @@ class BodiesTest {
     void twoMediaPartsAreRefused() {
         String body = "--b\r\nContent-Disposition: form-data; name=\"media\"\r\n\r\nA\r\n"
                 + "--b\r\nContent-Disposition: form-data; name=\"media\"\r\n\r\nB\r\n--b--\r\n";
-        var mp = new Bodies.Multipart("multipart/form-data; boundary=b", new ByteArrayInputStream(body.getBytes()));
+        var mp = new MultipartBody("multipart/form-data; boundary=b", new ByteArrayInputStream(body.getBytes()));
         assertThatThrownBy(() -> {
             mp.toMedia();
             mp.mediaTo(new ByteArrayOutputStream());
@@ -144,7 +144,7 @@ class BodiesTest {
         byte[] media = media(Math.max(n, 13));
         String b64 = Base64.getEncoder().encodeToString(media);
         var sink = new ByteArrayOutputStream();
-        var fields = Bodies.jsonWithMedia(trickle(json(b64).getBytes(StandardCharsets.US_ASCII), 3), sink, Set.of("segment_index"));
+        var fields = JsonMediaBody.read(trickle(json(b64).getBytes(StandardCharsets.US_ASCII), 3), sink, Set.of("segment_index"));
         assertThat(sink.toByteArray()).isEqualTo(media);
         assertThat(fields.get("segment_index").asInt()).isEqualTo(3);
     }
@@ -152,7 +152,7 @@ class BodiesTest {
     @Test
     void base64WithoutItsPaddingIsAClear400() {
         String unpadded = Base64.getEncoder().withoutPadding().encodeToString(new byte[]{1, 2, 3, 4});
-        assertThatThrownBy(() -> Bodies.jsonWithMedia(new ByteArrayInputStream(json(unpadded).getBytes()), new ByteArrayOutputStream(),
+        assertThatThrownBy(() -> JsonMediaBody.read(new ByteArrayInputStream(json(unpadded).getBytes()), new ByteArrayOutputStream(),
                 Set.of("segment_index")))
                 .isInstanceOfSatisfying(Problem.class, p -> {
                     assertThat(p.parameter).isEqualTo("media");
@@ -165,13 +165,13 @@ class BodiesTest {
         byte[] media = media(200);
         String wrapped = Base64.getMimeEncoder().encodeToString(media).replace("\r\n", "\\n");
         var sink = new ByteArrayOutputStream();
-        Bodies.jsonWithMedia(new ByteArrayInputStream(json(wrapped).getBytes()), sink, Set.of("segment_index"));
+        JsonMediaBody.read(new ByteArrayInputStream(json(wrapped).getBytes()), sink, Set.of("segment_index"));
         assertThat(sink.toByteArray()).isEqualTo(media);
     }
 
     @Test
     void badBase64IsA400NamingMedia() {
-        assertThatThrownBy(() -> Bodies.jsonWithMedia(new ByteArrayInputStream(json("***notbase64***").getBytes()),
+        assertThatThrownBy(() -> JsonMediaBody.read(new ByteArrayInputStream(json("***notbase64***").getBytes()),
                 new ByteArrayOutputStream(), Set.of("segment_index")))
                 .isInstanceOfSatisfying(Problem.class, p -> {
                     assertThat(p.kind).isEqualTo(Problem.Kind.INVALID);
@@ -181,10 +181,10 @@ class BodiesTest {
 
     @Test
     void unknownAndRepeatedJsonFieldsAreRefused() {
-        assertThatThrownBy(() -> Bodies.jsonWithMedia(new ByteArrayInputStream("{\"media\":\"AA==\",\"x\":1}".getBytes()),
+        assertThatThrownBy(() -> JsonMediaBody.read(new ByteArrayInputStream("{\"media\":\"AA==\",\"x\":1}".getBytes()),
                 new ByteArrayOutputStream(), Set.of("segment_index")))
                 .isInstanceOfSatisfying(Problem.class, p -> assertThat(p.parameter).isEqualTo("x"));
-        assertThatThrownBy(() -> Bodies.jsonWithMedia(new ByteArrayInputStream("{\"segment_index\":1}".getBytes()),
+        assertThatThrownBy(() -> JsonMediaBody.read(new ByteArrayInputStream("{\"segment_index\":1}".getBytes()),
                 new ByteArrayOutputStream(), Set.of("segment_index")))
                 .isInstanceOfSatisfying(Problem.class, p -> assertThat(p.detail()).isEqualTo("media is required."));
     }

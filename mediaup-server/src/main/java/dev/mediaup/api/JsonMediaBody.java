@@ -1,0 +1,79 @@
+package dev.mediaup.api;
+
+import dev.mediaup.core.Problems;
+import io.javalin.http.Context;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.JsonNode;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A JSON body that carries media as a base64 string ({@code {"media": "…", "segment_index": 0}}, X's JSON append and
+ * one-shot upload), decoded while it streams: the media never sits in memory whole, whatever the segment size.
+ */
+final class JsonMediaBody {
+    private JsonMediaBody() {}
+
+    /**
+     * A JSON object whose {@code media} member is base64, decoded straight into {@code out} while it streams; the
+     * other members (scalars only) are collected. Jackson decodes base64 incrementally from its input buffer.
+     */
+    static Map<String, JsonNode> read(Context ctx, OutputStream storage, Set<String> allowed) throws IOException {
+        return read(Bodies.requestBody(ctx), storage, allowed);
+    }
+
+    /** The same, from any stream (the request's body). */
+    static Map<String, JsonNode> read(InputStream body, OutputStream storage, Set<String> allowed) throws IOException {
+        Map<String, JsonNode> fields = new LinkedHashMap<>();
+        boolean media = false;
+        // Jackson wraps every IOException, the storage's included: remember the storage's so it is not blamed on the client
+        IOException[] storageFailure = new IOException[1];
+        OutputStream out = new FilterOutputStream(storage) {
+            @Override public void write(byte[] b, int off, int len) throws IOException {
+                try {
+                    storage.write(b, off, len);
+                } catch (IOException e) {
+                    storageFailure[0] = e;
+                    throw e;
+                }
+            }
+        };
+        try (JsonParser p = Wire.JSON.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) throw Problems.badBody("The body must be a JSON object.");
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+                if (t == null) throw Problems.badBody("The JSON body ended early.");
+                String name = p.currentName();
+                p.nextToken();
+                if (name.equals("media")) {
+                    if (media) throw Problems.repeated("media");
+                    if (p.currentToken() != JsonToken.VALUE_STRING) throw Problems.badMedia("media", "media must be a base64 string.");
+                    media = true;
+                    try {
+                        p.readBinaryValue(out);
+                    } catch (JacksonException e) {
+                        if (storageFailure[0] != null) throw storageFailure[0];
+                        throw Problems.badMedia("media", "media is not valid base64: " + Bodies.inClientTerms(e));
+                    }
+                } else {
+                    if (!allowed.contains(name)) throw Problems.unknownField(name, null, "");
+                    JsonNode v = p.readValueAsTree();
+                    if (fields.put(name, v) != null) throw Problems.repeated(name);
+                }
+            }
+            if (p.nextToken() != null) throw Problems.badBody("Unexpected content after the JSON object.");
+        } catch (JacksonException e) {
+            if (storageFailure[0] != null) throw storageFailure[0];
+            throw Problems.badBody("The body is not valid JSON: " + Bodies.inClientTerms(e));
+        }
+        if (!media) throw Problems.required("media");
+        return fields;
+    }
+}
