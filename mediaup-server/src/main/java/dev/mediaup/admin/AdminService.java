@@ -9,7 +9,7 @@ import dev.mediaup.core.Usage;
 import dev.mediaup.core.UserId;
 import dev.mediaup.store.AccessStore;
 import dev.mediaup.store.GrantStore;
-import dev.mediaup.store.UploadStore;
+import dev.mediaup.store.UsageLedger;
 
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -47,15 +47,15 @@ public final class AdminService {
 
     private final AccessStore access;
     private final GrantStore grants;
-    private final UploadStore uploads;
+    private final UsageLedger ledger;
     private final OpaqueTokens tokens;
     private final LongSupplier clock;
 
     /** {@code tokens}: the verifier this node authenticates with, so a revocation here takes effect here at once. */
-    public AdminService(AccessStore access, GrantStore grants, UploadStore uploads, OpaqueTokens tokens, LongSupplier epochSeconds) {
+    public AdminService(AccessStore access, GrantStore grants, UsageLedger ledger, OpaqueTokens tokens, LongSupplier epochSeconds) {
         this.access = access;
         this.grants = grants;
-        this.uploads = uploads;
+        this.ledger = ledger;
         this.tokens = tokens;
         this.clock = epochSeconds;
     }
@@ -68,7 +68,7 @@ public final class AdminService {
 
     public List<Usage> users(Principal who) {
         check(who);
-        return uploads.usages(Quota.epochDay(clock.getAsLong()), MAX_LISTED);
+        return ledger.usages(Quota.epochDay(clock.getAsLong()), MAX_LISTED);
     }
 
     public List<TokenInfo> tokens(Principal who) {

@@ -7,6 +7,7 @@ import dev.mediaup.core.Principal;
 import dev.mediaup.core.Problem;
 import dev.mediaup.core.Problems;
 import dev.mediaup.store.AccessStore;
+import dev.mediaup.store.NonceStore;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class OAuth1 implements TokenVerifier {
     private final AccessStore access;
+    private final NonceStore seen;
     private final LongSupplier clock;
     private final long windowSecs;
     // apps and tokens seen in the last 10 s (revocation takes effect within that), as for bearer tokens
@@ -49,11 +51,12 @@ public final class OAuth1 implements TokenVerifier {
     /** Memory bound of the replay check: beyond this many nonces inside the window, requests are refused (503). */
     static final long MAX_NONCES = 5_000_000;
 
-    public OAuth1(AccessStore access, LongSupplier epochSeconds, Duration window) {
+    public OAuth1(AccessStore access, NonceStore nonces, LongSupplier epochSeconds, Duration window) {
         this.access = access;
+        this.seen = nonces;
         this.clock = epochSeconds;
         this.windowSecs = window.toSeconds();
-        for (String n : access.recentNonces(epochSeconds.getAsLong() - this.windowSecs - 1)) {
+        for (String n : seen.recentNonces(epochSeconds.getAsLong() - this.windowSecs - 1)) {
             String[] p = n.split("\n", 3);
             firstUse(p[0] + "\n" + p[1], Long.parseLong(p[2]));
         }
@@ -132,7 +135,7 @@ public final class OAuth1 implements TokenVerifier {
         String consumer = app.get().consumerKey(), nonce = oauth.get("oauth_nonce");
         if (!firstUse(consumer + "\n" + nonce, ts))
             throw unauthorized("This oauth_nonce was already used: a replayed request.");
-        if (!access.recordNonce(consumer, nonce, ts)) // another node saw it (shared database); a single node answers from memory
+        if (!seen.recordNonce(consumer, nonce, ts)) // another node saw it (shared database); a single node answers from memory
             throw unauthorized("This oauth_nonce was already used: a replayed request.");
         return Optional.of(new Principal(token.get().userId(), Set.copyOf(token.get().scopes()), app.get().consumerKey(),
                 Credential.oauth1(token.get().token())));

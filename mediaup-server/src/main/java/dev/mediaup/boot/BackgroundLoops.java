@@ -1,7 +1,7 @@
 package dev.mediaup.boot;
 
 import dev.mediaup.media.MediaService;
-import dev.mediaup.store.AccessStore;
+import dev.mediaup.store.NonceStore;
 import dev.mediaup.store.ClusterStore;
 import dev.mediaup.store.WebhookOutbox;
 import dev.mediaup.upload.Ids;
@@ -45,13 +45,13 @@ final class BackgroundLoops implements AutoCloseable {
         throw new IOException("could not lease a node id");
     }
 
-    void sweeps(Sweeper sweeper, AccessStore access, WebhookOutbox outbox, LongSupplier clock, Duration every, Duration oauthWindow) {
+    void sweeps(Sweeper sweeper, NonceStore nonces, WebhookOutbox outbox, LongSupplier clock, Duration every, Duration oauthWindow) {
         var rounds = new AtomicLong();
         scheduler.scheduleWithFixedDelay(() -> {
             try {
                 var swept = sweeper.sweep(rounds.incrementAndGet() % ORPHAN_SWEEP_EVERY == 0);
                 if (swept.any()) log.info("sweep: {}", swept);
-                access.purgeNonces(clock.getAsLong() - 2 * oauthWindow.toSeconds()); // older ones fail the timestamp check anyway
+                nonces.purgeNonces(clock.getAsLong() - 2 * oauthWindow.toSeconds()); // older ones fail the timestamp check anyway
                 outbox.purge(clock.getAsLong() - 7 * 86_400);
             } catch (RuntimeException e) {
                 log.warn("sweep failed: {}", e.toString());

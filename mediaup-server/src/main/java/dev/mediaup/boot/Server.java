@@ -62,7 +62,7 @@ public final class Server implements AutoCloseable {
         log.info("mediaup listening on http://{}:{} (data dir {}; blob store capabilities {})", http.host(), app.port(),
                 config.storage().dataDir().toAbsolutePath(), s.blobs().capabilities().names());
         var loops = new BackgroundLoops();
-        loops.sweeps(s.sweeper(), s.stores().access(), s.stores().webhooks(), s.clock(), config.storage().sweepInterval(),
+        loops.sweeps(s.sweeper(), s.stores().nonces(), s.stores().webhooks(), s.clock(), config.storage().sweepInterval(),
                 config.auth().oauthWindow());
         loops.deliveryCounts(s.media());
         loops.nodeLease(s.stores().cluster(), s.ids(), s.nodeOwner(), s.clock());

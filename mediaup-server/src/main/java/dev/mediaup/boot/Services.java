@@ -86,13 +86,15 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
         Webhooks webhooks = config.webhooks().enabled()
                 ? new Webhooks(stores.webhooks(), stores.uploads(), config.webhooks().secret(), clock) : null;
         var outcomes = new Outcomes(stores.uploads(), blobs, ids, p.keepOriginals());
-        var workers = new JobWorkers(stores.jobs(), stores.uploads(), processing, outcomes, clock, p, metrics);
+        var workers = new JobWorkers(stores.jobs(), stores.uploads(), stores.uploads(), processing, outcomes, clock, p, metrics);
         // long polls and SSE streams learn of changes made by any node within this period (one query per period, for all)
         var watch = new StatusWatch(stores.uploads(), Duration.ofMillis(100));
-        var uploads = new UploadService(stores.uploads(), blobs, ids, config.limits(), clock, processing, outcomes, workers::nudge, watch,
+        var uploads = new UploadService(stores.uploads(), stores.uploads(), stores.uploads(), blobs, ids,
+                config.limits(), clock, processing, outcomes, workers::nudge, watch,
                 metrics);
         HttpConfig http = config.http();
-        var media = new MediaService(stores.uploads(), stores.media(), stores.metrics(), blobs, clock, deliveryUrlKey(stores), http);
+        var media = new MediaService(stores.uploads(), stores.uploads(), stores.uploads(), stores.media(),
+                stores.metrics(), blobs, clock, deliveryUrlKey(stores), http);
         var readiness = new Readiness(List.of(
                 new Readiness.Probe("database", true, () -> stores.healthy() ? null : "the database does not answer"),
                 new Readiness.Probe("blobs", true, () -> !blobs.healthy() ? "the blob store does not answer"
@@ -105,7 +107,7 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
         var routes = new Routes(uploads, grants, admin, media, authenticator(config, stores, opaque, clock), limits, http.publicBaseUrl(),
                 metrics, readiness, config.limits().v11MaxAppendBytes(), http.tusPath(), config.auth().console(),
                 !http.redirect().isZero());
-        var sweeper = new Sweeper(stores.uploads(), stores.media(), blobs, clock, storage.retention());
+        var sweeper = new Sweeper(stores.uploads(), stores.uploads(), stores.uploads(), stores.media(), blobs, clock, storage.retention());
         return new Services(stores, blobs, ids, nodeOwner, clock, ffmpeg, workers, webhooks, media, sweeper, routes, readiness, watch);
     }
 
@@ -143,7 +145,7 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
             throws IOException {
         List<TokenVerifier> verifiers = new ArrayList<>(List.of(opaque,
                 new GrantTokens(stores.grants(), clock),
-                new OAuth1(stores.access(), clock, config.auth().oauthWindow())));
+                new OAuth1(stores.access(), stores.nonces(), clock, config.auth().oauthWindow())));
         var jwt = config.auth().jwt();
         if (jwt.enabled()) {
             try {

@@ -268,7 +268,8 @@ public final class Main extends Group {
         @Override
         public Integer call() throws IOException {
             try (var meta = open(); var blobs = Backends.blobs(storage())) {
-                printJson(new Sweeper(meta.uploads(), meta.media(), blobs, Main::now, retention.retention()).sweep(orphanMinAge));
+                printJson(new Sweeper(meta.uploads(), meta.uploads(), meta.uploads(), meta.media(), blobs, Main::now,
+                        retention.retention()).sweep(orphanMinAge));
             }
             return 0;
         }

@@ -2,7 +2,7 @@ package dev.mediaup.events;
 
 import dev.mediaup.core.Failpoint;
 import dev.mediaup.core.Upload;
-import dev.mediaup.store.UploadStore;
+import dev.mediaup.store.UploadReads;
 import dev.mediaup.store.WebhookOutbox.WebhookEvent;
 import dev.mediaup.store.WebhookOutbox;
 import org.slf4j.Logger;
@@ -42,7 +42,7 @@ public final class Webhooks implements AutoCloseable {
     private static final long CLAIM_SECS = 60;
 
     private final WebhookOutbox outbox;
-    private final UploadStore uploads;
+    private final UploadReads reads;
     private final byte[] secret;
     private final LongSupplier clock;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
@@ -50,9 +50,9 @@ public final class Webhooks implements AutoCloseable {
     private final ScheduledExecutorService loop =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("mediaup-webhooks").factory());
 
-    public Webhooks(WebhookOutbox outbox, UploadStore uploads, String secret, LongSupplier epochSeconds) {
+    public Webhooks(WebhookOutbox outbox, UploadReads reads, String secret, LongSupplier epochSeconds) {
         this.outbox = outbox;
-        this.uploads = uploads;
+        this.reads = reads;
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
         this.clock = epochSeconds;
         loop.scheduleWithFixedDelay(this::deliverDue, 1, 1, TimeUnit.SECONDS);
@@ -98,7 +98,7 @@ public final class Webhooks implements AutoCloseable {
 
     /** The event, with what the media is now (it may have been deleted since: then only its ids). */
     private String payload(WebhookEvent e, long now) {
-        Upload u = uploads.find(e.mediaId()).orElse(null);
+        Upload u = reads.find(e.mediaId()).orElse(null);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("id", Long.toString(e.mediaId()));
         if (u != null) {

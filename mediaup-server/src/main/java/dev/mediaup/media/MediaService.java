@@ -7,7 +7,9 @@ import dev.mediaup.core.Problem;
 import dev.mediaup.store.BlobStore;
 import dev.mediaup.store.MediaStore;
 import dev.mediaup.store.MetricsStore;
-import dev.mediaup.store.UploadStore;
+import dev.mediaup.store.UploadReads;
+import dev.mediaup.store.UploadRetention;
+import dev.mediaup.store.UploadWrites;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -41,7 +43,9 @@ public final class MediaService {
     /** The bytes as uploaded, where the server keeps originals (--keep-originals). */
     public static final String UPLOADED = "original";
 
-    private final UploadStore uploads;
+    private final UploadReads reads;
+    private final UploadWrites writes;
+    private final UploadRetention ending;
     private final MediaStore made;
     private final MetricsStore metrics;
     private final BlobStore blobs;
@@ -59,10 +63,13 @@ public final class MediaService {
      * {@code urlKey}: the HMAC key of signed delivery URLs (one per cluster, from the cluster store);
      * {@code http}: the signed URLs' lifetime, and presigned redirects' (zero streams through the server).
      */
-    public MediaService(UploadStore uploads, MediaStore made, MetricsStore metrics, BlobStore blobs, LongSupplier epochSeconds,
+    public MediaService(UploadReads reads, UploadWrites writes, UploadRetention ending, MediaStore made,
+            MetricsStore metrics, BlobStore blobs, LongSupplier epochSeconds,
                         byte[] urlKey, HttpConfig http) {
         this.redirectSecs = http.redirect().toSeconds();
-        this.uploads = uploads;
+        this.reads = reads;
+        this.writes = writes;
+        this.ending = ending;
         this.made = made;
         this.metrics = metrics;
         this.blobs = blobs;
@@ -82,7 +89,7 @@ public final class MediaService {
     public Found lookup(Principal who, List<String> mediaKeys) {
         Map<Long, Upload> byId = new HashMap<>();
         List<Long> ids = mediaKeys.stream().map(MediaService::idOf).filter(OptionalLong::isPresent).map(OptionalLong::getAsLong).toList();
-        for (Upload u : uploads.find(new LinkedHashSet<>(ids))) byId.put(u.id(), u);
+        for (Upload u : reads.find(new LinkedHashSet<>(ids))) byId.put(u.id(), u);
         List<Upload> found = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         for (String key : mediaKeys) {
@@ -98,7 +105,7 @@ public final class MediaService {
         Upload u = owned(who, id);
         ObjectNode merged = u.metadataJson() == null ? JSON.createObjectNode() : (ObjectNode) JSON.readTree(u.metadataJson());
         additions.properties().forEach(e -> merged.set(e.getKey(), e.getValue()));
-        uploads.setMetadata(id, merged.toString());
+        writes.setMetadata(id, merged.toString());
         return merged;
     }
 
@@ -106,16 +113,16 @@ public final class MediaService {
 
     /** The caller's own upload (a grant's bearer: one it uploaded); 404 for anyone else's. */
     public Upload owned(Principal who, long id) {
-        return uploads.find(id).filter(u -> u.drivableBy(who) && u.state() != State.EXPIRED)
+        return reads.find(id).filter(u -> u.drivableBy(who) && u.state() != State.EXPIRED)
                 .orElseThrow(() -> Problems.notFound("id", id));
     }
 
     /** Owner only: the rows go, then the bytes. */
     public void delete(Principal who, String mediaKey) {
         long id = idOf(mediaKey).orElseThrow(() -> Problems.notFound("media_key", mediaKey));
-        Upload u = uploads.find(id).filter(x -> x.mediaKey().equals(mediaKey) && x.ownerId().equals(who.userId()))
+        Upload u = reads.find(id).filter(x -> x.mediaKey().equals(mediaKey) && x.ownerId().equals(who.userId()))
                 .orElseThrow(() -> Problems.notFound("media_key", mediaKey));
-        uploads.delete(u.id());
+        ending.delete(u.id());
         try {
             blobs.deleteAll(BlobKeys.prefix(u.id()));
         } catch (IOException e) {
@@ -124,7 +131,7 @@ public final class MediaService {
     }
 
     public List<Upload> mine(Principal who, Long beforeId, int max) {
-        return uploads.ownedBy(who.userId(), beforeId, max);
+        return reads.ownedBy(who.userId(), beforeId, max);
     }
 
     // ---- subtitles ----
@@ -222,7 +229,7 @@ public final class MediaService {
     public Deliverable deliverable(String mediaKey, String variant, Long expires, String signature, Principal whoOrNull) {
         Problem none = Problems.notFound("media_key", mediaKey);
         long id = idOf(mediaKey).orElseThrow(() -> none);
-        Upload u = uploads.find(id).filter(x -> x.mediaKey().equals(mediaKey) && x.state() == State.SUCCEEDED).orElseThrow(() -> none);
+        Upload u = reads.find(id).filter(x -> x.mediaKey().equals(mediaKey) && x.state() == State.SUCCEEDED).orElseThrow(() -> none);
         boolean signed = expires != null && signature != null && expires >= clock.getAsLong()
                 && MessageDigest.isEqual(sign(mediaKey, variant, expires).getBytes(StandardCharsets.US_ASCII),
                         signature.getBytes(StandardCharsets.US_ASCII));
@@ -235,7 +242,7 @@ public final class MediaService {
         }
         // the uploaded bytes themselves: "original" where originals are kept, and "orig" of media served as uploaded (3D, subtitles)
         if (!ORIGINAL.equals(variant) && !UPLOADED.equals(variant)) throw none;
-        List<Segment> segs = uploads.segments(id);
+        List<Segment> segs = reads.segments(id);
         if (segs.isEmpty()) throw none;
         long size = segs.stream().mapToLong(Segment::size).sum();
         // the segments' hashes pin the exact bytes: a strong validator without reading them
@@ -243,7 +250,7 @@ public final class MediaService {
         segs.forEach(s -> d.update(s.sha256().getBytes(StandardCharsets.US_ASCII)));
         String etag = "\"" + HexFormat.of().formatHex(d.digest(), 0, 16) + "\"";
         String type = u.servedType();
-        return new Deliverable(u, uploads.stored(id), size, etag, type); // the bytes: one assembled object where there is one
+        return new Deliverable(u, reads.stored(id), size, etag, type); // the bytes: one assembled object where there is one
     }
 
     /** A presigned URL of the object behind a one-object deliverable, when the store can and the server is told to redirect. */
@@ -281,7 +288,7 @@ public final class MediaService {
         Upload u = lookup(who, List.of(mediaKey)).media().stream().findFirst()
                 .orElseThrow(() -> Problems.notFound("media_key", mediaKey));
         if (u.state() != State.SUCCEEDED) return new Files(u, List.of(), null);
-        List<Segment> kept = uploads.segments(u.id());
+        List<Segment> kept = reads.segments(u.id());
         Long original = kept.isEmpty() ? null : kept.stream().mapToLong(Segment::size).sum();
         return new Files(u, made.variants(List.of(u.id()), false), original);
     }
@@ -393,7 +400,7 @@ public final class MediaService {
     }
 
     public String signedPath(long id, String variant) {
-        return uploads.find(id).map(u -> signedPath(u, variant)).orElse("");
+        return reads.find(id).map(u -> signedPath(u, variant)).orElse("");
     }
 
     private String sign(String mediaKey, String variant, long exp) {

@@ -4,7 +4,8 @@ import dev.mediaup.config.ProcessingConfig;
 import dev.mediaup.core.*;
 import dev.mediaup.store.JobStore.Job;
 import dev.mediaup.store.JobStore;
-import dev.mediaup.store.UploadStore;
+import dev.mediaup.store.UploadReads;
+import dev.mediaup.store.UploadWrites;
 import dev.mediaup.upload.Outcomes;
 import dev.mediaup.upload.Processor;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,7 +31,8 @@ public final class JobWorkers implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JobWorkers.class);
 
     private final JobStore jobs;
-    private final UploadStore uploads;
+    private final UploadReads reads;
+    private final UploadWrites writes;
     private final Processing processing;
     private final Outcomes outcomes;
     private final LongSupplier clock;
@@ -47,14 +49,16 @@ public final class JobWorkers implements AutoCloseable {
     static final long ENVIRONMENT_WAIT_SECS = 24 * 3600;
     private volatile boolean running = true;
 
-    public JobWorkers(JobStore jobs, UploadStore uploads, Processing processing, Outcomes outcomes, LongSupplier epochSeconds,
+    public JobWorkers(JobStore jobs, UploadReads reads, UploadWrites writes, Processing processing,
+            Outcomes outcomes, LongSupplier epochSeconds,
                       ProcessingConfig config, MeterRegistry metrics) {
         this.processing = processing;
         this.outcomes = outcomes;
         this.clock = epochSeconds;
         this.maxAttempts = config.maxJobAttempts();
         this.jobs = jobs;
-        this.uploads = uploads;
+        this.reads = reads;
+        this.writes = writes;
         this.leaseSecs = config.lease().toSeconds();
         this.metrics = metrics;
         for (int i = 0; i < config.workers(); i++)
@@ -109,7 +113,7 @@ public final class JobWorkers implements AutoCloseable {
             // the machine's fault, not the media's: burning the attempts would fail every video in half a minute. Wait
             // (the job is re-run every ENVIRONMENT_RETRY_SECS without counting) while the upload is younger than a
             // day; after that it is an ordinary failure, so nothing waits forever
-            Upload u = uploads.find(job.uploadId()).orElse(null);
+            Upload u = reads.find(job.uploadId()).orElse(null);
             if (u != null && clock.getAsLong() - u.createdAt() < ENVIRONMENT_WAIT_SECS) {
                 log.warn("job {} waits for processing to be able to run ({} s): {}", job, ENVIRONMENT_RETRY_SECS, e.getMessage());
                 jobs.postpone(job, clock.getAsLong() + ENVIRONMENT_RETRY_SECS, e.getMessage());
@@ -137,15 +141,15 @@ public final class JobWorkers implements AutoCloseable {
      * from the rate actually achieved: the remaining time at that rate, within 1..30 s.
      */
     private void process(Job job) throws IOException {
-        Upload u = uploads.find(job.uploadId()).orElse(null);
+        Upload u = reads.find(job.uploadId()).orElse(null);
         if (u == null || u.state() == State.FAILED) return; // deleted, or already done: idempotent
-        List<Segment> segs = uploads.stored(u.id()); // the assembled original, if a crashed attempt got that far
+        List<Segment> segs = reads.stored(u.id()); // the assembled original, if a crashed attempt got that far
         if (u.state() == State.SUCCEEDED) { // a crash came between the result and the job's completion
             outcomes.resumeSucceeded(u, segs);
             return;
         }
         long started = System.nanoTime();
-        uploads.updateProcessing(u.id(), State.IN_PROGRESS, 0, 2, MediaInfo.NONE, null);
+        writes.updateProcessing(u.id(), State.IN_PROGRESS, 0, 2, MediaInfo.NONE, null);
         Failpoint.JOB_AFTER_IN_PROGRESS.hit();
         long[] lastWrite = {System.nanoTime()};
         Processor.Outcome o = processing.queued(u, segs, pct -> {
@@ -154,7 +158,7 @@ public final class JobWorkers implements AutoCloseable {
             lastWrite[0] = now;
             double elapsed = (now - started) / 1e9;
             int eta = (int) Math.ceil(elapsed * (100 - pct) / pct);
-            uploads.updateProcessing(u.id(), State.IN_PROGRESS, pct, Math.clamp(eta, 1, 30), MediaInfo.NONE, null);
+            writes.updateProcessing(u.id(), State.IN_PROGRESS, pct, Math.clamp(eta, 1, 30), MediaInfo.NONE, null);
         });
         outcomes.recordQueued(u, segs, o);
     }

@@ -3,7 +3,7 @@ package dev.mediaup.store;
 import java.util.List;
 import java.util.Optional;
 
-/** Credentials: bearer tokens (stored hashed), OAuth apps, OAuth 1.0a tokens and the nonces that stop replays. */
+/** Credentials: bearer tokens (stored hashed), OAuth apps and OAuth 1.0a tokens. */
 public interface AccessStore {
 
     /** A bearer token's row: kind "user" (acts as userId) or "app" (app-only, acts as appKey). */
@@ -42,16 +42,4 @@ public interface AccessStore {
     void createOAuth1Token(OAuth1Token token, long now);
 
     Optional<OAuth1Token> findOAuth1Token(String token);
-
-    /** Nonces with a timestamp at or after {@code since}, as "consumer\nnonce\ntimestamp" keys. */
-    List<String> recentNonces(long since);
-
-    /**
-     * Records an OAuth nonce; false if it was recorded before (a replay). A store that serves one node (SQLite) may
-     * record it in the background and answer true at once — its caller keeps the window's nonces in memory; a store
-     * shared by several nodes (PostgreSQL) records it before answering, so a replay is caught whichever node it hits.
-     */
-    boolean recordNonce(String consumerKey, String nonce, long timestamp);
-
-    void purgeNonces(long olderThan);
 }

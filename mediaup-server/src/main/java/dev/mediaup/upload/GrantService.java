@@ -3,7 +3,7 @@ package dev.mediaup.upload;
 import dev.mediaup.config.LimitsConfig;
 import dev.mediaup.core.*;
 import dev.mediaup.store.GrantStore;
-import dev.mediaup.store.UploadStore;
+import dev.mediaup.store.UploadReads;
 
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,14 +24,14 @@ public final class GrantService {
                                Long expiresInSecs, List<String> allowedOrigins, boolean shared, List<String> additionalOwners) {}
 
     private final GrantStore grants;
-    private final UploadStore uploads;
+    private final UploadReads reads;
     private final LimitsConfig limits;
     private final Ids ids;
     private final LongSupplier clock;
 
-    public GrantService(GrantStore grants, UploadStore uploads, LimitsConfig limits, Ids ids, LongSupplier epochSeconds) {
+    public GrantService(GrantStore grants, UploadReads reads, LimitsConfig limits, Ids ids, LongSupplier epochSeconds) {
         this.grants = grants;
-        this.uploads = uploads;
+        this.reads = reads;
         this.limits = limits;
         this.ids = ids;
         this.clock = epochSeconds;
@@ -83,7 +83,7 @@ public final class GrantService {
 
     /** The uploads started with the grant, oldest first: how the backend finds what its user uploaded. */
     public List<Upload> uploads(Grant g) {
-        return uploads.startedWith(g.id());
+        return reads.startedWith(g.id());
     }
 
     public long now() {

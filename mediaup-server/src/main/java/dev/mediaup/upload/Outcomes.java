@@ -2,8 +2,9 @@ package dev.mediaup.upload;
 
 import dev.mediaup.core.*;
 import dev.mediaup.store.BlobStore;
-import dev.mediaup.store.UploadStore;
-import dev.mediaup.store.UploadStore.Original;
+import dev.mediaup.store.UploadWrites;
+import dev.mediaup.store.UploadWrites.Finalization;
+import dev.mediaup.store.UploadWrites.Original;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,13 +20,13 @@ import java.util.List;
 public final class Outcomes {
     private static final Logger log = LoggerFactory.getLogger(Outcomes.class);
 
-    private final UploadStore uploads;
+    private final UploadWrites writes;
     private final BlobStore blobs;
     private final Ids ids;
     private final boolean keepOriginals;
 
-    public Outcomes(UploadStore uploads, BlobStore blobs, Ids ids, boolean keepOriginals) {
-        this.uploads = uploads;
+    public Outcomes(UploadWrites writes, BlobStore blobs, Ids ids, boolean keepOriginals) {
+        this.writes = writes;
         this.blobs = blobs;
         this.ids = ids;
         this.keepOriginals = keepOriginals;
@@ -44,7 +45,7 @@ public final class Outcomes {
             throws IOException {
         long size = segs.stream().mapToLong(Segment::size).sum();
         if (o.failure() != null)
-            return uploads.finalizeUpload(u.id(), segs, Original.SEGMENTS, State.FAILED, size, sniffed, o.failure(), null, now, expiresAt)
+            return writes.finalizeUpload(Finalization.failed(u.id(), segs, Original.SEGMENTS, size, sniffed, o.failure(), now, expiresAt))
                     .orElseThrow(Problems::refused);
         boolean drop = dropsOriginal(o);
         String original = drop ? null : assembled(u.id(), segs);
@@ -53,7 +54,7 @@ public final class Outcomes {
         Original kept = drop ? Original.DROPPED : original != null ? Original.assembled(original) : Original.SEGMENTS;
         Checked<Upload> recorded;
         try {
-            recorded = uploads.finalizeUpload(u.id(), segs, kept, State.SUCCEEDED, size, info, null, null, now, expiresAt);
+            recorded = writes.finalizeUpload(Finalization.succeeded(u.id(), segs, kept, size, info, now, expiresAt));
         } catch (RuntimeException e) {
             if (original != null) deleteQuietly(original);
             throw e;
@@ -69,11 +70,11 @@ public final class Outcomes {
     /** Queued path: a job's processor is done; the kept original is assembled before success is reported. */
     public void recordQueued(Upload u, List<Segment> segs, Processor.Outcome o) throws IOException {
         if (o.failure() != null) {
-            uploads.updateProcessing(u.id(), State.FAILED, 100, 0, o.info(), o.failure());
+            writes.updateProcessing(u.id(), State.FAILED, 100, 0, o.info(), o.failure());
             return;
         }
         if (!dropsOriginal(o)) keepOriginal(u.id(), segs);
-        uploads.updateProcessing(u.id(), State.SUCCEEDED, 100, 0, o.info(), null);
+        writes.updateProcessing(u.id(), State.SUCCEEDED, 100, 0, o.info(), null);
         Failpoint.QUEUED_AFTER_SUCCESS.hit();
         if (dropsOriginal(o)) dropOriginal(u.id(), segs);
     }
@@ -85,7 +86,7 @@ public final class Outcomes {
 
     /** Every attempt of a job failed on our side: the media fails, with what went wrong last. */
     public void recordGivenUp(long id, int attempts, String lastError) {
-        uploads.updateProcessing(id, State.FAILED, 100, 0, MediaInfo.NONE,
+        writes.updateProcessing(id, State.FAILED, 100, 0, MediaInfo.NONE,
                 Failure.internal("Processing failed after " + attempts + " attempts: " + lastError));
     }
 
@@ -110,7 +111,7 @@ public final class Outcomes {
         String original = assembled(id, segs);
         if (original == null) return;
         Failpoint.QUEUED_AFTER_ASSEMBLE.hit();
-        if (!uploads.setOriginal(id, segs, original)) {
+        if (!writes.setOriginal(id, segs, original)) {
             deleteQuietly(original);
             return;
         }
@@ -120,7 +121,7 @@ public final class Outcomes {
 
     /** Forgets the uploaded bytes once processing made what is served from them: rows first, then blobs. */
     private void dropOriginal(long id, List<Segment> segs) {
-        uploads.deleteSegments(id);
+        writes.deleteSegments(id);
         Failpoint.QUEUED_MID_DROP.hit();
         for (Segment s : segs) deleteQuietly(s.blobKey());
     }

@@ -2,7 +2,7 @@ package dev.mediaup.upload;
 
 import dev.mediaup.core.State;
 import dev.mediaup.core.Upload;
-import dev.mediaup.store.UploadStore;
+import dev.mediaup.store.UploadReads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,14 +31,14 @@ public final class StatusWatch implements AutoCloseable {
 
     private record Waiter(String seen, CompletableFuture<Upload> changed) {}
 
-    private final UploadStore uploads;
+    private final UploadReads reads;
     private final Duration period;
     private final Map<Long, List<Waiter>> waiting = new ConcurrentHashMap<>();
     private final Thread loop;
     private volatile boolean closed;
 
-    public StatusWatch(UploadStore uploads, Duration period) {
-        this.uploads = uploads;
+    public StatusWatch(UploadReads reads, Duration period) {
+        this.reads = reads;
         this.period = period;
         this.loop = Thread.ofVirtual().name("status-watch").start(this::run);
     }
@@ -86,7 +86,7 @@ public final class StatusWatch implements AutoCloseable {
             try {
                 List<Long> ids = List.copyOf(waiting.keySet());
                 for (int from = 0; from < ids.size(); from += BATCH)
-                    for (Upload u : uploads.find(ids.subList(from, Math.min(ids.size(), from + BATCH)))) {
+                    for (Upload u : reads.find(ids.subList(from, Math.min(ids.size(), from + BATCH)))) {
                         String now = version(u);
                         for (Waiter w : waiting.getOrDefault(u.id(), List.of()))
                             if (!w.seen().equals(now)) w.changed().complete(u);

@@ -4,7 +4,9 @@ import dev.mediaup.core.BlobKeys;
 import dev.mediaup.core.Failpoint;
 import dev.mediaup.store.BlobStore;
 import dev.mediaup.store.MediaStore;
-import dev.mediaup.store.UploadStore;
+import dev.mediaup.store.UploadReads;
+import dev.mediaup.store.UploadRetention;
+import dev.mediaup.store.UploadWrites;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,14 +35,19 @@ public final class Sweeper {
         }
     }
 
-    private final UploadStore uploads;
+    private final UploadReads reads;
+    private final UploadWrites writes;
+    private final UploadRetention ending;
     private final MediaStore media;
     private final BlobStore blobs;
     private final LongSupplier clock;
     private final Duration retention;
 
-    public Sweeper(UploadStore uploads, MediaStore media, BlobStore blobs, LongSupplier epochSeconds, Duration retention) {
-        this.uploads = uploads;
+    public Sweeper(UploadReads reads, UploadWrites writes, UploadRetention ending, MediaStore media, BlobStore blobs,
+            LongSupplier epochSeconds, Duration retention) {
+        this.reads = reads;
+        this.writes = writes;
+        this.ending = ending;
         this.media = media;
         this.blobs = blobs;
         this.clock = epochSeconds;
@@ -61,21 +68,21 @@ public final class Sweeper {
      */
     public Swept sweep(Duration orphansOlderThan) {
         long now = clock.getAsLong();
-        int expired = uploads.expireSessions(now), purged = 0, retired = 0, orphaned = 0;
+        int expired = ending.expireSessions(now), purged = 0, retired = 0, orphaned = 0;
         if (expired > 0) Failpoint.SWEEP_AFTER_EXPIRE.hit();
-        for (long id : uploads.expiredWithSegments(1000)) {
+        for (long id : ending.expiredWithSegments(1000)) {
             try {
                 blobs.deleteAll(BlobKeys.prefix(id));
                 Failpoint.SWEEP_AFTER_PURGE_BLOBS.hit();
-                uploads.deleteSegments(id);
+                writes.deleteSegments(id);
                 purged++;
             } catch (IOException e) {
                 log.warn("could not delete bytes of expired upload {}: {}", id, e.toString());
             }
         }
         if (retention.isPositive()) {
-            for (long id : uploads.mediaCreatedBefore(now - retention.toSeconds(), 1000)) {
-                uploads.delete(id);
+            for (long id : ending.mediaCreatedBefore(now - retention.toSeconds(), 1000)) {
+                ending.delete(id);
                 try {
                     blobs.deleteAll(BlobKeys.prefix(id));
                 } catch (IOException e) {
@@ -104,7 +111,7 @@ public final class Sweeper {
                 Set<String> keys = referenced.computeIfAbsent(owner.getAsLong(), x -> {
                     Set<String> k = new HashSet<>();
                     // where the bytes are: once an original is assembled, its segment blobs are no longer referenced
-                    uploads.stored(x).forEach(seg -> k.add(seg.blobKey()));
+                    reads.stored(x).forEach(seg -> k.add(seg.blobKey()));
                     media.variants(List.of(x), true).forEach(var -> k.add(var.blobKey()));
                     return k;
                 });

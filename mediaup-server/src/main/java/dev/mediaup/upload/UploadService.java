@@ -3,8 +3,11 @@ package dev.mediaup.upload;
 import dev.mediaup.config.LimitsConfig;
 import dev.mediaup.core.*;
 import dev.mediaup.store.BlobStore;
-import dev.mediaup.store.UploadStore;
-import dev.mediaup.store.UploadStore.Original;
+import dev.mediaup.store.UploadReads;
+import dev.mediaup.store.UploadWrites;
+import dev.mediaup.store.UsageLedger;
+import dev.mediaup.store.UploadWrites.Finalization;
+import dev.mediaup.store.UploadWrites.Original;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +55,9 @@ public final class UploadService {
     /** Optional integrity check the client sent for one segment. */
     public record Checksum(String algorithm, byte[] expected, String header) {}
 
-    private final UploadStore uploads;
+    private final UploadReads reads;
+    private final UploadWrites writes;
+    private final UsageLedger ledger;
     private final BlobStore blobs;
     private final Ids ids;
     private final LimitsConfig limits;
@@ -66,12 +71,15 @@ public final class UploadService {
     private final MeterRegistry metrics;
 
     /** {@code jobQueued}: told when FINALIZE queued a job, so workers need not wait for their next poll. */
-    public UploadService(UploadStore uploads, BlobStore blobs, Ids ids, LimitsConfig limits, LongSupplier epochSeconds,
+    public UploadService(UploadReads reads, UploadWrites writes, UsageLedger ledger, BlobStore blobs, Ids ids,
+            LimitsConfig limits, LongSupplier epochSeconds,
                          Processor processor, Outcomes outcomes, Runnable jobQueued, StatusWatch watch, MeterRegistry metrics) {
         this.metrics = metrics;
         this.jobQueued = jobQueued;
         this.watch = watch;
-        this.uploads = uploads;
+        this.reads = reads;
+        this.writes = writes;
+        this.ledger = ledger;
         this.blobs = blobs;
         this.ids = ids;
         this.limits = limits;
@@ -88,7 +96,7 @@ public final class UploadService {
     /** What the caller has used today and in all, against its quotas (the console's account page). */
     public Usage usage(Principal who) {
         if (who.appOnly()) throw Problems.forbidden("Usage is a user's: use a user token.");
-        return uploads.usage(who.userId(), Quota.epochDay(now()));
+        return ledger.usage(who.userId(), Quota.epochDay(now()));
     }
 
     private long expiresAt(Category c, long now) {
@@ -110,7 +118,7 @@ public final class UploadService {
         // the declared total_bytes must fit what is left of the quotas; appends enforce them exactly
         if (!limits.quota().unlimited()) {
             long declared = r.totalBytes() == null ? 0 : r.totalBytes();
-            Usage usage = uploads.usage(who.userId(), Quota.epochDay(now));
+            Usage usage = ledger.usage(who.userId(), Quota.epochDay(now));
             limits.quota().initRefusal(usage, declared, now).ifPresent(x -> {
                 throw Problems.refused(x);
             });
@@ -129,7 +137,7 @@ public final class UploadService {
      */
     private Upload begin(Principal who, Upload u) {
         if (who.viaGrant()) u = u.startedWith(who.grant());
-        Upload created = uploads.create(u, u.createdAt()).orElseThrow(Problems::refused);
+        Upload created = writes.create(u, u.createdAt()).orElseThrow(Problems::refused);
         if (!created.tusPartial()) metrics.counter("mediaup.uploads.initialized", "category", created.category().wire()).increment();
         return created;
     }
@@ -186,7 +194,7 @@ public final class UploadService {
      */
     public Upload concatenate(Principal who, Upload whole, List<Long> partialIds) {
         checkPartials(who, partialIds);
-        uploads.concatenate(whole.id(), partialIds, now()).orElseThrow(Problems::refused);
+        writes.concatenate(whole.id(), partialIds, now()).orElseThrow(Problems::refused);
         Failpoint.TUS_CONCAT_AFTER_MOVE.hit();
         return finalizeUpload(who, whole.id());
     }
@@ -200,8 +208,8 @@ public final class UploadService {
         Set<Long> into = new HashSet<>();
         boolean inOrder = true;
         for (int at = 0; at < partialIds.size(); at++) {
-            var spent = uploads.concatenatedInto(partialIds.get(at));
-            into.add(spent.map(UploadStore.Spent::finalId).orElse(-1L));
+            var spent = reads.concatenatedInto(partialIds.get(at));
+            into.add(spent.map(UploadReads.Spent::finalId).orElse(-1L));
             inOrder &= spent.map(x -> x.position()).orElse(-1) == at;
         }
         if (into.contains(-1L)) return Optional.empty(); // some are unspent: the concatenation refuses the spent ones
@@ -233,10 +241,10 @@ public final class UploadService {
     public Offset offset(Principal who, long id) {
         Upload u = owned(who, id);
         if (u.state().finalized()) return whole(u);
-        List<Segment> segs = uploads.segments(id);
+        List<Segment> segs = reads.segments(id);
         // a FINALIZE may have finished (and dropped the segments) after the first read: the upload read again after its
         // segments tells, since an upload still unfinalized then had all of them then
-        Upload now = uploads.find(id).orElse(u);
+        Upload now = reads.find(id).orElse(u);
         if (now.state().finalized()) return whole(now);
         return new Offset(now, segs.stream().mapToLong(Segment::size).sum(), segs.size());
     }
@@ -285,8 +293,8 @@ public final class UploadService {
                         checksum.algorithm());
             int idx = index.getAsInt();
             var segment = new Segment(u.id(), idx, st.size(), HexFormat.of().formatHex(st.sha256()), st.key());
-            var put = (atOffset == null ? uploads.putSegment(segment, now(), maxTotal, limits.quota())
-                    : uploads.putSegmentAt(segment, atOffset, now(), maxTotal, limits.quota())).orElseThrow(Problems::refused);
+            var put = (atOffset == null ? writes.putSegment(segment, now(), maxTotal, limits.quota())
+                    : writes.putSegmentAt(segment, atOffset, now(), maxTotal, limits.quota())).orElseThrow(Problems::refused);
             recorded = true;
             metrics.counter("mediaup.segments.appended").increment();
             Failpoint.APPEND_AFTER_ROW.hit();
@@ -394,10 +402,10 @@ public final class UploadService {
             Upload u = begin(who, Upload.started(id, who.userId(), type, r.category(), size, false,
                     List.copyOf(new LinkedHashSet<>(r.additionalOwners())), now, expiresAt(r.category(), now)));
             Failpoint.ONESHOT_AFTER_CREATE.hit();
-            uploads.putSegment(new Segment(id, 0, size, HexFormat.of().formatHex(st.sha256()), st.key()), now, size, limits.quota())
+            writes.putSegment(new Segment(id, 0, size, HexFormat.of().formatHex(st.sha256()), st.key()), now, size, limits.quota())
                     .orElseThrow(Problems::refused);
             kept = true;
-            return complete(who, u, uploads.segments(id));
+            return complete(who, u, reads.segments(id));
         } catch (IOException e) {
             throw storageFailure(e);
         } finally {
@@ -415,7 +423,7 @@ public final class UploadService {
         if (u.sessionExpired(now())) throw Problems.sessionExpired(u.id(), u.expiresAt());
         Failpoint.FINALIZE_AFTER_LOOKUP.hit();
         try {
-            List<Segment> segs = uploads.segments(id);
+            List<Segment> segs = reads.segments(id);
             long size = 0;
             List<Integer> missing = new ArrayList<>();
             int expectedNext = 0;
@@ -432,7 +440,7 @@ public final class UploadService {
             // another FINALIZE of the same upload won after this one read it as unfinalized — its state changed first,
             // or it dropped the segments this one was about to read (none left, or fewer), checked or was reading:
             // answer as a repeated FINALIZE does, with the upload as it left it
-            Optional<Upload> won = uploads.find(id).filter(x -> x.state().finalized());
+            Optional<Upload> won = reads.find(id).filter(x -> x.state().finalized());
             if (won.isPresent()) return won.get();
             throw e;
         }
@@ -445,8 +453,8 @@ public final class UploadService {
      */
     public void abandon(Principal who, long id) {
         Upload u = owned(who, id);
-        if (u.state() == State.UPLOADING && uploads.abandon(id, now())) return;
-        Upload now = uploads.find(id).orElse(u);
+        if (u.state() == State.UPLOADING && writes.abandon(id, now())) return;
+        Upload now = reads.find(id).orElse(u);
         if (now.state().finalized()) throw Problems.grantCannotDelete(now.mediaKey());
     }
 
@@ -464,19 +472,19 @@ public final class UploadService {
         long now = now();
         long expiresAt = expiresAt(u.category(), now);
         if (v.failure() != null)
-            return uploads.finalizeUpload(id, segs, Original.SEGMENTS, State.FAILED, size, MediaInfo.NONE, v.failure(), null, now,
-                    expiresAt).orElseThrow(Problems::refused);
+            return writes.finalizeUpload(Finalization.failed(id, segs, Original.SEGMENTS, size, MediaInfo.NONE, v.failure(), now,
+                    expiresAt)).orElseThrow(Problems::refused);
         // a grant's type cap holds on what the bytes are, not on what the browser declared; such bytes are not kept
         Optional<Failure> offGrant = who.viaGrant() ? who.grant().typeFailure(v.mediaType()) : Optional.empty();
         if (offGrant.isPresent()) {
-            Upload failed = uploads.finalizeUpload(id, segs, Original.DROPPED, State.FAILED, size, MediaInfo.NONE, offGrant.get(), null,
-                    now, expiresAt).orElseThrow(Problems::refused);
+            Upload failed = writes.finalizeUpload(Finalization.failed(id, segs, Original.DROPPED, size, MediaInfo.NONE, offGrant.get(),
+                    now, expiresAt)).orElseThrow(Problems::refused);
             for (Segment s : segs) deleteQuietly(s.blobKey());
             return failed;
         }
         if (u.family().processedAsync()) {
-            Upload queued = uploads.finalizeUpload(id, segs, Original.SEGMENTS, State.PENDING, size, v.info(), null, PROCESS_JOB, now,
-                    expiresAt).orElseThrow(Problems::refused);
+            Upload queued = writes.finalizeUpload(Finalization.queued(id, segs, size, v.info(), PROCESS_JOB, now, expiresAt))
+                    .orElseThrow(Problems::refused);
             Failpoint.FINALIZE_AFTER_QUEUE.hit();
             jobQueued.run();
             return queued;
@@ -491,7 +499,7 @@ public final class UploadService {
     /** STATUS: owner and additional owners (and anyone, for shared media) may look; the rest get 404. */
     public Upload status(Principal who, long id) {
         // a grant's bearer sees its own uploads only, even shared media of the same user
-        Upload u = uploads.find(id).filter(x -> who.viaGrant() ? x.drivableBy(who) : x.readableBy(who.userId()))
+        Upload u = reads.find(id).filter(x -> who.viaGrant() ? x.drivableBy(who) : x.readableBy(who.userId()))
                 .orElseThrow(() -> Problems.notFound("media_id", id));
         if (u.sessionExpired(now())) throw Problems.sessionExpired(u.id(), u.expiresAt());
         return u;
@@ -520,11 +528,11 @@ public final class UploadService {
 
     public List<Segment> segments(Principal who, long id) {
         owned(who, id);
-        return uploads.segments(id);
+        return reads.segments(id);
     }
 
     private Upload owned(Principal who, long id) {
-        return uploads.find(id).filter(u -> u.drivableBy(who)).orElseThrow(() -> Problems.notFound("id", id));
+        return reads.find(id).filter(u -> u.drivableBy(who)).orElseThrow(() -> Problems.notFound("id", id));
     }
 
     /** The media's bytes in order, read lazily segment by segment: finalize never concatenates. */

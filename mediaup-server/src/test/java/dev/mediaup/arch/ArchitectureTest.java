@@ -1,7 +1,9 @@
 package dev.mediaup.arch;
 
 import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The dependency rules of DESIGN.md and docs/architecture.md's picture, checked on the compiled classes so they
@@ -104,10 +107,27 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().haveFullyQualifiedName("dev.mediaup.store.MetadataStores")
                 .because("only the wiring holds every store role").check(main);
         classes().that().resideInAPackage("dev.mediaup.auth..").should().onlyDependOnClassesThat(
-                        DescribedPredicate.describe("outside dev.mediaup.store, or AccessStore / GrantStore",
+                        DescribedPredicate.describe("outside dev.mediaup.store, or AccessStore / NonceStore / GrantStore",
                                 c -> !c.getPackageName().startsWith("dev.mediaup.store")
                                         || c.getName().startsWith("dev.mediaup.store.AccessStore")
+                                        || c.getName().startsWith("dev.mediaup.store.NonceStore")
                                         || c.getName().startsWith("dev.mediaup.store.GrantStore")))
                 .because("a credential verifier reads credentials, and cannot claim jobs or touch uploads").check(main);
+        noClasses().that().resideOutsideOfPackages("dev.mediaup.boot..", "dev.mediaup.cli..", "dev.mediaup.store..")
+                .should().dependOnClassesThat().haveFullyQualifiedName("dev.mediaup.store.UploadStore")
+                .because("a consumer of uploads gets its roles (reads, writes, the usage ledger, retention), never all of them")
+                .check(main);
+    }
+
+    @Test
+    void storeInterfacesAreSmall() {
+        // what a backend must implement (defaulted helpers, such as BlobStore's ranged open, do not count)
+        var large = main.stream().filter(c -> c.getPackageName().equals("dev.mediaup.store") && c.isInterface())
+                .filter(c -> abstractMethods(c) > 12).map(c -> c.getSimpleName() + " (" + abstractMethods(c) + ")").toList();
+        assertThat(large).as("store roles of at most 12 methods").isEmpty();
+    }
+
+    private static long abstractMethods(JavaClass c) {
+        return c.getMethods().stream().filter(m -> m.getModifiers().contains(JavaModifier.ABSTRACT)).count();
     }
 }

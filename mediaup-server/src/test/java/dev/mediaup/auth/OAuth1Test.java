@@ -83,7 +83,7 @@ class OAuth1Test {
     @Test
     void protocolParametersOutsideTheHeaderAreRefused() {
         try (MetadataStores stores = SqlDatabase.sqlite(dir.resolve("m.db")).stores()) {
-            var oauth = new OAuth1(stores.access(), () -> 1_800_000_000L, Duration.ofSeconds(300));
+            var oauth = new OAuth1(stores.access(), stores.nonces(), () -> 1_800_000_000L, Duration.ofSeconds(300));
             String header = "OAuth oauth_consumer_key=\"k\", oauth_token=\"t\", oauth_signature_method=\"HMAC-SHA1\", "
                     + "oauth_timestamp=\"1800000000\", oauth_nonce=\"n\", oauth_signature=\"c2ln\"";
             for (var request : List.of(

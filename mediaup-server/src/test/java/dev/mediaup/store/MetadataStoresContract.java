@@ -2,7 +2,9 @@ package dev.mediaup.store;
 
 import dev.mediaup.core.*;
 import dev.mediaup.store.JobStore.Job;
-import dev.mediaup.store.UploadStore.SegmentPut;
+import dev.mediaup.store.UploadWrites.Finalization;
+import dev.mediaup.store.UploadWrites.Original;
+import dev.mediaup.store.UploadWrites.SegmentPut;
 import dev.mediaup.store.WebhookOutbox.WebhookEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,8 +73,9 @@ public abstract class MetadataStoresContract {
 
     Upload finalized(Upload u, State state, String job) {
         List<Segment> segs = stores.uploads().segments(u.id());
-        return done(stores.uploads().finalizeUpload(u.id(), segs, UploadStore.Original.SEGMENTS, state, segs.stream().mapToLong(Segment::size).sum(),
-                new MediaInfo(10, 20, "image/png", null, null), null, job, NOW, NOW + 86_400));
+        return done(stores.uploads().finalizeUpload(new Finalization(u.id(), segs, Original.SEGMENTS, state,
+                segs.stream().mapToLong(Segment::size).sum(), new MediaInfo(10, 20, "image/png", null, null), null, job, NOW,
+                NOW + 86_400)));
     }
 
     // ---- uploads ----
@@ -179,8 +182,8 @@ public abstract class MetadataStoresContract {
         Upload u = created("4", null);
         done(stores.uploads().putSegment(seg(u, 0, 10), NOW, 1000, Quota.NONE));
         List<Segment> stale = List.of(seg(u, 0, 10));
-        assertThat(refused(stores.uploads().finalizeUpload(u.id(), stale, UploadStore.Original.SEGMENTS, State.SUCCEEDED, 10, MediaInfo.NONE, null, null, NOW,
-                NOW + 10))).isEqualTo(new Refusal.SegmentsChanged(u.id()));
+        assertThat(refused(stores.uploads().finalizeUpload(Finalization.succeeded(u.id(), stale, Original.SEGMENTS, 10, MediaInfo.NONE,
+                NOW, NOW + 10)))).isEqualTo(new Refusal.SegmentsChanged(u.id()));
         Upload f = finalized(u, State.SUCCEEDED, null);
         assertThat(f.state()).isEqualTo(State.SUCCEEDED);
         assertThat(f.size()).isEqualTo(10);
@@ -188,8 +191,8 @@ public abstract class MetadataStoresContract {
         assertThat(f.progress()).isEqualTo(100);
         assertThat(f.info().width()).isEqualTo(10);
         List<Segment> segs = stores.uploads().segments(u.id());
-        assertThat(refused(stores.uploads().finalizeUpload(u.id(), segs, UploadStore.Original.SEGMENTS, State.SUCCEEDED, 10, MediaInfo.NONE, null, null, NOW,
-                NOW + 10))).isEqualTo(new Refusal.FinalizedConcurrently(u.id()));
+        assertThat(refused(stores.uploads().finalizeUpload(Finalization.succeeded(u.id(), segs, Original.SEGMENTS, 10, MediaInfo.NONE,
+                NOW, NOW + 10)))).isEqualTo(new Refusal.FinalizedConcurrently(u.id()));
         assertThat(refused(stores.uploads().putSegment(seg(u, 1, 1), NOW, 1000, Quota.NONE))).isEqualTo(new Refusal.AlreadyFinalized(u.id()));
     }
 
@@ -198,8 +201,8 @@ public abstract class MetadataStoresContract {
         Upload u = created("5d", null);
         done(stores.uploads().putSegment(seg(u, 0, 10), NOW, 1000, Quota.NONE));
         List<Segment> segs = stores.uploads().segments(u.id());
-        Upload f = done(stores.uploads().finalizeUpload(u.id(), segs, UploadStore.Original.DROPPED, State.SUCCEEDED, 10, MediaInfo.NONE,
-                null, null, NOW, NOW + 86_400));
+        Upload f = done(stores.uploads().finalizeUpload(Finalization.succeeded(u.id(), segs, Original.DROPPED, 10, MediaInfo.NONE, NOW,
+                NOW + 86_400)));
         assertThat(f.state()).isEqualTo(State.SUCCEEDED);
         assertThat(stores.uploads().segments(u.id())).as("no rows keep bytes nobody wanted, even if the blobs outlive a crash").isEmpty();
         assertThat(stores.uploads().usage("5d", Quota.epochDay(NOW)).storedBytes()).isZero();
@@ -257,8 +260,8 @@ public abstract class MetadataStoresContract {
         done(stores.uploads().putSegment(seg(a, 0, 2), NOW, 2, Quota.NONE));
         done(stores.uploads().putSegment(seg(b, 0, 3), NOW, 3, Quota.NONE));
         done(stores.uploads().concatenate(whole.id(), List.of(b.id(), a.id()), NOW + 7));
-        assertThat(stores.uploads().concatenatedInto(b.id())).contains(new UploadStore.Spent(whole.id(), 0));
-        assertThat(stores.uploads().concatenatedInto(a.id())).contains(new UploadStore.Spent(whole.id(), 1));
+        assertThat(stores.uploads().concatenatedInto(b.id())).contains(new UploadReads.Spent(whole.id(), 0));
+        assertThat(stores.uploads().concatenatedInto(a.id())).contains(new UploadReads.Spent(whole.id(), 1));
         assertThat(stores.uploads().concatenatedInto(whole.id())).isEmpty();
         assertThat(stores.uploads().find(a.id()).orElseThrow().expiresAt()).as("spent now, not at its session's end").isEqualTo(NOW + 7);
         assertThat(stores.uploads().segments(whole.id())).extracting(Segment::size).containsExactly(3L, 2L);
@@ -424,15 +427,15 @@ public abstract class MetadataStoresContract {
 
     @Test
     void nonceRecordsSurviveAndExpire() throws InterruptedException {
-        assertThat(stores.access().recordNonce("ck", "n1", NOW)).isTrue();
-        assertThat(stores.access().recordNonce("ck", "n0", NOW - 500)).isTrue();
-        if (shared()) assertThat(stores.access().recordNonce("ck", "n1", NOW)).as("a shared store catches the replay").isFalse();
+        assertThat(stores.nonces().recordNonce("ck", "n1", NOW)).isTrue();
+        assertThat(stores.nonces().recordNonce("ck", "n0", NOW - 500)).isTrue();
+        if (shared()) assertThat(stores.nonces().recordNonce("ck", "n1", NOW)).as("a shared store catches the replay").isFalse();
         // a single node's store may write them in the background: they are there within a second
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (stores.access().recentNonces(NOW - 10).isEmpty() && System.nanoTime() < deadline) Thread.sleep(50);
-        assertThat(stores.access().recentNonces(NOW - 10)).containsExactly("ck\nn1\n" + NOW);
-        stores.access().purgeNonces(NOW + 1);
-        assertThat(stores.access().recentNonces(0)).isEmpty();
+        while (stores.nonces().recentNonces(NOW - 10).isEmpty() && System.nanoTime() < deadline) Thread.sleep(50);
+        assertThat(stores.nonces().recentNonces(NOW - 10)).containsExactly("ck\nn1\n" + NOW);
+        stores.nonces().purgeNonces(NOW + 1);
+        assertThat(stores.nonces().recentNonces(0)).isEmpty();
     }
 
     // ---- webhook outbox ----

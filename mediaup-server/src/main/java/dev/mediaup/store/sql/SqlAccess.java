@@ -2,6 +2,7 @@ package dev.mediaup.store.sql;
 
 import dev.mediaup.core.Credential;
 import dev.mediaup.store.AccessStore;
+import dev.mediaup.store.NonceStore;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -16,7 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * become one batch row, committed before any of those requests is answered: a batch costs one insert, and a request
  * answered 200 cannot be replayed after a crash (its nonce is durable), which a timed flush could not promise.
  */
-final class SqlAccess implements AccessStore {
+final class SqlAccess implements AccessStore, NonceStore {
     private static final JsonMapper NONCES = JsonMapper.builder().build();
 
     private final SqlDatabase db;

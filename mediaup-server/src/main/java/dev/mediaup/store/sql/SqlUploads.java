@@ -256,8 +256,14 @@ final class SqlUploads implements UploadStore {
     }
 
     @Override
-    public Checked<Upload> finalizeUpload(long id, List<Segment> manifest, Original original, State state, long size, MediaInfo info,
-                                          Failure failure, String jobKind, long now, long expiresAt) {
+    public Checked<Upload> finalizeUpload(Finalization f) {
+        long id = f.id(), size = f.size(), now = f.now(), expiresAt = f.expiresAt();
+        List<Segment> manifest = f.manifest();
+        Original original = f.original();
+        State state = f.state();
+        MediaInfo info = f.info();
+        Failure failure = f.failure();
+        String jobKind = f.jobKind();
         return db.write(h -> {
             locked(h, id); // appends to this upload on other nodes wait until the manifest is settled
             if (!sameSegments(h, id, manifest)) return Checked.refused(new Refusal.SegmentsChanged(id));
