@@ -18,17 +18,9 @@ import dev.mediaup.core.Variant;
 import dev.mediaup.media.Analytics;
 import dev.mediaup.media.MediaService;
 import io.javalin.http.Context;
-import io.javalin.http.HttpStatus;
-import org.eclipse.jetty.ee10.servlet.HttpOutput;
-import org.eclipse.jetty.http.ByteRange;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -336,31 +328,6 @@ final class MediaApi {
         }
     }
 
-    static final Set<String> BEACON_EVENTS = Set.of("playback_start", "playback25", "playback50", "playback75", "playback_complete",
-            "play_from_tap", "cta_url_clicks", "cta_watch_clicks");
-
-    /**
-     * POST /media/{media_key}/{variant}/events: the playback beacon a player sends ({"event": "playback_start"} …, optionally
-     * "watch_time_ms"), authorised like delivery (the signed URL's exp and sig, or credentials).
-     */
-    void beacon(Context ctx, Principal whoOrNull) {
-        Long exp = ctx.queryParam("exp") != null && ctx.queryParam("exp").matches("[0-9]{1,19}") ? Long.parseLong(ctx.queryParam("exp"))
-                : null;
-        var d = media.deliverable(ctx.pathParam("media_key"), ctx.pathParam("variant"), exp, ctx.queryParam("sig"), whoOrNull);
-        JsonNode b = Bodies.json(Bodies.small(ctx));
-        String event = b.path("event").isString() ? b.get("event").asString() : null;
-        if (event == null || !BEACON_EVENTS.contains(event))
-            throw Problems.mustBe("event", event, "one of " + new TreeSet<>(BEACON_EVENTS));
-        media.count(d.upload().id(), event, 1);
-        if (b.has("watch_time_ms")) {
-            if (!b.get("watch_time_ms").canConvertToLong() || b.get("watch_time_ms").asLong() < 0
-                    || b.get("watch_time_ms").asLong() > 86_400_000)
-                throw Problems.mustBe("watch_time_ms", b.get("watch_time_ms").toString(), "0..86400000");
-            media.count(d.upload().id(), "watch_time_ms", b.get("watch_time_ms").asLong());
-        }
-        Wire.data(ctx, Map.of("counted", true));
-    }
-
     // ---- extensions: delete, listing ----
 
     void delete(Context ctx, Principal who) {
@@ -416,137 +383,5 @@ final class MediaApi {
             out.add(m);
         }
         return out;
-    }
-
-    // ---- delivery ----
-
-    /**
-     * GET/HEAD /media/{media_key}/{variant}: a signed URL, or the caller's own credentials. Strong ETag from the
-     * segments' hashes, conditional requests, single and multiple byte ranges, streamed segment by segment.
-     */
-    /** Set on every delivered file. */
-    static final Map<String, String> DELIVERED = Map.of("X-Content-Type-Options", "nosniff",
-            "Content-Security-Policy", "default-src 'none'; sandbox");
-
-    void deliver(Context ctx, Principal whoOrNull, boolean head) throws IOException {
-        Long exp = null;
-        String e = ctx.queryParam("exp");
-        if (e != null && e.matches("[0-9]{1,19}")) exp = Long.parseLong(e);
-        var d = media.deliverable(ctx.pathParam("media_key"), ctx.pathParam("variant"), exp, ctx.queryParam("sig"), whoOrNull);
-        // web players on any site fetch media with script (hls.js, MSE); a signed URL is the credential, no cookies are
-        // involved, so every origin may read what it opens
-        ctx.header("Access-Control-Allow-Origin", "*");
-        ctx.header("Access-Control-Expose-Headers", "Content-Length, Content-Range, Accept-Ranges, ETag");
-        // uploaded bytes are data, never a page of this origin: no type guessing, and opened on their own (a WebVTT or
-        // SVG with a script in it, say) nothing runs — player fetches and <video>/<img> are not affected by either
-        DELIVERED.forEach(ctx::header);
-        if (d.contentType().equals(MediaService.PLAYLIST)) { // rewritten with fresh signed URLs: never cached, never redirected
-            byte[] playlist = media.playlist(d, origin.apply(ctx)).getBytes(StandardCharsets.UTF_8);
-            ctx.status(200).contentType(MediaService.PLAYLIST).header("Cache-Control", "no-store");
-            if (head) ctx.header("Content-Length", Integer.toString(playlist.length));
-            else {
-                countView(ctx, d);
-                ctx.result(playlist);
-            }
-            return;
-        }
-        var elsewhere = media.redirect(d);
-        if (elsewhere.isPresent()) { // the object store serves the bytes (ranges and validators included) from a presigned URL
-            String range = ctx.header("Range");
-            if (!head && (range == null || range.matches("bytes=0-.*"))) countView(ctx, d);
-            ctx.header("Cache-Control", "private, max-age=0");
-            ctx.redirect(elsewhere.get().toString(), HttpStatus.FOUND);
-            return;
-        }
-        ctx.header("ETag", d.etag());
-        ctx.header("Accept-Ranges", "bytes");
-        ctx.header("Cache-Control", whoOrNull == null ? "public, max-age=31536000, immutable" : "private, max-age=0");
-        String inm = ctx.header("If-None-Match");
-        if (inm != null && (inm.trim().equals("*") || Arrays.stream(inm.split(",")).map(String::trim).anyMatch(d.etag()::equals))) {
-            ctx.status(304);
-            return;
-        }
-        String range = ctx.header("Range");
-        String ifRange = ctx.header("If-Range");
-        if (range != null && (ifRange == null || ifRange.trim().equals(d.etag()))) {
-            List<ByteRange> ranges = ByteRange.parse(List.of(range), d.size());
-            if (ranges.isEmpty()) {
-                ctx.status(416).header("Content-Range", ByteRange.toNonSatisfiableHeaderValue(d.size()));
-                Wire.problem(ctx, Problems.rangeNotSatisfiable(range, d.size()));
-                return;
-            }
-            if (!head && ranges.getFirst().first() == 0) countView(ctx, d);
-            if (ranges.size() == 1) {
-                ByteRange r = ranges.getFirst();
-                ctx.status(206).header("Content-Range", r.toHeaderValue(d.size()));
-                send(ctx, d, head, r.first(), r.getLength(), d.contentType());
-                return;
-            }
-            multipart(ctx, d, ranges, head);
-            return;
-        }
-        ctx.status(200);
-        if (!head) countView(ctx, d);
-        send(ctx, d, head, 0, d.size(), d.contentType());
-    }
-
-    /**
-     * A view is a delivery from the first byte: players fetch the rest in ranges, which are not views. Of HLS, the
-     * master playlist counts; its renditions' playlists and segments do not.
-     */
-    private void countView(Context ctx, MediaService.Deliverable d) {
-        if (ctx.pathParam("variant").startsWith("hls.")) return;
-        String t = d.upload().wireType();
-        media.count(d.upload().id(), t.equals("video") || t.equals("animated_gif") ? "video_views" : "views", 1);
-    }
-
-    private void send(Context ctx, MediaService.Deliverable d, boolean head, long offset, long length, String type) throws IOException {
-        var body = head ? null : media.body(d, offset, length); // before the headers: a store that is down is a 503
-        ctx.res().setContentType(type);
-        ctx.res().setContentLengthLong(length);
-        if (head) return;
-        write(ctx, body);
-    }
-
-    /** The bytes go from the page cache to the socket as mapped buffers (Jetty writes them as they are), not via the heap. */
-    private void write(Context ctx, MediaService.Body body) throws IOException {
-        OutputStream out = ctx.res().getOutputStream();
-        var jetty = out instanceof HttpOutput h ? h : null;
-        try {
-            body.writeTo(out, jetty == null ? null : buffer -> {
-                try {
-                    jetty.write(buffer);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause(); // the client went away mid-body: nothing to answer
-        }
-    }
-
-    private void multipart(Context ctx, MediaService.Deliverable d, List<ByteRange> ranges, boolean head) throws IOException {
-        String boundary = "mediaup" + Long.toHexString(new Random().nextLong());
-        List<byte[]> heads = new ArrayList<>();
-        long total = 0;
-        for (ByteRange r : ranges) {
-            byte[] h = ("\r\n--" + boundary + "\r\nContent-Type: " + d.contentType() + "\r\nContent-Range: " + r.toHeaderValue(d.size())
-                    + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII);
-            heads.add(h);
-            total += h.length + r.getLength();
-        }
-        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
-        var first = head ? null : media.body(d, ranges.getFirst().first(), ranges.getFirst().getLength()); // 503 before headers
-        ctx.status(206);
-        ctx.res().setContentType("multipart/byteranges; boundary=" + boundary);
-        ctx.res().setContentLengthLong(total + tail.length);
-        if (head) return;
-        OutputStream out = ctx.res().getOutputStream();
-        for (int i = 0; i < ranges.size(); i++) {
-            out.write(heads.get(i));
-            write(ctx, i == 0 ? first : media.body(d, ranges.get(i).first(), ranges.get(i).getLength()));
-        }
-        out.write(tail);
     }
 }

@@ -128,6 +128,12 @@ class ProtocolIT {
         String id = j.data().get("id").asString();
         // an additional owner may read it
         assertThat(other.status(id).data().get("size").asLong()).isEqualTo(png.length);
+
+        // nobody declares a type in a one-shot upload: a file the category does not take is named for what it is
+        Res text = api.postMultipart("/2/media/upload", new Multipart().field("media_category", "tweet_image")
+                .file("media", "notes.txt", "just some words\n".getBytes(StandardCharsets.UTF_8)));
+        assertThat(text.status()).as(text.toString()).isEqualTo(400);
+        assertThat(text.json().get("detail").asString()).contains("text/plain").contains("image/png").doesNotContain("declared");
     }
 
     @Test
