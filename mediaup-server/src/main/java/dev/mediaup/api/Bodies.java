@@ -224,7 +224,7 @@ final class Bodies {
         return requiredString(n, "name");
     }
 
-    private static final Set<String> COMMAND_INIT_FIELDS = Set.of("command", "media_type", "total_bytes", "media_category",
+    static final Set<String> COMMAND_INIT_FIELDS = Set.of("command", "media_type", "total_bytes", "media_category",
             "additional_owners", "shared");
 
     static InitRequest initFromParams(Map<String, String> p) {

@@ -2,7 +2,6 @@ package dev.mediaup.api;
 
 import dev.mediaup.core.BodyWriter;
 import dev.mediaup.core.Principal;
-import dev.mediaup.core.Problem.Kind;
 import dev.mediaup.core.Problem;
 import dev.mediaup.core.Problems;
 import dev.mediaup.core.Upload;
@@ -70,24 +69,20 @@ final class V11 {
             finished(ctx, uploads.oneShot(who, data.length(), out -> out.write(base64(data)), () -> simple(p, p)), 200);
             return;
         }
-        switch (command) {
-            case "INIT" -> {
-                // v1.1 ignored parameters it did not know (twitter4j sends include_entities with everything)
-                Map<String, String> init = new LinkedHashMap<>();
-                for (String k : List.of("command", "media_type", "total_bytes", "media_category", "additional_owners", "shared"))
-                    if (p.containsKey(k)) init.put(k, p.get(k));
-                Upload u = uploads.initialize(who, Bodies.initFromParams(init));
+        switch (CommandForm.decode(p, CommandForm.Tolerance.LENIENT)) {
+            case CommandForm.Init init -> {
+                Upload u = uploads.initialize(who, init.request());
                 ctx.status(202).contentType("application/json").result(Wire.JSON.writeValueAsBytes(ids(u, Wire.initialized(u,
                         u.createdAt()))));
             }
-            case "APPEND" -> {
+            case CommandForm.Append a -> {
                 String data = p.get("media_data");
                 if (data == null) throw Problems.badMedia("media", "media or media_data is required.");
                 append(ctx, who, p, out -> out.write(base64(data)), () -> { });
             }
-            case "FINALIZE" -> finished(ctx, uploads.finalizeUpload(who, Bodies.mediaId(p.get("media_id"), "media_id")), 201);
-            case "STATUS" -> finished(ctx, uploads.status(who, Bodies.mediaId(p.get("media_id"), "media_id")), 200);
-            default -> throw Problems.unknownCommand(command);
+            case CommandForm.Finalize f -> finished(ctx, uploads.finalizeUpload(who, f.mediaId()), 201);
+            case CommandForm.Status s -> finished(ctx, uploads.status(who, s.mediaId()), 200);
+            case CommandForm.OneShot o -> throw Problems.required("command"); // handled above: a command is present here
         }
     }
 

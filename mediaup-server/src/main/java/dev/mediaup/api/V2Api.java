@@ -228,18 +228,17 @@ final class V2Api {
 
     /** INIT and FINALIZE of the command form (APPEND carries media and is handled with the multipart body). */
     private void command(Context ctx, Principal who, Map<String, String> p) {
-        String command = p.get("command");
-        switch (command) {
-            case "INIT" -> {
-                Upload u = uploads.initialize(who, Bodies.initFromParams(p));
+        switch (CommandForm.decode(p, CommandForm.Tolerance.STRICT)) {
+            case CommandForm.Init init -> {
+                Upload u = uploads.initialize(who, init.request());
                 Wire.data(ctx, Wire.initialized(u, u.createdAt())); // the whole window, as of its start
             }
-            case "FINALIZE" -> finalized(ctx, uploads.finalizeUpload(who, Bodies.mediaId(p.get("media_id"), "media_id")));
-            case "STATUS" -> Wire.media(ctx, uploads.status(who, Bodies.mediaId(p.get("media_id"), "media_id")), uploads.now());
-            case "APPEND" -> throw Problems.unsupportedBody(
+            case CommandForm.Finalize f -> finalized(ctx, uploads.finalizeUpload(who, f.mediaId()));
+            case CommandForm.Status s -> Wire.media(ctx, uploads.status(who, s.mediaId()), uploads.now());
+            case CommandForm.Append a -> throw Problems.unsupportedBody(
                     "APPEND carries the segment in a multipart/form-data body (segment_index + media).",
                     "command", "APPEND");
-            default -> throw Problems.unknownCommand(command);
+            case CommandForm.OneShot o -> throw Problems.required("command"); // callers come here with a command only
         }
     }
 }
