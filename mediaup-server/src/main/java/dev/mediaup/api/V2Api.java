@@ -41,7 +41,6 @@ final class V2Api {
         this.writer = writer;
     }
 
-
     void initialize(Context ctx) {
         Principal who = writer.apply(ctx);
         var req = Bodies.initFromJson(Bodies.json(Bodies.small(ctx)));
