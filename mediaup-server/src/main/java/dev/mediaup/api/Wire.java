@@ -1,7 +1,10 @@
 package dev.mediaup.api;
 
-import dev.mediaup.core.*;
+import dev.mediaup.core.Failure;
+import dev.mediaup.core.MediaInfo;
 import dev.mediaup.core.Problem;
+import dev.mediaup.core.State;
+import dev.mediaup.core.Upload;
 import io.javalin.http.Context;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;

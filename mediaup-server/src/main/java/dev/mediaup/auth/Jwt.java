@@ -25,7 +25,11 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Duration;
-import java.util.*;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * OAuth 2.0 access tokens that are JWTs from an external issuer (Nimbus JOSE+JWT): signature against the configured

@@ -1,7 +1,11 @@
 package dev.mediaup.processing;
 
 import dev.mediaup.config.ProcessingConfig;
-import dev.mediaup.core.*;
+import dev.mediaup.core.Failpoint;
+import dev.mediaup.core.MediaInfo;
+import dev.mediaup.core.Segment;
+import dev.mediaup.core.State;
+import dev.mediaup.core.Upload;
 import dev.mediaup.store.JobStore.Job;
 import dev.mediaup.store.JobStore;
 import dev.mediaup.store.UploadReads;

@@ -1,13 +1,20 @@
 package dev.mediaup.processing;
 
 import dev.mediaup.config.ProcessingConfig;
-import dev.mediaup.core.*;
+import dev.mediaup.core.BlobKeys;
+import dev.mediaup.core.BodyWriter;
+import dev.mediaup.core.Failpoint;
+import dev.mediaup.core.Failure;
+import dev.mediaup.core.Family;
+import dev.mediaup.core.MediaInfo;
 import dev.mediaup.core.MediaRejected;
+import dev.mediaup.core.Segment;
+import dev.mediaup.core.Upload;
+import dev.mediaup.core.Variant;
 import dev.mediaup.store.BlobStore;
 import dev.mediaup.store.MediaStore;
 import dev.mediaup.upload.Processor.Outcome;
 import dev.mediaup.upload.Processor;
-
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 

@@ -1,6 +1,8 @@
 package dev.mediaup.store;
 
-import dev.mediaup.core.*;
+
+import dev.mediaup.core.Segment;
+import dev.mediaup.core.Upload;
 
 import java.util.Collection;
 import java.util.List;

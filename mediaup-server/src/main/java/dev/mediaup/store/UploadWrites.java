@@ -1,6 +1,13 @@
 package dev.mediaup.store;
 
-import dev.mediaup.core.*;
+
+import dev.mediaup.core.Checked;
+import dev.mediaup.core.Failure;
+import dev.mediaup.core.MediaInfo;
+import dev.mediaup.core.Quota;
+import dev.mediaup.core.Segment;
+import dev.mediaup.core.State;
+import dev.mediaup.core.Upload;
 
 import java.util.Collection;
 import java.util.List;

@@ -1,7 +1,11 @@
 package dev.mediaup.upload;
 
 import dev.mediaup.config.LimitsConfig;
-import dev.mediaup.core.*;
+import dev.mediaup.core.Category;
+import dev.mediaup.core.Grant;
+import dev.mediaup.core.Principal;
+import dev.mediaup.core.Problems;
+import dev.mediaup.core.Upload;
 import dev.mediaup.store.GrantStore;
 import dev.mediaup.store.UploadReads;
 

@@ -1,10 +1,18 @@
 package dev.mediaup.upload;
 
-import dev.mediaup.core.*;
+import dev.mediaup.core.BlobKeys;
+import dev.mediaup.core.Checked;
+import dev.mediaup.core.Failpoint;
+import dev.mediaup.core.Failure;
+import dev.mediaup.core.MediaInfo;
+import dev.mediaup.core.Problems;
+import dev.mediaup.core.Segment;
+import dev.mediaup.core.State;
+import dev.mediaup.core.Upload;
 import dev.mediaup.store.BlobStore;
-import dev.mediaup.store.UploadWrites;
 import dev.mediaup.store.UploadWrites.Finalization;
 import dev.mediaup.store.UploadWrites.Original;
+import dev.mediaup.store.UploadWrites;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

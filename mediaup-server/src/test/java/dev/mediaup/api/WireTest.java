@@ -1,6 +1,10 @@
 package dev.mediaup.api;
 
-import dev.mediaup.core.*;
+import dev.mediaup.core.Category;
+import dev.mediaup.core.Failure;
+import dev.mediaup.core.MediaInfo;
+import dev.mediaup.core.State;
+import dev.mediaup.core.Upload;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -12,15 +12,25 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The house style a reviewer should not have to point out: lines of at most 140 characters, imports over qualified names. */
+/**
+ * The house style a reviewer should not have to point out: lines of at most 140 characters, imports over qualified
+ * names, and every import naming its class (a star import hides where a name comes from).
+ */
 class SourceStyleTest {
     private static final List<Path> ROOTS = List.of(Path.of("src/main/java"), Path.of("../mediaup-client/src/main/java"));
+    /** The tests follow the same import rule. */
+    private static final List<Path> WITH_TESTS = List.of(Path.of("src/main/java"), Path.of("src/test/java"),
+            Path.of("../mediaup-client/src/main/java"));
     /** A qualified class name used in code (not in an import, a comment or a string). */
     private static final Pattern QUALIFIED = Pattern.compile("(?<![\\w.\"])(?:java|javax|org|com|io|tools|software)\\.(?:[a-z0-9_]+\\.)+[A-Z]");
 
     static List<Path> sources() throws IOException {
+        return sources(ROOTS);
+    }
+
+    static List<Path> sources(List<Path> roots) throws IOException {
         List<Path> all = new ArrayList<>();
-        for (Path root : ROOTS)
+        for (Path root : roots)
             try (Stream<Path> files = Files.walk(root)) {
                 files.filter(p -> p.toString().endsWith(".java")).forEach(all::add);
             }
@@ -54,5 +64,16 @@ class SourceStyleTest {
             }
         }
         assertThat(qualified).isEmpty();
+    }
+
+    @Test
+    void importsNameTheirClasses() throws IOException {
+        List<String> star = new ArrayList<>();
+        for (Path f : sources(WITH_TESTS)) {
+            List<String> lines = Files.readAllLines(f);
+            for (int i = 0; i < lines.size(); i++)
+                if (lines.get(i).startsWith("import ") && lines.get(i).endsWith(".*;")) star.add(f + ":" + (i + 1));
+        }
+        assertThat(star).isEmpty();
     }
 }

@@ -1,6 +1,19 @@
 package dev.mediaup.store;
 
-import dev.mediaup.core.*;
+import dev.mediaup.core.BlobKeys;
+import dev.mediaup.core.Category;
+import dev.mediaup.core.Checked;
+import dev.mediaup.core.Credential;
+import dev.mediaup.core.Grant;
+import dev.mediaup.core.MediaInfo;
+import dev.mediaup.core.Quota;
+import dev.mediaup.core.Refusal;
+import dev.mediaup.core.Segment;
+import dev.mediaup.core.State;
+import dev.mediaup.core.SubtitleTrack;
+import dev.mediaup.core.Upload;
+import dev.mediaup.core.Usage;
+import dev.mediaup.core.Variant;
 import dev.mediaup.store.JobStore.Job;
 import dev.mediaup.store.UploadWrites.Finalization;
 import dev.mediaup.store.UploadWrites.Original;

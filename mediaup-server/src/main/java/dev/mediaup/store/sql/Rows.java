@@ -1,6 +1,13 @@
 package dev.mediaup.store.sql;
 
-import dev.mediaup.core.*;
+import dev.mediaup.core.Category;
+import dev.mediaup.core.Failure;
+import dev.mediaup.core.Family;
+import dev.mediaup.core.MediaInfo;
+import dev.mediaup.core.Segment;
+import dev.mediaup.core.State;
+import dev.mediaup.core.Upload;
+import dev.mediaup.core.Variant;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 

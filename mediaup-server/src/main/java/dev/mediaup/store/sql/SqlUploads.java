@@ -1,6 +1,14 @@
 package dev.mediaup.store.sql;
 
-import dev.mediaup.core.*;
+import dev.mediaup.core.Checked;
+import dev.mediaup.core.Failure;
+import dev.mediaup.core.MediaInfo;
+import dev.mediaup.core.Quota;
+import dev.mediaup.core.Refusal;
+import dev.mediaup.core.Segment;
+import dev.mediaup.core.State;
+import dev.mediaup.core.Upload;
+import dev.mediaup.core.Usage;
 import dev.mediaup.store.UploadStore;
 import org.jdbi.v3.core.Handle;
 
