@@ -1,6 +1,16 @@
 package dev.mediaup.api;
 
 import dev.mediaup.admin.AdminService;
+import dev.mediaup.api.delivery.DeliveryApi;
+import dev.mediaup.api.tus.Tus;
+import dev.mediaup.api.v11.V11;
+import dev.mediaup.api.v2.AdminApi;
+import dev.mediaup.api.v2.GrantsApi;
+import dev.mediaup.api.v2.MediaApi;
+import dev.mediaup.api.v2.V2Api;
+import dev.mediaup.api.wire.Bodies;
+import dev.mediaup.api.wire.Dialect;
+import dev.mediaup.api.wire.Wire;
 import dev.mediaup.auth.Authenticator;
 import dev.mediaup.auth.TokenVerifier;
 import dev.mediaup.config.AuthConfig.ConsoleSignIn;

@@ -2,7 +2,7 @@ package dev.mediaup.boot;
 
 import dev.mediaup.api.Cors;
 import dev.mediaup.api.Routes;
-import dev.mediaup.api.Wire;
+import dev.mediaup.api.wire.Wire;
 import dev.mediaup.config.HttpConfig;
 import dev.mediaup.config.ServeConfig;
 import io.javalin.Javalin;

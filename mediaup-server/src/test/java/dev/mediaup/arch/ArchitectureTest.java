@@ -9,6 +9,8 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -117,6 +119,19 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().haveFullyQualifiedName("dev.mediaup.store.UploadStore")
                 .because("a consumer of uploads gets its roles (reads, writes, the usage ledger, retention), never all of them")
                 .check(main);
+    }
+
+    /** One package per wire dialect over the same engine; what they share is api.wire, and no dialect leans on another. */
+    @Test
+    void dialectsShareOnlyTheWirePart() {
+        List<String> dialects = List.of("dev.mediaup.api.v2..", "dev.mediaup.api.v11..", "dev.mediaup.api.tus..",
+                "dev.mediaup.api.delivery..");
+        noClasses().that().resideInAPackage("dev.mediaup.api.wire..").should().dependOnClassesThat()
+                .resideInAnyPackage(dialects.toArray(String[]::new)).because("the shared part knows no dialect").check(main);
+        for (String d : dialects)
+            noClasses().that().resideInAPackage(d).should().dependOnClassesThat()
+                    .resideInAnyPackage(dialects.stream().filter(o -> !o.equals(d)).toArray(String[]::new))
+                    .because("a dialect speaks to the engine, not through another dialect").check(main);
     }
 
     @Test

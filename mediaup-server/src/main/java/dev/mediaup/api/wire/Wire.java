@@ -1,4 +1,4 @@
-package dev.mediaup.api;
+package dev.mediaup.api.wire;
 
 import dev.mediaup.core.Failure;
 import dev.mediaup.core.MediaInfo;
@@ -23,27 +23,27 @@ import java.util.Map;
 /** Renders X's response shapes: {@code {"data": …}} objects with snake_case names and ids as strings, and errors. */
 public final class Wire {
     /** Strict about duplicate keys: {"media_type": "a", "media_type": "b"} is ambiguous, so it is refused. */
-    static final JsonMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-    static final String PROBLEM_JSON = "application/problem+json";
+    public static final JsonMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    public static final String PROBLEM_JSON = "application/problem+json";
 
     private Wire() {}
 
-    static void data(Context ctx, Object data) {
+    public static void data(Context ctx, Object data) {
         ctx.status(200).contentType("application/json").result(JSON.writeValueAsBytes(Map.of("data", data)));
     }
 
     /** 201 with the made thing as {@code data} (a grant, a token, an app: where its secret is shown, once). */
-    static void created(Context ctx, Object data) {
+    public static void created(Context ctx, Object data) {
         ctx.status(201).contentType("application/json").result(JSON.writeValueAsBytes(Map.of("data", data)));
     }
 
     /** A whole listing (no pages): {@code data} and {@code meta.result_count}, as X lists things. */
-    static void list(Context ctx, List<?> rows) {
+    public static void list(Context ctx, List<?> rows) {
         ctx.status(200).contentType("application/json").result(JSON.writeValueAsBytes(Map.of("data", rows, "meta",
                 Map.of("result_count", rows.size()))));
     }
 
-    static Map<String, Object> initialized(Upload u, long now) {
+    public static Map<String, Object> initialized(Upload u, long now) {
         var m = new LinkedHashMap<String, Object>();
         m.put("id", u.idString());
         m.put("media_key", u.mediaKey());
@@ -56,12 +56,12 @@ public final class Wire {
      * room for the failure), and, when processing failed, why in the response's {@code errors} as a problem — where
      * X's document puts errors that come with data.
      */
-    static void media(Context ctx, Upload u, long now) {
+    public static void media(Context ctx, Upload u, long now) {
         ctx.status(200).contentType("application/json").result(mediaBody(u, now));
     }
 
     /** The body of {@link #media(Context, Upload, long)}: also each event of the SSE stream. */
-    static byte[] mediaBody(Upload u, long now) {
+    public static byte[] mediaBody(Upload u, long now) {
         var body = new LinkedHashMap<String, Object>();
         body.put("data", mediaData(u, now));
         Failure f = u.state() == State.FAILED ? u.failure() : null;
@@ -74,12 +74,12 @@ public final class Wire {
     }
 
     /** The v2 {@code data} of {@link #media(Context, Upload, long)}. */
-    static Map<String, Object> mediaData(Upload u, long now) {
+    public static Map<String, Object> mediaData(Upload u, long now) {
         return media(u, now, false);
     }
 
     /** The v1.1 answer, where the failure is {@code processing_info.error} as v1.1 documented it. */
-    static Map<String, Object> mediaV11(Upload u, long now) {
+    public static Map<String, Object> mediaV11(Upload u, long now) {
         return media(u, now, true);
     }
 
@@ -115,7 +115,7 @@ public final class Wire {
         return p;
     }
 
-    static Map<String, Object> ordered(Object... kv) {
+    public static Map<String, Object> ordered(Object... kv) {
         var m = new LinkedHashMap<String, Object>();
         for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
         return m;
@@ -147,7 +147,7 @@ public final class Wire {
      * application/problem+json; for 400s also X's {@code errors[{parameters, message}]} list, which X's own
      * responses carry and client libraries print.
      */
-    static void problem(Context ctx, Problem p) {
+    public static void problem(Context ctx, Problem p) {
         var m = new LinkedHashMap<String, Object>();
         m.put("title", p.kind.title);
         m.put("detail", p.detail());
@@ -168,5 +168,20 @@ public final class Wire {
                     p.detail())));
         ctx.status(p.kind.status).contentType(PROBLEM_JSON).result(JSON.writeValueAsBytes(m));
         if (p.kind == Problem.Kind.UNAUTHORIZED) ctx.header("WWW-Authenticate", "Bearer realm=\"mediaup\"");
+    }
+
+    /** v1.1's error shape and codes: 32 unauthenticated, 38 missing parameter, 88 rate limited, 324 media problems. */
+    public static void v11Error(Context ctx, Problem p) {
+        int code = switch (p.kind) {
+            case UNAUTHORIZED -> 32;
+            case FORBIDDEN -> 220;
+            case RATE_LIMITED, USAGE_CAPPED -> 88;
+            case INTERNAL -> 131;
+            case UNAVAILABLE, STORAGE_FULL -> 130;
+            case NOT_FOUND -> p.parameter == null ? 34 : 324;
+            default -> p.detail().endsWith(" is required.") ? 38 : 324;
+        };
+        ctx.status(p.kind.status).contentType("application/json")
+                .result(Wire.JSON.writeValueAsBytes(Map.of("errors", List.of(Wire.ordered("code", code, "message", p.detail())))));
     }
 }

@@ -1,4 +1,4 @@
-package dev.mediaup.api;
+package dev.mediaup.api.wire;
 
 import dev.mediaup.core.Category;
 import dev.mediaup.core.Problem;

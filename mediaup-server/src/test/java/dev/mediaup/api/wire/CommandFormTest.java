@@ -1,6 +1,6 @@
-package dev.mediaup.api;
+package dev.mediaup.api.wire;
 
-import dev.mediaup.api.CommandForm.Tolerance;
+import dev.mediaup.api.wire.CommandForm.Tolerance;
 import dev.mediaup.core.Category;
 import dev.mediaup.core.Problem;
 import org.junit.jupiter.api.Test;

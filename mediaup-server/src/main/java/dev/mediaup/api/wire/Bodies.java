@@ -1,4 +1,4 @@
-package dev.mediaup.api;
+package dev.mediaup.api.wire;
 
 import dev.mediaup.auth.OpaqueTokens;
 import dev.mediaup.core.Category;
@@ -34,15 +34,15 @@ import java.util.regex.Pattern;
  * requests decoded from them. Media is read as a stream by {@link MultipartBody} (Jetty's push parser) and
  * {@link JsonMediaBody} (Jackson's incremental base64 decoder), so memory stays bounded whatever the segment size.
  */
-final class Bodies {
-    static final int MAX_SMALL_BODY = 64 * 1024;
-    static final int MAX_FIELD = 8 * 1024;
+public final class Bodies {
+    public static final int MAX_SMALL_BODY = 64 * 1024;
+    public static final int MAX_FIELD = 8 * 1024;
     private static final long MAX_TOTAL_BYTES = 17179869184L;
     private static final int COPY_BUFFER = 256 * 1024;
 
     private Bodies() {}
 
-    static String mime(Context ctx) {
+    public static String mime(Context ctx) {
         String ct = ctx.header("Content-Type");
         if (ct == null) return "";
         int semi = ct.indexOf(';');
@@ -50,14 +50,14 @@ final class Bodies {
     }
 
     /** Where a form body read early (OAuth 1.0a signs form fields) waits for its handler. */
-    static final String FORM_BODY = "mediaup.formBody";
+    public static final String FORM_BODY = "mediaup.formBody";
 
-    static byte[] small(Context ctx) {
+    public static byte[] small(Context ctx) {
         return small(ctx, MAX_SMALL_BODY);
     }
 
     /** The whole body, at most {@code limit} bytes (413 beyond); a form body already read for OAuth 1.0a is reused. */
-    static byte[] small(Context ctx, int limit) {
+    public static byte[] small(Context ctx, int limit) {
         byte[] early = ctx.attribute(FORM_BODY);
         if (early != null) return early;
         try (InputStream in = ctx.req().getInputStream()) {
@@ -70,7 +70,7 @@ final class Bodies {
         }
     }
 
-    static JsonNode json(byte[] body) {
+    public static JsonNode json(byte[] body) {
         if (body.length == 0) throw Problems.badBody("A JSON object body is required.");
         try {
             JsonNode n = Wire.JSON.readTree(body);
@@ -86,7 +86,7 @@ final class Bodies {
      * What the JSON parser found wrong, in the client's terms: its limits are named by what they limit (nesting depth,
      * number or string length) with the values, never by the parser's own classes and methods.
      */
-    static String inClientTerms(JacksonException e) {
+    public static String inClientTerms(JacksonException e) {
         String m = String.valueOf(e.getOriginalMessage());
         m = m.replaceAll(",? ?from `[^`]*`", "");
         return m.replaceAll("`?(?:tools\\.jackson|com\\.fasterxml)\\.[A-Za-z0-9_.$]+`?", "the parser").trim();
@@ -114,7 +114,7 @@ final class Bodies {
     }
 
     /** An application/x-www-form-urlencoded body as name/value pairs, in order, duplicates kept. */
-    static List<String[]> formPairs(byte[] body) {
+    public static List<String[]> formPairs(byte[] body) {
         List<String[]> pairs = new ArrayList<>();
         for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
             if (pair.isEmpty()) continue;
@@ -129,13 +129,13 @@ final class Bodies {
         return pairs;
     }
 
-    static Map<String, String> form(byte[] body) {
+    public static Map<String, String> form(byte[] body) {
         Map<String, String> m = new LinkedHashMap<>();
         for (String[] p : formPairs(body)) m.putIfAbsent(p[0], p[1]);
         return m;
     }
 
-    static Map<String, String> query(Context ctx) {
+    public static Map<String, String> query(Context ctx) {
         Map<String, String> m = new LinkedHashMap<>();
         ctx.queryParamMap().forEach((k, v) -> { if (!v.isEmpty()) m.put(k, v.getFirst()); });
         return m;
@@ -145,7 +145,7 @@ final class Bodies {
 
     private static final Set<String> INIT_FIELDS = Set.of("media_type", "total_bytes", "media_category", "additional_owners", "shared");
 
-    static InitRequest initFromJson(JsonNode n) {
+    public static InitRequest initFromJson(JsonNode n) {
         for (String name : n.propertyNames())
             if (!INIT_FIELDS.contains(name)) throw Problems.unknownField(name, text(n.get(name)), " in initialize request");
         String type = requiredString(n, "media_type");
@@ -195,7 +195,7 @@ final class Bodies {
     private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?");
 
     /** The body of POST /2/media/upload/grants (extension). */
-    static GrantService.GrantRequest grantFromJson(JsonNode n) {
+    public static GrantService.GrantRequest grantFromJson(JsonNode n) {
         for (String name : n.propertyNames())
             if (!GRANT_FIELDS.contains(name)) throw Problems.unknownField(name, text(n.get(name)), " in a grant request");
         Category cat = category(requiredString(n, "media_category"), false);
@@ -214,9 +214,9 @@ final class Bodies {
     }
 
     /** An administrator's new token: {"user_id", "scopes": [...], "expires_in_secs"?}. */
-    record TokenRequest(String userId, List<String> scopes, Long expiresInSecs) {}
+    public record TokenRequest(String userId, List<String> scopes, Long expiresInSecs) {}
 
-    static TokenRequest tokenFromJson(JsonNode n) {
+    public static TokenRequest tokenFromJson(JsonNode n) {
         for (String name : n.propertyNames())
             if (!Set.of("user_id", "scopes", "expires_in_secs").contains(name))
                 throw Problems.unknownField(name, text(n.get(name)), " in a token request");
@@ -226,16 +226,16 @@ final class Bodies {
     }
 
     /** An administrator's new OAuth app: {"name"}. */
-    static String appNameFromJson(JsonNode n) {
+    public static String appNameFromJson(JsonNode n) {
         for (String name : n.propertyNames())
             if (!name.equals("name")) throw Problems.unknownField(name, text(n.get(name)), " in an app request");
         return requiredString(n, "name");
     }
 
-    static final Set<String> COMMAND_INIT_FIELDS = Set.of("command", "media_type", "total_bytes", "media_category",
+    public static final Set<String> COMMAND_INIT_FIELDS = Set.of("command", "media_type", "total_bytes", "media_category",
             "additional_owners", "shared");
 
-    static InitRequest initFromParams(Map<String, String> p) {
+    public static InitRequest initFromParams(Map<String, String> p) {
         for (String name : p.keySet())
             if (!COMMAND_INIT_FIELDS.contains(name)) throw Problems.unknownParameter(name, p.get(name), "command INIT");
         String type = p.get("media_type");
@@ -254,7 +254,7 @@ final class Bodies {
         return new InitRequest(mediaType(type), cat, total, s.equals("true"), owners(p.get("additional_owners")));
     }
 
-    static List<String> owners(String commaSeparated) {
+    public static List<String> owners(String commaSeparated) {
         if (commaSeparated == null || commaSeparated.isBlank()) return List.of();
         return Arrays.stream(commaSeparated.split(",", -1)).map(String::trim).toList();
     }
@@ -264,14 +264,14 @@ final class Bodies {
         return t;
     }
 
-    static String mediaType(String t) {
+    public static String mediaType(String t) {
         if (!MediaTypes.ALL.contains(t))
             throw Problems.mustBe("media_type", t, "one of " + String.join(", ", MediaTypes.ALL));
         return t;
     }
 
     /** The category enum; the one-shot upload's list lacks amplify_video. */
-    static Category category(String s, boolean oneShot) {
+    public static Category category(String s, boolean oneShot) {
         return Category.parse(s).filter(c -> !(oneShot && c == Category.AMPLIFY_VIDEO))
                 .orElseThrow(() -> Problems.mustBe("media_category", s, "one of "
                         + (oneShot ? "tweet_image, tweet_video, tweet_gif, dm_image, dm_video, dm_gif, subtitles"
@@ -279,7 +279,7 @@ final class Bodies {
     }
 
     /** A string member of a streamed JSON body, or null when absent; any other JSON type is a 400. */
-    static String optionalString(Map<String, JsonNode> fields, String name) {
+    public static String optionalString(Map<String, JsonNode> fields, String name) {
         JsonNode v = fields.get(name);
         if (v == null || v.isNull()) return null;
         if (!v.isString()) throw Problems.mustBe(name, v.toString(), "a string");
@@ -297,7 +297,7 @@ final class Bodies {
         return n == null ? null : n.isString() ? n.asString() : n.toString();
     }
 
-    static long mediaId(String raw, String parameter) {
+    public static long mediaId(String raw, String parameter) {
         if (raw == null || raw.isEmpty()) throw Problems.required(parameter);
         if (!raw.matches("[0-9]{1,19}")) throw Problems.mustBe(parameter, raw, "a media id of 1 to 19 digits");
         try {
@@ -308,16 +308,16 @@ final class Bodies {
     }
 
     /** Extension: STATUS's wait_secs, 0 … 30 (a long poll); absent is 0. */
-    static Duration waitSecs(String raw) {
+    public static Duration waitSecs(String raw) {
         if (raw == null) return Duration.ZERO;
         if (!raw.matches("[0-9]{1,2}") || Integer.parseInt(raw) > MAX_WAIT_SECS)
             throw Problems.invalid("wait_secs", raw, "wait_secs must be an integer from 0 to " + MAX_WAIT_SECS + ".");
         return Duration.ofSeconds(Integer.parseInt(raw));
     }
 
-    static final int MAX_WAIT_SECS = 30;
+    public static final int MAX_WAIT_SECS = 30;
 
-    static int segmentIndex(String raw) {
+    public static int segmentIndex(String raw) {
         if (raw == null || raw.isEmpty()) throw Problems.required("segment_index");
         if (!raw.matches("[0-9]{1,4}") || Integer.parseInt(raw) > 999)
             throw Problems.segmentIndexRange(raw);
@@ -325,7 +325,7 @@ final class Bodies {
     }
 
     /** The optional per-segment integrity headers (an extension; X clients send none). */
-    static Checksum checksum(Context ctx) {
+    public static Checksum checksum(Context ctx) {
         String md5 = ctx.header("Content-MD5");
         String sha = ctx.header("x-checksum-sha256");
         if (sha != null) return new Checksum("SHA-256", decodeDigest(sha, 32, "x-checksum-sha256"), "x-checksum-sha256");
@@ -344,7 +344,7 @@ final class Bodies {
 
     // ---- streaming media ----
 
-    static InputStream requestBody(Context ctx) {
+    public static InputStream requestBody(Context ctx) {
         try {
             return ctx.req().getInputStream();
         } catch (IOException e) {
@@ -353,7 +353,7 @@ final class Bodies {
     }
 
     /** Copies the request's media into storage; a read failure is the client's (400), a write failure the server's. */
-    static void copy(InputStream in, OutputStream out) throws IOException {
+    public static void copy(InputStream in, OutputStream out) throws IOException {
         byte[] buf = new byte[COPY_BUFFER];
         while (true) {
             int n;
@@ -368,7 +368,7 @@ final class Bodies {
     }
 
     /** segment_index from JSON: an integer (a digit string is tolerated, as some clients send one). */
-    static int segmentIndex(JsonNode n) {
+    public static int segmentIndex(JsonNode n) {
         if (n == null || n.isNull()) return segmentIndex((String) null);
         if (n.isIntegralNumber()) return segmentIndex(n.canConvertToInt() ? Integer.toString(n.asInt()) : n.toString());
         if (n.isString()) return segmentIndex(n.asString());

@@ -1,7 +1,8 @@
-package dev.mediaup.api;
+package dev.mediaup.api.delivery;
 
+import dev.mediaup.api.wire.Bodies;
+import dev.mediaup.api.wire.Wire;
 import dev.mediaup.core.Principal;
-import dev.mediaup.core.Problem;
 import dev.mediaup.core.Problems;
 import dev.mediaup.media.MediaService;
 import io.javalin.http.Context;
@@ -28,27 +29,27 @@ import java.util.function.Function;
  * strong ETags, conditional requests, single and multiple byte ranges, HLS playlists rewritten with fresh signed URLs,
  * redirects to presigned object-store URLs — and the playback beacon players post beside it.
  */
-final class DeliveryApi {
+public final class DeliveryApi {
     /** Set on every delivered file. */
-    static final Map<String, String> DELIVERED = Map.of("X-Content-Type-Options", "nosniff",
+    public static final Map<String, String> DELIVERED = Map.of("X-Content-Type-Options", "nosniff",
             "Content-Security-Policy", "default-src 'none'; sandbox");
 
     private final MediaService media;
     private final Function<Context, String> origin;
 
-    DeliveryApi(MediaService media, Function<Context, String> origin) {
+    public DeliveryApi(MediaService media, Function<Context, String> origin) {
         this.media = media;
         this.origin = origin;
     }
 
-    static final Set<String> BEACON_EVENTS = Set.of("playback_start", "playback25", "playback50", "playback75", "playback_complete",
+    public static final Set<String> BEACON_EVENTS = Set.of("playback_start", "playback25", "playback50", "playback75", "playback_complete",
             "play_from_tap", "cta_url_clicks", "cta_watch_clicks");
 
     /**
      * POST /media/{media_key}/{variant}/events: the playback beacon a player sends ({"event": "playback_start"} …, optionally
      * "watch_time_ms"), authorised like delivery (the signed URL's exp and sig, or credentials).
      */
-    void beacon(Context ctx, Principal whoOrNull) {
+    public void beacon(Context ctx, Principal whoOrNull) {
         Long exp = ctx.queryParam("exp") != null && ctx.queryParam("exp").matches("[0-9]{1,19}") ? Long.parseLong(ctx.queryParam("exp"))
                 : null;
         var d = media.deliverable(ctx.pathParam("media_key"), ctx.pathParam("variant"), exp, ctx.queryParam("sig"), whoOrNull);
@@ -70,7 +71,7 @@ final class DeliveryApi {
      * GET/HEAD /media/{media_key}/{variant}: a signed URL, or the caller's own credentials. Strong ETag from the
      * segments' hashes, conditional requests, single and multiple byte ranges, streamed segment by segment.
      */
-    void deliver(Context ctx, Principal whoOrNull, boolean head) throws IOException {
+    public void deliver(Context ctx, Principal whoOrNull, boolean head) throws IOException {
         Long exp = null;
         String e = ctx.queryParam("exp");
         if (e != null && e.matches("[0-9]{1,19}")) exp = Long.parseLong(e);

@@ -1,7 +1,8 @@
-package dev.mediaup.api;
+package dev.mediaup.api.wire;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.mediaup.api.tus.Tus;
 import dev.mediaup.core.Problem;
 import dev.mediaup.fuzz.Fuzzing;
 import tools.jackson.databind.JsonNode;

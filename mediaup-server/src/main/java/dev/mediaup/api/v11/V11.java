@@ -1,8 +1,11 @@
-package dev.mediaup.api;
+package dev.mediaup.api.v11;
 
+import dev.mediaup.api.wire.Bodies;
+import dev.mediaup.api.wire.CommandForm;
+import dev.mediaup.api.wire.MultipartBody;
+import dev.mediaup.api.wire.Wire;
 import dev.mediaup.core.BodyWriter;
 import dev.mediaup.core.Principal;
-import dev.mediaup.core.Problem;
 import dev.mediaup.core.Problems;
 import dev.mediaup.core.Upload;
 import dev.mediaup.media.MediaService;
@@ -15,7 +18,6 @@ import tools.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -25,7 +27,7 @@ import java.util.function.Function;
  * as form fields or query parameters, top-level media_id / media_id_string, an empty 2xx for APPEND, and v1.1's
  * {"errors":[{"code","message"}]}.
  */
-final class V11 {
+public final class V11 {
     /** v1.1 allowed 5 MB per APPEND (configurable); as base64 in a form body that is a third more text. */
     private final int maxFormBody;
     private final long maxAppendBytes;
@@ -33,7 +35,7 @@ final class V11 {
     private final MediaService media;
     private final Function<Context, Principal> writer;
 
-    V11(UploadService uploads, MediaService media, Function<Context, Principal> writer, long maxAppendBytes) {
+    public V11(UploadService uploads, MediaService media, Function<Context, Principal> writer, long maxAppendBytes) {
         this.maxAppendBytes = maxAppendBytes;
         this.maxFormBody = (int) Math.min(Integer.MAX_VALUE - 16, maxAppendBytes * 4 / 3
                 + 64 * 1024); // base64 of a segment, and the other fields
@@ -43,7 +45,7 @@ final class V11 {
     }
 
     /** POST /1.1/media/upload.json: INIT, APPEND, FINALIZE, STATUS, or (no command) the simple upload. */
-    void upload(Context ctx) throws IOException {
+    public void upload(Context ctx) throws IOException {
         Principal who = writer.apply(ctx);
         Map<String, String> p = Bodies.query(ctx);
         switch (Bodies.mime(ctx)) {
@@ -90,7 +92,7 @@ final class V11 {
     }
 
     /** GET /1.1/media/upload.json?command=STATUS&media_id=… */
-    void status(Context ctx) {
+    public void status(Context ctx) {
         Principal who = writer.apply(ctx);
         String command = ctx.queryParam("command");
         if (!"STATUS".equals(command)) throw Problems.invalid("command", command, "GET upload.json answers command=STATUS.");
@@ -113,7 +115,7 @@ final class V11 {
         return Bodies.small(ctx, maxFormBody);
     }
 
-    int maxFormBody() {
+    public int maxFormBody() {
         return maxFormBody;
     }
 
@@ -143,7 +145,7 @@ final class V11 {
     // ---- metadata and subtitles ----
 
     /** POST /1.1/media/metadata/create.json {"media_id": "…", "alt_text": {"text": "…"}} */
-    void metadata(Context ctx) {
+    public void metadata(Context ctx) {
         Principal who = writer.apply(ctx);
         JsonNode b = Bodies.json(Bodies.small(ctx));
         long id = Bodies.mediaId(text(b, "media_id"), "media_id");
@@ -157,7 +159,7 @@ final class V11 {
     }
 
     /** POST /1.1/media/subtitles/create.json and delete.json. */
-    void subtitles(Context ctx, boolean create) {
+    public void subtitles(Context ctx, boolean create) {
         Principal who = writer.apply(ctx);
         JsonNode b = Bodies.json(Bodies.small(ctx));
         long video = Bodies.mediaId(text(b, "media_id"), "media_id");
@@ -181,18 +183,4 @@ final class V11 {
         return v.isNumber() ? v.asString() : v.isString() ? v.asString() : v.toString();
     }
 
-    /** v1.1's error shape and codes: 32 unauthenticated, 38 missing parameter, 88 rate limited, 324 media problems. */
-    static void error(Context ctx, Problem p) {
-        int code = switch (p.kind) {
-            case UNAUTHORIZED -> 32;
-            case FORBIDDEN -> 220;
-            case RATE_LIMITED, USAGE_CAPPED -> 88;
-            case INTERNAL -> 131;
-            case UNAVAILABLE, STORAGE_FULL -> 130;
-            case NOT_FOUND -> p.parameter == null ? 34 : 324;
-            default -> p.detail().endsWith(" is required.") ? 38 : 324;
-        };
-        ctx.status(p.kind.status).contentType("application/json")
-                .result(Wire.JSON.writeValueAsBytes(Map.of("errors", List.of(Wire.ordered("code", code, "message", p.detail())))));
-    }
 }

@@ -1,4 +1,4 @@
-package dev.mediaup.api;
+package dev.mediaup.api.wire;
 
 import dev.mediaup.core.Problems;
 import io.javalin.http.Context;
@@ -19,19 +19,19 @@ import java.util.Set;
  * A JSON body that carries media as a base64 string ({@code {"media": "…", "segment_index": 0}}, X's JSON append and
  * one-shot upload), decoded while it streams: the media never sits in memory whole, whatever the segment size.
  */
-final class JsonMediaBody {
+public final class JsonMediaBody {
     private JsonMediaBody() {}
 
     /**
      * A JSON object whose {@code media} member is base64, decoded straight into {@code out} while it streams; the
      * other members (scalars only) are collected. Jackson decodes base64 incrementally from its input buffer.
      */
-    static Map<String, JsonNode> read(Context ctx, OutputStream storage, Set<String> allowed) throws IOException {
+    public static Map<String, JsonNode> read(Context ctx, OutputStream storage, Set<String> allowed) throws IOException {
         return read(Bodies.requestBody(ctx), storage, allowed);
     }
 
     /** The same, from any stream (the request's body). */
-    static Map<String, JsonNode> read(InputStream body, OutputStream storage, Set<String> allowed) throws IOException {
+    public static Map<String, JsonNode> read(InputStream body, OutputStream storage, Set<String> allowed) throws IOException {
         Map<String, JsonNode> fields = new LinkedHashMap<>();
         boolean media = false;
         // Jackson wraps every IOException, the storage's included: remember the storage's so it is not blamed on the client

@@ -1,11 +1,16 @@
-package dev.mediaup.api;
+package dev.mediaup.api.v2;
 
+import dev.mediaup.api.wire.Bodies;
+import dev.mediaup.api.wire.CommandForm;
+import dev.mediaup.api.wire.JsonMediaBody;
+import dev.mediaup.api.wire.MultipartBody;
+import dev.mediaup.api.wire.Wire;
 import dev.mediaup.core.Principal;
 import dev.mediaup.core.Problems;
 import dev.mediaup.core.Upload;
 import dev.mediaup.upload.StatusWatch;
-import dev.mediaup.upload.UploadService;
 import dev.mediaup.upload.UploadService.OneShotRequest;
+import dev.mediaup.upload.UploadService;
 import io.javalin.http.Context;
 import tools.jackson.databind.JsonNode;
 
@@ -25,7 +30,7 @@ import java.util.function.Function;
  * command form — plus mediaup's segments listing and event stream. Each handler turns its request into one
  * {@link UploadService} call and renders X's answer.
  */
-final class V2Api {
+public final class V2Api {
     private static final Set<String> APPEND_JSON_FIELDS = Set.of("segment_index");
     private static final Set<String> ONE_SHOT_FIELDS = Set.of("media_category", "additional_owners", "shared");
     private static final Set<String> APPEND_FIELDS = Set.of("command", "media_id", "segment_index");
@@ -36,19 +41,19 @@ final class V2Api {
     /** The caller, checked for a user context with media.write (the same rule as every upload endpoint). */
     private final Function<Context, Principal> writer;
 
-    V2Api(UploadService uploads, Function<Context, Principal> writer) {
+    public V2Api(UploadService uploads, Function<Context, Principal> writer) {
         this.uploads = uploads;
         this.writer = writer;
     }
 
-    void initialize(Context ctx) {
+    public void initialize(Context ctx) {
         Principal who = writer.apply(ctx);
         var req = Bodies.initFromJson(Bodies.json(Bodies.small(ctx)));
         Upload u = uploads.initialize(who, req);
         Wire.data(ctx, Wire.initialized(u, u.createdAt())); // the whole window, as of its start
     }
 
-    void append(Context ctx) throws IOException {
+    public void append(Context ctx) throws IOException {
         Principal who = writer.apply(ctx);
         Upload u = uploads.appendable(who, Bodies.mediaId(ctx.pathParam("id"), "id"));
         long expiresAt = switch (Bodies.mime(ctx)) {
@@ -102,7 +107,7 @@ final class V2Api {
         }, Bodies.checksum(ctx), -1, mp::mediaTo);
     }
 
-    void finalizeUpload(Context ctx) {
+    public void finalizeUpload(Context ctx) {
         Principal who = writer.apply(ctx);
         // clients send no body, {} or an empty body with a JSON content type: none of it matters
         Upload u = uploads.finalizeUpload(who, Bodies.mediaId(ctx.pathParam("id"), "id"));
@@ -113,7 +118,7 @@ final class V2Api {
         Wire.media(ctx, u, uploads.now());
     }
 
-    void status(Context ctx) throws InterruptedException {
+    public void status(Context ctx) throws InterruptedException {
         Principal who = writer.apply(ctx);
         String command = ctx.queryParam("command");
         if (command != null && !command.equals("STATUS"))
@@ -128,7 +133,7 @@ final class V2Api {
      * last at a settled state, then the stream ends. Each event's id is its state and progress, so a client that
      * reconnects with Last-Event-ID gets the next change (or the current state at once if it moved meanwhile).
      */
-    void events(Context ctx) throws InterruptedException {
+    public void events(Context ctx) throws InterruptedException {
         Principal who = writer.apply(ctx);
         long id = Bodies.mediaId(ctx.pathParam("id"), "id");
         Upload u = uploads.status(who, id); // an unknown or foreign id is a JSON 404, before any streaming
@@ -157,7 +162,7 @@ final class V2Api {
         }
     }
 
-    void segments(Context ctx) {
+    public void segments(Context ctx) {
         Principal who = writer.apply(ctx);
         long id = Bodies.mediaId(ctx.pathParam("id"), "id");
         var list = uploads.segments(who, id).stream()
@@ -167,7 +172,7 @@ final class V2Api {
 
     // ---- POST /2/media/upload: one-shot, or the command form ----
 
-    void upload(Context ctx) throws IOException {
+    public void upload(Context ctx) throws IOException {
         Principal who = writer.apply(ctx);
         Map<String, String> params = Bodies.query(ctx);
         String mime = Bodies.mime(ctx);

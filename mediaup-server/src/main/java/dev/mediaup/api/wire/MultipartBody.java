@@ -1,4 +1,4 @@
-package dev.mediaup.api;
+package dev.mediaup.api.wire;
 
 import dev.mediaup.core.Problems;
 import io.javalin.http.Context;
@@ -21,12 +21,12 @@ import java.util.Map;
  * the request stream in large reads). Fields are collected (bounded); the media part is written straight into the
  * sink handed to {@link #mediaTo}, so at most one read buffer of it is ever held in memory.
  */
-final class MultipartBody extends MultiPart.AbstractPartsListener {
+public final class MultipartBody extends MultiPart.AbstractPartsListener {
     private static final int READ = 256 * 1024;
     private final InputStream in;
     private final MultiPart.Parser parser;
     private final byte[] buf = new byte[READ];
-    final Map<String, String> fields = new LinkedHashMap<>();
+    public final Map<String, String> fields = new LinkedHashMap<>();
 
     private String part;                  // name of the part being parsed
     private boolean partIsMedia, mediaSeen, mediaIsBase64, complete;
@@ -36,12 +36,12 @@ final class MultipartBody extends MultiPart.AbstractPartsListener {
     private RuntimeException failure;     // from the parser or the listener, rethrown on the request thread
     private IOException sinkFailure;      // a storage error, never blamed on the client
 
-    MultipartBody(Context ctx) {
+    public MultipartBody(Context ctx) {
         this(ctx.header("Content-Type"), Bodies.requestBody(ctx));
     }
 
     /** A multipart body of this Content-Type (its boundary parameter) read from {@code in}. */
-    MultipartBody(String contentType, InputStream in) {
+    public MultipartBody(String contentType, InputStream in) {
         String boundary;
         try {
             boundary = MultiPart.extractBoundary(contentType);
@@ -56,15 +56,15 @@ final class MultipartBody extends MultiPart.AbstractPartsListener {
     }
 
     /** Parses up to the start of the media part (or the end). Returns whether a media part is waiting. */
-    boolean toMedia() throws IOException {
+    public boolean toMedia() throws IOException {
         while (!complete && !mediaSeen) feed();
         return mediaSeen;
     }
 
-    boolean hasMedia() { return mediaSeen; }
+    public boolean hasMedia() { return mediaSeen; }
 
     /** Streams the waiting media part into {@code out} (decoding base64 when it came as media_data), then the rest. */
-    void mediaTo(OutputStream out) throws IOException {
+    public void mediaTo(OutputStream out) throws IOException {
         sink = mediaIsBase64 ? new Base64OutputStream(out, false) : out; // v1.1's media_data: base64, decoded as it streams
         early.writeTo(sink);
         early.reset();

@@ -1,4 +1,4 @@
-package dev.mediaup.api;
+package dev.mediaup.api.wire;
 
 import dev.mediaup.core.Problem;
 import io.javalin.http.Context;
@@ -8,26 +8,26 @@ import io.javalin.http.Context;
  * mediaup's extensions — or the retired v1.1 API's {@code {"errors":[{"code","message"}]}}. Decided in one place, from
  * where the request was sent, so no handler chooses a rendering of its own.
  */
-enum Dialect {
+public enum Dialect {
     V2 {
         @Override
-        void render(Context ctx, Problem p) {
+        public void render(Context ctx, Problem p) {
             Wire.problem(ctx, p);
         }
     },
     V1_1 {
         @Override
-        void render(Context ctx, Problem p) {
-            V11.error(ctx, p);
+        public void render(Context ctx, Problem p) {
+            Wire.v11Error(ctx, p);
         }
     };
 
     /** Where the v1.1 API lives. */
-    static final String V11_PREFIX = "/1.1/";
+    public static final String V11_PREFIX = "/1.1/";
 
-    abstract void render(Context ctx, Problem p);
+    public abstract void render(Context ctx, Problem p);
 
-    static Dialect of(Context ctx) {
+    public static Dialect of(Context ctx) {
         return ctx.path().startsWith(V11_PREFIX) ? V1_1 : V2;
     }
 }

@@ -1,4 +1,4 @@
-package dev.mediaup.api;
+package dev.mediaup.api.wire;
 
 import dev.mediaup.core.Problems;
 import dev.mediaup.upload.UploadService.InitRequest;
@@ -12,30 +12,30 @@ import java.util.Map;
  * speak it, X v2's {@code POST /2/media/upload} and v1.1's {@code upload.json}; what differs between them is data
  * ({@link Tolerance}), and how each renders the answer is its own.
  */
-final class CommandForm {
+public final class CommandForm {
     private CommandForm() {}
 
     /** What a command-form request asks for. APPEND's media id is read when its body is, so only as text here. */
-    sealed interface Command {}
+    public sealed interface Command {}
 
-    record Init(InitRequest request) implements Command {}
+    public record Init(InitRequest request) implements Command {}
 
-    record Append(String mediaId) implements Command {}
+    public record Append(String mediaId) implements Command {}
 
-    record Finalize(long mediaId) implements Command {}
+    public record Finalize(long mediaId) implements Command {}
 
-    record Status(long mediaId) implements Command {}
+    public record Status(long mediaId) implements Command {}
 
     /** No command: the media is the body, uploaded in one request. */
-    record OneShot() implements Command {}
+    public record OneShot() implements Command {}
 
     /**
      * How INIT treats parameters it does not know: X v2 refuses them (400, naming the parameter); v1.1 ignored them
      * (twitter4j sends {@code include_entities} with every request), so its dialect does too.
      */
-    enum Tolerance { STRICT, LENIENT }
+    public enum Tolerance { STRICT, LENIENT }
 
-    static Command decode(Map<String, String> params, Tolerance tolerance) {
+    public static Command decode(Map<String, String> params, Tolerance tolerance) {
         String command = params.get("command");
         if (command == null) return new OneShot();
         return switch (command) {

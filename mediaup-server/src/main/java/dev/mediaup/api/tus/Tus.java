@@ -1,16 +1,17 @@
-package dev.mediaup.api;
+package dev.mediaup.api.tus;
 
+import dev.mediaup.api.wire.Bodies;
 import dev.mediaup.core.Category;
 import dev.mediaup.core.Failpoint;
 import dev.mediaup.core.Principal;
-import dev.mediaup.core.Problem;
 import dev.mediaup.core.Problem.Kind;
+import dev.mediaup.core.Problem;
 import dev.mediaup.core.Problems;
 import dev.mediaup.core.State;
 import dev.mediaup.core.Upload;
 import dev.mediaup.media.MediaService;
-import dev.mediaup.upload.UploadService;
 import dev.mediaup.upload.UploadService.Checksum;
+import dev.mediaup.upload.UploadService;
 import io.javalin.http.Context;
 
 import java.io.IOException;
@@ -38,10 +39,10 @@ import java.util.function.Function;
  * (partial uploads in parallel, then a final one made of their segments: no byte copied); errors are X-style problems
  * with tus's statuses (409 offset, 412 version, 415 content type, 460 checksum).
  */
-final class Tus {
-    static final String VERSION = "1.0.0";
-    static final String EXTENSIONS = "creation,creation-with-upload,expiration,checksum,termination,concatenation";
-    static final String OFFSET_OCTETS = "application/offset+octet-stream";
+public final class Tus {
+    public static final String VERSION = "1.0.0";
+    public static final String EXTENSIONS = "creation,creation-with-upload,expiration,checksum,termination,concatenation";
+    public static final String OFFSET_OCTETS = "application/offset+octet-stream";
     private static final Map<String, String> ALGORITHMS = Map.of("sha1", "SHA-1", "sha256", "SHA-256", "md5", "MD5");
 
     private final UploadService uploads;
@@ -50,7 +51,8 @@ final class Tus {
     private final Function<Context, String> origin;
     private final String path;
 
-    Tus(UploadService uploads, MediaService media, Function<Context, Principal> writer, Function<Context, String> origin, String path) {
+    public Tus(UploadService uploads, MediaService media, Function<Context, Principal> writer, Function<Context, String> origin,
+               String path) {
         this.uploads = uploads;
         this.media = media;
         this.writer = writer;
@@ -59,7 +61,7 @@ final class Tus {
     }
 
     /** Every tus answer says which protocol version it speaks. */
-    void before(Context ctx) {
+    public void before(Context ctx) {
         ctx.header("Tus-Resumable", VERSION);
         if (ctx.method().name().equals("OPTIONS")) return;
         String v = ctx.header("Tus-Resumable");
@@ -70,13 +72,13 @@ final class Tus {
     }
 
     /** Discovery: the version, the extensions, the largest upload and the checksum algorithms. */
-    void options(Context ctx) {
+    public void options(Context ctx) {
         ctx.status(204).header("Tus-Version", VERSION).header("Tus-Extension", EXTENSIONS)
                 .header("Tus-Max-Size", Long.toString(uploads.limits().largestUpload()))
                 .header("Tus-Checksum-Algorithm", "sha1,sha256,md5");
     }
 
-    void create(Context ctx) {
+    public void create(Context ctx) {
         Principal who = writer.apply(ctx);
         String concat = ctx.header("Upload-Concat");
         if (concat != null && concat.startsWith("final;")) {
@@ -169,7 +171,7 @@ final class Tus {
         ctx.header("Upload-Concat", concat);
     }
 
-    void head(Context ctx) {
+    public void head(Context ctx) {
         Principal who = writer.apply(ctx);
         var at = uploads.offset(who, Bodies.mediaId(ctx.pathParam("id"), "id"));
         Upload u = at.upload();
@@ -185,7 +187,7 @@ final class Tus {
         identify(ctx, u);
     }
 
-    void patch(Context ctx) {
+    public void patch(Context ctx) {
         Principal who = writer.apply(ctx);
         long id = Bodies.mediaId(ctx.pathParam("id"), "id");
         bodyType(ctx);
@@ -207,7 +209,7 @@ final class Tus {
      * Termination. The user's own credentials delete the upload and whatever it became; a grant's bearer (a browser) may
      * only abandon an upload still in progress — it stays listed under the grant, as expired — and never delete media.
      */
-    void terminate(Context ctx) {
+    public void terminate(Context ctx) {
         Principal who = writer.apply(ctx);
         long id = Bodies.mediaId(ctx.pathParam("id"), "id");
         if (who.viaGrant()) uploads.abandon(who, id);
@@ -261,7 +263,7 @@ final class Tus {
     }
 
     /** Upload-Checksum: "{algorithm} {base64 digest}". */
-    static Checksum checksum(String header) {
+    public static Checksum checksum(String header) {
         if (header == null) return null;
         String[] parts = header.trim().split(" ", 2);
         String algorithm = ALGORITHMS.get(parts[0].toLowerCase(Locale.ROOT));
@@ -275,7 +277,7 @@ final class Tus {
     }
 
     /** Upload-Metadata: comma-separated "key base64value" pairs (the value may be absent). */
-    static Map<String, String> metadata(String header) {
+    public static Map<String, String> metadata(String header) {
         Map<String, String> out = new LinkedHashMap<>();
         if (header == null || header.isBlank()) return out;
         if (header.length() > 4096)

@@ -1,6 +1,8 @@
-package dev.mediaup.api;
+package dev.mediaup.api.v2;
 
 import dev.mediaup.admin.AdminService;
+import dev.mediaup.api.wire.Bodies;
+import dev.mediaup.api.wire.Wire;
 import dev.mediaup.config.LimitsConfig;
 import dev.mediaup.core.Principal;
 import dev.mediaup.core.Quota;
@@ -18,18 +20,18 @@ import java.util.function.Function;
  * (the {@code mediaup.admin} scope): users' usage, bearer tokens, OAuth apps and every user's grants. Extensions, in
  * the served OpenAPI; the console's account and admin pages are built on nothing else.
  */
-final class AdminApi {
+public final class AdminApi {
     private final AdminService admin;
     private final UploadService uploads;
     private final Function<Context, Principal> principal;
 
-    AdminApi(AdminService admin, UploadService uploads, Function<Context, Principal> principal) {
+    public AdminApi(AdminService admin, UploadService uploads, Function<Context, Principal> principal) {
         this.admin = admin;
         this.uploads = uploads;
         this.principal = principal;
     }
 
-    void install(RoutesConfig r) {
+    public void install(RoutesConfig r) {
         r.get("/2/usage/media", this::usage);
         r.get("/2/admin/users", ctx -> Wire.list(ctx, admin.users(who(ctx)).stream().map(AdminApi::usage).toList()));
         r.get("/2/admin/tokens", ctx -> Wire.list(ctx, admin.tokens(who(ctx)).stream().map(AdminApi::token).toList()));

@@ -1,5 +1,7 @@
-package dev.mediaup.api;
+package dev.mediaup.api.v2;
 
+import dev.mediaup.api.wire.Bodies;
+import dev.mediaup.api.wire.Wire;
 import dev.mediaup.auth.GrantTokens;
 import dev.mediaup.core.Grant;
 import dev.mediaup.core.Principal;
@@ -15,17 +17,17 @@ import java.util.function.Function;
  * Upload grants on the wire (extension, in the served OpenAPI): {@code POST /2/media/upload/grants} answers the grant
  * with its token — the only time the token is shown — and {@code GET}/{@code DELETE} read, list and revoke them.
  */
-final class GrantsApi {
+public final class GrantsApi {
     private final GrantService grants;
     /** The caller, checked for a user context with media.write (the same rule as every upload endpoint). */
     private final Function<Context, Principal> writer;
 
-    GrantsApi(GrantService grants, Function<Context, Principal> writer) {
+    public GrantsApi(GrantService grants, Function<Context, Principal> writer) {
         this.grants = grants;
         this.writer = writer;
     }
 
-    void create(Context ctx) {
+    public void create(Context ctx) {
         Principal who = writer.apply(ctx);
         var request = Bodies.grantFromJson(Bodies.json(Bodies.small(ctx)));
         GrantTokens.Issued issued = GrantTokens.issue();
@@ -35,7 +37,7 @@ final class GrantsApi {
         Wire.created(ctx, data);
     }
 
-    void get(Context ctx) {
+    public void get(Context ctx) {
         Grant g = grants.get(writer.apply(ctx), ctx.pathParam("id"));
         Map<String, Object> data = grant(g, grants.now());
         List<Map<String, Object>> uploads = grants.uploads(g).stream()
@@ -44,17 +46,17 @@ final class GrantsApi {
         Wire.data(ctx, data);
     }
 
-    void list(Context ctx) {
+    public void list(Context ctx) {
         long now = grants.now();
         Wire.list(ctx, grants.list(writer.apply(ctx)).stream().map(g -> grant(g, now)).toList());
     }
 
-    void revoke(Context ctx) {
+    public void revoke(Context ctx) {
         grants.revoke(writer.apply(ctx), ctx.pathParam("id"));
         Wire.data(ctx, Map.of("revoked", true));
     }
 
-    static Map<String, Object> grant(Grant g, long now) {
+    public static Map<String, Object> grant(Grant g, long now) {
         var m = new LinkedHashMap<String, Object>();
         m.put("id", g.id());
         String revokedBy = g.revokedBy(now);

@@ -1,4 +1,4 @@
-package dev.mediaup.api;
+package dev.mediaup.api.v2;
 
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
@@ -6,10 +6,11 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialect;
 import com.networknt.schema.dialect.Dialects;
 import com.networknt.schema.keyword.NonValidationKeyword;
+import dev.mediaup.api.wire.Bodies;
+import dev.mediaup.api.wire.Wire;
 import dev.mediaup.core.MediaKey;
 import dev.mediaup.core.Principal;
 import dev.mediaup.core.Problem.Kind;
-import dev.mediaup.core.Problem;
 import dev.mediaup.core.Problems;
 import dev.mediaup.core.State;
 import dev.mediaup.core.SubtitleTrack;
@@ -39,9 +40,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /** The media-object endpoints (lookup, metadata, delete, listing) and delivery of the bytes. */
-final class MediaApi {
-    static final Set<String> FIELDS = Set.of("alt_text", "duration_ms", "height", "media_key", "non_public_metrics", "organic_metrics",
-            "preview_image_url", "promoted_metrics", "public_metrics", "type", "url", "variants", "width");
+public final class MediaApi {
+    public static final Set<String> FIELDS = Set.of("alt_text", "duration_ms", "height", "media_key", "non_public_metrics",
+            "organic_metrics", "preview_image_url", "promoted_metrics", "public_metrics", "type", "url", "variants", "width");
     private static final List<String> DEFAULT_FIELDS = List.of("media_key", "type"); // what X answers without media.fields
 
     private final MediaService media;
@@ -51,7 +52,7 @@ final class MediaApi {
     private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
     private final byte[] openapi;
 
-    MediaApi(MediaService media, Function<Context, String> origin, Function<Context, Principal> principal, byte[] openapi) {
+    public MediaApi(MediaService media, Function<Context, String> origin, Function<Context, Principal> principal, byte[] openapi) {
         this.media = media;
         this.analytics = new Analytics(media);
         this.origin = origin;
@@ -102,14 +103,14 @@ final class MediaApi {
 
     // ---- lookup ----
 
-    void lookupOne(Context ctx) {
+    public void lookupOne(Context ctx) {
         Principal who = reader(principal.apply(ctx));
         String key = ctx.pathParam("media_key");
         checkKey("media_key", key);
         respond(ctx, media.lookup(who, List.of(key)), fields(ctx), "media_key", false);
     }
 
-    void lookupMany(Context ctx) {
+    public void lookupMany(Context ctx) {
         Principal who = reader(principal.apply(ctx));
         respond(ctx, media.lookup(who, mediaKeys(ctx)), fields(ctx), "media_keys", true);
     }
@@ -236,7 +237,7 @@ final class MediaApi {
      * size, rendition, poster, playlist and track, and "original" when the uploaded bytes are kept — with its type,
      * size in bytes, dimensions, bit rate and a signed URL. X's Media object lists only a video's MP4s and playlist.
      */
-    void files(Context ctx) {
+    public void files(Context ctx) {
         Principal who = reader(principal.apply(ctx));
         String key = ctx.pathParam("media_key");
         checkKey("media_key", key);
@@ -267,7 +268,7 @@ final class MediaApi {
 
     // ---- metadata ----
 
-    void metadata(Context ctx, Principal who) {
+    public void metadata(Context ctx, Principal who) {
         JsonNode body = validBody(ctx, "CreateMediaMetadataRequest");
         long id = Bodies.mediaId(body.get("id").asString(), "id");
         ObjectNode additions = body.has("metadata") ? (ObjectNode) body.get("metadata") : Wire.JSON.createObjectNode();
@@ -276,7 +277,7 @@ final class MediaApi {
 
     // ---- subtitles ----
 
-    void attachSubtitles(Context ctx, Principal who) {
+    public void attachSubtitles(Context ctx, Principal who) {
         JsonNode b = validBody(ctx, "CreateMediaSubtitlesRequest");
         for (String f : List.of("id", "media_category", "subtitles"))
             if (!b.has(f)) throw Problems.required(f);
@@ -290,7 +291,7 @@ final class MediaApi {
         Wire.data(ctx, Wire.ordered("id", Long.toString(id), "media_category", category, "associated_subtitles", tracksJson(tracks)));
     }
 
-    void detachSubtitles(Context ctx, Principal who) {
+    public void detachSubtitles(Context ctx, Principal who) {
         JsonNode b = validBody(ctx, "DeleteMediaSubtitlesRequest");
         long id = Bodies.mediaId(b.get("id").asString(), "id");
         String lang = b.get("language_code").asString();
@@ -307,7 +308,7 @@ final class MediaApi {
     // ---- analytics ----
 
     /** GET /2/media/analytics: counters we really recorded (deliveries, playback beacons), zeros where nothing happened. */
-    void analytics(Context ctx) {
+    public void analytics(Context ctx) {
         Principal who = reader(principal.apply(ctx));
         List<String> keys = mediaKeys(ctx);
         Instant start = instant(ctx, "start_time"), end = instant(ctx, "end_time");
@@ -340,14 +341,14 @@ final class MediaApi {
 
     // ---- extensions: delete, listing ----
 
-    void delete(Context ctx, Principal who) {
+    public void delete(Context ctx, Principal who) {
         String key = ctx.pathParam("media_key");
         checkKey("media_key", key);
         media.delete(who, key);
         Wire.data(ctx, Map.of("deleted", true));
     }
 
-    void mine(Context ctx) {
+    public void mine(Context ctx) {
         Principal who = reader(principal.apply(ctx));
         if (who.appOnly()) throw Problems.forbidden("Listing one's media needs a user context.");
         int max = 10;
