@@ -22,6 +22,7 @@ import dev.mediaup.core.Problems;
 import dev.mediaup.core.Unavailable;
 import dev.mediaup.media.MediaService;
 import dev.mediaup.upload.GrantService;
+import dev.mediaup.upload.TusUploads;
 import dev.mediaup.upload.UploadService;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
@@ -113,8 +114,8 @@ public final class Routes {
     private final String tusPath;
 
     /** {@code publicBaseUrl}: the scheme://host[:port] clients use (behind a TLS proxy), or null to take it from each request. */
-    public Routes(UploadService uploads, GrantService grantService, AdminService adminService, MediaService mediaService,
-                  Authenticator auth, RateLimits limits,
+    public Routes(UploadService uploads, TusUploads tusUploads, GrantService grantService, AdminService adminService,
+                  MediaService mediaService, Authenticator auth, RateLimits limits,
                   String publicBaseUrl, PrometheusMeterRegistry metrics, Supplier<List<Check>> ready, long v11MaxAppendBytes,
                   String tusPath, ConsoleSignIn signIn, boolean redirects) {
         this.uploads = uploads;
@@ -133,7 +134,7 @@ public final class Routes {
         this.v11 = new V11(uploads, mediaService, Routes::writer, v11MaxAppendBytes);
         this.grants = new GrantsApi(grantService, Routes::writer);
         this.tusPath = tusPath;
-        this.tus = new Tus(uploads, mediaService, Routes::writer, this::origin, tusPath);
+        this.tus = new Tus(uploads, tusUploads, mediaService, Routes::writer, this::origin, tusPath);
         this.v2 = new V2Api(uploads, Routes::writer);
         this.admin = new AdminApi(adminService, uploads, ctx -> ctx.attribute(PRINCIPAL));
         this.signIn = signIn;

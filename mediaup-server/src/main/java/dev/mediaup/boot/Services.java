@@ -24,6 +24,7 @@ import dev.mediaup.upload.Outcomes;
 import dev.mediaup.upload.StatusWatch;
 import dev.mediaup.upload.Sweeper;
 import dev.mediaup.upload.GrantService;
+import dev.mediaup.upload.TusUploads;
 import dev.mediaup.upload.UploadService;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -104,8 +105,9 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
         var grants = new GrantService(stores.grants(), stores.uploads(), config.limits(), ids, clock);
         var opaque = new OpaqueTokens(stores.access(), clock);
         var admin = new AdminService(stores.access(), stores.grants(), stores.uploads(), opaque, clock);
-        var routes = new Routes(uploads, grants, admin, media, authenticator(config, stores, opaque, clock), limits, http.publicBaseUrl(),
-                metrics, readiness, config.limits().v11MaxAppendBytes(), http.tusPath(), config.auth().console(),
+        var tus = new TusUploads(uploads, stores.uploads(), stores.uploads());
+        var routes = new Routes(uploads, tus, grants, admin, media, authenticator(config, stores, opaque, clock), limits,
+                http.publicBaseUrl(), metrics, readiness, config.limits().v11MaxAppendBytes(), http.tusPath(), config.auth().console(),
                 !http.redirect().isZero());
         var sweeper = new Sweeper(stores.uploads(), stores.uploads(), stores.uploads(), stores.media(), blobs, clock, storage.retention());
         return new Services(stores, blobs, ids, nodeOwner, clock, ffmpeg, workers, webhooks, media, sweeper, routes, readiness, watch);

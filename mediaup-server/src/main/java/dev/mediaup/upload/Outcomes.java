@@ -75,6 +75,18 @@ public final class Outcomes {
         return done;
     }
 
+    /**
+     * Bytes refused for what they are (not what processing made of them: a grant's type cap): failed, and nothing of
+     * them kept — rows in the finalizing transaction, then the blobs (a crash in between leaves orphans for the sweeper).
+     */
+    Upload rejected(Upload u, List<Segment> segs, Failure why, long now, long expiresAt) {
+        long size = segs.stream().mapToLong(Segment::size).sum();
+        Upload failed = writes.finalizeUpload(Finalization.failed(u.id(), segs, Original.DROPPED, size, MediaInfo.NONE, why, now,
+                expiresAt)).orElseThrow(Problems::refused);
+        for (Segment s : segs) deleteQuietly(s.blobKey());
+        return failed;
+    }
+
     /** Queued path: a job's processor is done; the kept original is assembled before success is reported. */
     public void recordQueued(Upload u, List<Segment> segs, Processor.Outcome o) throws IOException {
         if (o.failure() != null) {

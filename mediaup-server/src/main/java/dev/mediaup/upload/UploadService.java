@@ -1,19 +1,15 @@
 package dev.mediaup.upload;
 
 import dev.mediaup.config.LimitsConfig;
-import dev.mediaup.core.BlobKeys;
 import dev.mediaup.core.BodyWriter;
 import dev.mediaup.core.Category;
 import dev.mediaup.core.Failpoint;
 import dev.mediaup.core.Failure;
 import dev.mediaup.core.MediaInfo;
 import dev.mediaup.core.Principal;
-import dev.mediaup.core.Problem;
 import dev.mediaup.core.Problems;
 import dev.mediaup.core.Quota;
-import dev.mediaup.core.Refusal;
 import dev.mediaup.core.Segment;
-import dev.mediaup.core.State;
 import dev.mediaup.core.Upload;
 import dev.mediaup.core.Usage;
 import dev.mediaup.core.UserId;
@@ -27,30 +23,21 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 /**
  * The upload state machine: initialize → append* → finalize → processing → succeeded | failed | expired.
@@ -74,6 +61,7 @@ public final class UploadService {
     private final UploadWrites writes;
     private final UsageLedger ledger;
     private final BlobStore blobs;
+    private final SegmentWriter segments;
     private final Ids ids;
     private final LimitsConfig limits;
     private final Sniffer sniffer;
@@ -86,9 +74,9 @@ public final class UploadService {
     private final MeterRegistry metrics;
 
     /** {@code jobQueued}: told when FINALIZE queued a job, so workers need not wait for their next poll. */
-    public UploadService(UploadReads reads, UploadWrites writes, UsageLedger ledger, BlobStore blobs, Ids ids,
-            LimitsConfig limits, LongSupplier epochSeconds,
-                         Processor processor, Outcomes outcomes, Runnable jobQueued, StatusWatch watch, MeterRegistry metrics) {
+    public UploadService(UploadReads reads, UploadWrites writes, UsageLedger ledger, BlobStore blobs, Ids ids, LimitsConfig limits,
+                         LongSupplier epochSeconds, Processor processor, Outcomes outcomes, Runnable jobQueued, StatusWatch watch,
+                         MeterRegistry metrics) {
         this.metrics = metrics;
         this.jobQueued = jobQueued;
         this.watch = watch;
@@ -96,6 +84,7 @@ public final class UploadService {
         this.writes = writes;
         this.ledger = ledger;
         this.blobs = blobs;
+        this.segments = new SegmentWriter(blobs, ids, limits.minFreeBytes());
         this.ids = ids;
         this.limits = limits;
         this.sniffer = new Sniffer(limits.maxPixels());
@@ -106,6 +95,9 @@ public final class UploadService {
 
     public LimitsConfig limits() { return limits; }
 
+    /** A new upload id (tus partials are made by {@link TusUploads}). */
+    long newId() { return ids.next(); }
+
     public long now() { return clock.getAsLong(); }
 
     /** What the caller has used today and in all, against its quotas (the console's account page). */
@@ -114,7 +106,7 @@ public final class UploadService {
         return ledger.usage(who.userId(), Quota.epochDay(now()));
     }
 
-    private long expiresAt(Category c, long now) {
+    long expiresAt(Category c, long now) {
         return now + limits.sessionWindow(c).toSeconds();
     }
 
@@ -150,7 +142,7 @@ public final class UploadService {
      * Records a new upload. A grant's bearer starts it under the grant: the grant decides shared and additional_owners
      * (the browser does not), caps the video's duration, and one of its uses is claimed in the same transaction.
      */
-    private Upload begin(Principal who, Upload u) {
+    Upload begin(Principal who, Upload u) {
         if (who.viaGrant()) u = u.startedWith(who.grant());
         Upload created = writes.create(u, u.createdAt()).orElseThrow(Problems::refused);
         if (!created.tusPartial()) metrics.counter("mediaup.uploads.initialized", "category", created.category().wire()).increment();
@@ -188,118 +180,13 @@ public final class UploadService {
         return record(u, index, null, checksum, declaredLength, limit, maxTotal, body).upload().expiresAt();
     }
 
-    /**
-     * tus concatenation, its first half: a partial upload of {@code length} bytes, with no type of its own (the final
-     * upload brings that). Grants do not concatenate: a grant counts uploads, and partials would escape the count.
-     */
-    public Upload startPartial(Principal who, long length) {
-        if (who.viaGrant()) throw Problems.grantNoConcatenation();
-        long max = limits.largestUpload();
-        if (length > max) throw Problems.invalid("Upload-Length", Long.toString(length), "Upload-Length exceeds the largest upload, "
-                + max + " bytes.");
-        Category roomiest = Arrays.stream(Category.values()).max(Comparator.comparingLong(limits::maxBytes)).orElseThrow();
-        long now = now();
-        return begin(who, Upload.started(ids.next(), who.userId(), Upload.TUS_PARTIAL, roomiest, length, false, List.of(), now,
-                expiresAt(roomiest, now)));
-    }
-
-    /**
-     * tus concatenation, its second half: the partials' bytes become {@code whole}'s (no byte copied), which is then
-     * finalized like any upload. Each partial must be the caller's, complete, and named once.
-     */
-    public Upload concatenate(Principal who, Upload whole, List<Long> partialIds) {
-        checkPartials(who, partialIds);
-        writes.concatenate(whole.id(), partialIds, now()).orElseThrow(Problems::refused);
-        Failpoint.TUS_CONCAT_AFTER_MOVE.hit();
-        return finalizeUpload(who, whole.id());
-    }
-
-    /**
-     * A final upload these partials already went into — the same final POST again, its first answer lost to a crash
-     * or a network failure — finalized (if it was not yet) and returned; empty when they are still unspent.
-     */
-    public Optional<Upload> concatenatedBefore(Principal who, List<Long> partialIds) {
-        checkPartials(who, partialIds);
-        Set<Long> into = new HashSet<>();
-        boolean inOrder = true;
-        for (int at = 0; at < partialIds.size(); at++) {
-            var spent = reads.concatenatedInto(partialIds.get(at));
-            into.add(spent.map(UploadReads.Spent::finalId).orElse(-1L));
-            inOrder &= spent.map(x -> x.position()).orElse(-1) == at;
-        }
-        if (into.contains(-1L)) return Optional.empty(); // some are unspent: the concatenation refuses the spent ones
-        // the same parts in the same order are the same upload, asked for again; anything else names other bytes
-        long before = into.iterator().next();
-        if (into.size() != 1 || !inOrder || !sameLength(who, before, partialIds)) throw Problems.partialsSpent(partialIds);
-        return Optional.of(finalizeUpload(who, before));
-    }
-
-    /** Whether the final upload holds exactly these partials' bytes (not more of them than were named again). */
-    private boolean sameLength(Principal who, long finalId, List<Long> partialIds) {
-        long sum = 0;
-        for (long pid : partialIds) sum += Objects.requireNonNullElse(owned(who, pid).totalBytes(), 0L);
-        return Objects.equals(owned(who, finalId).totalBytes(), sum);
-    }
-
-    private void checkPartials(Principal who, List<Long> partialIds) {
-        if (new HashSet<>(partialIds).size() != partialIds.size())
-            throw Problems.invalid("Upload-Concat", partialIds.toString(), "A partial upload may be named once.");
-        for (long pid : partialIds)
-            if (!owned(who, pid).tusPartial())
-                throw Problems.invalid("Upload-Concat", Long.toString(pid), "Upload " + pid + " is not a partial upload.");
-    }
-
-    /** Where a tus upload stands: the upload, the bytes its segments hold, and how many segments there are. */
-    public record Offset(Upload upload, long offset, int segments) {}
-
-    /** The caller's upload and its offset (tus HEAD; PATCH checks it before streaming). */
-    public Offset offset(Principal who, long id) {
-        Upload u = owned(who, id);
-        if (u.state().finalized()) return whole(u);
-        List<Segment> segs = reads.segments(id);
-        // a FINALIZE may have finished (and dropped the segments) after the first read: the upload read again after its
-        // segments tells, since an upload still unfinalized then had all of them then
-        Upload now = reads.find(id).orElse(u);
-        if (now.state().finalized()) return whole(now);
-        return new Offset(now, segs.stream().mapToLong(Segment::size).sum(), segs.size());
-    }
-
-    /**
-     * A finalized upload holds every byte it declared, whatever became of its segments (processing may have replaced
-     * them): a tus client that lost the last answer and asks again is told it is done, not sent back to 0.
-     */
-    private static Offset whole(Upload u) {
-        long size = u.totalBytes() != null ? u.totalBytes() : u.size() != null ? u.size() : 0;
-        return new Offset(u, size, 0);
-    }
-
-    /**
-     * tus PATCH: the body becomes the upload's next segment, durable before this returns, provided the upload holds
-     * exactly {@code offset} bytes when it is recorded (checked again under the upload's row lock, so two PATCHes at
-     * one offset cannot both land, on any node). A PATCH may bring everything that is left (tus clients send the
-     * whole file in one request by default). Returns where the upload now stands (as recorded: no second read).
-     */
-    public Offset appendAt(Principal who, long id, long offset, Checksum checksum, long declaredLength, BodyWriter body) {
-        Offset at = offset(who, id);
-        Upload u = at.upload();
-        u.appendRefusal(now()).ifPresent(r -> {
-            throw Problems.refused(r);
-        });
-        if (at.offset() != offset) throw Problems.refused(new Refusal.OffsetMismatch(id, offset, at.offset()));
-        long maxTotal = u.maxBytes(limits.maxBytes(u.category()));
-        long limit = maxTotal - offset;
-        if (limit <= 0) throw Problems.segmentTooLarge(0);
-        Recorded put = record(u, at::segments, offset, checksum, declaredLength, limit, maxTotal, body);
-        return new Offset(put.upload(), offset + put.size(), at.segments() + 1);
-    }
-
     /** What recording a segment did: the upload as it stands and the segment's size. */
-    private record Recorded(Upload upload, long size) {}
+    record Recorded(Upload upload, long size) {}
 
-    private Recorded record(Upload u, IntSupplier index, Long atOffset, Checksum checksum, long declaredLength, long limit,
+    Recorded record(Upload u, IntSupplier index, Long atOffset, Checksum checksum, long declaredLength, long limit,
                               long maxTotal, BodyWriter body) {
         if (declaredLength > limit) throw Problems.segmentTooLarge(limit);
-        Stored st = store(u.id(), limit, declaredLength, checksum == null ? null : checksum.algorithm(), body);
+        SegmentWriter.Stored st = segments.store(u.id(), limit, declaredLength, checksum == null ? null : checksum.algorithm(), body);
         Failpoint.APPEND_AFTER_BLOB.hit();
         boolean recorded = false;
         try {
@@ -315,67 +202,11 @@ public final class UploadService {
             Failpoint.APPEND_AFTER_ROW.hit();
             put.replacedBlob().ifPresent(old -> {
                 Failpoint.APPEND_RESEND_BEFORE_OLD_BLOB_DELETE.hit();
-                deleteQuietly(old);
+                segments.deleteQuietly(old);
             });
             return new Recorded(put.upload(), st.size());
         } finally {
-            if (!recorded) deleteQuietly(st.key());
-        }
-    }
-
-    /** A segment written to the blob store: where, how big, its SHA-256 and (when asked for) a second digest. */
-    private record Stored(String key, long size, byte[] sha256, byte[] checked) {}
-
-    /** Streams a body into a new, durable segment blob, refusing it as soon as it passes {@code limit} bytes. */
-    private Stored store(long uploadId, long limit, long declaredLength, String checkAlgorithm, BodyWriter body) {
-        if (blobs.freeBytes() - Math.max(declaredLength, 0) < limits.minFreeBytes()) throw Problems.lowOnStorage();
-        String key = BlobKeys.segment(uploadId, ids.next());
-        Failpoint.APPEND_BEFORE_BLOB.hit();
-        // a store that hashes what it stores anyway (S3 over plain HTTP signs each payload) hands its SHA-256 over
-        var hashing = blobs.capabilities().hashing();
-        MessageDigest sha = hashing.isPresent() ? null : digest("SHA-256");
-        MessageDigest extra = checkAlgorithm == null || checkAlgorithm.equals("SHA-256") ? null : digest(checkAlgorithm);
-        MessageDigest[] digests = Stream.of(sha, extra).filter(Objects::nonNull).toArray(MessageDigest[]::new);
-        BodyWriter writer = out -> {
-            OutputStream limited = new LimitedOutputStream(out, limit, () -> Problems.segmentTooLarge(limit));
-            if (digests.length == 0) {
-                body.writeTo(limited);
-                limited.flush();
-                return;
-            }
-            var o = new OffThreadDigest(limited, digests);
-            body.writeTo(o);
-            o.flush();
-            o.awaitDigests();
-        };
-        try {
-            long size;
-            byte[] shaBytes;
-            if (hashing.isPresent()) {
-                var put = hashing.get().putHashed(key, writer);
-                size = put.size();
-                shaBytes = put.sha256();
-            } else {
-                size = blobs.put(key, writer);
-                shaBytes = sha.digest();
-            }
-            return new Stored(key, size, shaBytes, extra == null ? shaBytes : extra.digest());
-        } catch (IOException e) {
-            throw storageFailure(e);
-        }
-    }
-
-    private static Problem storageFailure(IOException e) {
-        String m = String.valueOf(e.getMessage());
-        if (m.contains("No space left") || m.contains("Disk quota")) return Problems.outOfStorage();
-        return Problems.segmentNotStored();
-    }
-
-    private void deleteQuietly(String key) {
-        try {
-            blobs.delete(key);
-        } catch (IOException e) {
-            log.warn("could not delete blob {}: {}", key, e.toString());
+            if (!recorded) segments.deleteQuietly(st.key());
         }
     }
 
@@ -390,7 +221,7 @@ public final class UploadService {
      */
     public Upload oneShot(Principal who, long declaredLength, BodyWriter body, Supplier<OneShotRequest> request) {
         long id = ids.next();
-        Stored st = store(id, limits.largestUpload(), declaredLength, null, body);
+        SegmentWriter.Stored st = segments.store(id, limits.largestUpload(), declaredLength, null, body);
         Failpoint.ONESHOT_AFTER_BLOB.hit();
         boolean kept = false;
         try {
@@ -405,10 +236,11 @@ public final class UploadService {
             }
             // nobody declared a type, so what the bytes are decides: when the category does not take that, say what they
             // are and what it takes (subtitles are text that magic cannot tell apart: their category's own type, checked by the sniff)
-            String accepted = String.join(", ", new TreeSet<>(r.category().mediaTypes));
-            boolean text = r.category() == Category.SUBTITLES;
-            if (!text && !r.category().mediaTypes.contains(detected)) throw Problems.foundNotInCategory(detected, r.category(), accepted);
-            String type = r.category().mediaTypes.contains(detected) ? detected : new TreeSet<>(r.category().mediaTypes).first();
+            TreeSet<String> accepted = new TreeSet<>(r.category().mediaTypes);
+            boolean taken = accepted.contains(detected);
+            if (!taken && r.category() != Category.SUBTITLES)
+                throw Problems.foundNotInCategory(detected, r.category(), String.join(", ", accepted));
+            String type = taken ? detected : accepted.first();
             long now = now();
             if (who.viaGrant())
                 who.grant().initRefusal(type, r.category(), size, now).ifPresent(x -> {
@@ -422,9 +254,9 @@ public final class UploadService {
             kept = true;
             return complete(who, u, reads.segments(id));
         } catch (IOException e) {
-            throw storageFailure(e);
+            throw SegmentWriter.storageFailure(e);
         } finally {
-            if (!kept) deleteQuietly(st.key());
+            if (!kept) segments.deleteQuietly(st.key());
         }
     }
 
@@ -461,18 +293,6 @@ public final class UploadService {
         }
     }
 
-    /**
-     * tus termination by a grant's bearer: an upload still in progress ends now (its bytes go with the next sweep, its
-     * row stays, so the grant's listing still shows it, as expired); finalized media is never a grant's to delete.
-     * Repeating it is harmless.
-     */
-    public void abandon(Principal who, long id) {
-        Upload u = owned(who, id);
-        if (u.state() == State.UPLOADING && writes.abandon(id, now())) return;
-        Upload now = reads.find(id).orElse(u);
-        if (now.state().finalized()) throw Problems.grantCannotDelete(now.mediaKey());
-    }
-
     /** Sniffs the assembled media and records the outcome: processed now for images, a queued job for video and GIF. */
     private Upload complete(Principal who, Upload u, List<Segment> segs) {
         Upload done = outcome(who, u, segs);
@@ -491,12 +311,7 @@ public final class UploadService {
                     expiresAt)).orElseThrow(Problems::refused);
         // a grant's type cap holds on what the bytes are, not on what the browser declared; such bytes are not kept
         Optional<Failure> offGrant = who.viaGrant() ? who.grant().typeFailure(v.mediaType()) : Optional.empty();
-        if (offGrant.isPresent()) {
-            Upload failed = writes.finalizeUpload(Finalization.failed(id, segs, Original.DROPPED, size, MediaInfo.NONE, offGrant.get(),
-                    now, expiresAt)).orElseThrow(Problems::refused);
-            for (Segment s : segs) deleteQuietly(s.blobKey());
-            return failed;
-        }
+        if (offGrant.isPresent()) return outcomes.rejected(u, segs, offGrant.get(), now, expiresAt);
         if (u.family().processedAsync()) {
             Upload queued = writes.finalizeUpload(Finalization.queued(id, segs, size, v.info(), PROCESS_JOB, now, expiresAt))
                     .orElseThrow(Problems::refused);
@@ -507,7 +322,7 @@ public final class UploadService {
         try {
             return outcomes.recordInline(u, segs, v.info(), processor.inline(u, segs, v.mediaType()), now, expiresAt);
         } catch (IOException e) {
-            throw storageFailure(e);
+            throw SegmentWriter.storageFailure(e);
         }
     }
 
@@ -546,7 +361,7 @@ public final class UploadService {
         return reads.segments(id);
     }
 
-    private Upload owned(Principal who, long id) {
+    Upload owned(Principal who, long id) {
         return reads.find(id).filter(u -> u.drivableBy(who)).orElseThrow(() -> Problems.notFound("id", id));
     }
 
@@ -560,38 +375,6 @@ public final class UploadService {
             return in.readNBytes(Sniffer.PREFIX);
         } catch (IOException | UncheckedIOException e) {
             throw Problems.segmentsUnreadable();
-        }
-    }
-
-    static MessageDigest digest(String algorithm) {
-        try {
-            return MessageDigest.getInstance(algorithm);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Stops a stream at {@code limit} bytes: a segment larger than allowed is refused while it streams, not after. */
-    private static final class LimitedOutputStream extends FilterOutputStream {
-        private final long limit;
-        private final Supplier<Problem> problem;
-        private long count;
-
-        LimitedOutputStream(OutputStream out, long limit, Supplier<Problem> problem) {
-            super(out);
-            this.limit = limit;
-            this.problem = problem;
-        }
-
-        @Override public void write(int b) throws IOException {
-            if (++count > limit) throw problem.get();
-            out.write(b);
-        }
-
-        @Override public void write(byte[] b, int off, int len) throws IOException {
-            count += len;
-            if (count > limit) throw problem.get();
-            out.write(b, off, len);
         }
     }
 }

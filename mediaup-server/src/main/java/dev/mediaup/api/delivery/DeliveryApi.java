@@ -4,6 +4,7 @@ import dev.mediaup.api.wire.Bodies;
 import dev.mediaup.api.wire.Wire;
 import dev.mediaup.core.Principal;
 import dev.mediaup.core.Problems;
+import dev.mediaup.media.MediaBytes;
 import dev.mediaup.media.MediaService;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -152,7 +153,7 @@ public final class DeliveryApi {
     }
 
     /** The bytes go from the page cache to the socket as mapped buffers (Jetty writes them as they are), not via the heap. */
-    private void write(Context ctx, MediaService.Body body) throws IOException {
+    private void write(Context ctx, MediaBytes body) throws IOException {
         OutputStream out = ctx.res().getOutputStream();
         var jetty = out instanceof HttpOutput h ? h : null;
         try {

@@ -11,6 +11,7 @@ import dev.mediaup.core.State;
 import dev.mediaup.core.Upload;
 import dev.mediaup.media.MediaService;
 import dev.mediaup.upload.UploadService.Checksum;
+import dev.mediaup.upload.TusUploads;
 import dev.mediaup.upload.UploadService;
 import io.javalin.http.Context;
 
@@ -46,14 +47,16 @@ public final class Tus {
     private static final Map<String, String> ALGORITHMS = Map.of("sha1", "SHA-1", "sha256", "SHA-256", "md5", "MD5");
 
     private final UploadService uploads;
+    private final TusUploads tus;
     private final MediaService media;
     private final Function<Context, Principal> writer;
     private final Function<Context, String> origin;
     private final String path;
 
-    public Tus(UploadService uploads, MediaService media, Function<Context, Principal> writer, Function<Context, String> origin,
-               String path) {
+    public Tus(UploadService uploads, TusUploads tus, MediaService media, Function<Context, Principal> writer,
+               Function<Context, String> origin, String path) {
         this.uploads = uploads;
+        this.tus = tus;
         this.media = media;
         this.writer = writer;
         this.origin = origin;
@@ -95,7 +98,7 @@ public final class Tus {
         if (length == 0) throw Problems.invalid("Upload-Length", "0", "Upload-Length must be at least 1: an upload holds some bytes.");
         bodyType(ctx);
         if (concat != null) { // a partial: bytes only, its type comes with the final upload
-            Upload u = uploads.startPartial(who, length);
+            Upload u = tus.startPartial(who, length);
             created(ctx, u);
             ctx.header("Upload-Concat", "partial");
             withUpload(ctx, who, u);
@@ -127,7 +130,7 @@ public final class Tus {
     /** creation-with-upload: the first bytes may ride along with the creation. */
     private void withUpload(Context ctx, Principal who, Upload u) {
         if (contentLength(ctx) > 0 || OFFSET_OCTETS.equals(Bodies.mime(ctx)))
-            ctx.header("Upload-Offset", Long.toString(patchBody(ctx, who, u.id(), 0)));
+            ctx.header("Upload-Offset", Long.toString(patchBody(ctx, who, TusUploads.Offset.start(u), 0)));
     }
 
     /**
@@ -154,26 +157,21 @@ public final class Tus {
                         + "server (" + here + "{id}, or " + absolute + "{id}).");
             parts.add(Bodies.mediaId(id, "Upload-Concat"));
         }
-        var again = uploads.concatenatedBefore(who, parts);
+        var again = tus.concatenatedBefore(who, parts);
         if (again.isPresent()) { // this final upload was made before; its answer did not arrive
             created(ctx, again.get());
             ctx.header("Upload-Concat", concat);
             return;
         }
-        long total = 0;
-        for (long part : parts) {
-            Upload p = uploads.offset(who, part).upload();
-            total += p.totalBytes() == null ? 0 : p.totalBytes();
-        }
-        Upload whole = init(ctx, who, total);
+        Upload whole = init(ctx, who, tus.length(who, parts));
         created(ctx, whole);
-        identify(ctx, uploads.concatenate(who, whole, parts));
+        identify(ctx, tus.concatenate(who, whole, parts));
         ctx.header("Upload-Concat", concat);
     }
 
     public void head(Context ctx) {
         Principal who = writer.apply(ctx);
-        var at = uploads.offset(who, Bodies.mediaId(ctx.pathParam("id"), "id"));
+        var at = tus.offset(who, Bodies.mediaId(ctx.pathParam("id"), "id"));
         Upload u = at.upload();
         // every byte is here but the upload was not finalized (the server stopped between the two): a client that
         // asks where it stands is told "done", so it is done now
@@ -192,7 +190,7 @@ public final class Tus {
         long id = Bodies.mediaId(ctx.pathParam("id"), "id");
         bodyType(ctx);
         long offset = nonNegative(ctx, "Upload-Offset");
-        var at = uploads.offset(who, id);
+        var at = tus.position(who, id);
         Upload u = at.upload();
         // HEAD and PATCH give one answer about an upload that ended (expired, terminated, spent on a final upload)
         if (u.sessionExpired(uploads.now())) throw Problems.uploadGone(id);
@@ -202,7 +200,7 @@ public final class Tus {
             ctx.status(204).header("Upload-Offset", Long.toString(offset));
             return;
         }
-        ctx.status(204).header("Upload-Offset", Long.toString(patchBody(ctx, who, id, offset)));
+        ctx.status(204).header("Upload-Offset", Long.toString(patchBody(ctx, who, at, offset)));
     }
 
     /**
@@ -212,18 +210,18 @@ public final class Tus {
     public void terminate(Context ctx) {
         Principal who = writer.apply(ctx);
         long id = Bodies.mediaId(ctx.pathParam("id"), "id");
-        if (who.viaGrant()) uploads.abandon(who, id);
-        else media.delete(who, uploads.offset(who, id).upload().mediaKey());
+        if (who.viaGrant()) tus.abandon(who, id);
+        else media.delete(who, tus.position(who, id).upload().mediaKey());
         ctx.status(204);
     }
 
     /** Appends the body at {@code offset}; when that was the last byte, finalizes. Returns the new offset. */
-    private long patchBody(Context ctx, Principal who, long id, long offset) {
+    private long patchBody(Context ctx, Principal who, TusUploads.Offset found, long offset) {
         Checksum checksum = checksum(ctx.header("Upload-Checksum"));
         long length = contentLength(ctx);
-        UploadService.Offset at;
+        TusUploads.Offset at;
         try (InputStream in = ctx.req().getInputStream()) {
-            at = uploads.appendAt(who, id, offset, checksum, length, out -> Bodies.copy(in, out));
+            at = tus.appendAt(found, offset, checksum, length, out -> Bodies.copy(in, out));
         } catch (IOException e) {
             throw Problems.badBody("The request body could not be read.");
         } catch (Problem p) {
@@ -234,7 +232,7 @@ public final class Tus {
         Upload u = at.upload();
         if (complete(u, at.offset())) { // the last byte: it is media now (a partial waits for its final upload)
             Failpoint.TUS_PATCH_BEFORE_FINALIZE.hit();
-            u = uploads.finalizeUpload(who, id);
+            u = uploads.finalizeUpload(who, u.id());
         }
         identify(ctx, u);
         if (!u.state().finalized()) ctx.header("Upload-Expires", httpDate(u.expiresAt()));

@@ -1,0 +1,127 @@
+package dev.mediaup.upload;
+
+import dev.mediaup.core.BlobKeys;
+import dev.mediaup.core.BodyWriter;
+import dev.mediaup.core.Failpoint;
+import dev.mediaup.core.Problem;
+import dev.mediaup.core.Problems;
+import dev.mediaup.store.BlobStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * Streams a segment's body into a new blob of its own, durable when {@link #store} returns: bounded as it streams
+ * (refused the moment it passes its limit, not after), hashed on another thread (SHA-256, and the client's own
+ * checksum algorithm when it sent one), refused up front when the store is nearly full. Recording the segment is the
+ * caller's: a blob nobody records is deleted by it, or by the orphan sweep after a crash.
+ */
+final class SegmentWriter {
+    private static final Logger log = LoggerFactory.getLogger(SegmentWriter.class);
+
+    private final BlobStore blobs;
+    private final Ids ids;
+    private final long minFreeBytes;
+
+    SegmentWriter(BlobStore blobs, Ids ids, long minFreeBytes) {
+        this.blobs = blobs;
+        this.ids = ids;
+        this.minFreeBytes = minFreeBytes;
+    }
+
+    /** A segment written to the blob store: where, how big, its SHA-256 and (when asked for) a second digest. */
+    record Stored(String key, long size, byte[] sha256, byte[] checked) {}
+
+    /** Streams a body into a new, durable segment blob, refusing it as soon as it passes {@code limit} bytes. */
+    Stored store(long uploadId, long limit, long declaredLength, String checkAlgorithm, BodyWriter body) {
+        if (blobs.freeBytes() - Math.max(declaredLength, 0) < minFreeBytes) throw Problems.lowOnStorage();
+        String key = BlobKeys.segment(uploadId, ids.next());
+        Failpoint.APPEND_BEFORE_BLOB.hit();
+        // a store that hashes what it stores anyway (S3 over plain HTTP signs each payload) hands its SHA-256 over
+        var hashing = blobs.capabilities().hashing();
+        MessageDigest sha = hashing.isPresent() ? null : digest("SHA-256");
+        MessageDigest extra = checkAlgorithm == null || checkAlgorithm.equals("SHA-256") ? null : digest(checkAlgorithm);
+        MessageDigest[] digests = Stream.of(sha, extra).filter(Objects::nonNull).toArray(MessageDigest[]::new);
+        BodyWriter writer = out -> {
+            OutputStream limited = new LimitedOutputStream(out, limit, () -> Problems.segmentTooLarge(limit));
+            if (digests.length == 0) {
+                body.writeTo(limited);
+                limited.flush();
+                return;
+            }
+            var o = new OffThreadDigest(limited, digests);
+            body.writeTo(o);
+            o.flush();
+            o.awaitDigests();
+        };
+        try {
+            long size;
+            byte[] shaBytes;
+            if (hashing.isPresent()) {
+                var put = hashing.get().putHashed(key, writer);
+                size = put.size();
+                shaBytes = put.sha256();
+            } else {
+                size = blobs.put(key, writer);
+                shaBytes = sha.digest();
+            }
+            return new Stored(key, size, shaBytes, extra == null ? shaBytes : extra.digest());
+        } catch (IOException e) {
+            throw storageFailure(e);
+        }
+    }
+
+    static Problem storageFailure(IOException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("No space left") || m.contains("Disk quota")) return Problems.outOfStorage();
+        return Problems.segmentNotStored();
+    }
+
+    void deleteQuietly(String key) {
+        try {
+            blobs.delete(key);
+        } catch (IOException e) {
+            log.warn("could not delete blob {}: {}", key, e.toString());
+        }
+    }
+
+    static MessageDigest digest(String algorithm) {
+        try {
+            return MessageDigest.getInstance(algorithm);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stops a stream at {@code limit} bytes: a segment larger than allowed is refused while it streams, not after. */
+    private static final class LimitedOutputStream extends FilterOutputStream {
+        private final long limit;
+        private final Supplier<Problem> problem;
+        private long count;
+
+        LimitedOutputStream(OutputStream out, long limit, Supplier<Problem> problem) {
+            super(out);
+            this.limit = limit;
+            this.problem = problem;
+        }
+
+        @Override public void write(int b) throws IOException {
+            if (++count > limit) throw problem.get();
+            out.write(b);
+        }
+
+        @Override public void write(byte[] b, int off, int len) throws IOException {
+            count += len;
+            if (count > limit) throw problem.get();
+            out.write(b, off, len);
+        }
+    }
+}
