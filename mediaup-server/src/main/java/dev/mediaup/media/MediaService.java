@@ -10,7 +10,6 @@ import dev.mediaup.core.Problems;
 import dev.mediaup.core.Segment;
 import dev.mediaup.core.State;
 import dev.mediaup.core.SubtitleTrack;
-import dev.mediaup.core.Unavailable;
 import dev.mediaup.core.Upload;
 import dev.mediaup.core.Variant;
 import dev.mediaup.store.BlobStore;
@@ -22,17 +21,13 @@ import dev.mediaup.store.UploadWrites;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -46,7 +41,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -290,7 +284,7 @@ public final class MediaService {
         try (InputStream in = blobs.openAll(d.segments().stream().map(Segment::blobKey).toList())) {
             text = new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw unreadable(e);
+            throw MediaBytes.unreadable(e);
         }
         StringBuilder out = new StringBuilder();
         text.lines().forEach(line -> out.append(line.matches("hls\\.[a-z0-9._-]+") ? base + signedPath(d.upload(), line)
@@ -318,97 +312,12 @@ public final class MediaService {
         return by;
     }
 
-    /** A piece of one segment blob: bytes [from, from+length) of {@code key}. */
-    public record Slice(String key, long from, long length) {}
-
-    /** The pieces of the segments that hold bytes [offset, offset+length) of the media, in order. */
-    public List<Slice> slices(Deliverable d, long offset, long length) {
-        List<Slice> out = new ArrayList<>();
-        long pos = 0, end = offset + length;
-        for (Segment s : d.segments()) {
-            long segStart = pos, segEnd = pos + s.size();
-            pos = segEnd;
-            if (segEnd <= offset || segStart >= end) continue;
-            long from = Math.max(offset, segStart) - segStart;
-            out.add(new Slice(s.blobKey(), from, Math.min(end, segEnd) - segStart - from));
-        }
-        return out;
-    }
-
     /**
-     * Bytes [offset, offset+length) of the media, ready to write. The first piece is opened here, before the caller
-     * sends a status or a Content-Length: an object store that does not answer is then an {@link Unavailable} (a 503
-     * the client can retry), not a 200 whose body stops short.
+     * Bytes [offset, offset+length) of the media, ready to write; the first piece is opened now (see
+     * {@link MediaBytes#of}).
      */
-    public Body body(Deliverable d, long offset, long length) {
-        List<Slice> slices = slices(d, offset, length);
-        BlobStore.Mappable mappable = blobs.capabilities().mappable().orElse(null);
-        InputStream first = mappable != null || slices.isEmpty() ? null : open(slices.getFirst());
-        return new Body(slices, mappable, first);
-    }
-
-    private InputStream open(Slice s) {
-        try {
-            return limited(blobs.open(s.key(), s.from()), s.length());
-        } catch (IOException e) {
-            throw unreadable(e);
-        }
-    }
-
-    private static Unavailable unreadable(IOException e) {
-        return new Unavailable("blobs", "The blob store could not be read; try again.", e);
-    }
-
-    /** See {@link #body}. */
-    public final class Body {
-        private final List<Slice> slices;
-        private final BlobStore.Mappable mappable;
-        private InputStream first;
-
-        private Body(List<Slice> slices, BlobStore.Mappable mappable, InputStream first) {
-            this.slices = slices;
-            this.mappable = mappable;
-            this.first = first;
-        }
-
-        /** Writes the bytes to {@code out}: mapped windows straight to the socket where the store allows. */
-        public void writeTo(OutputStream out, Consumer<ByteBuffer> direct) throws IOException {
-            for (Slice s : slices) {
-                if (mappable != null && direct != null) {
-                    for (long p = 0; p < s.length(); p += MAP_WINDOW) direct.accept(mappable.map(s.key(), s.from() + p, Math.min(MAP_WINDOW,
-                            s.length() - p)));
-                } else {
-                    InputStream opened = first != null ? first : open(s);
-                    first = null;
-                    try (InputStream in = opened) {
-                        byte[] buf = new byte[256 * 1024];
-                        for (int n; (n = in.read(buf)) > 0; ) out.write(buf, 0, n);
-                    }
-                }
-            }
-        }
-    }
-
-    private static final long MAP_WINDOW = 8L << 20;
-
-    private static InputStream limited(InputStream in, long n) {
-        return new FilterInputStream(in) {
-            long left = n;
-
-            @Override public int read() throws IOException {
-                if (left <= 0) return -1;
-                int b = super.read();
-                if (b >= 0) left--;
-                return b;
-            }
-
-            @Override public int read(byte[] b, int off, int len) throws IOException {
-                if (left <= 0) return -1;
-                int r = super.read(b, off, (int) Math.min(len, left));
-                if (r > 0) left -= r;
-                return r;
-            }
-        };
+    public MediaBytes body(Deliverable d, long offset, long length) {
+        return MediaBytes.of(blobs, d.segments(), offset, length);
     }
 
     /** A delivery URL path with an expiry and an HMAC over (media_key, variant, expiry). */
