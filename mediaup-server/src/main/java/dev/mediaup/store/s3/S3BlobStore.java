@@ -27,17 +27,12 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
-import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.SequenceInputStream;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -46,17 +41,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -73,6 +59,9 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
     private final String bucket;
     private final String prefix;
     private final Path spool;
+    /** Where put bodies are held until they are sent: bounded memory, then local files. */
+    private final Spool.Budget spools;
+    private final Assembly assembly;
 
     private S3BlobStore(S3Client s3, S3Presigner presigner, String bucket, String prefix, Path spool) {
         this.s3 = s3;
@@ -80,6 +69,8 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
         this.bucket = bucket;
         this.prefix = prefix;
         this.spool = spool;
+        this.spools = new Spool.Budget(spool);
+        this.assembly = new Assembly(s3, bucket, this::object, spools);
     }
 
     /** Objects can be presigned (redirected delivery), assembled by server-side copies, and come back hashed by the SDK. */
@@ -183,7 +174,7 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
 
     private Hashed upload(String key, BodyWriter writer, boolean hash) throws IOException {
         String object = object(key);
-        Spool body = new Spool();
+        Spool body = spools.open();
         try {
             try (body) {
                 writer.writeTo(body);
@@ -214,91 +205,6 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
         }
     }
 
-    private static final int MEMORY_BODY = 16 << 20, CHUNK = 1 << 20;
-    /** At most a quarter of the heap (and 8 bodies) held at once. */
-    private final Semaphore memory = new Semaphore(
-            (int) Math.max(0, Math.min(8, Runtime.getRuntime().maxMemory() / 4 / MEMORY_BODY)));
-
-    /**
-     * Bytes in 1 MiB chunks up to MEMORY_BODY while it holds a slot of the fixed memory budget, then (or without a
-     * slot, from the first byte) in a local temporary file, the chunks written out first: memory stays bounded either
-     * way. {@link #discard} gives back the slot and the file.
-     */
-    private final class Spool extends OutputStream {
-        private final boolean slot = memory.tryAcquire();
-        private final int limit = slot ? MEMORY_BODY : 0;
-        private boolean discarded;
-        private final List<byte[]> chunks = new ArrayList<>();
-        private int last; // bytes used in the last chunk
-        private long size;
-        Path file;
-        private OutputStream out;
-
-        long size() { return size; }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[]{(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            if (out == null && size + len > limit) {
-                file = Files.createTempFile(spool, "put", ".tmp");
-                out = new BufferedOutputStream(Files.newOutputStream(file), 256 * 1024);
-                for (int i = 0; i < chunks.size(); i++) out.write(chunks.get(i), 0, i == chunks.size() - 1 ? last : CHUNK);
-                chunks.clear();
-            }
-            size += len;
-            if (out != null) {
-                out.write(b, off, len);
-                return;
-            }
-            while (len > 0) {
-                if (chunks.isEmpty() || last == CHUNK) {
-                    chunks.add(new byte[CHUNK]);
-                    last = 0;
-                }
-                int n = Math.min(len, CHUNK - last);
-                System.arraycopy(b, off, chunks.getLast(), last, n);
-                last += n;
-                off += n;
-                len -= n;
-            }
-        }
-
-        /** The held bytes as a request body (the SDK may read them twice: to sign the payload, then to send it). */
-        RequestBody request() {
-            return file != null ? RequestBody.fromFile(file) : RequestBody.fromContentProvider(this::held, size,
-                    "application/octet-stream");
-        }
-
-        /** The held bytes, wherever they are. */
-        InputStream read() throws IOException {
-            return file != null ? Files.newInputStream(file) : held();
-        }
-
-        private InputStream held() {
-            List<InputStream> parts = new ArrayList<>();
-            for (int i = 0; i < chunks.size(); i++) parts.add(new ByteArrayInputStream(chunks.get(i), 0, i == chunks.size() - 1 ? last
-                    : CHUNK));
-            return new SequenceInputStream(Collections.enumeration(parts));
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (out != null) out.close();
-        }
-
-        void discard() throws IOException {
-            if (discarded) return;
-            discarded = true;
-            close();
-            if (file != null) Files.deleteIfExists(file);
-            if (slot) memory.release();
-        }
-    }
-
     private void multipart(String object, Path file, long size) throws IOException {
         String id = s3.createMultipartUpload(b -> b.bucket(bucket).key(object)).uploadId();
         try (var ch = FileChannel.open(file)) {
@@ -322,113 +228,10 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
         }
     }
 
-    /** S3's smallest part (every part but the last). */
-    static final long MIN_PART = 5L << 20;
-    /** The most one UploadPartCopy copies here (S3 allows 5 GiB; smaller copies run in parallel). */
-    private static final long MAX_COPY = 1L << 30;
-    private final ExecutorService copies = Executors.newFixedThreadPool(4,
-            Thread.ofPlatform().daemon().name("s3-copy-", 0).factory());
-
-    /**
-     * One multipart upload: a piece of at least {@link #MIN_PART} bytes becomes a part the store copies itself
-     * (UploadPartCopy, in parallel); smaller pieces — and, next to them, just enough of a large piece's head to make
-     * {@link #MIN_PART} — are read and sent as parts of their own. So segments of 5 MiB or more never pass through
-     * mediaup again, and of small segments at most one part's worth is held at a time.
-     */
+    /** One object of the pieces, by a multipart upload of server-side copies: see {@link Assembly}. */
     @Override
     public void assemble(String key, List<Piece> pieces) throws IOException {
-        String object = object(key);
-        String id;
-        try {
-            id = s3.createMultipartUpload(b -> b.bucket(bucket).key(object)).uploadId();
-        } catch (SdkException e) {
-            throw new IOException("object store: " + e.getMessage(), e);
-        }
-        Failpoint.S3_ASSEMBLE_AFTER_CREATE.hit();
-        List<Future<CompletedPart>> parts = new ArrayList<>();
-        Spool gathered = null;
-        try {
-            for (Piece p : pieces) {
-                String source = object(p.key());
-                long pos = 0;
-                if (gathered != null) {
-                    pos = Math.min(p.size(), MIN_PART - gathered.size());
-                    read(source, 0, pos, gathered);
-                    if (gathered.size() >= MIN_PART) {
-                        parts.add(CompletableFuture.completedFuture(sendPart(object, id, parts.size() + 1, gathered)));
-                        gathered.discard();
-                        gathered = null;
-                    }
-                }
-                long rest = p.size() - pos;
-                if (rest >= MIN_PART) { // nothing gathered here: copy the rest inside the store
-                    while (rest > 0) {
-                        long n = rest <= MAX_COPY + MIN_PART ? rest : MAX_COPY, from = pos;
-                        int number = parts.size() + 1;
-                        parts.add(copies.submit(() -> copyPart(source, from, n, object, id, number)));
-                        pos += n;
-                        rest -= n;
-                    }
-                } else if (rest > 0) {
-                    if (gathered == null) gathered = new Spool();
-                    read(source, pos, rest, gathered);
-                }
-            }
-            if (gathered != null) {
-                parts.add(CompletableFuture.completedFuture(sendPart(object, id, parts.size() + 1, gathered)));
-                gathered.discard();
-            }
-            List<CompletedPart> done = new ArrayList<>();
-            for (var f : parts) done.add(f.get());
-            Failpoint.S3_ASSEMBLE_BEFORE_COMPLETE.hit();
-            s3.completeMultipartUpload(b -> b.bucket(bucket).key(object).uploadId(id).multipartUpload(m -> m.parts(done)));
-        } catch (IOException | RuntimeException | InterruptedException | ExecutionException e) {
-            parts.forEach(f -> f.cancel(true));
-            if (gathered != null) gathered.discard();
-            try {
-                s3.abortMultipartUpload(b -> b.bucket(bucket).key(object).uploadId(id));
-            } catch (RuntimeException ignored) {
-                // the bucket's lifecycle rule for incomplete uploads cleans up what this could not
-            }
-            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            if (cause instanceof IOException io) throw io;
-            throw new IOException("object store: " + cause.getMessage(), cause);
-        }
-    }
-
-    private void read(String source, long from, long n, Spool into) throws IOException {
-        if (n == 0) return;
-        try (InputStream in = s3.getObject(b -> b.bucket(bucket).key(source).range("bytes=" + from + "-" + (from + n - 1)))) {
-            in.transferTo(into);
-        } catch (SdkException e) {
-            throw new IOException("object store: " + e.getMessage(), e);
-        }
-    }
-
-    private CompletedPart sendPart(String object, String id, int number, Spool body) throws IOException {
-        body.close();
-        String etag = s3.uploadPart(b -> b.bucket(bucket).key(object).uploadId(id).partNumber(number).contentLength(body.size()),
-                body.request()).eTag();
-        return CompletedPart.builder().partNumber(number).eTag(etag).build();
-    }
-
-    private CompletedPart copyPart(String source, long from, long n, String object, String id, int number) throws IOException {
-        try {
-            String etag = s3.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey(source).destinationBucket(bucket).destinationKey(object)
-                    .uploadId(id).partNumber(number).copySourceRange("bytes=" + from + "-" + (from + n - 1))).copyPartResult().eTag();
-            return CompletedPart.builder().partNumber(number).eTag(etag).build();
-        } catch (S3Exception e) {
-            if (e.statusCode() != 501) throw e;
-        }
-        // a store without server-side copies (501 Not Implemented): the bytes come through here after all
-        Spool body = new Spool();
-        try {
-            read(source, from, n, body);
-            return sendPart(object, id, number, body);
-        } finally {
-            body.discard();
-        }
+        assembly.assemble(object(key), pieces);
     }
 
     @Override
@@ -502,7 +305,7 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
 
     @Override
     public void close() {
-        copies.shutdownNow();
+        assembly.close();
         s3.close();
         presigner.close();
     }
