@@ -29,6 +29,9 @@ public final class MediaException extends RuntimeException {
 
     public String value() { return (String) problem.get("value"); }
 
+    /** Which error it is, by mediaup's stable name (e.g. {@code segment_too_large}); null from servers that send none. */
+    public String errorCode() { return (String) problem.get("error_code"); }
+
     /** The whole error body as parsed. */
     public Map<String, Object> problem() { return problem; }
 

@@ -63,7 +63,7 @@ public final class AdminService {
     /** Only a user's own credentials carrying the admin scope: never an app-only token, never a grant. */
     public static void check(Principal who) {
         if (who.appOnly() || who.viaGrant() || !who.has(SCOPE))
-            throw Problems.forbidden("This endpoint needs a user token with the " + SCOPE + " scope.");
+            throw Problems.missingScope(SCOPE);
     }
 
     public List<Usage> users(Principal who) {
@@ -80,13 +80,13 @@ public final class AdminService {
     /** A user token for {@code userId}; the token is returned once and stored only as its hash. */
     public NewToken createToken(Principal who, String userId, List<String> scopes, Long expiresInSecs) {
         check(who);
-        if (!UserId.valid(userId)) throw Problems.badUserId(userId); // as the CLI and additional_owners have it
-        if (scopes.isEmpty()) throw Problems.invalid("scopes", "", "Give at least one scope.");
+        if (!UserId.valid(userId)) throw Problems.badUserId("user_id", userId); // as the CLI and additional_owners have it
+        if (scopes.isEmpty()) throw Problems.required("scopes");
         for (String s : scopes)
             if (!SCOPES.contains(s))
-                throw Problems.invalid("scopes", s, "Scopes are " + String.join(", ", SCOPES.stream().sorted().toList()) + ".");
+                throw Problems.notOneOf("scopes", s, SCOPES.stream().sorted().toList());
         if (expiresInSecs != null && (expiresInSecs < 60 || expiresInSecs > 10L * 365 * 86_400))
-            throw Problems.invalid("expires_in_secs", expiresInSecs.toString(), "expires_in_secs must be 60 … 315360000.");
+            throw Problems.outOfRange("expires_in_secs", expiresInSecs, 60, 10L * 365 * 86_400);
         Long expiresAt = expiresInSecs == null ? null : clock.getAsLong() + expiresInSecs;
         List<String> unique = List.copyOf(new LinkedHashSet<>(scopes));
         String token = tokens.createUserToken(userId, unique, expiresAt);
@@ -107,7 +107,7 @@ public final class AdminService {
     public NewApp createApp(Principal who, String name) {
         check(who);
         if (name == null || name.isBlank() || name.length() > 200)
-            throw Problems.invalid("name", name, "name must be 1 to 200 characters.");
+            throw Problems.lengthOutOfRange("name", name, 1, 200);
         var app = newApp(name.strip());
         access.createApp(app, clock.getAsLong());
         return new NewApp(app.consumerKey(), app.consumerSecret(), app.name(), tokens.createAppToken(app.consumerKey(), null));

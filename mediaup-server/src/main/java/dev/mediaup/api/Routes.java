@@ -333,10 +333,9 @@ public final class Routes {
     private static Principal writer(Context ctx) {
         Principal p = ctx.attribute(PRINCIPAL);
         if (p.appOnly())
-            throw Problems.forbidden("App-only tokens may read media but not upload; "
-                    + "use a user token (OAuth 2.0 user context or OAuth 1.0a).");
+            throw Problems.appOnlyCannotUpload();
         if (!p.has("media.write"))
-            throw Problems.forbidden("The token lacks the media.write scope this endpoint requires.");
+            throw Problems.missingScope("media.write");
         return p;
     }
 

@@ -16,11 +16,11 @@ public final class Authenticator {
     }
 
     public Principal authenticate(TokenVerifier.Request r) {
-        if (r.authorization() == null || r.authorization().isBlank()) throw Problems.unauthorized("Unauthorized");
+        if (r.authorization() == null || r.authorization().isBlank()) throw Problems.unauthorized();
         for (TokenVerifier v : verifiers) {
             Optional<Principal> p = v.verify(r);
             if (p.isPresent()) return p.get();
         }
-        throw Problems.unauthorized("Unauthorized");
+        throw Problems.unauthorized();
     }
 }

@@ -36,7 +36,7 @@ public final class GrantTokens implements TokenVerifier {
     public Optional<Principal> verify(Request r) {
         String token = OpaqueTokens.bearer(r.authorization());
         if (token == null || !token.startsWith(PREFIX) || token.length() > 512) return Optional.empty();
-        var grant = grants.findByTokenHash(OpaqueTokens.hash(token)).orElseThrow(() -> Problems.unauthorized("Unauthorized"));
+        var grant = grants.findByTokenHash(OpaqueTokens.hash(token)).orElseThrow(() -> Problems.unauthorized());
         if (!grant.live(clock.getAsLong())) throw Problems.refused(new Refusal.GrantNotLive(grant.id()));
         return Optional.of(Principal.of(grant));
     }

@@ -68,14 +68,14 @@ public final class Jwt implements TokenVerifier {
             try {
                 claims = processor.process(token, null);
             } catch (ParseException | BadJOSEException | JOSEException e) {
-                throw Problems.unauthorized("The access token was refused: " + e.getMessage());
+                throw Problems.tokenRefused(e.getMessage());
             }
             verified.put(token, claims);
         }
         Object user = claims.getClaim(userClaim);
         // an empty or blank user claim would make every such token one shared account ""
         if (!(user instanceof String || user instanceof Number) || String.valueOf(user).isBlank() || String.valueOf(user).length() > 128)
-            throw Problems.unauthorized("The access token's " + userClaim + " claim names no user.");
+            throw Problems.tokenRefused("its " + userClaim + " claim names no user.");
         Set<String> scopes = new HashSet<>();
         Object scope = claims.getClaim("scope");
         if (scope instanceof String str) scopes.addAll(Arrays.asList(str.trim().split("\\s+")));

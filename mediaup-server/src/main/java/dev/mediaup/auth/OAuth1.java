@@ -83,7 +83,7 @@ public final class OAuth1 implements TokenVerifier {
                     if (gone != null) nonceCount.addAndGet(-gone.size());
                 }
         }
-        if (nonceCount.get() >= MAX_NONCES) throw Problems.busy("Too many OAuth requests in flight; try again shortly.");
+        if (nonceCount.get() >= MAX_NONCES) throw Problems.busy();
         if (!nonces.computeIfAbsent(ts, k -> ConcurrentHashMap.newKeySet()).add(consumerAndNonce)) return false;
         nonceCount.incrementAndGet();
         return true;
@@ -98,26 +98,25 @@ public final class OAuth1 implements TokenVerifier {
         // ahead of the signed one) would let what is verified and what is used differ
         for (var where : List.of(r.query(), r.form()))
             for (String k : where.keySet())
-                if (k.startsWith("oauth_")) throw unauthorized("The OAuth parameter " + k
-                        + " appears outside the Authorization header too.");
+                if (k.startsWith("oauth_")) throw Problems.oauthMalformed("the OAuth parameter " + k
+                        + " appears outside the Authorization header too");
         for (String p : List.of("oauth_consumer_key", "oauth_token", "oauth_signature_method", "oauth_timestamp", "oauth_nonce",
                 "oauth_signature"))
-            if (!oauth.containsKey(p)) throw unauthorized("The OAuth header lacks " + p + ".");
+            if (!oauth.containsKey(p)) throw Problems.oauthMalformed("the header lacks " + p);
         if (oauth.containsKey("oauth_version")
-                && !oauth.get("oauth_version").equals("1.0")) throw unauthorized("oauth_version must be 1.0.");
+                && !oauth.get("oauth_version").equals("1.0")) throw Problems.oauthMalformed("oauth_version must be 1.0");
         String algorithm = switch (oauth.get("oauth_signature_method")) {
             case "HMAC-SHA1" -> "HmacSHA1";
             case "HMAC-SHA256" -> "HmacSHA256";
-            default -> throw unauthorized("oauth_signature_method must be HMAC-SHA1 or HMAC-SHA256.");
+            default -> throw Problems.oauthMalformed("oauth_signature_method must be HMAC-SHA1 or HMAC-SHA256");
         };
         long ts;
         try {
             ts = Long.parseLong(oauth.get("oauth_timestamp"));
         } catch (NumberFormatException e) {
-            throw unauthorized("oauth_timestamp must be epoch seconds.");
+            throw Problems.oauthMalformed("oauth_timestamp must be epoch seconds");
         }
-        if (Math.abs(clock.getAsLong() - ts) > windowSecs) throw unauthorized("oauth_timestamp is outside the " + windowSecs
-                + " s window; check the clock.");
+        if (Math.abs(clock.getAsLong() - ts) > windowSecs) throw Problems.oauthStale(windowSecs);
 
         var app = apps.get(oauth.get("oauth_consumer_key"), access::findApp).filter(a -> !a.revoked());
         var token = tokens.get(oauth.get("oauth_token"), access::findOAuth1Token).filter(t -> !t.revoked());
@@ -138,18 +137,14 @@ public final class OAuth1 implements TokenVerifier {
         }
         boolean ok = MessageDigest.isEqual(expected, given) && app.isPresent() && token.isPresent()
                 && token.get().consumerKey().equals(app.get().consumerKey());
-        if (!ok) throw unauthorized("The OAuth 1.0a signature does not match (or the consumer key or token is unknown or revoked).");
+        if (!ok) throw Problems.oauthSignature();
         String consumer = app.get().consumerKey(), nonce = oauth.get("oauth_nonce");
         if (!firstUse(consumer + "\n" + nonce, ts))
-            throw unauthorized("This oauth_nonce was already used: a replayed request.");
+            throw Problems.oauthReplay();
         if (!seen.recordNonce(consumer, nonce, ts)) // another node saw it (shared database); a single node answers from memory
-            throw unauthorized("This oauth_nonce was already used: a replayed request.");
+            throw Problems.oauthReplay();
         return Optional.of(new Principal(token.get().userId(), Set.copyOf(token.get().scopes()), app.get().consumerKey(),
                 Credential.oauth1(token.get().token())));
-    }
-
-    private static Problem unauthorized(String detail) {
-        return Problems.unauthorized(detail);
     }
 
     /** RFC 5849 3.4.1: METHOD & encoded base URL & encoded, sorted, encoded parameters. */
@@ -217,9 +212,9 @@ public final class OAuth1 implements TokenVerifier {
                 name = decode(p.substring(0, eq).trim());
                 v = decode(v);
             } catch (IllegalArgumentException e) {
-                throw unauthorized("The OAuth header is malformed.");
+                throw Problems.oauthMalformed("the header does not parse");
             }
-            if (m.put(name, v) != null) throw unauthorized("The OAuth header repeats " + name + ".");
+            if (m.put(name, v) != null) throw Problems.oauthMalformed("the header repeats " + name);
         }
         return m;
     }

@@ -66,7 +66,7 @@ public final class OpaqueTokens implements TokenVerifier {
                 .filter(t -> !t.revoked() && (t.expiresAt() == null || t.expiresAt() > now))
                 .map(t -> new Principal(t.kind().equals("app") ? null : t.userId(), Set.copyOf(t.scopes()), t.appKey(),
                         Credential.token(t.tokenId(), t.expiresAt())))
-                .or(() -> { throw Problems.unauthorized("Unauthorized"); });
+                .or(() -> { throw Problems.unauthorized(); });
     }
 
     /** The id a token is listed and revoked by: the first 12 hex digits of its hash (so the id reveals nothing usable). */

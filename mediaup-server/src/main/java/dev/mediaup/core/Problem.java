@@ -40,27 +40,17 @@ public final class Problem extends RuntimeException {
     }
 
     public final Kind kind;
+    /** Which error this is, by name: stable across releases (the words of {@link #detail()} may change). */
+    public final ProblemCode code;
     public final String parameter;
     public final String value;
 
-    Problem(Kind kind, String detail, String parameter, String value) {
+    Problem(Kind kind, ProblemCode code, String detail, String parameter, String value) {
         super(detail, null, false, false); // no stack trace: these are answers, not bugs
         this.kind = kind;
+        this.code = code;
         this.parameter = parameter;
         this.value = value;
-    }
-
-    static Problem invalid(String parameter, Object value, String detail) {
-        return new Problem(Kind.INVALID, detail, parameter, value == null ? null : String.valueOf(value));
-    }
-
-    static Problem of(Kind kind, String detail) {
-        return new Problem(kind, detail, null, null);
-    }
-
-    /** 404 for a media id the caller may not see; the same answer whether it exists or not. */
-    static Problem notFound(String parameter, String id) {
-        return new Problem(Kind.NOT_FOUND, "Could not find media with " + parameter + ": [" + id + "].", parameter, id);
     }
 
     public String detail() {

@@ -50,16 +50,15 @@ public final class GrantService {
                 throw Problems.typeNotInCategory(t, c, String.join(", ", new TreeSet<>(c.mediaTypes)));
         long categoryMax = limits.maxBytes(c);
         if (r.maxBytes() != null && (r.maxBytes() < 1 || r.maxBytes() > categoryMax))
-            throw Problems.invalid("max_bytes", r.maxBytes().toString(), "max_bytes must be 1 … " + categoryMax + " for " + c.wire() + ".");
+            throw Problems.outOfRange("max_bytes", r.maxBytes(), 1, categoryMax);
         if (r.maxDurationSecs() != null && r.maxDurationSecs() < 1)
-            throw Problems.invalid("max_duration_secs", r.maxDurationSecs().toString(), "max_duration_secs must be at least 1.");
+            throw Problems.outOfRange("max_duration_secs", r.maxDurationSecs(), 1, Long.MAX_VALUE);
         int count = r.uploads() == null ? 1 : r.uploads();
         if (count < 1 || count > Grant.MAX_UPLOADS)
-            throw Problems.invalid("uploads", Integer.toString(count), "uploads must be 1 … " + Grant.MAX_UPLOADS + ".");
+            throw Problems.outOfRange("uploads", count, 1, Grant.MAX_UPLOADS);
         long ttl = r.expiresInSecs() == null ? Grant.DEFAULT_TTL_SECS : r.expiresInSecs();
         if (ttl < Grant.MIN_TTL_SECS || ttl > Grant.MAX_TTL_SECS)
-            throw Problems.invalid("expires_in_secs", Long.toString(ttl), "expires_in_secs must be " + Grant.MIN_TTL_SECS + " … "
-                    + Grant.MAX_TTL_SECS + ".");
+            throw Problems.outOfRange("expires_in_secs", ttl, Grant.MIN_TTL_SECS, Grant.MAX_TTL_SECS);
         UploadService.checkOwners(r.additionalOwners());
         long now = clock.getAsLong();
         Grant g = new Grant(Long.toString(ids.next()), who.userId(), who.appId(), c, List.copyOf(new LinkedHashSet<>(r.mediaTypes())),

@@ -53,8 +53,7 @@ public final class TusUploads {
     public Upload startPartial(Principal who, long length) {
         if (who.viaGrant()) throw Problems.grantNoConcatenation();
         long max = uploads.limits().largestUpload();
-        if (length > max) throw Problems.invalid("Upload-Length", Long.toString(length), "Upload-Length exceeds the largest upload, "
-                + max + " bytes.");
+        if (length > max) throw Problems.uploadLengthOverLimit(length, max);
         Category roomiest = Arrays.stream(Category.values()).max(Comparator.comparingLong(uploads.limits()::maxBytes)).orElseThrow();
         long now = uploads.now();
         return uploads.begin(who, Upload.started(uploads.newId(), who.userId(), Upload.TUS_PARTIAL, roomiest, length, false, List.of(),
@@ -106,11 +105,11 @@ public final class TusUploads {
     /** The named partial uploads, each the caller's and named once. */
     private List<Upload> partials(Principal who, List<Long> partialIds) {
         if (new HashSet<>(partialIds).size() != partialIds.size())
-            throw Problems.invalid("Upload-Concat", partialIds.toString(), "A partial upload may be named once.");
+            throw Problems.partialNamedTwice(partialIds);
         List<Upload> out = new ArrayList<>();
         for (long pid : partialIds) {
             Upload p = uploads.owned(who, pid);
-            if (!p.tusPartial()) throw Problems.invalid("Upload-Concat", Long.toString(pid), "Upload " + pid + " is not a partial upload.");
+            if (!p.tusPartial()) throw Problems.notAPartial(pid);
             out.add(p);
         }
         return out;

@@ -102,7 +102,7 @@ public final class UploadService {
 
     /** What the caller has used today and in all, against its quotas (the console's account page). */
     public Usage usage(Principal who) {
-        if (who.appOnly()) throw Problems.forbidden("Usage is a user's: use a user token.");
+        if (who.appOnly()) throw Problems.userContextRequired();
         return ledger.usage(who.userId(), Quota.epochDay(now()));
     }
 
@@ -151,7 +151,7 @@ public final class UploadService {
 
     static void checkOwners(List<String> owners) {
         if (owners.size() > Upload.MAX_ADDITIONAL_OWNERS) throw Problems.tooManyOwners(owners.size());
-        for (String o : owners) if (!UserId.valid(o)) throw Problems.badOwner(o);
+        for (String o : owners) if (!UserId.valid(o)) throw Problems.badUserId("additional_owners", o);
     }
 
     // ---- append ----
@@ -265,7 +265,7 @@ public final class UploadService {
     public Upload finalizeUpload(Principal who, long id) {
         Upload u = owned(who, id);
         if (u.tusPartial())
-            throw Problems.invalid("id", u.idString(), "A tus partial upload becomes media only as part of a final upload.");
+            throw Problems.partialNotMedia(u.idString());
         if (u.state().finalized()) return u; // finalize is idempotent: a retried FINALIZE answers like the first
         if (u.sessionExpired(now())) throw Problems.sessionExpired(u.id(), u.expiresAt());
         Failpoint.FINALIZE_AFTER_LOOKUP.hit();

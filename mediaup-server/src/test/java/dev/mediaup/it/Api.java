@@ -71,6 +71,11 @@ public final class Api {
             return new String(body, StandardCharsets.UTF_8);
         }
 
+        /** The error's stable name ({@code error_code}), or null when the answer is not an error. */
+        public String code() {
+            return status < 400 ? null : json().path("error_code").asString(null);
+        }
+
         public JsonNode data() {
             assertThat(status).as("status of %s", text()).isEqualTo(200);
             return json().get("data");

@@ -1,5 +1,6 @@
 package dev.mediaup.it;
 
+import dev.mediaup.core.ProblemCode;
 import dev.mediaup.it.Api.Multipart;
 import dev.mediaup.it.Api.Res;
 import org.junit.jupiter.api.AfterAll;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Function;
@@ -211,6 +213,10 @@ class BadInputIT {
         assertThat(body.get("title").asString()).isNotBlank();
         assertThat(body.get("detail").asString()).isNotBlank().doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(body.get("status").asInt()).isEqualTo(c.status());
+        // which error it is, by its stable name, in the body and the header alike
+        String code = body.path("error_code").asString("");
+        assertThat(Arrays.stream(ProblemCode.values()).map(ProblemCode::wire)).as("%s → %s", c.name(), r).contains(code);
+        assertThat(r.raw().headers().firstValue("Mediaup-Error-Code")).as(c.name()).contains(code);
         if (body.get("type").asString().startsWith("https://api.x.com/2/problems/")) assertMatchesSchema(body, "Problem");
         if (c.status() == 400 && body.has("parameter")) assertThat(body.get("errors").get(0).get("message").asString()).isNotBlank();
         assertThat(snapshot()).as("state after %s", c.name()).isEqualTo(before);

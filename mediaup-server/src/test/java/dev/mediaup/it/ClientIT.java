@@ -63,6 +63,7 @@ class ClientIT {
             MediaException bad = org.assertj.core.api.Assertions.catchThrowableOfType(MediaException.class,
                     () -> MediaClient.builder().baseUrl(proxy.baseUrl()).bearerToken("mu_nope").build().upload(png, "tweet_image"));
             assertThat(bad.status()).isEqualTo(401);
+            assertThat(bad.errorCode()).as("the stable name of the error").isEqualTo("unauthorized");
             assertThat(bad.retryable()).isFalse();
             assertThat(proxy.checked()).as("responses the proxy judged").isGreaterThan(20);
             assertThat(proxy.violations()).as("responses that break X's document").isEmpty();

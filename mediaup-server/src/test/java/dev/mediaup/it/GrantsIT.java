@@ -2,6 +2,7 @@ package dev.mediaup.it;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.mediaup.client.MediaClient;
+import dev.mediaup.core.ProblemCode;
 import dev.mediaup.it.Api.Res;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,6 +24,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import static dev.mediaup.core.ProblemCode.GRANT_CANNOT_DELETE;
+import static dev.mediaup.core.ProblemCode.GRANT_CATEGORY;
+import static dev.mediaup.core.ProblemCode.GRANT_NEEDS_TOTAL;
+import static dev.mediaup.core.ProblemCode.GRANT_NOT_LIVE;
+import static dev.mediaup.core.ProblemCode.GRANT_ONLY_UPLOADS;
+import static dev.mediaup.core.ProblemCode.GRANT_ORIGIN;
+import static dev.mediaup.core.ProblemCode.GRANT_TOO_LARGE;
+import static dev.mediaup.core.ProblemCode.GRANT_TYPE;
+import static dev.mediaup.core.ProblemCode.GRANT_USED_UP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -76,9 +86,9 @@ class GrantsIT {
         return new Api(server.baseUrl(), token);
     }
 
-    static void assertProblem(Res r, int status, String detailContains) {
+    static void assertProblem(Res r, int status, ProblemCode code) {
         assertThat(r.status()).as(r.toString()).isEqualTo(status);
-        assertThat(r.json().get("detail").asString()).as(r.toString()).contains(detailContains);
+        assertThat(r.json().get("error_code").asString()).as(r.toString()).isEqualTo(code.wire());
     }
 
     @Test
@@ -94,7 +104,7 @@ class GrantsIT {
         assertThat(g.get("expires_at").asLong()).isBetween(System.currentTimeMillis() / 1000 + 590, System.currentTimeMillis() / 1000 + 610);
         // bound to an origin, it is for pages of that origin: a request without an Origin (a script, curl) is refused
         assertProblem(bearer(token).postJson("/2/media/upload/initialize", "{\"media_type\":\"image/png\",\"total_bytes\":10}"), 403,
-                "accepted only from a page");
+                GRANT_ORIGIN);
         Api browser = bearer(token).from(APP);
 
         byte[] png = Api.png(120, 80);
@@ -124,7 +134,7 @@ class GrantsIT {
 
         // past its count: refused, nothing started
         assertProblem(browser.postJson("/2/media/upload/initialize", "{\"media_type\":\"image/png\",\"total_bytes\":10}"), 403,
-                "allowed 2 uploads");
+                GRANT_USED_UP);
         assertThat(user.get("/2/media/upload/grants/" + id).data().get("uploads")).hasSize(2);
         // the webhook of the finished one names the grant
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -141,12 +151,12 @@ class GrantsIT {
                 {"media_category":"tweet_image","media_types":["image/png"],"max_bytes":500,"uploads":5}""")).get("token").asString();
         Api browser = bearer(token);
         assertProblem(browser.postJson("/2/media/upload/initialize", "{\"media_type\":\"image/jpeg\",\"total_bytes\":100}"), 400,
-                "allows media_type image/png only");
+                GRANT_TYPE);
         assertProblem(browser.postJson("/2/media/upload/initialize", "{\"media_type\":\"image/png\",\"total_bytes\":501}"), 400,
-                "500-byte limit");
-        assertProblem(browser.postJson("/2/media/upload/initialize", "{\"media_type\":\"image/png\"}"), 400, "total_bytes is required");
+                GRANT_TOO_LARGE);
+        assertProblem(browser.postJson("/2/media/upload/initialize", "{\"media_type\":\"image/png\"}"), 400, GRANT_NEEDS_TOTAL);
         assertProblem(browser.postJson("/2/media/upload/initialize",
-                "{\"media_type\":\"image/png\",\"media_category\":\"tweet_gif\",\"total_bytes\":10}"), 400, "media_category");
+                "{\"media_type\":\"image/gif\",\"media_category\":\"tweet_gif\",\"total_bytes\":10}"), 400, GRANT_CATEGORY);
         // at append, exactly: 500 declared, 501 sent
         String id = browser.initialize("image/png", "tweet_image", 500);
         Res over = browser.append(id, 0, new byte[501]);
@@ -226,14 +236,14 @@ class GrantsIT {
                 browser.postJson("/2/media/upload/grants", "{\"media_category\":\"tweet_image\"}"),
                 browser.get("/2/media/upload/grants/" + grantId),
                 browser.send("DELETE", "/2/media/" + key, null, null)))
-            assertProblem(r, 403, "upload grant may only run its own uploads");
+            assertProblem(r, 403, GRANT_ONLY_UPLOADS);
         assertThat(browser.send("GET", "/1.1/media/upload.json?command=STATUS&media_id=" + mine, null, null).status()).isEqualTo(403);
         // the owner reads and revokes; a stranger cannot even see the grant
         assertThat(stranger.get("/2/media/upload/grants/" + grantId).status()).isEqualTo(404);
         assertThat(stranger.send("DELETE", "/2/media/upload/grants/" + grantId, null, null).status()).isEqualTo(404);
         assertThat(user.send("DELETE", "/2/media/upload/grants/" + grantId, null, null).status()).isEqualTo(200);
         assertProblem(browser.postJson("/2/media/upload/initialize", "{\"media_type\":\"image/png\",\"total_bytes\":10}"), 401,
-                "revoked or has expired");
+                GRANT_NOT_LIVE);
         assertThat(user.get("/2/media/upload/grants/" + grantId).data().get("state").asString()).isEqualTo("revoked");
         assertThat(user.get("/2/media/upload/grants/" + grantId).data().get("uploads")).hasSize(1);
     }
@@ -264,7 +274,7 @@ class GrantsIT {
         assertThat(browser.finalizeUpload(viaX).status()).isEqualTo(200);
         String viaTus = tusUpload(browser, "image/png", png);
         for (String id : List.of(viaX, viaTus)) {
-            assertProblem(browser.send("DELETE", "/files/" + id, null, null, "Tus-Resumable", TUS), 403, "may not delete media");
+            assertProblem(browser.send("DELETE", "/files/" + id, null, null, "Tus-Resumable", TUS), 403, GRANT_CANNOT_DELETE);
             assertThat(user.get("/2/media/3_" + id).status()).as("still there").isEqualTo(200);
         }
         // an upload still in progress may be abandoned: it ends (410 from then on) but stays listed under the grant
@@ -282,10 +292,10 @@ class GrantsIT {
         user.append(own, 0, png);
         user.finalizeUpload(own);
         assertProblem(browser.postJson("/2/media/subtitles", "{\"id\":\"" + viaX + "\",\"media_category\":\"tweet_video\","
-                + "\"subtitles\":[{\"id\":\"" + viaTus + "\",\"language_code\":\"EN\",\"display_name\":\"x\"}]}"), 403, "upload grant");
+                + "\"subtitles\":[{\"id\":\"" + viaTus + "\",\"language_code\":\"EN\",\"display_name\":\"x\"}]}"), 403, GRANT_ONLY_UPLOADS);
         assertProblem(browser.send("DELETE", "/2/media/subtitles", "application/json", ("{\"id\":\"" + viaX
                 + "\",\"media_category\":\"tweet_video\",\"subtitles\":{\"language_code\":\"EN\"}}").getBytes(StandardCharsets.UTF_8)), 403,
-                "upload grant");
+                GRANT_ONLY_UPLOADS);
         assertThat(browser.postJson("/1.1/media/metadata/create.json", "{\"media_id\":\"" + own + "\",\"alt_text\":{\"text\":\"x\"}}")
                 .status()).isEqualTo(403);
         assertThat(browser.postJson("/2/media/metadata", "{\"id\":\"" + own + "\",\"metadata\":{\"alt_text\":{\"text\":\"x\"}}}")
@@ -330,7 +340,7 @@ class GrantsIT {
         assertThat(bearer(g.get("token").asString()).postJson("/2/media/upload/initialize", init).status()).isEqualTo(200);
         server.cli("token", "revoke", tokenId(maker));
         // at once (grants are never cached), well within the 10 s a revoked token itself may still work
-        assertProblem(bearer(g.get("token").asString()).postJson("/2/media/upload/initialize", init), 401, "revoked or has expired");
+        assertProblem(bearer(g.get("token").asString()).postJson("/2/media/upload/initialize", init), 401, GRANT_NOT_LIVE);
         JsonNode revoked = owner.get("/2/media/upload/grants/" + g.get("id").asString()).data();
         assertThat(revoked.get("state").asString()).isEqualTo("revoked");
         assertThat(revoked.get("revoked_by").asString()).isEqualTo("token_revoked");
@@ -344,7 +354,7 @@ class GrantsIT {
         Res r;
         while ((r = browser.postJson("/2/media/upload/initialize", init)).status() == 200 && System.nanoTime() < deadline)
             Thread.sleep(500);
-        assertProblem(r, 401, "revoked or has expired");
+        assertProblem(r, 401, GRANT_NOT_LIVE);
         JsonNode ended = owner.get("/2/media/upload/grants/" + h.get("id").asString()).data();
         assertThat(ended.get("state").asString()).isEqualTo("revoked");
         assertThat(ended.get("revoked_by").asString()).isEqualTo("token_expired");
@@ -363,7 +373,7 @@ class GrantsIT {
         assertThat(bearer(g.token()).postJson("/2/media/upload/initialize", init).status()).isEqualTo(200);
         Api admin = new Api(server.baseUrl(), server.createToken("9000", "media.write tweet.read mediaup.admin"));
         assertThat(admin.send("DELETE", "/2/admin/apps/" + creds.get("consumer_key"), null, null).status()).isEqualTo(200);
-        assertProblem(bearer(g.token()).postJson("/2/media/upload/initialize", init), 401, "revoked or has expired");
+        assertProblem(bearer(g.token()).postJson("/2/media/upload/initialize", init), 401, GRANT_NOT_LIVE);
         Api owner = new Api(server.baseUrl(), server.createToken("7700", "media.write tweet.read"));
         JsonNode read = owner.get("/2/media/upload/grants/" + g.id()).data();
         assertThat(read.get("state").asString()).isEqualTo("revoked");
@@ -418,7 +428,7 @@ class GrantsIT {
                 "{\"media_category\":\"tweet_image\",\"allowed_origins\":[\"https://app.example\"]}")).get("token").asString();
         Res other = bearer(token).send("POST", "/2/media/upload/initialize", "application/json",
                 "{\"media_type\":\"image/png\",\"total_bytes\":10}".getBytes(StandardCharsets.UTF_8), "Origin", "https://other.example");
-        assertProblem(other, 403, "may not be used from origin https://other.example");
+        assertProblem(other, 403, GRANT_ORIGIN);
         Res ok = bearer(token).send("POST", "/2/media/upload/initialize", "application/json",
                 "{\"media_type\":\"image/png\",\"total_bytes\":10}".getBytes(StandardCharsets.UTF_8), "Origin", APP);
         assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
@@ -449,6 +459,6 @@ class GrantsIT {
         long wait = shortLivedExpiresAt * 1000 - System.currentTimeMillis() + 1_100;
         if (wait > 0) Thread.sleep(wait);
         assertProblem(bearer(shortLived).postJson("/2/media/upload/initialize", "{\"media_type\":\"image/png\",\"total_bytes\":10}"), 401,
-                "revoked or has expired");
+                GRANT_NOT_LIVE);
     }
 }

@@ -75,6 +75,7 @@ class LimitsIT {
         Res tooBig = me.postJson("/2/media/upload/initialize", "{\"media_type\":\"video/mp4\",\"media_category\":\"tweet_video\",\"total_bytes\":2001}");
         assertThat(tooBig.status()).isEqualTo(429);
         assertThat(tooBig.json().get("type").asString()).endsWith("/usage-capped");
+        assertThat(tooBig.code()).isEqualTo("stored_quota");
         assertThat(tooBig.json().get("detail").asString()).contains("2000");
 
         String id = me.initialize("video/mp4", "tweet_video", 2000);
@@ -89,6 +90,7 @@ class LimitsIT {
         Res daily = me.append(id, 1, new byte[1000]);
         assertThat(daily.status()).isEqualTo(429);
         assertThat(daily.json().get("period").asString()).isEqualTo("Daily");
+        assertThat(daily.code()).isEqualTo("daily_quota");
         assertThat(daily.json().get("detail").asString()).contains("3000");
 
         JsonNode usage = Api.JSON.readTree(server.cli("user", "show", "--user", "303"));

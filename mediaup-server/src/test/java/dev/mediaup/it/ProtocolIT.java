@@ -232,11 +232,12 @@ class ProtocolIT {
         assertThat(api.append(id, 0, new byte[600]).status()).isEqualTo(200);
         Res over = api.append(id, 1, new byte[401]);
         assertThat(over.status()).isEqualTo(413);
+        assertThat(over.code()).isEqualTo("segment_over_total");
         assertThat(over.json().get("detail").asString()).contains("1001");
         assertThat(api.append(id, 2, new byte[400]).status()).isEqualTo(200);
         Res gap = api.finalizeUpload(id);
         assertThat(gap.status()).isEqualTo(400);
-        assertThat(gap.json().get("detail").asString()).contains("[1]");
+        assertThat(gap.code()).isEqualTo("missing_segments");
         assertThat(gap.json().get("parameter").asString()).isEqualTo("segment_index");
         assertThat(gap.json().get("value").asString()).isEqualTo("[1]");
 
@@ -244,6 +245,7 @@ class ProtocolIT {
         api.append(id2, 0, new byte[10]);
         Res sum = api.finalizeUpload(id2);
         assertThat(sum.status()).isEqualTo(400);
+        assertThat(sum.code()).isEqualTo("size_mismatch");
         assertThat(sum.json().get("detail").asString()).contains("10 bytes").contains("1000");
     }
 
@@ -304,6 +306,7 @@ class ProtocolIT {
         assertThat(api.as("mu_not-a-real-token").status(id).status()).isEqualTo(401);
         Res scope = readOnly.postJson("/2/media/upload/initialize", "{\"media_type\":\"image/png\"}");
         assertThat(scope.status()).isEqualTo(403);
+        assertThat(scope.code()).isEqualTo("missing_scope");
         assertThat(scope.json().get("detail").asString()).contains("media.write");
         // someone else's upload: 404, the same as an id that does not exist
         Res theirs = other.append(id, 0, new byte[10]);

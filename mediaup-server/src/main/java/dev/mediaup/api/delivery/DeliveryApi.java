@@ -57,12 +57,12 @@ public final class DeliveryApi {
         JsonNode b = Bodies.json(Bodies.small(ctx));
         String event = b.path("event").isString() ? b.get("event").asString() : null;
         if (event == null || !BEACON_EVENTS.contains(event))
-            throw Problems.mustBe("event", event, "one of " + new TreeSet<>(BEACON_EVENTS));
+            throw Problems.notOneOf("event", event, new TreeSet<>(BEACON_EVENTS));
         media.count(d.upload().id(), event, 1);
         if (b.has("watch_time_ms")) {
             if (!b.get("watch_time_ms").canConvertToLong() || b.get("watch_time_ms").asLong() < 0
                     || b.get("watch_time_ms").asLong() > 86_400_000)
-                throw Problems.mustBe("watch_time_ms", b.get("watch_time_ms").toString(), "0..86400000");
+                throw Problems.outOfRange("watch_time_ms", b.get("watch_time_ms").toString(), 0, 86_400_000);
             media.count(d.upload().id(), "watch_time_ms", b.get("watch_time_ms").asLong());
         }
         Wire.data(ctx, Map.of("counted", true));

@@ -6,6 +6,7 @@ import dev.mediaup.core.Failpoint;
 import dev.mediaup.core.Principal;
 import dev.mediaup.core.Problem.Kind;
 import dev.mediaup.core.Problem;
+import dev.mediaup.core.ProblemCode;
 import dev.mediaup.core.Problems;
 import dev.mediaup.core.State;
 import dev.mediaup.core.Upload;
@@ -89,13 +90,12 @@ public final class Tus {
             return;
         }
         if (concat != null && !concat.equals("partial"))
-            throw Problems.invalid("Upload-Concat", concat, "Upload-Concat is \"partial\" or \"final;{url} {url}…\".");
+            throw Problems.mustBe("Upload-Concat", concat, Problems.Form.TUS_CONCAT);
         if (ctx.header("Upload-Defer-Length") != null)
-            throw Problems.invalid("Upload-Defer-Length", ctx.header("Upload-Defer-Length"),
-                    "Upload-Length is required (the creation-defer-length extension is not offered).");
+            throw Problems.required("Upload-Length", Problems.Hint.NO_DEFER);
         long length = nonNegative(ctx, "Upload-Length");
         // an upload of nothing could never finish: its last byte is what makes a tus upload media
-        if (length == 0) throw Problems.invalid("Upload-Length", "0", "Upload-Length must be at least 1: an upload holds some bytes.");
+        if (length == 0) throw Problems.emptyUpload();
         bodyType(ctx);
         if (concat != null) { // a partial: bytes only, its type comes with the final upload
             Upload u = tus.startPartial(who, length);
@@ -114,8 +114,7 @@ public final class Tus {
         Map<String, String> meta = metadata(ctx.header("Upload-Metadata"));
         String type = meta.getOrDefault("filetype", meta.get("type"));
         if (type == null || type.isBlank())
-            throw Problems.invalid("Upload-Metadata", ctx.header("Upload-Metadata"),
-                    "Upload-Metadata must carry filetype (the media type).");
+            throw Problems.required("filetype", Problems.Hint.TUS_FILETYPE);
         Category category = meta.containsKey("media_category") ? Bodies.category(meta.get("media_category"), false) : null;
         return uploads.initialize(who, new UploadService.InitRequest(Bodies.mediaType(type.toLowerCase(Locale.ROOT)), category, length,
                 false, List.of()));
@@ -140,7 +139,7 @@ public final class Tus {
     private static void bodyType(Context ctx) {
         boolean body = contentLength(ctx) > 0 || ctx.header("Transfer-Encoding") != null;
         if ((body || ctx.method().name().equals("PATCH")) && !OFFSET_OCTETS.equals(Bodies.mime(ctx)))
-            throw Problems.unsupportedBody("Upload bytes are sent as " + OFFSET_OCTETS + ".", "Content-Type", ctx.header("Content-Type"));
+            throw Problems.unsupportedContentType(ctx.header("Content-Type"), Problems.Expected.TUS_BYTES);
     }
 
     /** "final;{url} {url}…": a new upload made of the partials' segments, in that order, finalized at once. */
@@ -153,8 +152,7 @@ public final class Tus {
             String id = url.startsWith(here) ? url.substring(here.length())
                     : url.regionMatches(true, 0, absolute, 0, absolute.length()) ? url.substring(absolute.length()) : "";
             if (id.isEmpty() || id.contains("/"))
-                throw Problems.invalid("Upload-Concat", url, "Each part of a final upload is the URL of a partial upload on this "
-                        + "server (" + here + "{id}, or " + absolute + "{id}).");
+                throw Problems.mustBe("Upload-Concat", url, Problems.Form.TUS_PART_URL);
             parts.add(Bodies.mediaId(id, "Upload-Concat"));
         }
         var again = tus.concatenatedBefore(who, parts);
@@ -223,9 +221,9 @@ public final class Tus {
         try (InputStream in = ctx.req().getInputStream()) {
             at = tus.appendAt(found, offset, checksum, length, out -> Bodies.copy(in, out));
         } catch (IOException e) {
-            throw Problems.badBody("The request body could not be read.");
+            throw Problems.bodyUnreadable();
         } catch (Problem p) {
-            if (checksum != null && "Upload-Checksum".equals(p.parameter) && p.kind == Kind.INVALID)
+            if (p.code == ProblemCode.CHECKSUM_MISMATCH && p.kind == Kind.INVALID)
                 throw Problems.tusChecksumMismatch(p);
             throw p;
         }
@@ -255,8 +253,8 @@ public final class Tus {
 
     private static long nonNegative(Context ctx, String header) {
         String v = ctx.header(header);
-        if (v == null) throw Problems.required(header, " (a header)");
-        if (!v.matches("[0-9]{1,18}")) throw Problems.invalid(header, v, header + " must be a non-negative integer.");
+        if (v == null) throw Problems.required(header, Problems.Hint.HEADER);
+        if (!v.matches("[0-9]{1,18}")) throw Problems.mustBe(header, v, Problems.Form.NON_NEGATIVE_INTEGER);
         return Long.parseLong(v);
     }
 
@@ -266,11 +264,11 @@ public final class Tus {
         String[] parts = header.trim().split(" ", 2);
         String algorithm = ALGORITHMS.get(parts[0].toLowerCase(Locale.ROOT));
         if (algorithm == null || parts.length != 2)
-            throw Problems.invalid("Upload-Checksum", header, "Upload-Checksum is \"{sha1|sha256|md5} {base64 digest}\".");
+            throw Problems.mustBe("Upload-Checksum", header, Problems.Form.TUS_CHECKSUM);
         try {
             return new Checksum(algorithm, Base64.getDecoder().decode(parts[1].trim()), "Upload-Checksum");
         } catch (IllegalArgumentException e) {
-            throw Problems.invalid("Upload-Checksum", header, "The Upload-Checksum digest is not base64.");
+            throw Problems.notBase64("Upload-Checksum", null);
         }
     }
 
@@ -279,15 +277,15 @@ public final class Tus {
         Map<String, String> out = new LinkedHashMap<>();
         if (header == null || header.isBlank()) return out;
         if (header.length() > 4096)
-            throw Problems.invalid("Upload-Metadata", header.substring(0, 64) + "…", "Upload-Metadata is too long.");
+            throw Problems.fieldTooLong("Upload-Metadata");
         for (String pair : header.split(",")) {
             String[] kv = pair.trim().split(" ", 2);
             if (kv[0].isEmpty() || !kv[0].matches("[!-+--~]+") || out.containsKey(kv[0]))
-                throw Problems.invalid("Upload-Metadata", header, "Upload-Metadata keys are unique ASCII words, without spaces or commas.");
+                throw Problems.mustBe("Upload-Metadata", header, Problems.Form.TUS_METADATA);
             try {
                 out.put(kv[0], kv.length < 2 ? "" : new String(Base64.getDecoder().decode(kv[1].trim()), StandardCharsets.UTF_8));
             } catch (IllegalArgumentException e) {
-                throw Problems.invalid("Upload-Metadata", header, "The value of " + kv[0] + " in Upload-Metadata is not base64.");
+                throw Problems.notBase64("Upload-Metadata " + kv[0], null);
             }
         }
         return out;

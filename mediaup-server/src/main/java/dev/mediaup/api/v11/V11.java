@@ -62,7 +62,7 @@ public final class V11 {
                     append(ctx, who, p, mp::mediaTo, () -> p.putAll(mp.fields));
                     return;
                 }
-                if (mp.hasMedia()) throw Problems.badMedia("media", "Only APPEND and the simple upload carry media.");
+                if (mp.hasMedia()) throw Problems.mediaNotAllowed("APPEND and the simple upload");
             }
             case "application/x-www-form-urlencoded" -> p.putAll(Bodies.form(formBody(ctx)));
             default -> { }
@@ -70,7 +70,7 @@ public final class V11 {
         String command = p.get("command");
         if (command == null) {
             String data = p.get("media_data");
-            if (data == null) throw Problems.badMedia("media", "media or media_data is required.");
+            if (data == null) throw Problems.requiredOneOf("media", "media_data");
             finished(ctx, uploads.oneShot(who, data.length(), out -> out.write(base64(data)), () -> simple(p, p)), 200);
             return;
         }
@@ -82,7 +82,7 @@ public final class V11 {
             }
             case CommandForm.Append a -> {
                 String data = p.get("media_data");
-                if (data == null) throw Problems.badMedia("media", "media or media_data is required.");
+                if (data == null) throw Problems.requiredOneOf("media", "media_data");
                 append(ctx, who, p, out -> out.write(base64(data)), () -> { });
             }
             case CommandForm.Finalize f -> finished(ctx, uploads.finalizeUpload(who, f.mediaId()), 201);
@@ -95,7 +95,7 @@ public final class V11 {
     public void status(Context ctx) {
         Principal who = writer.apply(ctx);
         String command = ctx.queryParam("command");
-        if (!"STATUS".equals(command)) throw Problems.invalid("command", command, "GET upload.json answers command=STATUS.");
+        if (!"STATUS".equals(command)) throw Problems.statusOnly(command);
         finished(ctx, uploads.status(who, Bodies.mediaId(ctx.queryParam("media_id"), "media_id")), 200);
     }
 
@@ -123,7 +123,7 @@ public final class V11 {
         try {
             return Base64.getMimeDecoder().decode(data);
         } catch (IllegalArgumentException e) {
-            throw Problems.badMedia("media_data", "media_data is not valid base64.");
+            throw Problems.notBase64("media_data", null);
         }
     }
 
@@ -165,8 +165,8 @@ public final class V11 {
         long video = Bodies.mediaId(text(b, "media_id"), "media_id");
         String category = text(b, "media_category");
         JsonNode subs = b.path("subtitle_info").path("subtitles");
-        if (!subs.isArray() || subs.isEmpty()) throw Problems.invalid("subtitle_info", null,
-                "subtitle_info.subtitles must list at least one track.");
+        if (!subs.isArray() || subs.isEmpty()) throw Problems.mustBe("subtitle_info", null,
+                Problems.Form.SUBTITLE_TRACKS);
         for (JsonNode s : subs) {
             String lang = text(s, "language_code");
             if (!lang.matches("[A-Z]{2}")) throw Problems.languageCode(lang);

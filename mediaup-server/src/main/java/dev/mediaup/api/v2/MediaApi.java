@@ -97,7 +97,7 @@ public final class MediaApi {
 
     private static Principal reader(Principal p) {
         if (!p.appOnly() && !p.has("tweet.read") && !p.has("users.read"))
-            throw Problems.forbidden("Looking media up needs the tweet.read (or users.read) scope.");
+            throw Problems.missingScope("tweet.read (or users.read)");
         return p;
     }
 
@@ -120,13 +120,13 @@ public final class MediaApi {
         String raw = ctx.queryParam("media_keys");
         if (raw == null || raw.isBlank()) throw Problems.required("media_keys");
         List<String> keys = Arrays.stream(raw.split(",", -1)).map(String::trim).toList();
-        if (keys.size() > 100) throw Problems.invalid("media_keys", raw, "At most 100 media_keys per request.");
+        if (keys.size() > 100) throw Problems.tooMany("media_keys", raw, 100);
         keys.forEach(k -> checkKey("media_keys", k));
         return keys.stream().distinct().toList();
     }
 
     private static void checkKey(String parameter, String key) {
-        if (!MediaKey.wellFormed(key)) throw Problems.badQueryValue(parameter, key, "does not match " + MediaKey.PATTERN);
+        if (!MediaKey.wellFormed(key)) throw Problems.badQueryValue(parameter, key, MediaKey.PATTERN);
     }
 
     private static List<String> fields(Context ctx) {
@@ -134,7 +134,7 @@ public final class MediaApi {
         if (raw == null) return DEFAULT_FIELDS;
         List<String> f = Arrays.stream(raw.split(",", -1)).map(String::trim).toList();
         for (String x : f)
-            if (!FIELDS.contains(x)) throw Problems.badQueryValue("media.fields", x, "is not one of " + new TreeSet<>(FIELDS));
+            if (!FIELDS.contains(x)) throw Problems.queryValueNotOneOf("media.fields", x, new TreeSet<>(FIELDS));
         Set<String> all = new LinkedHashSet<>(DEFAULT_FIELDS);
         all.addAll(f);
         return List.copyOf(all);
@@ -312,16 +312,16 @@ public final class MediaApi {
         Principal who = reader(principal.apply(ctx));
         List<String> keys = mediaKeys(ctx);
         Instant start = instant(ctx, "start_time"), end = instant(ctx, "end_time");
-        if (!end.isAfter(start)) throw Problems.mustBe("end_time", ctx.queryParam("end_time"), "after start_time");
+        if (!end.isAfter(start)) throw Problems.endNotAfterStart(ctx.queryParam("end_time"));
         String granularity = Objects.requireNonNullElse(ctx.queryParam("granularity"), "daily");
         Analytics.Granularity g = switch (granularity) {
             case "hourly" -> Analytics.Granularity.HOURLY;
             case "daily" -> Analytics.Granularity.DAILY;
             case "total" -> Analytics.Granularity.TOTAL;
-            default -> throw Problems.mustBe("granularity", granularity, "hourly, daily or total");
+            default -> throw Problems.notOneOf("granularity", granularity, List.of("hourly", "daily", "total"));
         };
         if (g == Analytics.Granularity.HOURLY && Analytics.hourSpan(start, end) > 24 * 31)
-            throw Problems.invalid("start_time", ctx.queryParam("start_time"), "Hourly analytics cover at most 31 days.");
+            throw Problems.timeRangeTooLong(ctx.queryParam("start_time"), 31, "Hourly");
         Analytics.Report report = analytics.report(who, keys, start, end, g);
         List<Map<String, Object>> data = report.series().stream().map(s -> Wire.ordered("media_key", s.media().mediaKey(),
                 "timestamped_metrics", s.buckets().stream().map(b -> Wire.ordered("timestamp", b.start().toString(), "metrics",
@@ -331,11 +331,11 @@ public final class MediaApi {
 
     private static Instant instant(Context ctx, String name) {
         String v = ctx.queryParam(name);
-        if (v == null) throw Problems.required(name, " (RFC 3339, e.g. 2026-11-28T00:00:00Z)");
+        if (v == null) throw Problems.required(name, Problems.Hint.TIMESTAMP);
         try {
             return OffsetDateTime.parse(v).toInstant();
         } catch (DateTimeParseException e) {
-            throw Problems.mustBe(name, v, "an RFC 3339 date-time, e.g. 2026-11-28T00:00:00Z");
+            throw Problems.mustBe(name, v, Problems.Form.TIMESTAMP);
         }
     }
 
@@ -350,12 +350,12 @@ public final class MediaApi {
 
     public void mine(Context ctx) {
         Principal who = reader(principal.apply(ctx));
-        if (who.appOnly()) throw Problems.forbidden("Listing one's media needs a user context.");
+        if (who.appOnly()) throw Problems.userContextRequired();
         int max = 10;
         String m = ctx.queryParam("max_results");
         if (m != null) {
             if (!m.matches("[0-9]{1,3}") || Integer.parseInt(m) < 1 || Integer.parseInt(m) > 100)
-                throw Problems.mustBe("max_results", m, "an integer from 1 to 100");
+                throw Problems.outOfRange("max_results", m, 1, 100);
             max = Integer.parseInt(m);
         }
         String token = ctx.queryParam("pagination_token");

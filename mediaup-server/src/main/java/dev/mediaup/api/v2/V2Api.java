@@ -69,11 +69,10 @@ public final class V2Api {
                 try (InputStream in = ctx.req().getInputStream()) {
                     yield uploads.append(u, () -> idx, Bodies.checksum(ctx), ctx.req().getContentLengthLong(), out -> Bodies.copy(in, out));
                 } catch (IOException e) {
-                    throw Problems.badBody("The request body could not be read.");
+                    throw Problems.bodyUnreadable();
                 }
             }
-            default -> throw Problems.unsupportedBody("Send the segment as multipart/form-data (segment_index + media) or JSON "
-                    + "{\"media\": base64, \"segment_index\": n}.", "Content-Type", ctx.header("Content-Type"));
+            default -> throw Problems.unsupportedContentType(ctx.header("Content-Type"), Problems.Expected.SEGMENT);
         };
         appended(ctx, expiresAt);
     }
@@ -96,13 +95,13 @@ public final class V2Api {
         if (!mp.hasMedia()) throw Problems.required("media");
         if (u == null) {
             String id = mp.fields.getOrDefault("media_id", query.get("media_id"));
-            if (id == null) throw Problems.required("media_id", ", as a query parameter or a form field before the media part");
+            if (id == null) throw Problems.required("media_id", Problems.Hint.MEDIA_ID_PLACE);
             u = uploads.appendable(writer.apply(ctx), Bodies.mediaId(id, "media_id"));
         }
         return uploads.append(u, () -> {
             for (String f : mp.fields.keySet())
                 if (!(known == null ? APPEND_FIELDS : Set.of("segment_index")).contains(f))
-                    throw Problems.unknownField(f, mp.fields.get(f), " in APPEND");
+                    throw Problems.unknownParameter(f, mp.fields.get(f), "APPEND");
             return Bodies.segmentIndex(mp.fields.getOrDefault("segment_index", query.get("segment_index")));
         }, Bodies.checksum(ctx), -1, mp::mediaTo);
     }
@@ -122,7 +121,7 @@ public final class V2Api {
         Principal who = writer.apply(ctx);
         String command = ctx.queryParam("command");
         if (command != null && !command.equals("STATUS"))
-            throw Problems.invalid("command", command, "GET /2/media/upload only answers command=STATUS.");
+            throw Problems.statusOnly(command);
         Upload u = uploads.status(who, Bodies.mediaId(ctx.queryParam("media_id"), "media_id"),
                 Bodies.waitSecs(ctx.queryParam("wait_secs")));
         Wire.media(ctx, u, uploads.now());
@@ -186,13 +185,13 @@ public final class V2Api {
                     long expiresAt = appendMultipart(ctx, null, mp);
                     appendedCommand(ctx, mp.fields.getOrDefault("media_id", ctx.queryParam("media_id")), expiresAt);
                 }
-                else if (mp.hasMedia()) throw Problems.badMedia("media", "Only APPEND carries media.");
+                else if (mp.hasMedia()) throw Problems.mediaNotAllowed("APPEND and one-shot uploads");
                 else { params.putAll(mp.fields); command(ctx, who, params); }
             }
             case "application/x-www-form-urlencoded" -> {
                 params.putAll(Bodies.form(Bodies.small(ctx)));
-                if (!params.containsKey("command")) throw Problems.invalid("command", null,
-                        "A form body needs a command (INIT, APPEND, FINALIZE); one-shot uploads are multipart or JSON.");
+                if (!params.containsKey("command")) throw Problems.required("command",
+                        Problems.Hint.FORM_COMMAND);
                 command(ctx, who, params);
             }
             case "application/json" -> {
@@ -206,9 +205,7 @@ public final class V2Api {
             }
             default -> {
                 if (params.containsKey("command")) { command(ctx, who, params); return; }
-                throw Problems.unsupportedBody(
-                        "Send the media as multipart/form-data or JSON {\"media\": base64, \"media_category\": …}.",
-                        "Content-Type", ctx.header("Content-Type"));
+                throw Problems.unsupportedContentType(ctx.header("Content-Type"), Problems.Expected.ONE_SHOT);
             }
         }
     }
@@ -219,7 +216,7 @@ public final class V2Api {
             Map<String, String> all = new HashMap<>(query);
             all.putAll(mp.fields);
             for (String f : all.keySet())
-                if (!ONE_SHOT_FIELDS.contains(f)) throw Problems.unknownField(f, all.get(f), " in a one-shot upload");
+                if (!ONE_SHOT_FIELDS.contains(f)) throw Problems.unknownParameter(f, all.get(f), "a one-shot upload");
             return oneShotRequest(all.get("media_category"), all.get("additional_owners"));
         });
         finalized(ctx, u);
@@ -239,9 +236,7 @@ public final class V2Api {
             }
             case CommandForm.Finalize f -> finalized(ctx, uploads.finalizeUpload(who, f.mediaId()));
             case CommandForm.Status s -> Wire.media(ctx, uploads.status(who, s.mediaId()), uploads.now());
-            case CommandForm.Append a -> throw Problems.unsupportedBody(
-                    "APPEND carries the segment in a multipart/form-data body (segment_index + media).",
-                    "command", "APPEND");
+            case CommandForm.Append a -> throw Problems.appendNeedsMultipart();
             case CommandForm.OneShot o -> throw Problems.required("command"); // callers come here with a command only
         }
     }

@@ -5,6 +5,7 @@ import dev.mediaup.core.Category;
 import dev.mediaup.core.Grant;
 import dev.mediaup.core.MediaTypes;
 import dev.mediaup.core.Problems;
+import dev.mediaup.core.Problems.Form;
 import dev.mediaup.upload.GrantService;
 import dev.mediaup.upload.UploadService.Checksum;
 import dev.mediaup.upload.UploadService.InitRequest;
@@ -66,19 +67,19 @@ public final class Bodies {
                 throw Problems.bodyTooLarge(limit);
             return b;
         } catch (IOException e) {
-            throw Problems.badBody("The request body could not be read.");
+            throw Problems.bodyUnreadable();
         }
     }
 
     public static JsonNode json(byte[] body) {
-        if (body.length == 0) throw Problems.badBody("A JSON object body is required.");
+        if (body.length == 0) throw Problems.bodyRequired();
         try {
             JsonNode n = Wire.JSON.readTree(body);
-            if (n == null || !n.isObject()) throw Problems.badBody("The body must be a JSON object.");
+            if (n == null || !n.isObject()) throw Problems.notJsonObject();
             refuseLoneSurrogates(n, "");
             return n;
         } catch (JacksonException e) {
-            throw Problems.badBody("The body is not valid JSON: " + inClientTerms(e));
+            throw Problems.notJson(inClientTerms(e));
         }
     }
 
@@ -103,8 +104,7 @@ public final class Bodies {
                 char c = s.charAt(i);
                 if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) i++;
                 else if (Character.isSurrogate(c))
-                    throw Problems.invalid(path.isEmpty() ? "body" : path, null, (path.isEmpty() ? "The body" : path)
-                            + " holds an unpaired UTF-16 surrogate (\\u" + Integer.toHexString(c) + "); send valid Unicode text.");
+                    throw Problems.loneSurrogate(path, c);
             }
         } else if (n.isObject()) {
             for (var e : n.properties()) refuseLoneSurrogates(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey());
@@ -123,7 +123,7 @@ public final class Bodies {
                 pairs.add(new String[]{URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
                         eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8)});
             } catch (IllegalArgumentException e) {
-                throw Problems.badBody("The form body is not valid application/x-www-form-urlencoded.");
+                throw Problems.notForm();
             }
         }
         return pairs;
@@ -147,35 +147,33 @@ public final class Bodies {
 
     public static InitRequest initFromJson(JsonNode n) {
         for (String name : n.propertyNames())
-            if (!INIT_FIELDS.contains(name)) throw Problems.unknownField(name, text(n.get(name)), " in initialize request");
+            if (!INIT_FIELDS.contains(name)) throw Problems.unknownParameter(name, text(n.get(name)), "an initialize request");
         String type = requiredString(n, "media_type");
         Category cat = n.has("media_category") ? category(requiredString(n, "media_category"), false) : null;
         Long total = null;
         if (n.has("total_bytes")) {
             JsonNode t = n.get("total_bytes");
-            if (!t.isIntegralNumber() || !t.canConvertToLong()) throw Problems.mustBe("total_bytes", text(t), "an integer");
+            if (!t.isIntegralNumber() || !t.canConvertToLong()) throw Problems.mustBe("total_bytes", text(t), Form.INTEGER);
             total = totalBytes(t.asLong());
         }
-        return new InitRequest(mediaType(type), cat, total, bool(n, "shared"), strings(n, "additional_owners", OWNER_IDS));
+        return new InitRequest(mediaType(type), cat, total, bool(n, "shared"), strings(n, "additional_owners", Form.USER_IDS));
     }
-
-    private static final String OWNER_IDS = "user id strings of 1 to 19 digits";
 
     /** An optional true/false field; absent is false. */
     private static boolean bool(JsonNode n, String name) {
         if (!n.has(name)) return false;
-        if (!n.get(name).isBoolean()) throw Problems.mustBe(name, text(n.get(name)), "true or false");
+        if (!n.get(name).isBoolean()) throw Problems.mustBe(name, text(n.get(name)), Form.BOOLEAN);
         return n.get(name).asBoolean();
     }
 
     /** An optional array of strings; absent is empty. */
-    private static List<String> strings(JsonNode n, String name, String what) {
+    private static List<String> strings(JsonNode n, String name, Form form) {
         List<String> out = new ArrayList<>();
         if (!n.has(name)) return out;
         JsonNode a = n.get(name);
-        if (!a.isArray()) throw Problems.mustBe(name, text(a), "an array of " + what);
+        if (!a.isArray()) throw Problems.mustBe(name, text(a), form);
         for (JsonNode o : a) {
-            if (!o.isString()) throw Problems.invalid(name, text(o), name + " entries must be " + what + ".");
+            if (!o.isString()) throw Problems.mustBe(name, text(o), form);
             out.add(o.asString());
         }
         return out;
@@ -185,7 +183,8 @@ public final class Bodies {
     private static Long positive(JsonNode n, String name) {
         if (!n.has(name)) return null;
         JsonNode v = n.get(name);
-        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0) throw Problems.mustBe(name, text(v), "a positive integer");
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0)
+            throw Problems.mustBe(name, text(v), Form.NON_NEGATIVE_INTEGER);
         return v.asLong();
     }
 
@@ -197,20 +196,19 @@ public final class Bodies {
     /** The body of POST /2/media/upload/grants (extension). */
     public static GrantService.GrantRequest grantFromJson(JsonNode n) {
         for (String name : n.propertyNames())
-            if (!GRANT_FIELDS.contains(name)) throw Problems.unknownField(name, text(n.get(name)), " in a grant request");
+            if (!GRANT_FIELDS.contains(name)) throw Problems.unknownParameter(name, text(n.get(name)), "a grant request");
         Category cat = category(requiredString(n, "media_category"), false);
-        List<String> types = strings(n, "media_types", "media types such as video/mp4");
+        List<String> types = strings(n, "media_types", Form.MEDIA_TYPES);
         for (String t : types) mediaType(t);
-        List<String> origins = strings(n, "allowed_origins", "origins such as https://app.example.com");
+        List<String> origins = strings(n, "allowed_origins", Form.ORIGINS);
         for (String o : origins)
-            if (!ORIGIN.matcher(o).matches()) throw Problems.invalid("allowed_origins", o,
-                    "allowed_origins entries are origins as browsers send them: scheme://host[:port], no path.");
+            if (!ORIGIN.matcher(o).matches()) throw Problems.mustBe("allowed_origins", o, Form.ORIGINS);
         Long uploads = positive(n, "uploads");
         if (uploads != null && uploads > Grant.MAX_UPLOADS)
-            throw Problems.invalid("uploads", uploads.toString(), "uploads must be 1 … " + Grant.MAX_UPLOADS + ".");
+            throw Problems.outOfRange("uploads", uploads, 1, Grant.MAX_UPLOADS);
         return new GrantService.GrantRequest(cat, types, positive(n, "max_bytes"), positive(n, "max_duration_secs"),
                 uploads == null ? null : uploads.intValue(), positive(n, "expires_in_secs"), origins, bool(n, "shared"),
-                strings(n, "additional_owners", OWNER_IDS));
+                strings(n, "additional_owners", Form.USER_IDS));
     }
 
     /** An administrator's new token: {"user_id", "scopes": [...], "expires_in_secs"?}. */
@@ -219,8 +217,8 @@ public final class Bodies {
     public static TokenRequest tokenFromJson(JsonNode n) {
         for (String name : n.propertyNames())
             if (!Set.of("user_id", "scopes", "expires_in_secs").contains(name))
-                throw Problems.unknownField(name, text(n.get(name)), " in a token request");
-        List<String> scopes = strings(n, "scopes", "scopes such as media.write");
+                throw Problems.unknownParameter(name, text(n.get(name)), "a token request");
+        List<String> scopes = strings(n, "scopes", Form.SCOPES);
         if (!n.has("scopes")) scopes = OpaqueTokens.DEFAULT_SCOPES;
         return new TokenRequest(requiredString(n, "user_id"), scopes, positive(n, "expires_in_secs"));
     }
@@ -228,7 +226,7 @@ public final class Bodies {
     /** An administrator's new OAuth app: {"name"}. */
     public static String appNameFromJson(JsonNode n) {
         for (String name : n.propertyNames())
-            if (!name.equals("name")) throw Problems.unknownField(name, text(n.get(name)), " in an app request");
+            if (!name.equals("name")) throw Problems.unknownParameter(name, text(n.get(name)), "an app request");
         return requiredString(n, "name");
     }
 
@@ -246,11 +244,11 @@ public final class Bodies {
             try {
                 total = totalBytes(Long.parseLong(p.get("total_bytes")));
             } catch (NumberFormatException e) {
-                throw Problems.mustBe("total_bytes", p.get("total_bytes"), "an integer");
+                throw Problems.mustBe("total_bytes", p.get("total_bytes"), Form.INTEGER);
             }
         }
         String s = p.getOrDefault("shared", "false");
-        if (!s.equals("true") && !s.equals("false")) throw Problems.mustBe("shared", s, "true or false");
+        if (!s.equals("true") && !s.equals("false")) throw Problems.mustBe("shared", s, Form.BOOLEAN);
         return new InitRequest(mediaType(type), cat, total, s.equals("true"), owners(p.get("additional_owners")));
     }
 
@@ -260,36 +258,37 @@ public final class Bodies {
     }
 
     private static long totalBytes(long t) {
-        if (t < 0 || t > MAX_TOTAL_BYTES) throw Problems.mustBe("total_bytes", Long.toString(t), "between 0 and " + MAX_TOTAL_BYTES);
+        if (t < 0 || t > MAX_TOTAL_BYTES) throw Problems.outOfRange("total_bytes", t, 0, MAX_TOTAL_BYTES);
         return t;
     }
 
     public static String mediaType(String t) {
         if (!MediaTypes.ALL.contains(t))
-            throw Problems.mustBe("media_type", t, "one of " + String.join(", ", MediaTypes.ALL));
+            throw Problems.notOneOf("media_type", t, MediaTypes.ALL);
         return t;
     }
 
     /** The category enum; the one-shot upload's list lacks amplify_video. */
     public static Category category(String s, boolean oneShot) {
         return Category.parse(s).filter(c -> !(oneShot && c == Category.AMPLIFY_VIDEO))
-                .orElseThrow(() -> Problems.mustBe("media_category", s, "one of "
-                        + (oneShot ? "tweet_image, tweet_video, tweet_gif, dm_image, dm_video, dm_gif, subtitles"
-                        : "amplify_video, tweet_gif, tweet_image, tweet_video, dm_gif, dm_image, dm_video, subtitles")));
+                .orElseThrow(() -> Problems.notOneOf("media_category", s, oneShot
+                        ? List.of("tweet_image", "tweet_video", "tweet_gif", "dm_image", "dm_video", "dm_gif", "subtitles")
+                        : List.of("amplify_video", "tweet_gif", "tweet_image", "tweet_video", "dm_gif", "dm_image", "dm_video",
+                        "subtitles")));
     }
 
     /** A string member of a streamed JSON body, or null when absent; any other JSON type is a 400. */
     public static String optionalString(Map<String, JsonNode> fields, String name) {
         JsonNode v = fields.get(name);
         if (v == null || v.isNull()) return null;
-        if (!v.isString()) throw Problems.mustBe(name, v.toString(), "a string");
+        if (!v.isString()) throw Problems.mustBe(name, v.toString(), Form.STRING);
         return v.asString();
     }
 
     private static String requiredString(JsonNode n, String name) {
         JsonNode v = n.get(name);
         if (v == null || v.isNull()) throw Problems.required(name);
-        if (!v.isString()) throw Problems.mustBe(name, text(v), "a string");
+        if (!v.isString()) throw Problems.mustBe(name, text(v), Form.STRING);
         return v.asString();
     }
 
@@ -299,7 +298,7 @@ public final class Bodies {
 
     public static long mediaId(String raw, String parameter) {
         if (raw == null || raw.isEmpty()) throw Problems.required(parameter);
-        if (!raw.matches("[0-9]{1,19}")) throw Problems.mustBe(parameter, raw, "a media id of 1 to 19 digits");
+        if (!raw.matches("[0-9]{1,19}")) throw Problems.mustBe(parameter, raw, Form.MEDIA_ID);
         try {
             return Long.parseLong(raw);
         } catch (NumberFormatException e) {
@@ -311,7 +310,7 @@ public final class Bodies {
     public static Duration waitSecs(String raw) {
         if (raw == null) return Duration.ZERO;
         if (!raw.matches("[0-9]{1,2}") || Integer.parseInt(raw) > MAX_WAIT_SECS)
-            throw Problems.invalid("wait_secs", raw, "wait_secs must be an integer from 0 to " + MAX_WAIT_SECS + ".");
+            throw Problems.outOfRange("wait_secs", raw, 0, MAX_WAIT_SECS);
         return Duration.ofSeconds(Integer.parseInt(raw));
     }
 
@@ -339,7 +338,7 @@ public final class Bodies {
             byte[] b = v.length() == len * 2 && v.matches("[0-9a-fA-F]+") ? HexFormat.of().parseHex(v) : Base64.getDecoder().decode(v);
             if (b.length == len) return b;
         } catch (IllegalArgumentException ignored) { }
-        throw Problems.mustBe(header, v, "the " + len + "-byte digest in base64 (or hex)");
+        throw Problems.mustBe(header, v, len == 32 ? Form.SHA256_DIGEST : Form.MD5_DIGEST);
     }
 
     // ---- streaming media ----
@@ -348,7 +347,7 @@ public final class Bodies {
         try {
             return ctx.req().getInputStream();
         } catch (IOException e) {
-            throw Problems.badBody("The request body could not be read.");
+            throw Problems.bodyUnreadable();
         }
     }
 
@@ -360,7 +359,7 @@ public final class Bodies {
             try {
                 n = in.read(buf);
             } catch (IOException e) {
-                throw Problems.badMedia("media", "The request body ended early or is malformed.");
+                throw Problems.bodyEndedEarly();
             }
             if (n < 0) return;
             out.write(buf, 0, n);

@@ -47,31 +47,31 @@ public final class JsonMediaBody {
             }
         };
         try (JsonParser p = Wire.JSON.createParser(body)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) throw Problems.badBody("The body must be a JSON object.");
+            if (p.nextToken() != JsonToken.START_OBJECT) throw Problems.notJsonObject();
             for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-                if (t == null) throw Problems.badBody("The JSON body ended early.");
+                if (t == null) throw Problems.bodyEndedEarly();
                 String name = p.currentName();
                 p.nextToken();
                 if (name.equals("media")) {
                     if (media) throw Problems.repeated("media");
-                    if (p.currentToken() != JsonToken.VALUE_STRING) throw Problems.badMedia("media", "media must be a base64 string.");
+                    if (p.currentToken() != JsonToken.VALUE_STRING) throw Problems.mustBe("media", null, Problems.Form.STRING);
                     media = true;
                     try {
                         p.readBinaryValue(out);
                     } catch (JacksonException e) {
                         if (storageFailure[0] != null) throw storageFailure[0];
-                        throw Problems.badMedia("media", "media is not valid base64: " + Bodies.inClientTerms(e));
+                        throw Problems.notBase64("media", Bodies.inClientTerms(e));
                     }
                 } else {
-                    if (!allowed.contains(name)) throw Problems.unknownField(name, null, "");
+                    if (!allowed.contains(name)) throw Problems.unknownParameter(name, null, "this request");
                     JsonNode v = p.readValueAsTree();
                     if (fields.put(name, v) != null) throw Problems.repeated(name);
                 }
             }
-            if (p.nextToken() != null) throw Problems.badBody("Unexpected content after the JSON object.");
+            if (p.nextToken() != null) throw Problems.notJson("unexpected content after the JSON object.");
         } catch (JacksonException e) {
             if (storageFailure[0] != null) throw storageFailure[0];
-            throw Problems.badBody("The body is not valid JSON: " + Bodies.inClientTerms(e));
+            throw Problems.notJson(Bodies.inClientTerms(e));
         }
         if (!media) throw Problems.required("media");
         return fields;

@@ -49,7 +49,7 @@ public final class MultipartBody extends MultiPart.AbstractPartsListener {
             boundary = null;
         }
         if (boundary == null || boundary.isEmpty())
-            throw Problems.invalid("Content-Type", contentType, "A multipart/form-data body needs a boundary parameter.");
+            throw Problems.noBoundary(contentType);
         parser = new MultiPart.Parser(boundary, this);
         parser.setMaxParts(32);
         this.in = in;
@@ -77,12 +77,12 @@ public final class MultipartBody extends MultiPart.AbstractPartsListener {
         try {
             n = in.read(buf);
         } catch (IOException e) {
-            throw Problems.badBody("The request body ended early.");
+            throw Problems.bodyEndedEarly();
         }
         parser.parse(n < 0 ? Content.Chunk.EOF : Content.Chunk.from(ByteBuffer.wrap(buf, 0, n), false));
         if (sinkFailure != null) throw sinkFailure;
         if (failure != null) throw failure;
-        if (n < 0 && !complete) throw Problems.badBody("The multipart body ended before its closing boundary.");
+        if (n < 0 && !complete) throw Problems.bodyEndedEarly();
     }
 
     @Override
@@ -90,13 +90,13 @@ public final class MultipartBody extends MultiPart.AbstractPartsListener {
         try {
             part = getName();
         } catch (IllegalArgumentException e) { // Jetty's header-value parser: an unterminated quote
-            failure = Problems.badBody("A multipart part's Content-Disposition is malformed: " + e.getMessage());
+            failure = Problems.malformedMultipart("a part's Content-Disposition: " + e.getMessage());
             return;
         }
-        if (part == null) { failure = Problems.badBody("A multipart part has no name."); return; }
+        if (part == null) { failure = Problems.malformedMultipart("a part has no name."); return; }
         partIsMedia = part.equals("media") || part.equals("media_data");
         if (partIsMedia) {
-            if (mediaSeen) { failure = Problems.badMedia("media", "Only one media part is allowed."); return; }
+            if (mediaSeen) { failure = Problems.repeatedMedia(); return; }
             mediaSeen = true;
             mediaIsBase64 = part.equals("media_data");
         }
@@ -130,7 +130,7 @@ public final class MultipartBody extends MultiPart.AbstractPartsListener {
     public void onPartEnd() {
         super.onPartEnd();
         if (!partIsMedia && failure == null && fields.put(part, field.toString(StandardCharsets.UTF_8).trim()) != null)
-            failure = Problems.repeatedField(part);
+            failure = Problems.repeated(part);
     }
 
     @Override
@@ -143,6 +143,6 @@ public final class MultipartBody extends MultiPart.AbstractPartsListener {
 
     @Override
     public void onFailure(Throwable t) {
-        if (failure == null) failure = Problems.badBody("The multipart body is malformed: " + t.getMessage());
+        if (failure == null) failure = Problems.malformedMultipart(t.getMessage());
     }
 }

@@ -3,6 +3,7 @@ package dev.mediaup.api.wire;
 import dev.mediaup.core.Failure;
 import dev.mediaup.core.MediaInfo;
 import dev.mediaup.core.Problem;
+import dev.mediaup.core.ProblemCode;
 import dev.mediaup.core.State;
 import dev.mediaup.core.Upload;
 import io.javalin.http.Context;
@@ -135,8 +136,11 @@ public final class Wire {
                         : Problem.Kind.INVALID.type;
                 var m = ordered("title", title, "detail", message == null || message.isBlank() ? title : message, "type", type, "status",
                         code);
+                ProblemCode name = code == 404 ? ProblemCode.NO_SUCH_ENDPOINT : code >= 500 ? ProblemCode.INTERNAL : ProblemCode.BAD_HTTP;
+                m.put(ERROR_CODE, name.wire());
                 if (code == 404) m.put("resource_type", "media");
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, PROBLEM_JSON);
+                response.getHeaders().put(ERROR_CODE_HEADER, name.wire());
                 response.write(true, ByteBuffer.wrap(JSON.writeValueAsBytes(m)), callback);
             }
         };
@@ -147,12 +151,19 @@ public final class Wire {
      * application/problem+json; for 400s also X's {@code errors[{parameters, message}]} list, which X's own
      * responses carry and client libraries print.
      */
+    /**
+     * Which error it is, by a stable name ({@link ProblemCode}), in every dialect: a member of the JSON body (an RFC 9457
+     * extension member; X's own members keep their meaning) and a header for answers whose body a client may not read.
+     */
+    public static final String ERROR_CODE = "error_code", ERROR_CODE_HEADER = "Mediaup-Error-Code";
+
     public static void problem(Context ctx, Problem p) {
         var m = new LinkedHashMap<String, Object>();
         m.put("title", p.kind.title);
         m.put("detail", p.detail());
         m.put("type", p.kind.type);
         m.put("status", p.kind.status);
+        m.put(ERROR_CODE, p.code.wire());
         if (p.parameter != null) m.put("parameter", p.parameter);
         if (p.value != null) m.put("value", p.value);
         if (p.kind == Problem.Kind.NOT_FOUND) {
@@ -166,7 +177,7 @@ public final class Wire {
         if (p.kind.status == 400 && p.parameter != null)
             m.put("errors", List.of(ordered("parameters", Map.of(p.parameter, List.of(p.value == null ? "" : p.value)), "message",
                     p.detail())));
-        ctx.status(p.kind.status).contentType(PROBLEM_JSON).result(JSON.writeValueAsBytes(m));
+        ctx.status(p.kind.status).contentType(PROBLEM_JSON).header(ERROR_CODE_HEADER, p.code.wire()).result(JSON.writeValueAsBytes(m));
         if (p.kind == Problem.Kind.UNAUTHORIZED) ctx.header("WWW-Authenticate", "Bearer realm=\"mediaup\"");
     }
 
@@ -179,9 +190,10 @@ public final class Wire {
             case INTERNAL -> 131;
             case UNAVAILABLE, STORAGE_FULL -> 130;
             case NOT_FOUND -> p.parameter == null ? 34 : 324;
-            default -> p.detail().endsWith(" is required.") ? 38 : 324;
+            default -> p.code == ProblemCode.MISSING_PARAMETER ? 38 : 324;
         };
-        ctx.status(p.kind.status).contentType("application/json")
-                .result(Wire.JSON.writeValueAsBytes(Map.of("errors", List.of(Wire.ordered("code", code, "message", p.detail())))));
+        ctx.status(p.kind.status).contentType("application/json").header(ERROR_CODE_HEADER, p.code.wire())
+                .result(JSON.writeValueAsBytes(Map.of("errors", List.of(ordered("code", code, "message", p.detail(), ERROR_CODE,
+                        p.code.wire())))));
     }
 }

@@ -2,6 +2,7 @@ package dev.mediaup.api.wire;
 
 import dev.mediaup.core.Category;
 import dev.mediaup.core.Problem;
+import dev.mediaup.core.ProblemCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -129,7 +130,7 @@ class BodiesTest {
         assertThatThrownBy(() -> {
             mp.toMedia();
             mp.mediaTo(new ByteArrayOutputStream());
-        }).isInstanceOfSatisfying(Problem.class, p -> assertThat(p.detail()).contains("Only one media part"));
+        }).isInstanceOfSatisfying(Problem.class, p -> assertThat(p.code).isEqualTo(ProblemCode.REPEATED_PARAMETER));
     }
 
     // ---- JSON with base64 media ----

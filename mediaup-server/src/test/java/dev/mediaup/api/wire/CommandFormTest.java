@@ -3,6 +3,7 @@ package dev.mediaup.api.wire;
 import dev.mediaup.api.wire.CommandForm.Tolerance;
 import dev.mediaup.core.Category;
 import dev.mediaup.core.Problem;
+import dev.mediaup.core.ProblemCode;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -46,6 +47,7 @@ class CommandFormTest {
                 e -> {
                     assertThat(e.parameter).isEqualTo("command");
                     assertThat(e.value).isEqualTo("DELETE");
+                    assertThat(e.code).isEqualTo(ProblemCode.NOT_ONE_OF);
                     assertThat(e.getMessage()).contains("INIT, APPEND, FINALIZE or STATUS");
                 });
     }
