@@ -1,5 +1,7 @@
 package dev.mediaup.client;
 
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -27,4 +29,28 @@ public record Media(String id, String mediaKey, long size, String state, Integer
     }
 
     public boolean succeeded() { return "succeeded".equals(state); }
+
+    /** The media type a file's name suggests (the server sniffs the bytes anyway). */
+    static String guessType(Path file) {
+        if (file == null) throw new IllegalArgumentException("a stream needs its media type: set it with mediaType()");
+        String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        String ext = n.contains(".") ? n.substring(n.lastIndexOf('.') + 1) : "";
+        return switch (ext) {
+            case "jpg", "jpeg" -> "image/jpeg";
+            case "png" -> "image/png";
+            case "gif" -> "image/gif";
+            case "webp" -> "image/webp";
+            case "bmp" -> "image/bmp";
+            case "tif", "tiff" -> "image/tiff";
+            case "mp4", "m4v" -> "video/mp4";
+            case "mov" -> "video/quicktime";
+            case "webm" -> "video/webm";
+            case "ts" -> "video/mp2t";
+            case "srt" -> "text/srt";
+            case "vtt" -> "text/vtt";
+            case "glb" -> "model/gltf-binary";
+            case "usdz" -> "model/vnd.usdz+zip";
+            default -> throw new IllegalArgumentException("cannot tell the media type of " + n + "; set it with mediaType()");
+        };
+    }
 }

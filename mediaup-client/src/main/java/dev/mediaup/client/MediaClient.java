@@ -4,34 +4,16 @@ import tools.jackson.jr.ob.JSON;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
-import java.net.UnknownHostException;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.StringJoiner;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -42,11 +24,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+
+import static dev.mediaup.client.Transport.data;
+import static dev.mediaup.client.Transport.firstError;
+import static dev.mediaup.client.Transport.multipart;
+import static dev.mediaup.client.Transport.parse;
+import static dev.mediaup.client.Transport.sha256;
 
 /**
  * A client for the X API v2 media endpoints — mediaup's, and api.x.com's, since the wire is the same. One call
@@ -65,24 +50,14 @@ public final class MediaClient {
     /** Images up to X's 5 MB image limit go in one request (the one-shot upload); everything else in segments. */
     private static final long ONE_SHOT_MAX = 5 * MIB;
 
-    private final String base;
-    private final String bearer;
-    private final String[] oauth1; // consumer key, consumer secret, token, token secret
-    private final HttpClient http;
-    private final Duration timeout;
+    private final Transport transport;
     private final int parallelism;
     private final long segmentSize;
-    private final int maxRetries;
 
     private MediaClient(Builder b) {
-        this.base = b.baseUrl.replaceAll("/+$", "");
-        this.bearer = b.bearer;
-        this.oauth1 = b.oauth1;
-        this.timeout = b.timeout;
+        this.transport = new Transport(b.baseUrl.replaceAll("/+$", ""), b.bearer, b.oauth1, b.timeout, b.maxRetries);
         this.parallelism = b.parallelism;
         this.segmentSize = b.segmentSize;
-        this.maxRetries = b.maxRetries;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(b.timeout).build();
     }
 
     public static Builder builder() {
@@ -225,56 +200,12 @@ public final class MediaClient {
         private Media run() {
             try {
                 long size = stream == null ? Files.size(file) : -1;
-                String type = mediaType != null ? mediaType : guessType(file);
+                String type = mediaType != null ? mediaType : Media.guessType(file);
                 if (resumeId == null && stream == null && size <= ONE_SHOT_MAX && category != null && category.endsWith("_image"))
                     return oneShot(Files.readAllBytes(file), category); // small images: X's one-shot upload, one request
                 // at most 1000 segments, as the protocol allows (for a stream of unknown length: the preferred size)
                 long seg = size < 0 ? segmentSize : Math.max(segmentSize, (size + 999) / 1000);
-                Map<Integer, String> present = new HashMap<>();
-                if (resumeId == null) {
-                    Map<String, Object> init = new LinkedHashMap<>();
-                    init.put("media_type", type);
-                    if (category != null) init.put("media_category", category);
-                    if (size >= 0) init.put("total_bytes", size);
-                    id = (String) data(call("POST", "/2/media/upload/initialize", "application/json", JSON_.asBytes(init))).get("id");
-                } else {
-                    id = resumeId;
-                    for (Map<String, Object> s : segments(id)) present.put((int) Media.num(s.get("segment_index")),
-                            (String) s.get("sha256"));
-                }
-                AtomicLong sent = new AtomicLong();
-                pool = Executors.newFixedThreadPool(parallelism, MediaClient::daemon);
-                // segments are read in order here and sent by the pool; at most `parallelism` of them are in memory
-                Semaphore inFlight = new Semaphore(parallelism);
-                try (InputStream in = stream != null ? stream : Files.newInputStream(file)) {
-                    for (int index = 0; ; index++) {
-                        inFlight.acquire();
-                        if (cancelled) break;
-                        byte[] bytes = in.readNBytes((int) seg);
-                        if (bytes.length == 0 && index > 0) break;
-                        int i = index;
-                        work.add(pool.submit(() -> {
-                            try {
-                                if (cancelled) throw new CancellationException();
-                                String sha = sha256(bytes);
-                                if (!sha.equals(present.get(i))) appendSegment(id, i, bytes, sha);
-                                listener.bytesSent(sent.addAndGet(bytes.length), size < 0 ? sent.get() : size);
-                                return null;
-                            } finally {
-                                inFlight.release();
-                            }
-                        }));
-                        if (bytes.length < seg) break;
-                    }
-                }
-                try {
-                    for (Future<?> f : work) f.get();
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException r) throw r;
-                    throw new MediaException(0, null, "segment failed: " + e.getCause(), e.getCause());
-                } finally {
-                    pool.shutdownNow();
-                }
+                sendSegments(seg, size, begin(type, size));
                 if (cancelled) throw new CancellationException("upload " + id + " cancelled");
                 Map<String, Object> fin = data(call("POST", "/2/media/upload/" + id + "/finalize", null, null));
                 return awaitProcessing(fin, listener);
@@ -282,6 +213,59 @@ public final class MediaClient {
                 throw new CancellationException("upload " + id + " cancelled");
             } catch (IOException e) {
                 throw new MediaException(0, null, "cannot read " + (file != null ? file : "the stream") + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** INIT, or for a resumed upload the segments the server already holds (index to SHA-256). */
+        private Map<Integer, String> begin(String type, long size) {
+            Map<Integer, String> present = new HashMap<>();
+            if (resumeId == null) {
+                Map<String, Object> init = new LinkedHashMap<>();
+                init.put("media_type", type);
+                if (category != null) init.put("media_category", category);
+                if (size >= 0) init.put("total_bytes", size);
+                id = (String) data(call("POST", "/2/media/upload/initialize", "application/json", JSON_.asBytes(init))).get("id");
+            } else {
+                id = resumeId;
+                for (Map<String, Object> s : segments(id)) present.put((int) Media.num(s.get("segment_index")), (String) s.get("sha256"));
+            }
+            return present;
+        }
+
+        /** Reads segments in order and sends them from a pool, skipping those the server holds with the same bytes. */
+        private void sendSegments(long seg, long size, Map<Integer, String> present) throws IOException, InterruptedException {
+            AtomicLong sent = new AtomicLong();
+            pool = Executors.newFixedThreadPool(parallelism, MediaClient::daemon);
+            // segments are read in order here and sent by the pool; at most `parallelism` of them are in memory
+            Semaphore inFlight = new Semaphore(parallelism);
+            try (InputStream in = stream != null ? stream : Files.newInputStream(file)) {
+                for (int index = 0; ; index++) {
+                    inFlight.acquire();
+                    if (cancelled) break;
+                    byte[] bytes = in.readNBytes((int) seg);
+                    if (bytes.length == 0 && index > 0) break;
+                    int i = index;
+                    work.add(pool.submit(() -> {
+                        try {
+                            if (cancelled) throw new CancellationException();
+                            String sha = sha256(bytes);
+                            if (!sha.equals(present.get(i))) appendSegment(id, i, bytes, sha);
+                            listener.bytesSent(sent.addAndGet(bytes.length), size < 0 ? sent.get() : size);
+                            return null;
+                        } finally {
+                            inFlight.release();
+                        }
+                    }));
+                    if (bytes.length < seg) break;
+                }
+            }
+            try {
+                for (Future<?> f : work) f.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                throw new MediaException(0, null, "segment failed: " + e.getCause(), e.getCause());
+            } finally {
+                pool.shutdownNow();
             }
         }
 
@@ -307,18 +291,6 @@ public final class MediaClient {
                 () -> multipart(boundary, "segment_index", Integer.toString(index), bytes), "x-checksum-sha256", sha);
     }
 
-    /** A form field, then the media part, sent from the media's own array: no copy into a second, body-sized buffer. */
-    private static HttpRequest.BodyPublisher multipart(String boundary, String field, String value, byte[] media) {
-        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"\r\n\r\n" + value + "\r\n--" + boundary
-                + "\r\nContent-Disposition: form-data; name=\"media\"; filename=\"media\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n")
-                .getBytes(StandardCharsets.UTF_8);
-        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        return HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head),
-                HttpRequest.BodyPublishers.ofByteArray(media),
-                HttpRequest.BodyPublishers.ofByteArray(tail));
-    }
-
     private Media awaitProcessing(Map<String, Object> data, ProgressListener listener) throws InterruptedException {
         while (true) {
             @SuppressWarnings("unchecked") Map<String, Object> pi = (Map<String, Object>) data.get("processing_info");
@@ -329,28 +301,6 @@ public final class MediaClient {
         }
     }
 
-    static String guessType(Path file) {
-        if (file == null) throw new IllegalArgumentException("a stream needs its media type: set it with mediaType()");
-        String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        String ext = n.contains(".") ? n.substring(n.lastIndexOf('.') + 1) : "";
-        return switch (ext) {
-            case "jpg", "jpeg" -> "image/jpeg";
-            case "png" -> "image/png";
-            case "gif" -> "image/gif";
-            case "webp" -> "image/webp";
-            case "bmp" -> "image/bmp";
-            case "tif", "tiff" -> "image/tiff";
-            case "mp4", "m4v" -> "video/mp4";
-            case "mov" -> "video/quicktime";
-            case "webm" -> "video/webm";
-            case "ts" -> "video/mp2t";
-            case "srt" -> "text/srt";
-            case "vtt" -> "text/vtt";
-            case "glb" -> "model/gltf-binary";
-            case "usdz" -> "model/vnd.usdz+zip";
-            default -> throw new IllegalArgumentException("cannot tell the media type of " + n + "; set it with mediaType()");
-        };
-    }
 
     // ---- the other endpoints ----
 
@@ -423,153 +373,12 @@ public final class MediaClient {
         call("DELETE", "/2/media/" + mediaKey, null, null);
     }
 
-    // ---- HTTP ----
-
-    private static Map<String, Object> parse(byte[] body) {
-        try {
-            return body.length == 0 ? Map.of() : JSON_.mapFrom(body);
-        } catch (RuntimeException e) { // Jackson 3 reports everything unchecked
-            return Map.of("detail", new String(body, StandardCharsets.UTF_8));
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> data(byte[] body) {
-        Map<String, Object> r = parse(body);
-        Object d = r.get("data");
-        if (!(d instanceof Map)) throw new MediaException(200, r, "the answer has no data object", null);
-        Map<String, Object> data = (Map<String, Object>) d;
-        // a failed media's reason comes beside data, in errors (X's processing_info has no room for it): keep it with
-        // the processing state it explains, where Media.from reads it
-        if (data.get("processing_info") instanceof Map<?, ?> pi && r.get("errors") instanceof List<?> l && !l.isEmpty()
-                && l.get(0) instanceof Map<?, ?> e) {
-            Map<String, Object> info = new LinkedHashMap<>((Map<String, Object>) pi);
-            info.put("error", Map.of("name", String.valueOf(e.get("title")), "message", String.valueOf(e.get("detail"))));
-            data = new LinkedHashMap<>(data);
-            data.put("processing_info", info);
-        }
-        return data;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> firstError(Map<String, Object> r) {
-        Object e = r.get("errors");
-        return e instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof Map ? (Map<String, Object>) l.get(0) : r;
-    }
-
     private byte[] call(String method, String pathAndQuery, String contentType, byte[] body, String... headers) {
-        return send(method, pathAndQuery, contentType, body == null ? null : () -> HttpRequest.BodyPublishers.ofByteArray(body), headers);
+        return transport.call(method, pathAndQuery, contentType, body, headers);
     }
 
-    /** One call, retried on network errors, 5xx and 429 with backoff (429: until the rate limit resets). */
     private byte[] send(String method, String pathAndQuery, String contentType, Supplier<HttpRequest.BodyPublisher> body,
                         String... headers) {
-        MediaException last = null;
-        for (int attempt = 0; attempt <= maxRetries; attempt++) {
-            if (Thread.currentThread().isInterrupted()) throw new CancellationException();
-            long waitMs;
-            try {
-                var b = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(timeout)
-                        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body.get())
-                        .header("Authorization", authorization(method, base + pathAndQuery));
-                if (contentType != null) b.header("Content-Type", contentType);
-                for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
-                HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-                if (r.statusCode() / 100 == 2) return r.body();
-                Map<String, Object> problem = firstError(parse(r.body()));
-                last = new MediaException(r.statusCode(), problem, method + " " + pathAndQuery + " → " + r.statusCode() + ": "
-                        + (problem.get("detail") != null ? problem.get("detail") : problem.get("message") != null ? problem.get("message")
-                                : "no detail"), null);
-                if (!last.retryable()) throw last;
-                waitMs = r.statusCode() == 429 ? untilReset(r) : backoff(attempt);
-            } catch (IOException e) {
-                last = new MediaException(0, null, method + " " + base + pathAndQuery + " failed: " + why(e), e);
-                waitMs = backoff(attempt);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CancellationException();
-            }
-            if (attempt == maxRetries) break;
-            try {
-                Thread.sleep(waitMs);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CancellationException();
-            }
-        }
-        throw last;
-    }
-
-    /** What went wrong with the connection, in words: the cause's own message, or what its kind means (never a bare class name). */
-    static String why(IOException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException) return "cannot connect (" + (t.getMessage() == null ? "connection refused"
-                    : t.getMessage()) + "): is the server running at that address?";
-            if (t instanceof UnknownHostException) return "unknown host " + t.getMessage();
-            if (t instanceof HttpTimeoutException) return "no answer in time (" + t.getMessage() + ")";
-            if (t.getMessage() != null && !t.getMessage().isBlank()) return t.getMessage();
-        }
-        return e.getClass().getSimpleName();
-    }
-
-    private static long backoff(int attempt) {
-        return Math.min(10_000, 200L << Math.min(attempt, 6)) + ThreadLocalRandom.current().nextLong(100);
-    }
-
-    private static long untilReset(HttpResponse<?> r) {
-        var retryAfter = r.headers().firstValue("Retry-After");
-        if (retryAfter.isPresent() && retryAfter.get().matches("[0-9]+")) return Long.parseLong(retryAfter.get()) * 1000;
-        var reset = r.headers().firstValue("x-rate-limit-reset");
-        if (reset.isPresent() && reset.get().matches("[0-9]+"))
-            return Math.max(0, Long.parseLong(reset.get()) * 1000 - System.currentTimeMillis()) + 100;
-        return 1000;
-    }
-
-    // ---- OAuth 1.0a (RFC 5849) ----
-
-    private String authorization(String method, String url) {
-        if (oauth1 == null) return "Bearer " + bearer;
-        byte[] n = new byte[16];
-        new SecureRandom().nextBytes(n);
-        Map<String, String> o = new TreeMap<>(Map.of("oauth_consumer_key", oauth1[0], "oauth_token", oauth1[2],
-                "oauth_signature_method", "HMAC-SHA1", "oauth_timestamp", Long.toString(System.currentTimeMillis() / 1000),
-                "oauth_nonce", HexFormat.of().formatHex(n), "oauth_version", "1.0"));
-        List<String> pairs = new ArrayList<>();
-        o.forEach((k, v) -> pairs.add(enc(k) + "=" + enc(v)));
-        URI u = URI.create(url);
-        if (u.getRawQuery() != null)
-            for (String kv : u.getRawQuery().split("&")) {
-                String[] p = kv.split("=", 2);
-                pairs.add(enc(decode(p[0])) + "=" + enc(p.length > 1 ? decode(p[1]) : ""));
-            }
-        Collections.sort(pairs);
-        String baseUrl = u.getScheme() + "://" + u.getRawAuthority().toLowerCase(Locale.ROOT) + u.getRawPath();
-        String baseString = method + "&" + enc(baseUrl) + "&" + enc(String.join("&", pairs));
-        try {
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec((enc(oauth1[1]) + "&" + enc(oauth1[3])).getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-            o.put("oauth_signature", Base64.getEncoder().encodeToString(mac.doFinal(baseString.getBytes(StandardCharsets.UTF_8))));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-        StringJoiner h = new StringJoiner(", ", "OAuth ", "");
-        o.forEach((k, v) -> h.add(enc(k) + "=\"" + enc(v) + "\""));
-        return h.toString();
-    }
-
-    private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    }
-
-    static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
-    }
-
-    static String sha256(byte[] b) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return transport.send(method, pathAndQuery, contentType, body, headers);
     }
 }

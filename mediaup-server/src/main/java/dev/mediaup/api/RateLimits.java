@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.mediaup.config.LimitsConfig.Rate;
 import dev.mediaup.config.LimitsConfig.RateFamily;
-import dev.mediaup.core.Problem;
 import dev.mediaup.core.Problems;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;

@@ -26,6 +26,7 @@ import dev.mediaup.upload.TusUploads;
 import dev.mediaup.upload.UploadService;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.router.Endpoint;
@@ -144,6 +145,18 @@ public final class Routes {
     public void install(JavalinConfig config) {
         config.http.compressionStrategy = CompressionStrategy.NONE; // replies are a few hundred bytes of JSON
         var r = config.routes;
+        filters(r);
+        xApi(r);
+        delivery(r);
+        olderDialects(r);
+        servicePages(r);
+        errors(r);
+        r.after(ctx -> metrics.timer("mediaup.http", "route", route(ctx), "status", Integer.toString(ctx.statusCode()))
+                .record(System.nanoTime() - (long) ctx.attribute("mediaup.t0"), TimeUnit.NANOSECONDS));
+    }
+
+    /** The clock for the request timer, then who is calling (tus checks its version header first). */
+    private void filters(RoutesConfig r) {
         r.before(ctx -> ctx.attribute("mediaup.t0", System.nanoTime()));
         r.before("/2/*", this::authenticate);
         r.before(Dialect.V11_PREFIX + "*", this::authenticate);
@@ -151,7 +164,10 @@ public final class Routes {
         r.before(tusPath + "/*", tus::before);
         r.before(tusPath, this::authenticate);
         r.before(tusPath + "/*", this::authenticate);
+    }
 
+    /** X's v2 media endpoints, with mediaup's extensions beside them. */
+    private void xApi(RoutesConfig r) {
         r.post("/2/media/upload/initialize", v2::initialize);
         r.post("/2/media/upload/{id}/append", v2::append);
         r.post("/2/media/upload/{id}/finalize", v2::finalizeUpload);
@@ -174,12 +190,16 @@ public final class Routes {
         r.get("/2/media", media::lookupMany);                            // ?media_keys=k1,k2
         r.post("/2/media/metadata", ctx -> media.metadata(ctx, writer(ctx)));
         r.delete("/2/media/{media_key}", ctx -> media.delete(ctx, writer(ctx))); // extension: owner only, bytes removed
+    }
 
-        // delivery (signed URL or credentials)
+    /** The files themselves: by signed URL or the owner's credentials. */
+    private void delivery(RoutesConfig r) {
         r.get("/media/{media_key}/{variant}", ctx -> delivery.deliver(ctx, optionalPrincipal(ctx), false));
         r.head("/media/{media_key}/{variant}", ctx -> delivery.deliver(ctx, optionalPrincipal(ctx), true));
         r.post("/media/{media_key}/{variant}/events", this::beacon);      // playback beacon for analytics
+    }
 
+    private void olderDialects(RoutesConfig r) {
         // the retired v1.1 API, for twitter4j, tweepy and old bots: the same engine, v1.1's wire
         r.post("/1.1/media/upload.json", v11::upload);
         r.get("/1.1/media/upload.json", v11::status);
@@ -194,7 +214,10 @@ public final class Routes {
         r.head(tusPath + "/{id}", tus::head);
         r.patch(tusPath + "/{id}", tus::patch);
         r.delete(tusPath + "/{id}", tus::terminate);
+    }
 
+    /** The API's document and its pages, the console, health and metrics. */
+    private void servicePages(RoutesConfig r) {
         r.get("/2/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
         // /docs: Swagger UI (a webjar from Maven Central, served from the jar) over that document; "Try it out" calls
         // this server. A strict policy: no inline script, nothing framed, nothing fetched from elsewhere
@@ -207,7 +230,10 @@ public final class Routes {
         r.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
         r.get("/readyz", this::readyz);
         r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+    }
 
+    /** Every failure in the dialect of the request that met it. */
+    private void errors(RoutesConfig r) {
         r.exception(Problem.class, (p, ctx) -> Dialect.of(ctx).render(ctx, p));
         // a backend failed and nothing was recorded: the client may retry
         r.exception(Unavailable.class, (u, ctx) -> Dialect.of(ctx).render(ctx, Problems.unavailable(u)));
@@ -222,8 +248,6 @@ public final class Routes {
             Dialect.of(ctx).render(ctx, Problems.noSuchEndpoint(ctx.method().name(), ctx.path()));
         });
         r.error(405, ctx -> { if (!isProblem(ctx)) Wire.problem(ctx, Problems.methodNotAllowed(ctx.method().name(), ctx.path())); });
-        r.after(ctx -> metrics.timer("mediaup.http", "route", route(ctx), "status", Integer.toString(ctx.statusCode()))
-                .record(System.nanoTime() - (long) ctx.attribute("mediaup.t0"), TimeUnit.NANOSECONDS));
     }
 
     /**

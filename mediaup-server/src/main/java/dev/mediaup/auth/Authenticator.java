@@ -1,7 +1,6 @@
 package dev.mediaup.auth;
 
 import dev.mediaup.core.Principal;
-import dev.mediaup.core.Problem;
 import dev.mediaup.core.Problems;
 
 import java.util.List;

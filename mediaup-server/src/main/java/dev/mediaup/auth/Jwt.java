@@ -17,12 +17,10 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.mediaup.config.AuthConfig;
 import dev.mediaup.core.Credential;
 import dev.mediaup.core.Principal;
-import dev.mediaup.core.Problem;
 import dev.mediaup.core.Problems;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.Arrays;

@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.mediaup.core.Credential;
 import dev.mediaup.core.Principal;
-import dev.mediaup.core.Problem;
 import dev.mediaup.core.Problems;
 import dev.mediaup.store.AccessStore;
 import dev.mediaup.store.NonceStore;

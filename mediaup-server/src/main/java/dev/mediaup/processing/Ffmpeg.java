@@ -176,35 +176,14 @@ public final class Ffmpeg implements AutoCloseable {
             }
         }
         if (exe == null) throw new IOException("no bundled ffmpeg on the classpath (org.bytedeco:ffmpeg, linux-x86_64-gpl); set --ffmpeg");
-        String version = "unknown";
-        try (InputStream in = Ffmpeg.class.getClassLoader().getResourceAsStream("META-INF/maven/org.bytedeco/ffmpeg/pom.properties")) {
-            if (in != null) {
-                Properties p = new Properties();
-                p.load(in);
-                version = p.getProperty("version", version);
-            }
-        }
+        String version = bundledVersion();
         long size = exe.openConnection().getContentLengthLong();
         Path target = root.resolve("ffmpeg-" + version + "-" + size + "-s" + STUBS_REVISION);
         if (Files.isRegularFile(target.resolve(".complete"))) return target;
         Files.createDirectories(root);
         Path tmp = Files.createTempDirectory(root, ".extract");
         try {
-            if (exe.openConnection() instanceof JarURLConnection jc) {
-                try (JarFile jar = new JarFile(Path.of(jc.getJarFileURL().toURI()).toFile())) {
-                    for (var e : Collections.list(jar.entries())) {
-                        String name = e.getName();
-                        if (e.isDirectory() || !name.startsWith(bundle) || name.substring(bundle.length()).contains("/")) continue;
-                        try (InputStream in = jar.getInputStream(e)) {
-                            Files.copy(in, tmp.resolve(name.substring(bundle.length())));
-                        }
-                    }
-                }
-            } else {
-                try (var files = Files.list(Path.of(exe.toURI()).getParent())) {
-                    for (Path f : files.toList()) Files.copy(f, tmp.resolve(f.getFileName().toString()));
-                }
-            }
+            copyBundle(exe, bundle, tmp);
             for (String stub : STUBS) {
                 if (Files.exists(tmp.resolve(stub))) continue; // the build carries the real one
                 try (InputStream in = Ffmpeg.class.getResourceAsStream("stubs/" + stub)) {
@@ -227,6 +206,34 @@ public final class Ffmpeg implements AutoCloseable {
         }
         if (!Files.isRegularFile(target.resolve(".complete"))) throw new IOException("could not install ffmpeg into " + target);
         return target;
+    }
+
+    private static String bundledVersion() throws IOException {
+        try (InputStream in = Ffmpeg.class.getClassLoader().getResourceAsStream("META-INF/maven/org.bytedeco/ffmpeg/pom.properties")) {
+            if (in == null) return "unknown";
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "unknown");
+        }
+    }
+
+    /** The bundle's files, from the jar (or, run from classes, the directory) that holds {@code exe}. */
+    private static void copyBundle(URL exe, String bundle, Path into) throws IOException, URISyntaxException {
+        if (exe.openConnection() instanceof JarURLConnection jc) {
+            try (JarFile jar = new JarFile(Path.of(jc.getJarFileURL().toURI()).toFile())) {
+                for (var e : Collections.list(jar.entries())) {
+                    String name = e.getName();
+                    if (e.isDirectory() || !name.startsWith(bundle) || name.substring(bundle.length()).contains("/")) continue;
+                    try (InputStream in = jar.getInputStream(e)) {
+                        Files.copy(in, into.resolve(name.substring(bundle.length())));
+                    }
+                }
+            }
+        } else {
+            try (var files = Files.list(Path.of(exe.toURI()).getParent())) {
+                for (Path f : files.toList()) Files.copy(f, into.resolve(f.getFileName().toString()));
+            }
+        }
     }
 
     static void deleteTree(Path dir) {

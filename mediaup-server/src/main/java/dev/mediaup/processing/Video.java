@@ -51,7 +51,45 @@ final class Video {
      * one silent MP4 at the source size, as X does for animated GIFs. Progress is reported 0..100.
      */
     Made process(String mediaType, String input, boolean gif, Limits limits, Path work, IntConsumer progress) throws IOException {
-        String format = demuxer(mediaType);
+        Source src = inspect(demuxer(mediaType), input, gif, limits, work);
+        Path hls = work.resolve("hls");
+        if (!gif) Files.createDirectories(hls);
+        List<Output> outs = new ArrayList<>();
+        List<String> args = encoding(src, input, gif, limits, work, hls, outs);
+        long maxMs = limits.maxDurationMs();
+        double seconds = src.seconds();
+        double expected = seconds > 0 ? Math.min(seconds, maxMs / 1000.0) : maxMs / 1000.0;
+        double[] reached = {0};
+        Ffmpeg.Result r = ffmpeg.ffmpeg(args, work, ffmpeg.limits().timeoutSecs(), line -> {
+            if (line.startsWith("out_time_us=") && !line.endsWith("N/A")) {
+                reached[0] = Math.max(reached[0], Long.parseLong(line.substring(12).trim()) / 1e6);
+                progress.accept((int) Math.min(99, reached[0] * 100 / Math.max(0.001, expected)));
+            }
+        });
+        ffmpeg.checkOpen();
+        if (r.timedOut()) throw new MediaRejected("Processing took longer than " + ffmpeg.limits().timeoutSecs() + " s and was stopped.");
+        if (!r.ok()) throw new MediaRejected("The media could not be transcoded: " + lastLine(r.stderrTail()));
+        if (!gif && seconds <= 0 && reached[0] * 1000 >= maxMs)
+            throw new MediaRejected("The video is longer than its limit of " + maxMs / 1000
+                    + " s (its category's, or its upload grant's).");
+        // ffmpeg decodes what it can of a damaged file; a rendition far shorter than the container says means damage
+        if (!gif && seconds > 0 && reached[0] < Math.min(seconds, maxMs / 1000.0) * 0.9 - 0.5)
+            throw new MediaRejected(String.format(Locale.ROOT,
+                    "The video is truncated or damaged: only %.1f of its %.1f s could be decoded.",
+                    reached[0], seconds));
+        for (Output o : outs)
+            if (!Files.isRegularFile(o.file()) || Files.size(o.file()) == 0) throw new MediaRejected("The media has no decodable frames.");
+        if (!gif) outs.addAll(hls(List.copyOf(outs), hls, src.audio()));
+        outs.add(poster(src.format(), input, src.w(), src.h(), work));
+        long durationMs = seconds > 0 ? Math.round(seconds * 1000) : Math.round(reached[0] * 1000);
+        return new Made(src.w(), src.h(), durationMs, outs);
+    }
+
+    /** What the probe found, as displayed (a 90° rotation already swapped w and h). */
+    private record Source(String format, int w, int h, double seconds, boolean audio) {}
+
+    /** Probes the input and refuses what is over the limits before anything is decoded. */
+    private Source inspect(String format, String input, boolean gif, Limits limits, Path work) throws IOException {
         JsonNode probe = ffmpeg.probe(format, input, gif ? List.of("-count_packets") : List.of(), work);
         JsonNode v = null;
         boolean audio = false;
@@ -80,10 +118,19 @@ final class Video {
             if (frames > limits.maxGifFrames())
                 throw new MediaRejected("The GIF has " + frames + " frames, more than the limit of " + limits.maxGifFrames() + ".");
         }
+        return new Source(format, w, h, seconds, audio);
+    }
 
-        List<Output> outs = new ArrayList<>();
-        Path hls = work.resolve("hls");
-        if (!gif) Files.createDirectories(hls);
+    /**
+     * One ffmpeg run for every rendition: the source decoded once, split, scaled to each rung of the ladder and encoded;
+     * the outputs it will write are added to {@code outs}.
+     */
+    private List<String> encoding(Source src, String input, boolean gif, Limits limits, Path work, Path hls, List<Output> outs)
+            throws IOException {
+        int w = src.w(), h = src.h();
+        boolean audio = src.audio();
+        long maxMs = limits.maxDurationMs();
+        String format = src.format();
         StringBuilder graph = new StringBuilder();
         List<String> args = new ArrayList<>(List.of("-nostdin", "-hide_banner", "-loglevel", "error", "-protocol_whitelist",
                 Ffmpeg.PROTOCOLS,
@@ -127,32 +174,7 @@ final class Video {
         }
         args.addAll(2, List.of("-filter_complex", graph.toString()));
         args.addAll(List.of("-progress", "pipe:1", "-nostats"));
-
-        double expected = seconds > 0 ? Math.min(seconds, maxMs / 1000.0) : maxMs / 1000.0;
-        double[] reached = {0};
-        Ffmpeg.Result r = ffmpeg.ffmpeg(args, work, ffmpeg.limits().timeoutSecs(), line -> {
-            if (line.startsWith("out_time_us=") && !line.endsWith("N/A")) {
-                reached[0] = Math.max(reached[0], Long.parseLong(line.substring(12).trim()) / 1e6);
-                progress.accept((int) Math.min(99, reached[0] * 100 / Math.max(0.001, expected)));
-            }
-        });
-        ffmpeg.checkOpen();
-        if (r.timedOut()) throw new MediaRejected("Processing took longer than " + ffmpeg.limits().timeoutSecs() + " s and was stopped.");
-        if (!r.ok()) throw new MediaRejected("The media could not be transcoded: " + lastLine(r.stderrTail()));
-        if (!gif && seconds <= 0 && reached[0] * 1000 >= maxMs)
-            throw new MediaRejected("The video is longer than its limit of " + maxMs / 1000
-                    + " s (its category's, or its upload grant's).");
-        // ffmpeg decodes what it can of a damaged file; a rendition far shorter than the container says means damage
-        if (!gif && seconds > 0 && reached[0] < Math.min(seconds, maxMs / 1000.0) * 0.9 - 0.5)
-            throw new MediaRejected(String.format(Locale.ROOT,
-                    "The video is truncated or damaged: only %.1f of its %.1f s could be decoded.",
-                    reached[0], seconds));
-        for (Output o : outs)
-            if (!Files.isRegularFile(o.file()) || Files.size(o.file()) == 0) throw new MediaRejected("The media has no decodable frames.");
-        if (!gif) outs.addAll(hls(List.copyOf(outs), hls, audio));
-        outs.add(poster(format, input, w, h, work));
-        long durationMs = seconds > 0 ? Math.round(seconds * 1000) : Math.round(reached[0] * 1000);
-        return new Made(w, h, durationMs, outs);
+        return args;
     }
 
     /** Name of the HLS master playlist variant; its renditions' playlists and segments are named {@code hls.<rendition>…}. */

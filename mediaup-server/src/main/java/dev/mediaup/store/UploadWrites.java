@@ -9,7 +9,6 @@ import dev.mediaup.core.Segment;
 import dev.mediaup.core.State;
 import dev.mediaup.core.Upload;
 
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** serve's options become one typed, validated ServeConfig: precedence, units, and bad values named in the error. */
 class ServeConfigTest {

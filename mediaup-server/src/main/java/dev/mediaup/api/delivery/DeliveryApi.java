@@ -84,24 +84,34 @@ public final class DeliveryApi {
         // uploaded bytes are data, never a page of this origin: no type guessing, and opened on their own (a WebVTT or
         // SVG with a script in it, say) nothing runs — player fetches and <video>/<img> are not affected by either
         DELIVERED.forEach(ctx::header);
-        if (d.contentType().equals(MediaService.PLAYLIST)) { // rewritten with fresh signed URLs: never cached, never redirected
-            byte[] playlist = media.playlist(d, origin.apply(ctx)).getBytes(StandardCharsets.UTF_8);
-            ctx.status(200).contentType(MediaService.PLAYLIST).header("Cache-Control", "no-store");
-            if (head) ctx.header("Content-Length", Integer.toString(playlist.length));
-            else {
-                countView(ctx, d);
-                ctx.result(playlist);
-            }
-            return;
+        if (d.contentType().equals(MediaService.PLAYLIST)) playlist(ctx, d, head);
+        else if (!redirected(ctx, d, head)) bytes(ctx, d, whoOrNull, head);
+    }
+
+    /** A playlist is rewritten with fresh signed URLs: never cached, never redirected. */
+    private void playlist(Context ctx, MediaService.Deliverable d, boolean head) throws IOException {
+        byte[] playlist = media.playlist(d, origin.apply(ctx)).getBytes(StandardCharsets.UTF_8);
+        ctx.status(200).contentType(MediaService.PLAYLIST).header("Cache-Control", "no-store");
+        if (head) ctx.header("Content-Length", Integer.toString(playlist.length));
+        else {
+            countView(ctx, d);
+            ctx.result(playlist);
         }
+    }
+
+    /** The object store serves the bytes (ranges and validators included) from a presigned URL, when it can. */
+    private boolean redirected(Context ctx, MediaService.Deliverable d, boolean head) {
         var elsewhere = media.redirect(d);
-        if (elsewhere.isPresent()) { // the object store serves the bytes (ranges and validators included) from a presigned URL
-            String range = ctx.header("Range");
-            if (!head && (range == null || range.matches("bytes=0-.*"))) countView(ctx, d);
-            ctx.header("Cache-Control", "private, max-age=0");
-            ctx.redirect(elsewhere.get().toString(), HttpStatus.FOUND);
-            return;
-        }
+        if (elsewhere.isEmpty()) return false;
+        String range = ctx.header("Range");
+        if (!head && (range == null || range.matches("bytes=0-.*"))) countView(ctx, d);
+        ctx.header("Cache-Control", "private, max-age=0");
+        ctx.redirect(elsewhere.get().toString(), HttpStatus.FOUND);
+        return true;
+    }
+
+    /** The bytes from here: validators, conditional requests, single and multiple ranges. */
+    private void bytes(Context ctx, MediaService.Deliverable d, Principal whoOrNull, boolean head) throws IOException {
         ctx.header("ETag", d.etag());
         ctx.header("Accept-Ranges", "bytes");
         ctx.header("Cache-Control", whoOrNull == null ? "public, max-age=31536000, immutable" : "private, max-age=0");

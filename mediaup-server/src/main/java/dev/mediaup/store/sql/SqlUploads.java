@@ -19,7 +19,6 @@ import java.util.Optional;
 
 import static dev.mediaup.store.sql.Rows.UPLOAD;
 import static dev.mediaup.store.sql.Rows.addStored;
-import static dev.mediaup.store.sql.Rows.find;
 
 /** Uploads, segments and usage on SQL. Check-and-write methods lock the upload row first (PostgreSQL; SQLite has one writer). */
 final class SqlUploads implements UploadStore {
