@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.function.LongSupplier;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
@@ -45,8 +46,16 @@ public final class Server implements AutoCloseable {
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
 
     public static Server start(ServeConfig config) throws IOException {
+        return start(config, () -> System.currentTimeMillis() / 1000);
+    }
+
+    /**
+     * A server whose rules of time (expiry, retention, leases, backoff) follow {@code clock}, in epoch seconds: the
+     * system clock in production; tests run time forward instead of sleeping.
+     */
+    public static Server start(ServeConfig config, LongSupplier clock) throws IOException {
         config.validate();
-        Services s = Services.build(config);
+        Services s = Services.build(config, clock);
         HttpConfig http = config.http();
         var graceful = new GracefulHandler();
         Javalin app = javalin(http, s.routes(), graceful);

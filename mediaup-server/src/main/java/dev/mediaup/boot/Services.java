@@ -57,7 +57,8 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
                 StatusWatch watch) implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Services.class);
 
-    static Services build(ServeConfig config) throws IOException {
+    /** {@code clock}: epoch seconds, for every rule that depends on time (expiry, retention, leases, backoff). */
+    static Services build(ServeConfig config, LongSupplier clock) throws IOException {
         var storage = config.storage();
         Files.createDirectories(storage.dataDir());
         var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -69,7 +70,6 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
         MetadataStores stores = Backends.metadata(storage);
         BlobStore blobs = Backends.blobs(storage);
         blobs.removeTornWrites();
-        LongSupplier clock = () -> System.currentTimeMillis() / 1000;
         String nodeOwner = "node-" + UUID.randomUUID();
         var ids = new Ids(BackgroundLoops.leaseNodeId(stores.cluster(), nodeOwner, clock.getAsLong()));
 

@@ -33,7 +33,7 @@ import java.util.function.Function;
  * {@link ServeConfig} and validated once. A bad value is a usage error that names it.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the server (files + SQLite under --data-dir by default).")
-final class ServeCommand implements Callable<Integer> {
+public final class ServeCommand implements Callable<Integer> {
     @Mixin Http http;
     @Mixin Storage storage;
     @Mixin Limits limits;
@@ -226,6 +226,16 @@ final class ServeCommand implements Callable<Integer> {
         given.forEach((k, v) -> m.put(Category.parse(k).orElseThrow(() -> new IllegalArgumentException("unknown category " + k)),
                 value.apply(v)));
         return m;
+    }
+
+    /**
+     * The typed, validated configuration {@code serve ARGS} describes, with the defaults {@code env} (MEDIAUP_*) and a
+     * config file would give — what {@code serve} starts with (and what an in-process test server starts with).
+     */
+    public static ServeConfig parse(Map<String, String> env, String... args) {
+        ServeCommand serve = new ServeCommand();
+        new CommandLine(serve).setDefaultValueProvider(new Main.Defaults(args, env)).parseArgs(args);
+        return serve.serveConfig();
     }
 
     /** The typed, validated configuration these options describe. */

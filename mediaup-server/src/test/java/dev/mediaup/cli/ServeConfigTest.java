@@ -21,9 +21,7 @@ class ServeConfigTest {
     Path dir;
 
     static ServeConfig parse(Map<String, String> env, String... args) {
-        ServeCommand serve = new ServeCommand();
-        new CommandLine(serve).setDefaultValueProvider(new Main.Defaults(args, env)).parseArgs(args);
-        return serve.serveConfig();
+        return ServeCommand.parse(env, args);
     }
 
     static String error(Map<String, String> env, String... args) {

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -74,27 +73,6 @@ class DurabilityIT {
             server.kill9();
             server.start();
             assertThat(api.status(img).data().get("image").get("h").asInt()).isEqualTo(48);
-        }
-    }
-
-    @Test
-    void expiredSessionsAnswer4xxAndTheSweeperDeletesTheirBytes() throws Exception {
-        try (ServerProcess server = new ServerProcess(dir.resolve("data"), "--expires-after-secs", "2", "--sweep-interval-secs", "1").start()) {
-            Api api = new Api(server.baseUrl(), server.createToken("78", "media.write"));
-            String id = api.initialize("video/mp4", "tweet_video", 2 * SEG);
-            Res first = api.append(id, 0, new byte[SEG]);
-            long expiresAt = first.data().get("expires_at").asLong();
-            long asked = System.currentTimeMillis() / 1000;
-            assertThat(expiresAt).as("the 2 s window, from when the upload began").isBetween(asked - 60, asked + 3);
-            assertThat(Backend.blobs(server, "uploads/" + id)).isNotEmpty();
-            Thread.sleep(3_500);
-            for (Res r : List.of(api.append(id, 1, new byte[SEG]), api.finalizeUpload(id), api.status(id))) {
-                assertThat(r.status()).as(r.toString()).isEqualTo(400);
-                assertThat(r.code()).as(r.toString()).isEqualTo("session_expired");
-            }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!Backend.blobs(server, "uploads/" + id).isEmpty() && System.nanoTime() < deadline) Thread.sleep(100);
-            assertThat(Backend.blobs(server, "uploads/" + id)).as("the expired session's bytes left the store").isEmpty();
         }
     }
 
