@@ -36,11 +36,7 @@ public final class BlobKeys {
     /** The upload a key belongs to, if it is one of ours. */
     public static OptionalLong uploadIdOf(String key) {
         String[] parts = key.split("/");
-        if (parts.length < 3 || !parts[0].equals(ROOT) || !parts[1].matches("[0-9]{1,19}")) return OptionalLong.empty();
-        try {
-            return OptionalLong.of(Long.parseLong(parts[1]));
-        } catch (NumberFormatException e) {
-            return OptionalLong.empty();
-        }
+        if (parts.length < 3 || !parts[0].equals(ROOT)) return OptionalLong.empty();
+        return MediaId.parse(parts[1]).map(id -> OptionalLong.of(id.value())).orElse(OptionalLong.empty());
     }
 }

@@ -23,12 +23,8 @@ public record MediaKey(int prefix, long id) {
     public static Optional<MediaKey> parse(String s) {
         if (s == null) return Optional.empty();
         Matcher m = FORM.matcher(s);
-        if (!m.matches() || m.group(1).length() > 3 || m.group(2).length() > 19) return Optional.empty();
-        try {
-            return Optional.of(new MediaKey(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2))));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
+        if (!m.matches() || m.group(1).length() > 3) return Optional.empty();
+        return MediaId.parse(m.group(2)).map(id -> new MediaKey(Integer.parseInt(m.group(1)), id.value()));
     }
 
     @Override

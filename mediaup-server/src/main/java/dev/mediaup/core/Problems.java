@@ -220,7 +220,7 @@ public final class Problems {
         INTEGER("an integer"),
         BOOLEAN("true or false"),
         NON_NEGATIVE_INTEGER("a non-negative integer"),
-        MEDIA_ID("a media id of 1 to 19 digits"),
+        MEDIA_ID("a media id of " + MediaId.RULE),
         MEDIA_KEY("a media key such as 3_1234567890 (" + MediaKey.PATTERN + ")"),
         USER_ID("a user id of " + UserId.RULE),
         USER_IDS("an array of user id strings (" + UserId.RULE + ")"),

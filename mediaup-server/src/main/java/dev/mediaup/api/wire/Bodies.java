@@ -3,6 +3,7 @@ package dev.mediaup.api.wire;
 import dev.mediaup.auth.OpaqueTokens;
 import dev.mediaup.core.Category;
 import dev.mediaup.core.Grant;
+import dev.mediaup.core.MediaId;
 import dev.mediaup.core.MediaTypes;
 import dev.mediaup.core.Problems;
 import dev.mediaup.core.Problems.Form;
@@ -298,12 +299,8 @@ public final class Bodies {
 
     public static long mediaId(String raw, String parameter) {
         if (raw == null || raw.isEmpty()) throw Problems.required(parameter);
-        if (!raw.matches("[0-9]{1,19}")) throw Problems.mustBe(parameter, raw, Form.MEDIA_ID);
-        try {
-            return Long.parseLong(raw);
-        } catch (NumberFormatException e) {
-            throw Problems.notFound(parameter, raw); // 19 digits beyond 2^63: a well-formed id nobody has
-        }
+        if (!MediaId.wellFormed(raw)) throw Problems.mustBe(parameter, raw, Form.MEDIA_ID);
+        return MediaId.parse(raw).orElseThrow(() -> Problems.notFound(parameter, raw)).value(); // beyond 2^63: nobody's
     }
 
     /** Extension: STATUS's wait_secs, 0 … 30 (a long poll); absent is 0. */
