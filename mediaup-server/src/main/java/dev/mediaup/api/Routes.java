@@ -10,6 +10,7 @@ import dev.mediaup.api.v2.MediaApi;
 import dev.mediaup.api.v2.V2Api;
 import dev.mediaup.api.wire.Bodies;
 import dev.mediaup.api.wire.Dialect;
+import dev.mediaup.api.wire.RequestSchemas;
 import dev.mediaup.api.wire.Wire;
 import dev.mediaup.auth.Authenticator;
 import dev.mediaup.auth.TokenVerifier;
@@ -130,14 +131,15 @@ public final class Routes {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        this.media = new MediaApi(mediaService, this::origin, ctx -> ctx.attribute(PRINCIPAL), openapi);
+        var schemas = new RequestSchemas(openapi);
+        this.media = new MediaApi(mediaService, this::origin, ctx -> ctx.attribute(PRINCIPAL), schemas);
         this.delivery = new DeliveryApi(mediaService, this::origin);
         this.v11 = new V11(uploads, mediaService, Routes::writer, v11MaxAppendBytes);
-        this.grants = new GrantsApi(grantService, Routes::writer);
+        this.grants = new GrantsApi(grantService, Routes::writer, schemas);
         this.tusPath = tusPath;
         this.tus = new Tus(uploads, tusUploads, mediaService, Routes::writer, this::origin, tusPath);
-        this.v2 = new V2Api(uploads, Routes::writer);
-        this.admin = new AdminApi(adminService, uploads, ctx -> ctx.attribute(PRINCIPAL));
+        this.v2 = new V2Api(uploads, Routes::writer, schemas);
+        this.admin = new AdminApi(adminService, uploads, ctx -> ctx.attribute(PRINCIPAL), schemas);
         this.signIn = signIn;
         this.consoleHeaders = consoleHeaders(signIn, this.publicBaseUrl, redirects);
     }

@@ -2,6 +2,7 @@ package dev.mediaup.api.v2;
 
 import dev.mediaup.admin.AdminService;
 import dev.mediaup.api.wire.Bodies;
+import dev.mediaup.api.wire.RequestSchemas;
 import dev.mediaup.api.wire.Wire;
 import dev.mediaup.config.LimitsConfig;
 import dev.mediaup.core.Principal;
@@ -24,11 +25,13 @@ public final class AdminApi {
     private final AdminService admin;
     private final UploadService uploads;
     private final Function<Context, Principal> principal;
+    private final RequestSchemas schemas;
 
-    public AdminApi(AdminService admin, UploadService uploads, Function<Context, Principal> principal) {
+    public AdminApi(AdminService admin, UploadService uploads, Function<Context, Principal> principal, RequestSchemas schemas) {
         this.admin = admin;
         this.uploads = uploads;
         this.principal = principal;
+        this.schemas = schemas;
     }
 
     public void install(RoutesConfig r) {
@@ -103,7 +106,7 @@ public final class AdminApi {
 
     private void createToken(Context ctx) {
         Principal who = who(ctx);
-        var r = Bodies.tokenFromJson(Bodies.json(Bodies.small(ctx)));
+        var r = Bodies.tokenFromJson(schemas.valid(ctx, "AdminTokenRequest"));
         var t = admin.createToken(who, r.userId(), r.scopes(), r.expiresInSecs());
         var m = Wire.ordered("id", t.id(), "token", t.token(), "user_id", t.userId(), "scopes", t.scopes());
         if (t.expiresAt() != null) m.put("expires_at", t.expiresAt());

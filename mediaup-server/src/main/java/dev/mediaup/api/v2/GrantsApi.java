@@ -1,6 +1,7 @@
 package dev.mediaup.api.v2;
 
 import dev.mediaup.api.wire.Bodies;
+import dev.mediaup.api.wire.RequestSchemas;
 import dev.mediaup.api.wire.Wire;
 import dev.mediaup.auth.GrantTokens;
 import dev.mediaup.core.Grant;
@@ -21,15 +22,17 @@ public final class GrantsApi {
     private final GrantService grants;
     /** The caller, checked for a user context with media.write (the same rule as every upload endpoint). */
     private final Function<Context, Principal> writer;
+    private final RequestSchemas schemas;
 
-    public GrantsApi(GrantService grants, Function<Context, Principal> writer) {
+    public GrantsApi(GrantService grants, Function<Context, Principal> writer, RequestSchemas schemas) {
         this.grants = grants;
         this.writer = writer;
+        this.schemas = schemas;
     }
 
     public void create(Context ctx) {
         Principal who = writer.apply(ctx);
-        var request = Bodies.grantFromJson(Bodies.json(Bodies.small(ctx)));
+        var request = Bodies.grantFromJson(schemas.valid(ctx, "UploadGrantRequest"));
         GrantTokens.Issued issued = GrantTokens.issue();
         Grant g = grants.create(who, request, issued.hash());
         Map<String, Object> data = grant(g, grants.now());

@@ -1,12 +1,7 @@
 package dev.mediaup.api.v2;
 
-import com.networknt.schema.Error;
-import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.dialect.Dialect;
-import com.networknt.schema.dialect.Dialects;
-import com.networknt.schema.keyword.NonValidationKeyword;
 import dev.mediaup.api.wire.Bodies;
+import dev.mediaup.api.wire.RequestSchemas;
 import dev.mediaup.api.wire.Wire;
 import dev.mediaup.core.MediaKey;
 import dev.mediaup.core.Principal;
@@ -36,7 +31,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /** The media-object endpoints (lookup, metadata, delete, listing) and delivery of the bytes. */
@@ -49,50 +43,14 @@ public final class MediaApi {
     private final Analytics analytics;
     private final Function<Context, String> origin;
     private final Function<Context, Principal> principal;
-    private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
-    private final byte[] openapi;
+    private final RequestSchemas schemas;
 
-    public MediaApi(MediaService media, Function<Context, String> origin, Function<Context, Principal> principal, byte[] openapi) {
+    public MediaApi(MediaService media, Function<Context, String> origin, Function<Context, Principal> principal, RequestSchemas schemas) {
         this.media = media;
         this.analytics = new Analytics(media);
         this.origin = origin;
         this.principal = principal;
-        this.openapi = openapi;
-    }
-
-    /** Reads a small JSON body and validates it against a request schema of the spec itself: 400 naming the first violation. */
-    private JsonNode validBody(Context ctx, String component) {
-        JsonNode body = Bodies.json(Bodies.small(ctx));
-        Schema schema = schemas.computeIfAbsent(component, c -> {
-            // the document's schemas alone, as definitions, read as what they are — OpenAPI 3.0 schema objects (nullable,
-            // discriminator) — without our x- annotations: the rest of an OpenAPI document is not schema, and the
-            // validator warned about each keyword it did not know the first time a body was checked
-            ObjectNode defs = (ObjectNode) Wire.JSON.readTree(Wire.JSON.readTree(openapi).get("components").get("schemas").toString()
-                    .replace("#/components/schemas/", "#/definitions/"));
-            withoutExtensions(defs);
-            ObjectNode root = Wire.JSON.createObjectNode();
-            root.set("definitions", defs);
-            root.put("$ref", "#/definitions/" + c);
-            return SchemaRegistry.withDefaultDialect(OPENAPI_30).getSchema(root.toString());
-        });
-        List<Error> errors = schema.validate(body);
-        if (!errors.isEmpty()) {
-            Error e = errors.getFirst();
-            String where = e.getInstanceLocation().toString().replaceFirst("^\\$\\.?", "");
-            throw Problems.schemaViolation(where.isEmpty() ? "body" : where,
-                    e.getInstanceNode() == null ? null : e.getInstanceNode().toString(), e.getMessage());
-        }
-        return body;
-    }
-
-    /** OpenAPI 3.0's schema dialect, plus the one keyword that holds the schemas a $ref points into. */
-    private static final Dialect OPENAPI_30 = Dialect.builder(Dialects.getOpenApi30()).keyword(new NonValidationKeyword("definitions"))
-            .build();
-
-    /** Drops the document's "x-…" annotations everywhere in a schema (they are for readers, not for validation). */
-    private static void withoutExtensions(JsonNode n) {
-        if (n instanceof ObjectNode o) o.properties().removeIf(e -> e.getKey().startsWith("x-"));
-        n.forEach(MediaApi::withoutExtensions);
+        this.schemas = schemas;
     }
 
     private static Principal reader(Principal p) {
@@ -269,7 +227,7 @@ public final class MediaApi {
     // ---- metadata ----
 
     public void metadata(Context ctx, Principal who) {
-        JsonNode body = validBody(ctx, "CreateMediaMetadataRequest");
+        JsonNode body = schemas.valid(ctx, "CreateMediaMetadataRequest");
         long id = Bodies.mediaId(body.get("id").asString(), "id");
         ObjectNode additions = body.has("metadata") ? (ObjectNode) body.get("metadata") : Wire.JSON.createObjectNode();
         Wire.data(ctx, Wire.ordered("id", Long.toString(id), "associated_metadata", media.mergeMetadata(who, id, additions)));
@@ -278,7 +236,7 @@ public final class MediaApi {
     // ---- subtitles ----
 
     public void attachSubtitles(Context ctx, Principal who) {
-        JsonNode b = validBody(ctx, "CreateMediaSubtitlesRequest");
+        JsonNode b = schemas.valid(ctx, "CreateMediaSubtitlesRequest");
         for (String f : List.of("id", "media_category", "subtitles"))
             if (!b.has(f)) throw Problems.required(f);
         JsonNode sub = b.get("subtitles");
@@ -292,7 +250,7 @@ public final class MediaApi {
     }
 
     public void detachSubtitles(Context ctx, Principal who) {
-        JsonNode b = validBody(ctx, "DeleteMediaSubtitlesRequest");
+        JsonNode b = schemas.valid(ctx, "DeleteMediaSubtitlesRequest");
         long id = Bodies.mediaId(b.get("id").asString(), "id");
         String lang = b.get("language_code").asString();
         if (!lang.matches("[A-Z]{2}")) throw Problems.languageCode(lang);

@@ -1,6 +1,7 @@
 package dev.mediaup.api.v2;
 
 import dev.mediaup.api.wire.Bodies;
+import dev.mediaup.api.wire.RequestSchemas;
 import dev.mediaup.api.wire.CommandForm;
 import dev.mediaup.api.wire.JsonMediaBody;
 import dev.mediaup.api.wire.MultipartBody;
@@ -40,15 +41,17 @@ public final class V2Api {
     private final UploadService uploads;
     /** The caller, checked for a user context with media.write (the same rule as every upload endpoint). */
     private final Function<Context, Principal> writer;
+    private final RequestSchemas schemas;
 
-    public V2Api(UploadService uploads, Function<Context, Principal> writer) {
+    public V2Api(UploadService uploads, Function<Context, Principal> writer, RequestSchemas schemas) {
         this.uploads = uploads;
         this.writer = writer;
+        this.schemas = schemas;
     }
 
     public void initialize(Context ctx) {
         Principal who = writer.apply(ctx);
-        var req = Bodies.initFromJson(Bodies.json(Bodies.small(ctx)));
+        var req = Bodies.initFromJson(schemas.valid(ctx, "InitializeMediaUploadRequest"));
         Upload u = uploads.initialize(who, req);
         Wire.data(ctx, Wire.initialized(u, u.createdAt())); // the whole window, as of its start
     }
