@@ -11,13 +11,13 @@ import dev.mediaup.upload.GrantService;
 import dev.mediaup.upload.UploadService.Checksum;
 import dev.mediaup.upload.UploadService.InitRequest;
 import io.javalin.http.Context;
+import org.eclipse.jetty.util.UrlEncoded;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,18 +114,17 @@ public final class Bodies {
         }
     }
 
-    /** An application/x-www-form-urlencoded body as name/value pairs, in order, duplicates kept. */
+    /**
+     * An application/x-www-form-urlencoded body as name/value pairs, in order, duplicates kept (Jetty's decoder, strict:
+     * a bad percent escape or bytes that are not UTF-8 make the body unusable, never silently replaced characters).
+     */
     public static List<String[]> formPairs(byte[] body) {
         List<String[]> pairs = new ArrayList<>();
-        for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
-            if (pair.isEmpty()) continue;
-            int eq = pair.indexOf('=');
-            try {
-                pairs.add(new String[]{URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
-                        eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8)});
-            } catch (IllegalArgumentException e) {
-                throw Problems.notForm();
-            }
+        String s = new String(body, StandardCharsets.UTF_8);
+        try {
+            UrlEncoded.decodeUtf8To(s, 0, s.length(), (k, v) -> pairs.add(new String[]{k, v == null ? "" : v}), false, false, false);
+        } catch (IllegalArgumentException e) {
+            throw Problems.notForm();
         }
         return pairs;
     }
