@@ -61,6 +61,7 @@ class BigUploadIT {
             ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
             sampler.scheduleAtFixedRate(() -> peakRss.accumulateAndGet(rss(server.pid()), Math::max), 0, 200, TimeUnit.MILLISECONDS);
             long total = (long) SEG * SEGMENTS;
+            long started = System.nanoTime();
             String id = api.initialize("video/mp4", "tweet_video", total);
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -87,6 +88,9 @@ class BigUploadIT {
             }
             for (Future<Integer> f : results) assertThat(f.get(10, TimeUnit.MINUTES)).isEqualTo(200);
             pool.shutdown();
+            System.out.printf("BIG %s: %d MiB appended in %.1f s (%.0f MiB/s), peak RSS so far %d MB%n",
+                    Backend.CLUSTER ? "PostgreSQL+S3" : "SQLite+files", total >> 20, (System.nanoTime() - started) / 1e9,
+                    (total >> 20) / ((System.nanoTime() - started) / 1e9), peakRss.get() / 1_000_000);
 
             JsonNode segs = api.get("/2/media/upload/" + id + "/segments").data().get("segments");
             assertThat(segs).hasSize(SEGMENTS);
@@ -100,6 +104,8 @@ class BigUploadIT {
             assertThat(fin.get("size").asLong()).isEqualTo(total);
             assertThat(api.awaitProcessed(id, Duration.ofMinutes(5)).get("processing_info").get("state").asString()).isEqualTo("succeeded");
             sampler.shutdownNow();
+            System.out.printf("BIG %s: peak RSS %d MB (appends and processing)%n", Backend.CLUSTER ? "PostgreSQL+S3" : "SQLite+files",
+                    peakRss.get() / 1_000_000);
             // the files + SQLite default; on S3 the SDK's buffers come on top (measured ~420 MB: not yet bounded the same way)
             if (!"cluster".equals(System.getProperty("mediaup.backend")))
                 assertThat(peakRss.get()).as("peak RSS with -Xmx256m, bytes").isPositive().isLessThanOrEqualTo(300_000_000L);

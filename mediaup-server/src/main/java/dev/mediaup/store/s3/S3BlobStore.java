@@ -185,7 +185,7 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
             if (size <= PART)
                 s3.putObject(b -> b.bucket(bucket).key(object).overrideConfiguration(o -> o.putExecutionAttribute(SIGNED, signed)),
                         body.request());
-            else multipart(object, body.file, size);
+            else multipart(object, body.file(), size);
             Failpoint.S3_AFTER_PUT.hit();
             if (!hash) return new Hashed(size, null);
             // over plain HTTP the SDK hashed the payload to sign it; over HTTPS (unsigned payload) it is hashed here

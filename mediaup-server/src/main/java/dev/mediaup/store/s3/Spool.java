@@ -1,27 +1,24 @@
 package dev.mediaup.store.s3;
 
+import org.apache.commons.io.output.DeferredFileOutputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 
-import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.concurrent.Semaphore;
 
 /**
- * A body held until it is sent to the object store: in 1 MiB chunks up to MEMORY_BODY while it holds a slot of the
- * fixed memory budget, then (or without a slot, from the first byte) in a local temporary file, the chunks written out
- * first: memory stays bounded either way. {@link #discard} gives back the slot and the file.
+ * A body held until it is sent to the object store: in memory up to MEMORY_BODY while it holds a slot of the fixed
+ * memory budget, then (or without a slot, from the first byte) in a local temporary file — commons-io's
+ * {@link DeferredFileOutputStream}, which keeps what it holds in chunks and moves them to the file when the threshold
+ * is passed: memory stays bounded either way. {@link #discard} gives back the slot and the file.
  */
 final class Spool extends OutputStream {
-    private static final int MEMORY_BODY = 16 << 20, CHUNK = 1 << 20;
+    private static final int MEMORY_BODY = 16 << 20;
 
     /** Where spools keep what does not fit in memory, and the memory budget they share. */
     static final class Budget {
@@ -41,81 +38,65 @@ final class Spool extends OutputStream {
 
     private final Budget budget;
     private final boolean slot;
-    private final int limit;
+    private final DeferredFileOutputStream held;
     private boolean discarded;
-    private final List<byte[]> chunks = new ArrayList<>();
-    private int last; // bytes used in the last chunk
     private long size;
-    Path file;
-    private OutputStream out;
 
     private Spool(Budget budget) {
         this.budget = budget;
         this.slot = budget.memory.tryAcquire();
-        this.limit = slot ? MEMORY_BODY : 0;
+        this.held = DeferredFileOutputStream.builder().setThreshold(slot ? MEMORY_BODY : 0).setDirectory(budget.dir).setPrefix("put")
+                .setSuffix(".tmp").get();
     }
 
     long size() { return size; }
 
+    /** The file the body went to, or null while it is held in memory. */
+    Path file() {
+        return held.isInMemory() ? null : held.getPath();
+    }
+
     @Override
     public void write(int b) throws IOException {
-        write(new byte[]{(byte) b}, 0, 1);
+        held.write(b);
+        size++;
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        if (out == null && size + len > limit) {
-            file = Files.createTempFile(budget.dir, "put", ".tmp");
-            out = new BufferedOutputStream(Files.newOutputStream(file), 256 * 1024);
-            for (int i = 0; i < chunks.size(); i++) out.write(chunks.get(i), 0, i == chunks.size() - 1 ? last : CHUNK);
-            chunks.clear();
-        }
+        held.write(b, off, len);
         size += len;
-        if (out != null) {
-            out.write(b, off, len);
-            return;
-        }
-        while (len > 0) {
-            if (chunks.isEmpty() || last == CHUNK) {
-                chunks.add(new byte[CHUNK]);
-                last = 0;
-            }
-            int n = Math.min(len, CHUNK - last);
-            System.arraycopy(b, off, chunks.getLast(), last, n);
-            last += n;
-            off += n;
-            len -= n;
-        }
     }
 
     /** The held bytes as a request body (the SDK may read them twice: to sign the payload, then to send it). */
     RequestBody request() {
-        return file != null ? RequestBody.fromFile(file) : RequestBody.fromContentProvider(this::held, size,
+        return file() != null ? RequestBody.fromFile(file()) : RequestBody.fromContentProvider(this::held, size,
                 "application/octet-stream");
     }
 
     /** The held bytes, wherever they are. */
     InputStream read() throws IOException {
-        return file != null ? Files.newInputStream(file) : held();
+        return file() != null ? Files.newInputStream(file()) : held.toInputStream();
     }
 
     private InputStream held() {
-        List<InputStream> parts = new ArrayList<>();
-        for (int i = 0; i < chunks.size(); i++) parts.add(new ByteArrayInputStream(chunks.get(i), 0, i == chunks.size() - 1 ? last
-                : CHUNK));
-        return new SequenceInputStream(Collections.enumeration(parts));
+        try {
+            return held.toInputStream();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
     public void close() throws IOException {
-        if (out != null) out.close();
+        held.close();
     }
 
     void discard() throws IOException {
         if (discarded) return;
         discarded = true;
         close();
-        if (file != null) Files.deleteIfExists(file);
+        if (file() != null) Files.deleteIfExists(file());
         if (slot) budget.memory.release();
     }
 }
