@@ -35,7 +35,7 @@ class BadInputTest {
     static InProcessServer server;
     static Api api;
     /** Fixtures the bad requests aim at: an open upload with segment 0, an empty one, a finalized image. */
-    static String open, empty, done;
+    static String open, empty, done, doneKey;
 
     @BeforeAll
     static void start() throws Exception {
@@ -48,7 +48,7 @@ class BadInputTest {
         byte[] png = Api.png(10, 10);
         done = api.initialize("image/png", null, png.length);
         api.append(done, 0, png);
-        assertThat(api.finalizeUpload(done).status()).isEqualTo(200);
+        doneKey = api.finalizeUpload(done).data().get("media_key").asString();
         readOnlyToken = server.createToken("5006", "tweet.read");
     }
 
@@ -220,6 +220,63 @@ class BadInputTest {
         assertThat(r.raw().headers().firstValue("Mediaup-Error-Code")).as(c.name()).contains(code);
         if (body.get("type").asString().startsWith("https://api.x.com/2/problems/")) assertMatchesSchema(body, "Problem");
         if (c.status() == 400 && body.has("parameter")) assertThat(body.get("errors").get(0).get("message").asString()).isNotBlank();
+        assertThat(snapshot()).as("state after %s", c.name()).isEqualTo(before);
+    }
+
+    /** The other dialects' bad requests: each in its own shape (v1.1's errors list, tus's and delivery's problems). */
+    static Stream<Arguments> otherDialects() {
+        String tus = "/files", v11 = "/1.1/media/upload.json";
+        return Stream.of(
+                c("v1.1: unknown command", 400, a -> a.postForm(v11, "command=BOGUS")),
+                c("v1.1: INIT without media_type", 400, a -> a.postForm(v11, "command=INIT&total_bytes=10")),
+                c("v1.1: APPEND without media", 400, a -> a.postForm(v11, "command=APPEND&media_id=" + open + "&segment_index=1")),
+                c("v1.1: APPEND media_data not base64", 400, a -> a.postForm(v11, "command=APPEND&media_id=" + open
+                        + "&segment_index=1&media_data=%25%25%25")),
+                c("v1.1: FINALIZE of an unknown id", 404, a -> a.postForm(v11, "command=FINALIZE&media_id=1234567890123456789")),
+                c("v1.1: STATUS by GET without STATUS", 400, a -> a.get(v11 + "?command=INIT&media_id=" + done)),
+                c("v1.1: APPEND media_data of nothing but junk", 400, a -> a.postForm(v11, "command=APPEND&media_id=" + open
+                        + "&segment_index=1&media_data=%21%21%21%21")),
+                c("v1.1: simple upload without media", 400, a -> a.postForm(v11, "media_category=tweet_image")),
+                c("tus: no Tus-Resumable", 412, a -> a.send("POST", tus, null, null, "Upload-Length", "10")),
+                c("tus: Upload-Length not a number", 400, a -> a.send("POST", tus, null, null, "Tus-Resumable", "1.0.0",
+                        "Upload-Length", "ten", "Upload-Metadata", "filetype aW1hZ2UvcG5n")),
+                c("tus: Upload-Length zero", 400, a -> a.send("POST", tus, null, null, "Tus-Resumable", "1.0.0",
+                        "Upload-Length", "0", "Upload-Metadata", "filetype aW1hZ2UvcG5n")),
+                c("tus: no filetype", 400, a -> a.send("POST", tus, null, null, "Tus-Resumable", "1.0.0", "Upload-Length", "10")),
+                c("tus: Upload-Metadata value not base64", 400, a -> a.send("POST", tus, null, null, "Tus-Resumable", "1.0.0",
+                        "Upload-Length", "10", "Upload-Metadata", "filetype %%%")),
+                c("tus: PATCH of a finalized upload", 409, a -> a.send("PATCH", tus + "/" + done, "application/offset+octet-stream",
+                        new byte[3], "Tus-Resumable", "1.0.0", "Upload-Offset", "0")),
+                c("tus: PATCH with the wrong body type", 415, a -> a.send("PATCH", tus + "/" + open, "application/json",
+                        new byte[3], "Tus-Resumable", "1.0.0", "Upload-Offset", "400")),
+                c("tus: HEAD of an unknown upload", 404, a -> a.send("HEAD", tus + "/1234567890123456789", null, null,
+                        "Tus-Resumable", "1.0.0")),
+                c("delivery: a range outside the media", 416, a -> a.send("GET", "/media/" + doneKey + "/orig", null, null,
+                        "Range", "bytes=99999-")),
+                c("delivery: a forged signature", 404, a -> a.as(null).get("/media/" + doneKey + "/orig?exp=9999999999&sig=AAAA")),
+                c("delivery: a malformed media key", 404, a -> a.get("/media/3-1/orig"))
+        ).map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("otherDialects")
+    void otherDialectsAnswerInTheirShapeAndChangeNothing(Case c) throws Exception {
+        String before = snapshot();
+        Res r = c.request().apply(api);
+        assertThat(r.status()).as("%s → %s", c.name(), r).isEqualTo(c.status());
+        String code = r.raw().headers().firstValue("Mediaup-Error-Code").orElse("");
+        assertThat(Arrays.stream(ProblemCode.values()).map(ProblemCode::wire)).as("%s → %s", c.name(), r).contains(code);
+        if (!c.name().startsWith("tus: HEAD")) { // HEAD answers carry no body
+            JsonNode body = r.json();
+            if (c.name().startsWith("v1.1")) {
+                assertThat(body.get("errors").get(0).get("code").isInt()).as(r.toString()).isTrue();
+                assertThat(body.get("errors").get(0).get("message").asString()).isNotBlank();
+                assertThat(body.get("errors").get(0).get("error_code").asString()).isEqualTo(code);
+            } else {
+                assertThat(body.get("detail").asString()).as(r.toString()).isNotBlank();
+                assertThat(body.get("error_code").asString()).isEqualTo(code);
+            }
+        }
         assertThat(snapshot()).as("state after %s", c.name()).isEqualTo(before);
     }
 

@@ -20,6 +20,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * The retired v1.1 media API (upload.json, metadata/create.json, subtitles/create.json and delete.json) for the
@@ -119,13 +120,20 @@ public final class V11 {
         return maxFormBody;
     }
 
+    /**
+     * media_data: base64, which clients may wrap in lines (skipped) and whose '+' a form body turns into a space when the
+     * client did not escape it (read back as '+'). Anything else outside the alphabet is refused — the MIME decoder
+     * skipped it, so "%%%" became zero bytes and was appended as an empty segment.
+     */
     private static byte[] base64(String data) {
         try {
-            return Base64.getMimeDecoder().decode(data);
+            return Base64.getDecoder().decode(LINE_BREAKS.matcher(data).replaceAll("").replace(' ', '+'));
         } catch (IllegalArgumentException e) {
             throw Problems.notBase64("media_data", null);
         }
     }
+
+    private static final Pattern LINE_BREAKS = Pattern.compile("[\\r\\n\\t]");
 
     /** v1.1's statuses: 201 for FINALIZE, 200 for STATUS and the simple upload (INIT 202 and APPEND 204 above). */
     private void finished(Context ctx, Upload u, int status) {

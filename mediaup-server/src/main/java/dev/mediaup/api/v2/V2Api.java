@@ -138,6 +138,9 @@ public final class V2Api {
     public void events(Context ctx) throws InterruptedException {
         Principal who = writer.apply(ctx);
         long id = Bodies.mediaId(ctx.pathParam("id"), "id");
+        // framed here rather than by Javalin's sse(): that handler commits 200 and the stream's headers before it calls
+        // its consumer (so a foreign id could not get X's JSON 404), refuses requests without Accept: text/event-stream
+        // (curl sends none) and closes every connection after its stream
         Upload u = uploads.status(who, id); // an unknown or foreign id is a JSON 404, before any streaming
         String last = ctx.header("Last-Event-ID");
         ctx.status(200).contentType("text/event-stream; charset=utf-8").header("Cache-Control", "no-cache")

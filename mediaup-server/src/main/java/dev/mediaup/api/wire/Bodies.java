@@ -2,7 +2,6 @@ package dev.mediaup.api.wire;
 
 import dev.mediaup.auth.OpaqueTokens;
 import dev.mediaup.core.Category;
-import dev.mediaup.core.Grant;
 import dev.mediaup.core.MediaId;
 import dev.mediaup.core.MediaTypes;
 import dev.mediaup.core.Problems;
@@ -29,7 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Request bodies, read the way X's clients send them: small JSON and form bodies read whole (bounded), and the typed
@@ -141,13 +139,11 @@ public final class Bodies {
         return m;
     }
 
-    // ---- initialize, from JSON (v2) or from string parameters (command form) ----
+    // ---- typed records from bodies: JSON ones already checked against their schema (RequestSchemas), so what is left is
+    // reading them, and the rules a schema cannot say; the command form's strings are checked here ----
 
-    private static final Set<String> INIT_FIELDS = Set.of("media_type", "total_bytes", "media_category", "additional_owners", "shared");
-
+    /** initialize's JSON body (X's InitializeMediaUploadRequest); media_type, optional in X's document, is required. */
     public static InitRequest initFromJson(JsonNode n) {
-        for (String name : n.propertyNames())
-            if (!INIT_FIELDS.contains(name)) throw Problems.unknownParameter(name, text(n.get(name)), "an initialize request");
         String type = requiredString(n, "media_type");
         Category cat = n.has("media_category") ? category(requiredString(n, "media_category"), false) : null;
         Long total = null;
@@ -188,24 +184,13 @@ public final class Bodies {
         return v.asLong();
     }
 
-    private static final Set<String> GRANT_FIELDS = Set.of("media_category", "media_types", "max_bytes", "max_duration_secs", "uploads",
-            "expires_in_secs", "allowed_origins", "shared", "additional_owners");
-    /** A browser origin as the Origin header sends it: scheme://host[:port], nothing after. */
-    private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?");
-
-    /** The body of POST /2/media/upload/grants (extension). */
+    /** The body of POST /2/media/upload/grants (extension; its schema bounds the numbers and the origins' form). */
     public static GrantService.GrantRequest grantFromJson(JsonNode n) {
-        for (String name : n.propertyNames())
-            if (!GRANT_FIELDS.contains(name)) throw Problems.unknownParameter(name, text(n.get(name)), "a grant request");
         Category cat = category(requiredString(n, "media_category"), false);
         List<String> types = strings(n, "media_types", Form.MEDIA_TYPES);
         for (String t : types) mediaType(t);
         List<String> origins = strings(n, "allowed_origins", Form.ORIGINS);
-        for (String o : origins)
-            if (!ORIGIN.matcher(o).matches()) throw Problems.mustBe("allowed_origins", o, Form.ORIGINS);
         Long uploads = positive(n, "uploads");
-        if (uploads != null && uploads > Grant.MAX_UPLOADS)
-            throw Problems.outOfRange("uploads", uploads, 1, Grant.MAX_UPLOADS);
         return new GrantService.GrantRequest(cat, types, positive(n, "max_bytes"), positive(n, "max_duration_secs"),
                 uploads == null ? null : uploads.intValue(), positive(n, "expires_in_secs"), origins, bool(n, "shared"),
                 strings(n, "additional_owners", Form.USER_IDS));
@@ -215,9 +200,6 @@ public final class Bodies {
     public record TokenRequest(String userId, List<String> scopes, Long expiresInSecs) {}
 
     public static TokenRequest tokenFromJson(JsonNode n) {
-        for (String name : n.propertyNames())
-            if (!Set.of("user_id", "scopes", "expires_in_secs").contains(name))
-                throw Problems.unknownParameter(name, text(n.get(name)), "a token request");
         List<String> scopes = strings(n, "scopes", Form.SCOPES);
         if (!n.has("scopes")) scopes = OpaqueTokens.DEFAULT_SCOPES;
         return new TokenRequest(requiredString(n, "user_id"), scopes, positive(n, "expires_in_secs"));
