@@ -20,6 +20,7 @@ import dev.mediaup.core.MediaKey;
 import dev.mediaup.core.Principal;
 import dev.mediaup.core.Problem;
 import dev.mediaup.core.Problems;
+import dev.mediaup.core.UploadProblems;
 import dev.mediaup.core.Unavailable;
 import dev.mediaup.media.MediaService;
 import dev.mediaup.upload.GrantService;
@@ -303,14 +304,14 @@ public final class Routes {
      */
     private void confineGrant(Context ctx, Principal p) {
         String origin = ctx.header("Origin");
-        if (!p.grant().allowsOrigin(origin)) throw Problems.grantOrigin(p.grant().id(), origin);
+        if (!p.grant().allowsOrigin(origin)) throw UploadProblems.grantOrigin(p.grant().id(), origin);
         String path = ctx.path(), method = ctx.method().name();
         boolean upload = path.startsWith("/2/media/upload") && !path.startsWith("/2/media/upload/grants");
         boolean tus = path.equals(tusPath) || path.startsWith(tusPath + "/");
         String one = path.startsWith("/2/media/") ? path.substring("/2/media/".length()) : null;
         boolean lookup = method.equals("GET") && (path.equals("/2/media") || MediaKey.wellFormed(one));
         boolean metadata = method.equals("POST") && path.equals("/2/media/metadata");
-        if (!upload && !tus && !lookup && !metadata) throw Problems.grantOnlyUploads();
+        if (!upload && !tus && !lookup && !metadata) throw UploadProblems.grantOnlyUploads();
     }
 
     private static RateFamily family(Context ctx) {

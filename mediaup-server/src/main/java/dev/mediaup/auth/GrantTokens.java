@@ -2,6 +2,7 @@ package dev.mediaup.auth;
 
 import dev.mediaup.core.Principal;
 import dev.mediaup.core.Problems;
+import dev.mediaup.core.UploadProblems;
 import dev.mediaup.core.Refusal;
 import dev.mediaup.store.GrantStore;
 
@@ -37,7 +38,7 @@ public final class GrantTokens implements TokenVerifier {
         String token = OpaqueTokens.bearer(r.authorization());
         if (token == null || !token.startsWith(PREFIX) || token.length() > 512) return Optional.empty();
         var grant = grants.findByTokenHash(OpaqueTokens.hash(token)).orElseThrow(() -> Problems.unauthorized());
-        if (!grant.live(clock.getAsLong())) throw Problems.refused(new Refusal.GrantNotLive(grant.id()));
+        if (!grant.live(clock.getAsLong())) throw UploadProblems.refused(new Refusal.GrantNotLive(grant.id()));
         return Optional.of(Principal.of(grant));
     }
 }

@@ -3,8 +3,9 @@ package dev.mediaup.core;
 /**
  * The one failure type every layer throws and {@code api} renders in X's error shape. A kind, not a class
  * hierarchy: what differs between failures is data (status, problem type, the parameter at fault). Only
- * {@link Problems} makes them (its constructor and factories are package-private), so every protocol error is
- * declared there, once, by name.
+ * {@link Problems} (the request, who may call, the server) and {@link UploadProblems} (uploads, tus, grants' limits,
+ * media rules) make them — the constructor and helpers are package-private — so every protocol error is declared
+ * there, once, by name, with its {@link ProblemCode}.
  */
 public final class Problem extends RuntimeException {
 
@@ -51,6 +52,14 @@ public final class Problem extends RuntimeException {
         this.code = code;
         this.parameter = parameter;
         this.value = value;
+    }
+
+    static Problem of(Kind kind, ProblemCode code, String detail, String parameter, Object value) {
+        return new Problem(kind, code, detail, parameter, value == null ? null : String.valueOf(value));
+    }
+
+    static Problem invalid(ProblemCode code, String parameter, Object value, String detail) {
+        return of(Kind.INVALID, code, detail, parameter, value);
     }
 
     public String detail() {

@@ -7,6 +7,7 @@ import dev.mediaup.core.MediaKey;
 import dev.mediaup.core.Principal;
 import dev.mediaup.core.Problem;
 import dev.mediaup.core.Problems;
+import dev.mediaup.core.UploadProblems;
 import dev.mediaup.core.Segment;
 import dev.mediaup.core.State;
 import dev.mediaup.core.SubtitleTrack;
@@ -154,7 +155,7 @@ public final class MediaService {
         Upload video = video(who, videoId, category);
         Upload subs = owned(who, subtitlesId);
         if (subs.family() != Family.SUBTITLES || subs.state() != State.SUCCEEDED)
-            throw Problems.notSubtitles(subtitlesId);
+            throw UploadProblems.notSubtitles(subtitlesId);
         made.putSubtitles(new SubtitleTrack(video.id(), language, subs.id(), displayName));
         return made.subtitles(video.id());
     }
@@ -170,10 +171,10 @@ public final class MediaService {
     private Upload video(Principal who, long videoId, String category) {
         Upload v = owned(who, videoId);
         if (v.family() != Family.VIDEO && v.family() != Family.AMPLIFY_VIDEO)
-            throw Problems.notAVideo(videoId, v.wireType());
+            throw UploadProblems.notAVideo(videoId, v.wireType());
         String expected = v.family() == Family.AMPLIFY_VIDEO ? "AmplifyVideo" : "TweetVideo";
         if (!expected.equals(category))
-            throw Problems.wrongVideoCategory(videoId, expected, category);
+            throw UploadProblems.wrongVideoCategory(videoId, expected, category);
         return v;
     }
 

@@ -5,6 +5,7 @@ import dev.mediaup.core.Category;
 import dev.mediaup.core.Grant;
 import dev.mediaup.core.Principal;
 import dev.mediaup.core.Problems;
+import dev.mediaup.core.UploadProblems;
 import dev.mediaup.core.Upload;
 import dev.mediaup.store.GrantStore;
 import dev.mediaup.store.UploadReads;
@@ -47,7 +48,7 @@ public final class GrantService {
         Category c = r.category();
         for (String t : r.mediaTypes())
             if (!c.mediaTypes.contains(t))
-                throw Problems.typeNotInCategory(t, c, String.join(", ", new TreeSet<>(c.mediaTypes)));
+                throw UploadProblems.typeNotInCategory(t, c, String.join(", ", new TreeSet<>(c.mediaTypes)));
         long categoryMax = limits.maxBytes(c);
         if (r.maxBytes() != null && (r.maxBytes() < 1 || r.maxBytes() > categoryMax))
             throw Problems.outOfRange("max_bytes", r.maxBytes(), 1, categoryMax);
@@ -95,6 +96,6 @@ public final class GrantService {
 
     /** Grants are the business of a user's own credentials (the API asked for media.write); never of another grant. */
     private static void granting(Principal who) {
-        if (who.viaGrant() || who.appOnly()) throw Problems.grantOnlyUploads();
+        if (who.viaGrant() || who.appOnly()) throw UploadProblems.grantOnlyUploads();
     }
 }

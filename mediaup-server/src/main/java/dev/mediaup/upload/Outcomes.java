@@ -5,7 +5,7 @@ import dev.mediaup.core.Checked;
 import dev.mediaup.core.Failpoint;
 import dev.mediaup.core.Failure;
 import dev.mediaup.core.MediaInfo;
-import dev.mediaup.core.Problems;
+import dev.mediaup.core.UploadProblems;
 import dev.mediaup.core.Segment;
 import dev.mediaup.core.State;
 import dev.mediaup.core.Upload;
@@ -54,7 +54,7 @@ public final class Outcomes {
         long size = segs.stream().mapToLong(Segment::size).sum();
         if (o.failure() != null)
             return writes.finalizeUpload(Finalization.failed(u.id(), segs, Original.SEGMENTS, size, sniffed, o.failure(), now, expiresAt))
-                    .orElseThrow(Problems::refused);
+                    .orElseThrow(UploadProblems::refused);
         boolean drop = dropsOriginal(o);
         String original = drop ? null : assembled(u.id(), segs);
         if (original != null) Failpoint.INLINE_AFTER_ASSEMBLE.hit();
@@ -68,7 +68,7 @@ public final class Outcomes {
             throw e;
         }
         if (recorded instanceof Checked.Refused<Upload> && original != null) deleteQuietly(original); // not recorded: not needed
-        Upload done = recorded.orElseThrow(Problems::refused);
+        Upload done = recorded.orElseThrow(UploadProblems::refused);
         Failpoint.INLINE_AFTER_RECORD.hit();
         // the rows went with the outcome's transaction; the blobs now (a crash here leaves orphans for the sweeper)
         if (drop || original != null) for (Segment s : segs) deleteQuietly(s.blobKey());
@@ -82,7 +82,7 @@ public final class Outcomes {
     Upload rejected(Upload u, List<Segment> segs, Failure why, long now, long expiresAt) {
         long size = segs.stream().mapToLong(Segment::size).sum();
         Upload failed = writes.finalizeUpload(Finalization.failed(u.id(), segs, Original.DROPPED, size, MediaInfo.NONE, why, now,
-                expiresAt)).orElseThrow(Problems::refused);
+                expiresAt)).orElseThrow(UploadProblems::refused);
         for (Segment s : segs) deleteQuietly(s.blobKey());
         return failed;
     }

@@ -4,7 +4,7 @@ import dev.mediaup.core.BlobKeys;
 import dev.mediaup.core.BodyWriter;
 import dev.mediaup.core.Failpoint;
 import dev.mediaup.core.Problem;
-import dev.mediaup.core.Problems;
+import dev.mediaup.core.UploadProblems;
 import dev.mediaup.store.BlobStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +42,7 @@ final class SegmentWriter {
 
     /** Streams a body into a new, durable segment blob, refusing it as soon as it passes {@code limit} bytes. */
     Stored store(long uploadId, long limit, long declaredLength, String checkAlgorithm, BodyWriter body) {
-        if (blobs.freeBytes() - Math.max(declaredLength, 0) < minFreeBytes) throw Problems.lowOnStorage();
+        if (blobs.freeBytes() - Math.max(declaredLength, 0) < minFreeBytes) throw UploadProblems.lowOnStorage();
         String key = BlobKeys.segment(uploadId, ids.next());
         Failpoint.APPEND_BEFORE_BLOB.hit();
         // a store that hashes what it stores anyway (S3 over plain HTTP signs each payload) hands its SHA-256 over
@@ -51,7 +51,7 @@ final class SegmentWriter {
         MessageDigest extra = checkAlgorithm == null || checkAlgorithm.equals("SHA-256") ? null : digest(checkAlgorithm);
         MessageDigest[] digests = Stream.of(sha, extra).filter(Objects::nonNull).toArray(MessageDigest[]::new);
         BodyWriter writer = out -> {
-            OutputStream limited = new LimitedOutputStream(out, limit, () -> Problems.segmentTooLarge(limit));
+            OutputStream limited = new LimitedOutputStream(out, limit, () -> UploadProblems.segmentTooLarge(limit));
             if (digests.length == 0) {
                 body.writeTo(limited);
                 limited.flush();
@@ -81,8 +81,8 @@ final class SegmentWriter {
 
     static Problem storageFailure(IOException e) {
         String m = String.valueOf(e.getMessage());
-        if (m.contains("No space left") || m.contains("Disk quota")) return Problems.outOfStorage();
-        return Problems.segmentNotStored();
+        if (m.contains("No space left") || m.contains("Disk quota")) return UploadProblems.outOfStorage();
+        return UploadProblems.segmentNotStored();
     }
 
     void deleteQuietly(String key) {

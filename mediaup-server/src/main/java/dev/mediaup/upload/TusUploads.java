@@ -4,7 +4,7 @@ import dev.mediaup.core.BodyWriter;
 import dev.mediaup.core.Category;
 import dev.mediaup.core.Failpoint;
 import dev.mediaup.core.Principal;
-import dev.mediaup.core.Problems;
+import dev.mediaup.core.UploadProblems;
 import dev.mediaup.core.Refusal;
 import dev.mediaup.core.Segment;
 import dev.mediaup.core.State;
@@ -51,9 +51,9 @@ public final class TusUploads {
      * upload brings that). Grants do not concatenate: a grant counts uploads, and partials would escape the count.
      */
     public Upload startPartial(Principal who, long length) {
-        if (who.viaGrant()) throw Problems.grantNoConcatenation();
+        if (who.viaGrant()) throw UploadProblems.grantNoConcatenation();
         long max = uploads.limits().largestUpload();
-        if (length > max) throw Problems.uploadLengthOverLimit(length, max);
+        if (length > max) throw UploadProblems.uploadLengthOverLimit(length, max);
         Category roomiest = Arrays.stream(Category.values()).max(Comparator.comparingLong(uploads.limits()::maxBytes)).orElseThrow();
         long now = uploads.now();
         return uploads.begin(who, Upload.started(uploads.newId(), who.userId(), Upload.TUS_PARTIAL, roomiest, length, false, List.of(),
@@ -71,7 +71,7 @@ public final class TusUploads {
      */
     public Upload concatenate(Principal who, Upload whole, List<Long> partialIds) {
         partials(who, partialIds);
-        writes.concatenate(whole.id(), partialIds, uploads.now()).orElseThrow(Problems::refused);
+        writes.concatenate(whole.id(), partialIds, uploads.now()).orElseThrow(UploadProblems::refused);
         Failpoint.TUS_CONCAT_AFTER_MOVE.hit();
         return uploads.finalizeUpload(who, whole.id());
     }
@@ -92,7 +92,7 @@ public final class TusUploads {
         if (into.contains(-1L)) return Optional.empty(); // some are unspent: the concatenation refuses the spent ones
         // the same parts in the same order are the same upload, asked for again; anything else names other bytes
         long before = into.iterator().next();
-        if (into.size() != 1 || !inOrder || !sameLength(who, before, partials)) throw Problems.partialsSpent(partialIds);
+        if (into.size() != 1 || !inOrder || !sameLength(who, before, partials)) throw UploadProblems.partialsSpent(partialIds);
         return Optional.of(uploads.finalizeUpload(who, before));
     }
 
@@ -105,11 +105,11 @@ public final class TusUploads {
     /** The named partial uploads, each the caller's and named once. */
     private List<Upload> partials(Principal who, List<Long> partialIds) {
         if (new HashSet<>(partialIds).size() != partialIds.size())
-            throw Problems.partialNamedTwice(partialIds);
+            throw UploadProblems.partialNamedTwice(partialIds);
         List<Upload> out = new ArrayList<>();
         for (long pid : partialIds) {
             Upload p = uploads.owned(who, pid);
-            if (!p.tusPartial()) throw Problems.notAPartial(pid);
+            if (!p.tusPartial()) throw UploadProblems.notAPartial(pid);
             out.add(p);
         }
         return out;
@@ -157,12 +157,12 @@ public final class TusUploads {
     public Offset appendAt(Offset at, long offset, Checksum checksum, long declaredLength, BodyWriter body) {
         Upload u = at.upload();
         u.appendRefusal(uploads.now()).ifPresent(r -> {
-            throw Problems.refused(r);
+            throw UploadProblems.refused(r);
         });
-        if (at.offset() != offset) throw Problems.refused(new Refusal.OffsetMismatch(u.id(), offset, at.offset()));
+        if (at.offset() != offset) throw UploadProblems.refused(new Refusal.OffsetMismatch(u.id(), offset, at.offset()));
         long maxTotal = u.maxBytes(uploads.limits().maxBytes(u.category()));
         long limit = maxTotal - offset;
-        if (limit <= 0) throw Problems.segmentTooLarge(0);
+        if (limit <= 0) throw UploadProblems.segmentTooLarge(0);
         UploadService.Recorded put = uploads.record(u, at::segments, offset, checksum, declaredLength, limit, maxTotal, body);
         return new Offset(put.upload(), offset + put.size(), at.segments() + 1);
     }
@@ -176,6 +176,6 @@ public final class TusUploads {
         Upload u = uploads.owned(who, id);
         if (u.state() == State.UPLOADING && writes.abandon(id, uploads.now())) return;
         Upload now = reads.find(id).orElse(u);
-        if (now.state().finalized()) throw Problems.grantCannotDelete(now.mediaKey());
+        if (now.state().finalized()) throw UploadProblems.grantCannotDelete(now.mediaKey());
     }
 }

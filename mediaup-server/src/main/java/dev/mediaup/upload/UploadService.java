@@ -8,6 +8,7 @@ import dev.mediaup.core.Failure;
 import dev.mediaup.core.MediaInfo;
 import dev.mediaup.core.Principal;
 import dev.mediaup.core.Problems;
+import dev.mediaup.core.UploadProblems;
 import dev.mediaup.core.Quota;
 import dev.mediaup.core.Segment;
 import dev.mediaup.core.Upload;
@@ -117,9 +118,9 @@ public final class UploadService {
         Category category = r.category() != null ? r.category()
                 : who.viaGrant() ? who.grant().category() : Category.inferFrom(r.mediaType());
         if (!category.mediaTypes.contains(r.mediaType()))
-            throw Problems.typeNotInCategory(r.mediaType(), category, String.join(", ", new TreeSet<>(category.mediaTypes)));
+            throw UploadProblems.typeNotInCategory(r.mediaType(), category, String.join(", ", new TreeSet<>(category.mediaTypes)));
         long max = limits.maxBytes(category);
-        if (r.totalBytes() != null && r.totalBytes() > max) throw Problems.totalBytesOverLimit(r.totalBytes(), max, category);
+        if (r.totalBytes() != null && r.totalBytes() > max) throw UploadProblems.totalBytesOverLimit(r.totalBytes(), max, category);
         checkOwners(r.additionalOwners());
         long now = now();
         // the declared total_bytes must fit what is left of the quotas; appends enforce them exactly
@@ -127,12 +128,12 @@ public final class UploadService {
             long declared = r.totalBytes() == null ? 0 : r.totalBytes();
             Usage usage = ledger.usage(who.userId(), Quota.epochDay(now));
             limits.quota().initRefusal(usage, declared, now).ifPresent(x -> {
-                throw Problems.refused(x);
+                throw UploadProblems.refused(x);
             });
         }
         if (who.viaGrant())
             who.grant().initRefusal(r.mediaType(), r.category(), r.totalBytes(), now).ifPresent(x -> {
-                throw Problems.refused(x);
+                throw UploadProblems.refused(x);
             });
         return begin(who, Upload.started(ids.next(), who.userId(), r.mediaType(), category, r.totalBytes(), r.shared(),
                 List.copyOf(new LinkedHashSet<>(r.additionalOwners())), now, expiresAt(category, now)));
@@ -144,7 +145,7 @@ public final class UploadService {
      */
     Upload begin(Principal who, Upload u) {
         if (who.viaGrant()) u = u.startedWith(who.grant());
-        Upload created = writes.create(u, u.createdAt()).orElseThrow(Problems::refused);
+        Upload created = writes.create(u, u.createdAt()).orElseThrow(UploadProblems::refused);
         if (!created.tusPartial()) metrics.counter("mediaup.uploads.initialized", "category", created.category().wire()).increment();
         return created;
     }
@@ -160,7 +161,7 @@ public final class UploadService {
     public Upload appendable(Principal who, long id) {
         Upload u = owned(who, id);
         u.appendRefusal(now()).ifPresent(r -> {
-            throw Problems.refused(r);
+            throw UploadProblems.refused(r);
         });
         return u;
     }
@@ -185,18 +186,18 @@ public final class UploadService {
 
     Recorded record(Upload u, IntSupplier index, Long atOffset, Checksum checksum, long declaredLength, long limit,
                               long maxTotal, BodyWriter body) {
-        if (declaredLength > limit) throw Problems.segmentTooLarge(limit);
+        if (declaredLength > limit) throw UploadProblems.segmentTooLarge(limit);
         SegmentWriter.Stored st = segments.store(u.id(), limit, declaredLength, checksum == null ? null : checksum.algorithm(), body);
         Failpoint.APPEND_AFTER_BLOB.hit();
         boolean recorded = false;
         try {
             if (checksum != null && !MessageDigest.isEqual(st.checked(), checksum.expected()))
-                throw Problems.checksumMismatch(checksum.header(), Base64.getEncoder().encodeToString(checksum.expected()),
+                throw UploadProblems.checksumMismatch(checksum.header(), Base64.getEncoder().encodeToString(checksum.expected()),
                         checksum.algorithm());
             int idx = index.getAsInt();
             var segment = new Segment(u.id(), idx, st.size(), HexFormat.of().formatHex(st.sha256()), st.key());
             var put = (atOffset == null ? writes.putSegment(segment, now(), maxTotal, limits.quota())
-                    : writes.putSegmentAt(segment, atOffset, now(), maxTotal, limits.quota())).orElseThrow(Problems::refused);
+                    : writes.putSegmentAt(segment, atOffset, now(), maxTotal, limits.quota())).orElseThrow(UploadProblems::refused);
             recorded = true;
             metrics.counter("mediaup.segments.appended").increment();
             Failpoint.APPEND_AFTER_ROW.hit();
@@ -229,7 +230,7 @@ public final class UploadService {
             checkOwners(r.additionalOwners());
             long max = limits.maxBytes(r.category());
             long size = st.size();
-            if (size > max) throw Problems.mediaTooLarge(size, max, r.category());
+            if (size > max) throw UploadProblems.mediaTooLarge(size, max, r.category());
             String detected;
             try (InputStream in = blobs.open(st.key())) {
                 detected = Sniffer.detect(in.readNBytes(Sniffer.PREFIX));
@@ -239,18 +240,18 @@ public final class UploadService {
             TreeSet<String> accepted = new TreeSet<>(r.category().mediaTypes);
             boolean taken = accepted.contains(detected);
             if (!taken && r.category() != Category.SUBTITLES)
-                throw Problems.foundNotInCategory(detected, r.category(), String.join(", ", accepted));
+                throw UploadProblems.foundNotInCategory(detected, r.category(), String.join(", ", accepted));
             String type = taken ? detected : accepted.first();
             long now = now();
             if (who.viaGrant())
                 who.grant().initRefusal(type, r.category(), size, now).ifPresent(x -> {
-                    throw Problems.refused(x);
+                    throw UploadProblems.refused(x);
                 });
             Upload u = begin(who, Upload.started(id, who.userId(), type, r.category(), size, false,
                     List.copyOf(new LinkedHashSet<>(r.additionalOwners())), now, expiresAt(r.category(), now)));
             Failpoint.ONESHOT_AFTER_CREATE.hit();
             writes.putSegment(new Segment(id, 0, size, HexFormat.of().formatHex(st.sha256()), st.key()), now, size, limits.quota())
-                    .orElseThrow(Problems::refused);
+                    .orElseThrow(UploadProblems::refused);
             kept = true;
             return complete(who, u, reads.segments(id));
         } catch (IOException e) {
@@ -265,9 +266,9 @@ public final class UploadService {
     public Upload finalizeUpload(Principal who, long id) {
         Upload u = owned(who, id);
         if (u.tusPartial())
-            throw Problems.partialNotMedia(u.idString());
+            throw UploadProblems.partialNotMedia(u.idString());
         if (u.state().finalized()) return u; // finalize is idempotent: a retried FINALIZE answers like the first
-        if (u.sessionExpired(now())) throw Problems.sessionExpired(u.id(), u.expiresAt());
+        if (u.sessionExpired(now())) throw UploadProblems.sessionExpired(u.id(), u.expiresAt());
         Failpoint.FINALIZE_AFTER_LOOKUP.hit();
         try {
             List<Segment> segs = reads.segments(id);
@@ -279,9 +280,9 @@ public final class UploadService {
                 expectedNext = s.index() + 1;
                 size += s.size();
             }
-            if (segs.isEmpty()) throw Problems.noSegments(id);
-            if (!missing.isEmpty()) throw Problems.missingSegments(missing);
-            if (u.totalBytes() != null && size != u.totalBytes()) throw Problems.sizeMismatch(size, u.totalBytes());
+            if (segs.isEmpty()) throw UploadProblems.noSegments(id);
+            if (!missing.isEmpty()) throw UploadProblems.missingSegments(missing);
+            if (u.totalBytes() != null && size != u.totalBytes()) throw UploadProblems.sizeMismatch(size, u.totalBytes());
             return complete(who, u, segs);
         } catch (RuntimeException e) {
             // another FINALIZE of the same upload won after this one read it as unfinalized — its state changed first,
@@ -308,13 +309,13 @@ public final class UploadService {
         long expiresAt = expiresAt(u.category(), now);
         if (v.failure() != null)
             return writes.finalizeUpload(Finalization.failed(id, segs, Original.SEGMENTS, size, MediaInfo.NONE, v.failure(), now,
-                    expiresAt)).orElseThrow(Problems::refused);
+                    expiresAt)).orElseThrow(UploadProblems::refused);
         // a grant's type cap holds on what the bytes are, not on what the browser declared; such bytes are not kept
         Optional<Failure> offGrant = who.viaGrant() ? who.grant().typeFailure(v.mediaType()) : Optional.empty();
         if (offGrant.isPresent()) return outcomes.rejected(u, segs, offGrant.get(), now, expiresAt);
         if (u.family().processedAsync()) {
             Upload queued = writes.finalizeUpload(Finalization.queued(id, segs, size, v.info(), PROCESS_JOB, now, expiresAt))
-                    .orElseThrow(Problems::refused);
+                    .orElseThrow(UploadProblems::refused);
             Failpoint.FINALIZE_AFTER_QUEUE.hit();
             jobQueued.run();
             return queued;
@@ -331,7 +332,7 @@ public final class UploadService {
         // a grant's bearer sees its own uploads only, even shared media of the same user
         Upload u = reads.find(id).filter(x -> who.viaGrant() ? x.drivableBy(who) : x.readableBy(who.userId()))
                 .orElseThrow(() -> Problems.notFound("media_id", id));
-        if (u.sessionExpired(now())) throw Problems.sessionExpired(u.id(), u.expiresAt());
+        if (u.sessionExpired(now())) throw UploadProblems.sessionExpired(u.id(), u.expiresAt());
         return u;
     }
 
@@ -374,7 +375,7 @@ public final class UploadService {
         try (InputStream in = content(segs)) {
             return in.readNBytes(Sniffer.PREFIX);
         } catch (IOException | UncheckedIOException e) {
-            throw Problems.segmentsUnreadable();
+            throw UploadProblems.segmentsUnreadable();
         }
     }
 }

@@ -25,9 +25,9 @@ class ProblemCodesTest {
 
     @Test
     void factoriesNameTheirErrors() {
-        assertThat(Problems.segmentTooLarge(10).code.wire()).isEqualTo("segment_too_large");
+        assertThat(UploadProblems.segmentTooLarge(10).code.wire()).isEqualTo("segment_too_large");
         assertThat(Problems.required("media").code).isEqualTo(ProblemCode.MISSING_PARAMETER);
-        assertThat(Problems.refused(new Refusal.GrantUsedUp("g", 2)).code).isEqualTo(ProblemCode.GRANT_USED_UP);
+        assertThat(UploadProblems.refused(new Refusal.GrantUsedUp("g", 2)).code).isEqualTo(ProblemCode.GRANT_USED_UP);
         assertThat(Problems.notOneOf("granularity", "weekly", List.of("hourly", "daily", "total")).detail())
                 .isEqualTo("granularity must be one of hourly, daily or total.");
     }

@@ -67,12 +67,12 @@ class RulesTest {
         List<Refusal> all = List.of(new Refusal.UnknownUpload(1), new Refusal.SessionExpired(1, 2), new Refusal.AlreadyFinalized(1),
                 new Refusal.OverTotal(1, 2, 3, 2), new Refusal.DailyQuota(1, 2, 3), new Refusal.StoredQuota(1, 2),
                 new Refusal.SegmentsChanged(1), new Refusal.FinalizedConcurrently(1));
-        assertThat(all).extracting(r -> Problems.refused(r).kind).containsExactly(Problem.Kind.NOT_FOUND, Problem.Kind.INVALID,
+        assertThat(all).extracting(r -> UploadProblems.refused(r).kind).containsExactly(Problem.Kind.NOT_FOUND, Problem.Kind.INVALID,
                 Problem.Kind.CONFLICT, Problem.Kind.TOO_LARGE, Problem.Kind.USAGE_CAPPED, Problem.Kind.USAGE_CAPPED,
                 Problem.Kind.CONFLICT, Problem.Kind.CONFLICT);
-        assertThat(Problems.refused(new Refusal.DailyQuota(1, 2, 3)).parameter).isEqualTo("daily");
-        assertThat(Checked.done("x").orElseThrow(Problems::refused)).isEqualTo("x");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Checked.refused(new Refusal.UnknownUpload(3)).orElseThrow(Problems::refused))
+        assertThat(UploadProblems.refused(new Refusal.DailyQuota(1, 2, 3)).parameter).isEqualTo("daily");
+        assertThat(Checked.done("x").orElseThrow(UploadProblems::refused)).isEqualTo("x");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Checked.refused(new Refusal.UnknownUpload(3)).orElseThrow(UploadProblems::refused))
                 .isInstanceOfSatisfying(Problem.class, p -> assertThat(p.value).isEqualTo("3"));
     }
 }

@@ -8,6 +8,7 @@ import dev.mediaup.core.Problem.Kind;
 import dev.mediaup.core.Problem;
 import dev.mediaup.core.ProblemCode;
 import dev.mediaup.core.Problems;
+import dev.mediaup.core.UploadProblems;
 import dev.mediaup.core.State;
 import dev.mediaup.core.Upload;
 import dev.mediaup.media.MediaService;
@@ -71,7 +72,7 @@ public final class Tus {
         String v = ctx.header("Tus-Resumable");
         if (!VERSION.equals(v)) {
             ctx.header("Tus-Version", VERSION);
-            throw Problems.tusVersion(v, VERSION);
+            throw UploadProblems.tusVersion(v, VERSION);
         }
     }
 
@@ -95,7 +96,7 @@ public final class Tus {
             throw Problems.required("Upload-Length", Problems.Hint.NO_DEFER);
         long length = nonNegative(ctx, "Upload-Length");
         // an upload of nothing could never finish: its last byte is what makes a tus upload media
-        if (length == 0) throw Problems.emptyUpload();
+        if (length == 0) throw UploadProblems.emptyUpload();
         bodyType(ctx);
         if (concat != null) { // a partial: bytes only, its type comes with the final upload
             Upload u = tus.startPartial(who, length);
@@ -174,7 +175,7 @@ public final class Tus {
         // every byte is here but the upload was not finalized (the server stopped between the two): a client that
         // asks where it stands is told "done", so it is done now
         if (complete(u, at.offset()) && !u.sessionExpired(uploads.now())) u = uploads.finalizeUpload(who, u.id());
-        if (u.sessionExpired(uploads.now())) throw Problems.uploadGone(u.id());
+        if (u.sessionExpired(uploads.now())) throw UploadProblems.uploadGone(u.id());
         ctx.status(200).header("Cache-Control", "no-store").header("Upload-Offset", Long.toString(at.offset()));
         if (u.totalBytes() != null) ctx.header("Upload-Length", Long.toString(u.totalBytes()));
         if (u.tusPartial()) ctx.header("Upload-Concat", "partial");
@@ -191,7 +192,7 @@ public final class Tus {
         var at = tus.position(who, id);
         Upload u = at.upload();
         // HEAD and PATCH give one answer about an upload that ended (expired, terminated, spent on a final upload)
-        if (u.sessionExpired(uploads.now())) throw Problems.uploadGone(id);
+        if (u.sessionExpired(uploads.now())) throw UploadProblems.uploadGone(id);
         if (u.state().finalized() && offset == at.offset() && contentLength(ctx) == 0) {
             // the last PATCH landed but its answer was lost: sending nothing more at the end is done, again
             identify(ctx, u);
@@ -224,7 +225,7 @@ public final class Tus {
             throw Problems.bodyUnreadable();
         } catch (Problem p) {
             if (p.code == ProblemCode.CHECKSUM_MISMATCH && p.kind == Kind.INVALID)
-                throw Problems.tusChecksumMismatch(p);
+                throw UploadProblems.tusChecksumMismatch(p);
             throw p;
         }
         Upload u = at.upload();
