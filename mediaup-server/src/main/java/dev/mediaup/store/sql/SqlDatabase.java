@@ -20,12 +20,17 @@ import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.WeakHashMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -264,6 +269,22 @@ public final class SqlDatabase implements AutoCloseable {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
+    /** Statements prepared once per connection, for the few writes every request makes (see {@link #prepared}). */
+    private final Map<Connection, Map<String, PreparedStatement>> statements = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /**
+     * {@code sql} prepared on {@code h}'s connection, once: SQLite compiles a statement each time it is prepared and Jdbi
+     * binds by name through its argument factories, which for an insert of 13 values costs more than the insert.
+     */
+    PreparedStatement prepared(Handle h, String sql) throws SQLException {
+        Connection c = h.getConnection();
+        Map<String, PreparedStatement> mine = statements.computeIfAbsent(c, k -> new HashMap<>());
+        PreparedStatement ps = mine.get(sql);
+        if (ps == null || ps.isClosed()) mine.put(sql, ps = c.prepareStatement(sql));
+        else ps.clearParameters();
+        return ps;
+    }
+
     private void runBatch(List<Write<?>> batch) {
         Object[] results = new Object[batch.size()];
         RuntimeException[] failures = new RuntimeException[batch.size()];

@@ -44,17 +44,7 @@ final class SqlUploads implements UploadStore {
                 return Checked.<Upload>refused(allowed < 0 ? new Refusal.GrantNotLive(u.grantId())
                         : new Refusal.GrantUsedUp(u.grantId(), allowed));
             }
-            h.createUpdate("""
-                    INSERT INTO uploads (id, owner_id, media_type, category, family, total_bytes, shared, additional_owners, state,
-                                         created_at, expires_at, progress, grant_id, max_duration_secs)
-                    VALUES (:id, :owner, :type, :category, :family, :total, :shared, :owners, :state, :created, :expires, 0, :grant,
-                            :maxDuration)""")
-                    .bind("id", u.id()).bind("owner", u.ownerId()).bind("type", u.mediaType())
-                    .bind("category", u.category().name()).bind("family", u.family().name()).bind("total", u.totalBytes())
-                    .bind("shared", u.shared()).bind("owners", String.join(",", u.additionalOwners()))
-                    .bind("state", u.state().name()).bind("created", u.createdAt()).bind("expires", u.expiresAt())
-                    .bind("grant", u.grantId()).bind("maxDuration", u.maxDurationSecs())
-                    .execute();
+            Rows.insert(db, h, u);
             return Checked.done(u);
         });
     }
