@@ -24,13 +24,11 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.WeakHashMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -269,18 +267,18 @@ public final class SqlDatabase implements AutoCloseable {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    /** Statements prepared once per connection, for the few writes every request makes (see {@link #prepared}). */
-    private final Map<Connection, Map<String, PreparedStatement>> statements = Collections.synchronizedMap(new WeakHashMap<>());
+    /** The writer's statements prepared once (see {@link #prepared}); writer thread only, dropped with its connection. */
+    private final Map<String, PreparedStatement> prepared = new HashMap<>();
 
     /**
-     * {@code sql} prepared on {@code h}'s connection, once: SQLite compiles a statement each time it is prepared and Jdbi
-     * binds by name through its argument factories, which for an insert of 13 values costs more than the insert.
+     * {@code sql} prepared on the writer's connection, once: SQLite compiles a statement each time it is prepared and
+     * Jdbi binds by name through its argument factories, which for an insert of 13 values costs more than the insert.
+     * Only the writer's handle keeps statements: it lives as long as its connection, so they close together.
      */
     PreparedStatement prepared(Handle h, String sql) throws SQLException {
-        Connection c = h.getConnection();
-        Map<String, PreparedStatement> mine = statements.computeIfAbsent(c, k -> new HashMap<>());
-        PreparedStatement ps = mine.get(sql);
-        if (ps == null || ps.isClosed()) mine.put(sql, ps = c.prepareStatement(sql));
+        if (h != writer) throw new IllegalStateException("statements are kept for the writer's handle only");
+        PreparedStatement ps = prepared.get(sql);
+        if (ps == null) prepared.put(sql, ps = h.getConnection().prepareStatement(sql));
         else ps.clearParameters();
         return ps;
     }
@@ -322,6 +320,7 @@ public final class SqlDatabase implements AutoCloseable {
             for (Write<?> w : batch) w.result().completeExceptionally(failed); // answer first: reconnecting may take a second
             if (postgres) { // the connection may be what failed (a restarted server): take a fresh one for the next batch
                 try { writer.close(); } catch (RuntimeException ignored) { }
+                prepared.clear(); // closed with the connection they were prepared on
                 try { writer = jdbi.open(); } catch (RuntimeException again) { log.warn("no database connection: {}", again.toString()); }
             }
             return;
