@@ -177,7 +177,6 @@ public final class Problems {
         BOOLEAN("true or false"),
         NON_NEGATIVE_INTEGER("a non-negative integer"),
         MEDIA_ID("a media id of " + MediaId.RULE),
-        MEDIA_KEY("a media key such as 3_1234567890 (" + MediaKey.PATTERN + ")"),
         USER_ID("a user id of " + UserId.RULE),
         USER_IDS("an array of user id strings (" + UserId.RULE + ")"),
         MEDIA_TYPES("an array of media types such as video/mp4"),

@@ -5,6 +5,7 @@ import dev.mediaup.it.Api;
 import dev.mediaup.it.Api.Multipart;
 import dev.mediaup.it.Api.Res;
 import dev.mediaup.it.InProcessServer;
+import dev.mediaup.it.StoreSnapshot;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -282,20 +283,6 @@ class BadInputTest {
 
     /** Everything a bad request could have touched: rows, states, segment sizes and the blobs (files or objects). */
     static String snapshot() throws Exception {
-        StringBuilder s = new StringBuilder();
-        try (var conn = server.db(); var st = conn.createStatement()) {
-            for (String q : List.of("SELECT id, state, size, total_bytes, expires_at FROM uploads ORDER BY id",
-                    "SELECT upload_id, idx, size, sha256, blob_key FROM segments ORDER BY upload_id, idx",
-                    "SELECT upload_id, state FROM jobs ORDER BY upload_id"))
-                try (var rs = st.executeQuery(q)) {
-                    int n = rs.getMetaData().getColumnCount();
-                    while (rs.next()) {
-                        for (int i = 1; i <= n; i++) s.append(rs.getString(i)).append('|');
-                        s.append('\n');
-                    }
-                }
-        }
-        server.blobs("uploads").forEach((k, size) -> s.append(k).append(':').append(size).append('\n'));
-        return s.toString();
+        return StoreSnapshot.of(server.db(), server.blobs("uploads"));
     }
 }

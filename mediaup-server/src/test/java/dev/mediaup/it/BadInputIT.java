@@ -8,7 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -84,19 +83,6 @@ class BadInputIT {
 
     /** The rows and blobs a bad request could have touched. */
     static String snapshot() throws Exception {
-        StringBuilder s = new StringBuilder();
-        try (var conn = Backend.db(server); var st = conn.createStatement()) {
-            for (String q : List.of("SELECT id, state, size, total_bytes, expires_at FROM uploads ORDER BY id",
-                    "SELECT upload_id, idx, size, sha256, blob_key FROM segments ORDER BY upload_id, idx"))
-                try (var rs = st.executeQuery(q)) {
-                    int n = rs.getMetaData().getColumnCount();
-                    while (rs.next()) {
-                        for (int i = 1; i <= n; i++) s.append(rs.getString(i)).append('|');
-                        s.append('\n');
-                    }
-                }
-        }
-        Backend.blobs(server, "uploads").forEach((k, size) -> s.append(k).append(':').append(size).append('\n'));
-        return s.toString();
+        return StoreSnapshot.of(Backend.db(server), Backend.blobs(server, "uploads"));
     }
 }

@@ -139,8 +139,9 @@ public final class Bodies {
         return m;
     }
 
-    // ---- typed records from bodies: JSON ones already checked against their schema (RequestSchemas), so what is left is
-    // reading them, and the rules a schema cannot say; the command form's strings are checked here ----
+    // ---- typed records from bodies. JSON ones come checked against their schema (RequestSchemas: unknown fields,
+    // bounds, patterns); the readers still refuse a value of the wrong type, so they are safe on their own (the fuzz
+    // targets call them directly), and add the rules a schema cannot say. The command form's strings are checked here ----
 
     /** initialize's JSON body (X's InitializeMediaUploadRequest); media_type, optional in X's document, is required. */
     public static InitRequest initFromJson(JsonNode n) {
