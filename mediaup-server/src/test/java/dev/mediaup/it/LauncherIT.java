@@ -41,6 +41,38 @@ class LauncherIT {
         }
     }
 
+    /**
+     * The build records an AOT cache from a training run of the jar it packaged, and the launcher starts the JVM with it:
+     * {@code -XX:AOTMode=on} makes the JVM refuse to start unless the cache is really mapped and used (a cache that
+     * does not match the jar, or none, would exit non-zero), also with the heap limit a small host gives it.
+     */
+    @Test
+    void theLauncherStartsTheJvmWithTheAotCacheTheBuildRecorded() throws Exception {
+        Path aot = Path.of("target/mediaup-server.aot");
+        assertThat(aot).exists();
+        assertThat(Files.getLastModifiedTime(aot)).isGreaterThan(Files.getLastModifiedTime(ServerProcess.jar()));
+        for (String opts : new String[]{"-XX:AOTMode=on -Xlog:aot=info:stderr", "-XX:AOTMode=on -Xmx256m"}) {
+            ProcessBuilder pb = new ProcessBuilder("../bin/mediaup", "--version");
+            pb.environment().put("MEDIAUP_JAVA_OPTS", opts);
+            pb.redirectError(dir.resolve("stderr").toFile());
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = Files.readString(dir.resolve("stderr"));
+            assertThat(p.waitFor()).as(err).isZero();
+            // stdout carries only what the command prints: the JVM's own logging goes to stderr
+            assertThat(out).matches("mediaup \\S+\\n");
+            if (opts.contains("info")) assertThat(err).contains("Opened AOT cache " + aot.toAbsolutePath());
+        }
+        // MEDIAUP_AOT=0 starts without it (the JDK's own default archive only)
+        ProcessBuilder pb = new ProcessBuilder("../bin/mediaup", "--version").redirectErrorStream(true);
+        pb.environment().put("MEDIAUP_JAVA_OPTS", "-Xlog:aot=info:stderr");
+        pb.environment().put("MEDIAUP_AOT", "0");
+        Process p = pb.start();
+        String all = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).isZero();
+        assertThat(all).contains("mediaup ").doesNotContain(aot.toAbsolutePath().toString());
+    }
+
     @Test
     void aWrongJavaHomeFallsBackToAnInstalledJdk25() throws Exception {
         String[] r = findJdk("/nonexistent", "/usr/lib/jvm");
