@@ -33,7 +33,7 @@ final class Rows {
             rs.getString("content_type"), rs.getLong("size"), nInt(rs, "width"), nInt(rs, "height"), nInt(rs, "bit_rate"),
             rs.getString("sha256"), rs.getString("blob_key"));
 
-    private static Upload upload(ResultSet rs) throws SQLException {
+    static Upload upload(ResultSet rs) throws SQLException {
         String owners = rs.getString("additional_owners");
         return new Upload(rs.getLong("id"), rs.getString("owner_id"), rs.getString("media_type"),
                 Category.valueOf(rs.getString("category")), Family.valueOf(rs.getString("family")),

@@ -24,10 +24,12 @@ import static dev.mediaup.store.sql.Rows.addStored;
 final class SqlUploads implements UploadStore {
     private final SqlDatabase db;
     private final SqlOutbox outbox;
+    private final String lockedSql;
 
     SqlUploads(SqlDatabase db, SqlOutbox outbox) {
         this.db = db;
         this.outbox = outbox;
+        this.lockedSql = "SELECT * FROM uploads WHERE id = ?" + db.forUpdate;
     }
 
     @Override
@@ -118,22 +120,18 @@ final class SqlUploads implements UploadStore {
 
     private Checked<SegmentPut> put(Segment s, Long offset, long now, long maxTotal, Quota quota) {
         return db.write(h -> {
-            Optional<Upload> found = locked(h, s.uploadId());
+            // every statement of an append on the writer's prepared statements (see Prepared: binding cost more than SQL)
+            Optional<Upload> found = Prepared.first(db, h, lockedSql, Rows::upload, s.uploadId());
             if (found.isEmpty()) return Checked.refused(new Refusal.UnknownUpload(s.uploadId()));
             Upload u = found.get();
             Optional<Refusal> closed = u.appendRefusal(now);
             if (closed.isPresent()) return Checked.refused(closed.get());
             // one statement for both: the segment this index already holds (a re-send), and the bytes of all the others
-            Held held = h.createQuery("""
-                    SELECT COALESCE(SUM(CASE WHEN idx <> :i THEN size END), 0) AS others,
-                        MAX(CASE WHEN idx = :i THEN blob_key END) AS prev_key, MAX(CASE WHEN idx = :i THEN size END) AS prev_size
-                    FROM segments WHERE upload_id = :u""")
-                    .bind("u", s.uploadId()).bind("i", s.index())
-                    .map((rs, ctx) -> {
-                        String key = rs.getString("prev_key");
-                        return new Held(rs.getLong("others"), key == null ? Optional.empty()
-                                : Optional.of(new Segment(s.uploadId(), s.index(), rs.getLong("prev_size"), null, key)));
-                    }).one();
+            Held held = Prepared.first(db, h, HELD, rs -> {
+                String key = rs.getString(2);
+                return new Held(rs.getLong(1), key == null ? Optional.empty()
+                        : Optional.of(new Segment(s.uploadId(), s.index(), rs.getLong(3), null, key)));
+            }, s.index(), s.index(), s.index(), s.uploadId()).orElseThrow();
             long others = held.others();
             Optional<Segment> previous = held.previous();
             if (offset != null && (previous.isPresent() || others != offset))
@@ -143,15 +141,28 @@ final class SqlUploads implements UploadStore {
             long delta = s.size() - previous.map(Segment::size).orElse(0L);
             Optional<Refusal> overQuota = chargeUsage(h, u.ownerId(), now, s.size(), delta, quota);
             if (overQuota.isPresent()) return Checked.refused(overQuota.get());
-            h.createUpdate("""
-                    INSERT INTO segments (upload_id, idx, size, sha256, blob_key, received_at) VALUES (:u, :i, :size, :sha, :key, :now)
-                    ON CONFLICT (upload_id, idx) DO UPDATE SET size = excluded.size, sha256 = excluded.sha256,
-                        blob_key = excluded.blob_key, received_at = excluded.received_at""")
-                    .bind("u", s.uploadId()).bind("i", s.index()).bind("size", s.size()).bind("sha", s.sha256())
-                    .bind("key", s.blobKey()).bind("now", now).execute();
+            Prepared.update(db, h, UPSERT_SEGMENT, s.uploadId(), s.index(), s.size(), s.sha256(), s.blobKey(), now);
             return Checked.done(new SegmentPut(u, previous.map(Segment::blobKey)));
         });
     }
+
+    private static final String HELD = """
+            SELECT COALESCE(SUM(CASE WHEN idx <> ? THEN size END), 0),
+                MAX(CASE WHEN idx = ? THEN blob_key END), MAX(CASE WHEN idx = ? THEN size END)
+            FROM segments WHERE upload_id = ?""";
+    private static final String UPSERT_SEGMENT = """
+            INSERT INTO segments (upload_id, idx, size, sha256, blob_key, received_at) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (upload_id, idx) DO UPDATE SET size = excluded.size, sha256 = excluded.sha256,
+                blob_key = excluded.blob_key, received_at = excluded.received_at""";
+    private static final String USAGE = """
+            SELECT COALESCE((SELECT uploaded_bytes FROM usage_daily WHERE user_id = ? AND day = ?), 0),
+                COALESCE((SELECT stored_bytes FROM usage_stored WHERE user_id = ?), 0)""";
+    private static final String ADD_UPLOADED = """
+            INSERT INTO usage_daily (user_id, day, uploaded_bytes) VALUES (?, ?, ?)
+            ON CONFLICT (user_id, day) DO UPDATE SET uploaded_bytes = usage_daily.uploaded_bytes + excluded.uploaded_bytes""";
+    private static final String ADD_STORED = """
+            INSERT INTO usage_stored (user_id, stored_bytes) VALUES (?, ?)
+            ON CONFLICT (user_id) DO UPDATE SET stored_bytes = usage_stored.stored_bytes + excluded.stored_bytes""";
 
     /** What an upload's segments hold besides the one being put: the others' bytes, and the one its index had. */
     private record Held(long others, Optional<Segment> previous) {}
@@ -171,20 +182,14 @@ final class SqlUploads implements UploadStore {
             today = h.createQuery("SELECT uploaded_bytes FROM usage_daily WHERE user_id = :u AND day = :d FOR UPDATE").bind("u", user)
                     .bind("d", day).mapTo(Long.class).one();
         } else {
-            long[] usage = h.createQuery("""
-                    SELECT COALESCE((SELECT uploaded_bytes FROM usage_daily WHERE user_id = :u AND day = :d), 0) AS today,
-                        COALESCE((SELECT stored_bytes FROM usage_stored WHERE user_id = :u), 0) AS stored""")
-                    .bind("u", user).bind("d", day).map((rs, ctx) -> new long[]{rs.getLong("today"), rs.getLong("stored")}).one();
+            long[] usage = Prepared.first(db, h, USAGE, rs -> new long[]{rs.getLong(1), rs.getLong(2)}, user, day, user).orElseThrow();
             today = usage[0];
             stored = usage[1];
         }
         Optional<Refusal> refusal = quota.refusal(today, stored, received, storedDelta, now);
         if (refusal.isPresent()) return refusal;
-        h.createUpdate("""
-                INSERT INTO usage_daily (user_id, day, uploaded_bytes) VALUES (:u, :d, :b)
-                ON CONFLICT (user_id, day) DO UPDATE SET uploaded_bytes = usage_daily.uploaded_bytes + excluded.uploaded_bytes""")
-                .bind("u", user).bind("d", day).bind("b", received).execute();
-        addStored(h, user, storedDelta);
+        Prepared.update(db, h, ADD_UPLOADED, user, day, received);
+        Prepared.update(db, h, ADD_STORED, user, storedDelta);
         return Optional.empty();
     }
 
