@@ -106,9 +106,10 @@ class BigUploadIT {
             sampler.shutdownNow();
             System.out.printf("BIG %s: peak RSS %d MB (appends and processing)%n", Backend.CLUSTER ? "PostgreSQL+S3" : "SQLite+files",
                     peakRss.get() / 1_000_000);
-            // the files + SQLite default; on S3 the SDK's buffers come on top (measured ~420 MB: not yet bounded the same way)
-            if (!"cluster".equals(System.getProperty("mediaup.backend")))
-                assertThat(peakRss.get()).as("peak RSS with -Xmx256m, bytes").isPositive().isLessThanOrEqualTo(300_000_000L);
+            // the files + SQLite default within 300 MB; on S3 the spool, the SDK and the PostgreSQL driver come on top
+            // (measured 290–317 MB; 436–448 MB when the spool held 16 MiB of each body in memory, which this bound catches)
+            long bound = "cluster".equals(System.getProperty("mediaup.backend")) ? 380_000_000L : 300_000_000L;
+            assertThat(peakRss.get()).as("peak RSS with -Xmx256m, bytes").isPositive().isLessThanOrEqualTo(bound);
 
             // one 32 MiB segment as base64 JSON (about 43 MB of text), decoded while it streams
             byte[] raw = segment(7).readAllBytes();

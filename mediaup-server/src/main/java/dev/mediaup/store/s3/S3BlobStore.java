@@ -15,7 +15,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
@@ -93,7 +93,10 @@ public final class S3BlobStore implements BlobStore, BlobStore.Presigning, BlobS
                 : DefaultCredentialsProvider.builder().build();
         Region region = Region.of(at.region());
         boolean pathStyle = at.pathStyle();
-        var builder = S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofMinutes(5)))
+        // the Apache client streams each body (HttpURLConnection, under the SDK's url-connection client, held every PUT
+        // whole on the heap first); one connection per append in flight, up to 256
+        var http = ApacheHttpClient.builder().socketTimeout(Duration.ofMinutes(5)).maxConnections(256);
+        var builder = S3Client.builder().httpClientBuilder(http)
                 .region(region).credentialsProvider(creds).forcePathStyle(pathStyle)
                 // plain PUTs with Content-Length: what every S3-compatible server understands (no aws-chunked trailers)
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
