@@ -53,7 +53,7 @@ public class Charts {
             bars.setShadowVisible(false);
             bars.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator());
             bars.setDefaultItemLabelsVisible(true);
-            Color[] palette = {new Color(0x0B5CD5), new Color(0x8A5300), new Color(0x1D6B2F), new Color(0x7B2FBF), new Color(0xB3261E)};
+            Color[] palette = {new Color(0x0B5CD5), new Color(0x8A5300), new Color(0x1D6B2F), new Color(0x7B2FBF), new Color(0xB3261E), new Color(0x00838F)};
             for (int i = 0; i < data.getRowCount(); i++) bars.setSeriesPaint(i, palette[i % palette.length]);
             int height = 160 + 70 * data.getColumnCount() + 18 * data.getRowCount();
             File png = out.resolve(g.getKey() + ".png").toFile();

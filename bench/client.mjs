@@ -220,9 +220,9 @@ if (process.env.BENCH_CSV) {
   for (const [name, label] of [['tus', '@tus/server 2.4.5'], ...mediaupRows]) {
     rows.push(['append 1 MiB segments', label, f(mbps(name.replace(/^(tus|mediaup)(Json|Tus)?$/, '$1$21M'))), 'MiB/s']);
   }
-  rows.push(['initialize req/s', 'GET /healthz (ceiling)', Math.round(ceiling.rate), 'req/s']);
+  rows.push(['initialize req/s (Node client)', 'GET /healthz (ceiling)', Math.round(ceiling.rate), 'req/s']);
   for (const kind of ['opaque', 'jwt', 'oauth1']) {
-    rows.push(['initialize req/s', kind, Math.round(init[kind].rate), 'req/s']);
+    rows.push(['initialize req/s (Node client)', kind, Math.round(init[kind].rate), 'req/s']);
     for (const q of ['p50', 'p99', 'p999']) rows.push([`initialize latency ${kind}`, q.replace('p999', 'p99.9'), f(init[kind][q]), 'ms']);
   }
   appendFileSync(process.env.BENCH_CSV, rows.map((r) => r.join(',')).join('\n') + '\n');
