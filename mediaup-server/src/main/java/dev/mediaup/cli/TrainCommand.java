@@ -34,17 +34,17 @@ import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 /**
- * The training run behind the JDK's ahead-of-time cache (JEP 483/514/515): the build runs this command once under
- * {@code -XX:AOTCacheOutput}, and {@code bin/mediaup} starts every later JVM with the cache it left. What the cache
- * holds is what this run did — the classes it loaded and linked, and the profiles of the methods it ran hot — so a
- * fresh server starts with its request paths already known to the JIT instead of learning them from its first
- * thousands of requests (a cold 1 MiB append ran at ~0.6× its warm speed; see docs/benchmarks.md). Hence the workload
- * is the traffic real clients send: X's initialize, 1 MiB multipart appends (twitter-api-v2), 4–8 MiB ones (the SDK),
- * base64 JSON appends, tus PATCHes, FINALIZE of a picture, STATUS, lookups and delivery — against a real server on a
- * throwaway data dir, over loopback HTTP. Video is left out: ffmpeg runs in its own process, outside any JVM cache.
+ * The training run behind the JDK's ahead-of-time cache (JEP 483/514/515): with {@code MEDIAUP_AOT=1},
+ * {@code bin/mediaup} runs this command once per jar under {@code -XX:AOTCacheOutput}, then starts every JVM with the
+ * cache it left. What the cache holds is what this run did — the classes it loaded and linked, and the profiles of the
+ * methods it ran hot — so a fresh server starts with its request paths already known to the JIT instead of learning
+ * them from its first thousands of requests (a cold 1 MiB append ran at ~0.6× its warm speed; docs/benchmarks.md).
+ * Hence the workload is the traffic real clients send: X's initialize, 1 MiB multipart appends (twitter-api-v2), 4–8
+ * MiB ones (the SDK), base64 JSON appends, tus PATCHes, FINALIZE of a picture, STATUS, lookups and delivery — against
+ * a real server on a throwaway data dir, over loopback HTTP. Video is left out: ffmpeg runs in its own process.
  */
 @Command(name = "aot-train", hidden = true, mixinStandardHelpOptions = true,
-        description = "Run the workload the JDK's AOT cache is recorded from (run by the build; see docs/configuration.md).")
+        description = "Run the workload the JDK's AOT cache is recorded from (run by bin/mediaup for MEDIAUP_AOT=1; see docs/configuration.md).")
 final class TrainCommand implements Callable<Integer> {
     private static final int MIB = 1 << 20;
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"(\\d+)\"");

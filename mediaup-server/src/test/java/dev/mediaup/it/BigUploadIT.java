@@ -100,7 +100,10 @@ class BigUploadIT {
             }
             long t0 = System.nanoTime();
             JsonNode fin = api.finalizeUpload(id).data();
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("finalize does not touch the bytes").isLessThan(Duration.ofSeconds(5));
+            // on files FINALIZE is O(1) (a manifest of the segments); on S3 the store copies them into one object server-side
+            // (UploadPartCopy, 4 GiB through s3proxy's disk here), so mediaup streams nothing but the bound must allow the copy
+            Duration finalizeBound = "cluster".equals(System.getProperty("mediaup.backend")) ? Duration.ofSeconds(60) : Duration.ofSeconds(5);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("finalize does not stream the bytes again").isLessThan(finalizeBound);
             assertThat(fin.get("size").asLong()).isEqualTo(total);
             assertThat(api.awaitProcessed(id, Duration.ofMinutes(5)).get("processing_info").get("state").asString()).isEqualTo("succeeded");
             sampler.shutdownNow();

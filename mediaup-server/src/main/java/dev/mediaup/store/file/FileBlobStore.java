@@ -6,7 +6,6 @@ import dev.mediaup.core.BodyWriter;
 import dev.mediaup.core.Failpoint;
 import dev.mediaup.store.BlobStore;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -38,7 +37,6 @@ import static java.nio.file.StandardOpenOption.WRITE;
 public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobStore.Local {
     // Keys are ours (digits, slashes, dots), but the check makes "never a path from user input" hold by construction.
     private static final Pattern KEY = Pattern.compile("[a-z0-9]+(/[a-z0-9][a-z0-9._-]*)*");
-    private static final int BUFFER = 256 * 1024;
 
     private final Path root;
     // looked up once: Files.getFileStore reads and parses /proc/mounts, milliseconds that every append would pay again
@@ -88,8 +86,8 @@ public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobS
             fsyncDir(dir.getParent()); // the new directory's entry must survive a crash too
         }
         Path tmp = dir.resolve("." + target.getFileName() + ".tmp" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        try (FileChannel ch = FileChannel.open(tmp, CREATE_NEW, WRITE)) {
-            CountingStream out = new CountingStream(new BufferedOutputStream(Channels.newOutputStream(ch), BUFFER), ch);
+        try (FileChannel ch = FileChannel.open(tmp, CREATE_NEW, WRITE); ChannelWriter buffered = new ChannelWriter(ch)) {
+            CountingStream out = new CountingStream(buffered, ch);
             writer.writeTo(out);
             out.flush();
             out.writtenBack();
