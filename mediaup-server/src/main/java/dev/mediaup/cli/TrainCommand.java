@@ -44,7 +44,7 @@ import java.util.stream.IntStream;
  * a real server on a throwaway data dir, over loopback HTTP. Video is left out: ffmpeg runs in its own process.
  */
 @Command(name = "aot-train", hidden = true, mixinStandardHelpOptions = true,
-        description = "Run the workload the JDK's AOT cache is recorded from (run by bin/mediaup for MEDIAUP_AOT=1; see docs/configuration.md).")
+        description = "Run the workload the JDK's AOT cache is recorded from (bin/mediaup runs it for MEDIAUP_AOT=1).")
 final class TrainCommand implements Callable<Integer> {
     private static final int MIB = 1 << 20;
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"(\\d+)\"");
