@@ -52,7 +52,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", required = true, description = "A throwaway directory (emptied first).")
     Path dataDir;
-    @Option(names = "--rounds", defaultValue = "6", description = "How many times the workload runs.")
+    @Option(names = "--rounds", defaultValue = "3", description = "How many times the workload runs.")
     int rounds;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
