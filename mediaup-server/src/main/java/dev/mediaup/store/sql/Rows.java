@@ -63,12 +63,11 @@ final class Rows {
         return h.createQuery("SELECT * FROM uploads WHERE id = :id").bind("id", id).map(UPLOAD).findOne();
     }
 
-    /** Adds {@code delta} (negative: releases) to the owner's stored bytes. */
-    static void addStored(Handle h, String user, long delta) {
-        h.createUpdate("""
-                INSERT INTO usage_stored (user_id, stored_bytes) VALUES (:u, :b)
-                ON CONFLICT (user_id) DO UPDATE SET stored_bytes = usage_stored.stored_bytes + excluded.stored_bytes""")
-                .bind("u", user).bind("b", delta).execute();
+    /** Adds {@code delta} (negative: releases) to the owner's stored bytes; on the writer's handle (every append runs it). */
+    static void addStored(SqlDatabase db, Handle h, String user, long delta) {
+        Prepared.update(db, h, """
+                INSERT INTO usage_stored (user_id, stored_bytes) VALUES (?, ?)
+                ON CONFLICT (user_id) DO UPDATE SET stored_bytes = usage_stored.stored_bytes + excluded.stored_bytes""", user, delta);
     }
 
     private static final String INSERT_UPLOAD = """

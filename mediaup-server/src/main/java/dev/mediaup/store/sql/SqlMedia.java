@@ -35,7 +35,7 @@ final class SqlMedia implements MediaStore {
                         .bind("m", mediaId).bind("n", v.name()).bind("ct", v.contentType()).bind("size", v.size()).bind("w", v.width())
                         .bind("h", v.height()).bind("br", v.bitRate()).bind("sha", v.sha256()).bind("key", v.blobKey()).execute();
             }
-            Rows.addStored(h, u.get().ownerId(), delta);
+            Rows.addStored(db, h, u.get().ownerId(), delta);
             return true;
         });
     }

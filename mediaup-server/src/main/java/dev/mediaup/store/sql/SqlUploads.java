@@ -160,9 +160,6 @@ final class SqlUploads implements UploadStore {
     private static final String ADD_UPLOADED = """
             INSERT INTO usage_daily (user_id, day, uploaded_bytes) VALUES (?, ?, ?)
             ON CONFLICT (user_id, day) DO UPDATE SET uploaded_bytes = usage_daily.uploaded_bytes + excluded.uploaded_bytes""";
-    private static final String ADD_STORED = """
-            INSERT INTO usage_stored (user_id, stored_bytes) VALUES (?, ?)
-            ON CONFLICT (user_id) DO UPDATE SET stored_bytes = usage_stored.stored_bytes + excluded.stored_bytes""";
 
     /** What an upload's segments hold besides the one being put: the others' bytes, and the one its index had. */
     private record Held(long others, Optional<Segment> previous) {}
@@ -189,7 +186,7 @@ final class SqlUploads implements UploadStore {
         Optional<Refusal> refusal = quota.refusal(today, stored, received, storedDelta, now);
         if (refusal.isPresent()) return refusal;
         Prepared.update(db, h, ADD_UPLOADED, user, day, received);
-        Prepared.update(db, h, ADD_STORED, user, storedDelta);
+        addStored(db, h, user, storedDelta);
         return Optional.empty();
     }
 
@@ -245,7 +242,7 @@ final class SqlUploads implements UploadStore {
     public void delete(long id) {
         db.write(h -> {
             releaseStored(h, id);
-            Rows.find(h, id).ifPresent(u -> addStored(h, u.ownerId(), -h.createQuery(
+            Rows.find(h, id).ifPresent(u -> addStored(db, h, u.ownerId(), -h.createQuery(
                     "SELECT COALESCE(SUM(size), 0) FROM variants WHERE media_id = :u").bind("u", id).mapTo(Long.class).one()));
             h.createUpdate("DELETE FROM segments WHERE upload_id = :u").bind("u", id).execute();
             h.createUpdate("DELETE FROM variants WHERE media_id = :u").bind("u", id).execute();
@@ -372,15 +369,15 @@ final class SqlUploads implements UploadStore {
     }
 
     /** Forgets an upload's bytes: the owner gets the stored bytes back, the rows go (the blobs are the caller's). */
-    private static void dropSegments(Handle h, long uploadId) {
+    private void dropSegments(Handle h, long uploadId) {
         releaseStored(h, uploadId);
         h.createUpdate("UPDATE uploads SET original_key = NULL WHERE id = :u").bind("u", uploadId).execute();
         h.createUpdate("DELETE FROM segments WHERE upload_id = :u").bind("u", uploadId).execute();
     }
 
     /** Gives the owner back the stored bytes of an upload's segments (before they are deleted). */
-    private static void releaseStored(Handle h, long uploadId) {
-        Rows.find(h, uploadId).ifPresent(u -> addStored(h, u.ownerId(), -h.createQuery(
+    private void releaseStored(Handle h, long uploadId) {
+        Rows.find(h, uploadId).ifPresent(u -> addStored(db, h, u.ownerId(), -h.createQuery(
                 "SELECT COALESCE(SUM(size), 0) FROM segments WHERE upload_id = :u").bind("u", uploadId).mapTo(Long.class).one()));
     }
 }
