@@ -102,7 +102,7 @@ class BigUploadIT {
             JsonNode fin = api.finalizeUpload(id).data();
             // on files FINALIZE is O(1) (a manifest of the segments); on S3 the store copies them into one object server-side
             // (UploadPartCopy, 4 GiB through s3proxy's disk here), so mediaup streams nothing but the bound must allow the copy
-            Duration finalizeBound = "cluster".equals(System.getProperty("mediaup.backend")) ? Duration.ofSeconds(60) : Duration.ofSeconds(5);
+            Duration finalizeBound = Backend.CLUSTER ? Duration.ofSeconds(60) : Duration.ofSeconds(5);
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("finalize does not stream the bytes again").isLessThan(finalizeBound);
             assertThat(fin.get("size").asLong()).isEqualTo(total);
             assertThat(api.awaitProcessed(id, Duration.ofMinutes(5)).get("processing_info").get("state").asString()).isEqualTo("succeeded");
@@ -111,7 +111,7 @@ class BigUploadIT {
                     peakRss.get() / 1_000_000);
             // the files + SQLite default within 300 MB; on S3 the spool, the SDK and the PostgreSQL driver come on top
             // (measured 290–317 MB; 436–448 MB when the spool held 16 MiB of each body in memory, which this bound catches)
-            long bound = "cluster".equals(System.getProperty("mediaup.backend")) ? 380_000_000L : 300_000_000L;
+            long bound = Backend.CLUSTER ? 380_000_000L : 300_000_000L;
             assertThat(peakRss.get()).as("peak RSS with -Xmx256m, bytes").isPositive().isLessThanOrEqualTo(bound);
 
             // one 32 MiB segment as base64 JSON (about 43 MB of text), decoded while it streams
