@@ -26,6 +26,8 @@ public enum Failpoint {
     FILE_BEFORE_FSYNC("blob.file.before-fsync"),
     FILE_BEFORE_RENAME("blob.file.before-rename"),
     FILE_BEFORE_DIR_FSYNC("blob.file.before-dir-fsync"),
+    // the file store filling a spare whose name was made durable ahead: body written, not yet fsynced
+    FILE_IN_PLACE_BEFORE_FSYNC("blob.file.in-place.before-fsync"),
     // the object store: body spooled, then PUT; an original assembled by a multipart upload of server-side copies
     S3_BEFORE_PUT("blob.s3.before-put"),
     S3_AFTER_PUT("blob.s3.after-put"),

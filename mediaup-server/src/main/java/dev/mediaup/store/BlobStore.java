@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Where bytes live: upload segments and (later) derived files. Keys are built by mediaup from numeric ids only,
@@ -128,32 +129,50 @@ public interface BlobStore extends AutoCloseable {
     }
 
     /**
+     * Optional capability of a store where naming a new blob is a durable write of its own (a file store: the
+     * directory's fsync after the rename, on top of the bytes' fsync): blobs the store made ready ahead of time, in
+     * the background, under a prefix that is about to get more (an upload's segments), which a {@link #put} then fills
+     * in place — one fsync per put. Taken keys are the caller's to put exactly once, like a key of its own.
+     */
+    interface Reserving {
+        /**
+         * A key under {@code prefix} that is ready, or empty when none is yet (then put a key of your own); either way
+         * the store makes more ready for the next call, naming them with {@code newKey}.
+         */
+        Optional<String> takeReserved(String prefix, Supplier<String> newKey);
+    }
+
+    /**
      * The optional capabilities a store has, each present or not, declared once by the store itself (tusd's
      * {@code UseIn(composer)}/{@code Capabilities()} idea): callers ask here, never with {@code instanceof}.
      */
     record Capabilities(Optional<Mappable> mappable, Optional<Local> local, Optional<Presigning> presigning, Optional<Hashing> hashing,
-                        Optional<Assembling> assembling) {
+                        Optional<Assembling> assembling, Optional<Reserving> reserving) {
         public static final Capabilities NONE = new Capabilities(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty());
+                Optional.empty(), Optional.empty());
 
         public Capabilities withMappable(Mappable m) {
-            return new Capabilities(Optional.of(m), local, presigning, hashing, assembling);
+            return new Capabilities(Optional.of(m), local, presigning, hashing, assembling, reserving);
         }
 
         public Capabilities withLocal(Local l) {
-            return new Capabilities(mappable, Optional.of(l), presigning, hashing, assembling);
+            return new Capabilities(mappable, Optional.of(l), presigning, hashing, assembling, reserving);
         }
 
         public Capabilities withPresigning(Presigning p) {
-            return new Capabilities(mappable, local, Optional.of(p), hashing, assembling);
+            return new Capabilities(mappable, local, Optional.of(p), hashing, assembling, reserving);
         }
 
         public Capabilities withHashing(Hashing h) {
-            return new Capabilities(mappable, local, presigning, Optional.of(h), assembling);
+            return new Capabilities(mappable, local, presigning, Optional.of(h), assembling, reserving);
         }
 
         public Capabilities withAssembling(Assembling a) {
-            return new Capabilities(mappable, local, presigning, hashing, Optional.of(a));
+            return new Capabilities(mappable, local, presigning, hashing, Optional.of(a), reserving);
+        }
+
+        public Capabilities withReserving(Reserving r) {
+            return new Capabilities(mappable, local, presigning, hashing, assembling, Optional.of(r));
         }
 
         /** Their names, for the startup log and tests. */
@@ -164,6 +183,7 @@ public interface BlobStore extends AutoCloseable {
             presigning.ifPresent(x -> n.add("presigning"));
             hashing.ifPresent(x -> n.add("hashing"));
             assembling.ifPresent(x -> n.add("assembling"));
+            reserving.ifPresent(x -> n.add("reserving"));
             return n;
         }
     }

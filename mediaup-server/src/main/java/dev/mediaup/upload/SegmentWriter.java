@@ -15,6 +15,7 @@ import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -40,10 +41,16 @@ final class SegmentWriter {
     /** A segment written to the blob store: where, how big, its SHA-256 and (when asked for) a second digest. */
     record Stored(String key, long size, byte[] sha256, byte[] checked) {}
 
-    /** Streams a body into a new, durable segment blob, refusing it as soon as it passes {@code limit} bytes. */
-    Stored store(long uploadId, long limit, long declaredLength, String checkAlgorithm, BodyWriter body) {
+    /**
+     * Streams a body into a new, durable segment blob, refusing it as soon as it passes {@code limit} bytes. With
+     * {@code moreToCome} (an append: the upload will likely get more segments), a store that reserves names ahead gives
+     * one it made ready, and makes more for the next.
+     */
+    Stored store(long uploadId, long limit, long declaredLength, String checkAlgorithm, boolean moreToCome, BodyWriter body) {
         if (blobs.freeBytes() - Math.max(declaredLength, 0) < minFreeBytes) throw UploadProblems.lowOnStorage();
-        String key = BlobKeys.segment(uploadId, ids.next());
+        Supplier<String> newKey = () -> BlobKeys.segment(uploadId, ids.next());
+        String key = (moreToCome ? blobs.capabilities().reserving() : Optional.<BlobStore.Reserving>empty())
+                .flatMap(r -> r.takeReserved(BlobKeys.prefix(uploadId), newKey)).orElseGet(newKey);
         Failpoint.APPEND_BEFORE_BLOB.hit();
         // a store that hashes what it stores anyway (S3 over plain HTTP signs each payload) hands its SHA-256 over
         var hashing = blobs.capabilities().hashing();

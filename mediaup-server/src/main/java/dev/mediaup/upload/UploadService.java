@@ -187,7 +187,8 @@ public final class UploadService {
     Recorded record(Upload u, IntSupplier index, Long atOffset, Checksum checksum, long declaredLength, long limit,
                               long maxTotal, BodyWriter body) {
         if (declaredLength > limit) throw UploadProblems.segmentTooLarge(limit);
-        SegmentWriter.Stored st = segments.store(u.id(), limit, declaredLength, checksum == null ? null : checksum.algorithm(), body);
+        SegmentWriter.Stored st = segments.store(u.id(), limit, declaredLength, checksum == null ? null : checksum.algorithm(), true,
+                body);
         Failpoint.APPEND_AFTER_BLOB.hit();
         boolean recorded = false;
         try {
@@ -222,7 +223,7 @@ public final class UploadService {
      */
     public Upload oneShot(Principal who, long declaredLength, BodyWriter body, Supplier<OneShotRequest> request) {
         long id = ids.next();
-        SegmentWriter.Stored st = segments.store(id, limits.largestUpload(), declaredLength, null, body);
+        SegmentWriter.Stored st = segments.store(id, limits.largestUpload(), declaredLength, null, false, body);
         Failpoint.ONESHOT_AFTER_BLOB.hit();
         boolean kept = false;
         try {

@@ -24,7 +24,11 @@ public final class StoreSnapshot {
                     }
                 }
         }
-        blobs.forEach((k, size) -> s.append(k).append(':').append(size).append('\n'));
+        // an empty file is a spare the file store makes ahead, in the background, for an upload's next segment (see
+        // store/file/Spares): not a blob until a put fills it; a zero-byte segment a refused request recorded shows in its row
+        blobs.forEach((k, size) -> {
+            if (size > 0) s.append(k).append(':').append(size).append('\n');
+        });
         return s.toString();
     }
 }

@@ -140,6 +140,45 @@ public abstract class BlobStoreContract {
     }
 
     @Test
+    void reservedKeysAreFilledOnceInPlaceAndAFailedFillLeavesNoBlob() throws Exception {
+        var reserving = blobs.capabilities().reserving();
+        if (reserving.isEmpty()) return;
+        String prefix = BlobKeys.prefix(19);
+        var next = new java.util.concurrent.atomic.AtomicLong(100);
+        java.util.function.Supplier<String> newKey = () -> BlobKeys.segment(19, next.incrementAndGet());
+        // the first ask finds none ready and starts making some; they are ready soon after
+        java.util.Optional<String> taken = reserving.get().takeReserved(prefix, newKey);
+        for (int i = 0; i < 500 && taken.isEmpty(); i++) {
+            Thread.sleep(10);
+            taken = reserving.get().takeReserved(prefix, newKey);
+        }
+        assertThat(taken).as("a reserved key within 5 s").isPresent();
+        String key = taken.get();
+        assertThat(key).startsWith(prefix + "/");
+        String ready = key;
+        blobs.capabilities().local().ifPresent(l -> assertThat(l.path(ready)).as("made ahead, empty").isEmptyFile());
+        byte[] data = bytes(300_000, 9);
+        assertThat(blobs.put(key, out -> out.write(data))).isEqualTo(data.length);
+        assertThat(read(blobs.open(key))).isEqualTo(data);
+        // a key is handed out once: the next one differs, and putting it again later replaces it like any key
+        String other = reserving.get().takeReserved(prefix, newKey).orElseGet(newKey);
+        assertThat(other).isNotEqualTo(key);
+        assertThatThrownBy(() -> blobs.put(other, out -> {
+            out.write(bytes(100_000, 10));
+            throw new IOException("client went away");
+        })).hasMessageContaining("client went away");
+        assertThatThrownBy(() -> read(blobs.open(other))).isInstanceOf(IOException.class);
+        blobs.put(key, out -> out.write("again".getBytes()));
+        assertThat(new String(read(blobs.open(key)))).isEqualTo("again");
+        // deleting the prefix takes the ready ones along; a key taken before is still put whole
+        String late = reserving.get().takeReserved(prefix, newKey).orElseGet(newKey);
+        blobs.deleteAll(prefix);
+        blobs.put(late, out -> out.write(data));
+        assertThat(read(blobs.open(late))).isEqualTo(data);
+        assertThat(blobs.list(prefix)).extracting(BlobStore.Entry::key).containsExactly(late);
+    }
+
+    @Test
     void assemblingMakesOneBlobOfThePiecesInOrder() throws IOException {
         var assembling = blobs.capabilities().assembling();
         if (assembling.isEmpty()) return;

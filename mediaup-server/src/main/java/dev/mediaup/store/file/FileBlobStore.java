@@ -15,13 +15,16 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -32,9 +35,11 @@ import static java.nio.file.StandardOpenOption.WRITE;
 
 /**
  * Blobs as files under one root. A put writes a temp file, fsyncs it, renames it into place and fsyncs the
- * directory, so after a crash a key either holds its complete bytes or does not exist.
+ * directory, so after a crash a key either holds its complete bytes or does not exist. A put of a reserved key (see
+ * {@link Spares}) fills a file whose name is already durable and fsyncs only its bytes: after a crash that key may hold
+ * a torn write, but nothing refers to a key whose put did not return.
  */
-public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobStore.Local {
+public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobStore.Local, BlobStore.Reserving {
     // Keys are ours (digits, slashes, dots), but the check makes "never a path from user input" hold by construction.
     private static final Pattern KEY = Pattern.compile("[a-z0-9]+(/[a-z0-9][a-z0-9._-]*)*");
 
@@ -50,15 +55,26 @@ public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobS
             .maximumWeight(64 * 1024).weigher((String k, MappedByteBuffer b) -> 1 + (b.capacity() >>> 20))
             .expireAfterAccess(Duration.ofMinutes(1)).build();
 
+    private final Spares spares = new Spares(this::path);
+
     public FileBlobStore(Path root) throws IOException {
         this.root = Files.createDirectories(root).toRealPath();
         this.fileStore = Files.getFileStore(this.root);
     }
 
-    /** Files can be mapped (delivery without copies) and read in place by a subprocess (ffmpeg). */
+    /**
+     * Files can be mapped (delivery without copies), read in place by a subprocess (ffmpeg), and reserved ahead (a
+     * directory entry's fsync is a write of its own).
+     */
     @Override
     public Capabilities capabilities() {
-        return Capabilities.NONE.withMappable(this).withLocal(this);
+        return Capabilities.NONE.withMappable(this).withLocal(this).withReserving(this);
+    }
+
+    @Override
+    public Optional<String> takeReserved(String prefix, Supplier<String> newKey) {
+        path(prefix); // checked like any key
+        return spares.take(prefix, newKey);
     }
 
     /** Temp files are the writes a crash interrupted. */
@@ -80,34 +96,59 @@ public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobS
     @Override
     public long put(String key, BodyWriter writer) throws IOException {
         Path target = path(key);
-        Path dir = target.getParent();
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
-            fsyncDir(dir.getParent()); // the new directory's entry must survive a crash too
+        if (spares.claim(key)) {
+            FileChannel spare = openSpare(target);
+            if (spare != null) return fillInPlace(spare, target, writer);
         }
+        Path dir = target.getParent();
+        Spares.ensureDirectory(dir); // the new directory's entry must survive a crash too
         Path tmp = dir.resolve("." + target.getFileName() + ".tmp" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        try (FileChannel ch = FileChannel.open(tmp, CREATE_NEW, WRITE); ChannelWriter buffered = new ChannelWriter(ch)) {
-            CountingStream out = new CountingStream(buffered, ch);
-            writer.writeTo(out);
-            out.flush();
-            out.writtenBack();
+        try (FileChannel ch = FileChannel.open(tmp, CREATE_NEW, WRITE)) {
+            long count = write(ch, writer);
             Failpoint.FILE_BEFORE_FSYNC.hit();
             ch.force(true);
             Failpoint.FILE_BEFORE_RENAME.hit();
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             mappings.invalidate(key); // a mapping of what the key held before
             Failpoint.FILE_BEFORE_DIR_FSYNC.hit();
-            fsyncDir(dir);
-            return out.count;
+            Spares.fsyncDirectory(dir);
+            return count;
         } catch (IOException | RuntimeException | Error e) {
             Files.deleteIfExists(tmp);
             throw e;
         }
     }
 
-    private static void fsyncDir(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, READ)) {
-            ch.force(true);
+    /** Streams the writer's bytes into the channel from a direct buffer; returns their count once all are written. */
+    private static long write(FileChannel ch, BodyWriter writer) throws IOException {
+        try (ChannelWriter buffered = new ChannelWriter(ch)) {
+            CountingStream out = new CountingStream(buffered, ch);
+            writer.writeTo(out);
+            out.flush();
+            out.writtenBack();
+            return out.count;
+        }
+    }
+
+    /** The spare, or null when it was dropped before its put (its upload deleted): then a file of its own, as usual. */
+    private static FileChannel openSpare(Path target) throws IOException {
+        try {
+            return FileChannel.open(target, WRITE);
+        } catch (NoSuchFileException gone) {
+            return null;
+        }
+    }
+
+    /** A spare's put: its name is durable already, so the bytes' fdatasync (their new size included) is the only one. */
+    private long fillInPlace(FileChannel ch, Path target, BodyWriter writer) throws IOException {
+        try (ch) {
+            long count = write(ch, writer);
+            Failpoint.FILE_IN_PLACE_BEFORE_FSYNC.hit();
+            ch.force(false);
+            return count;
+        } catch (IOException | RuntimeException | Error e) {
+            Files.deleteIfExists(target);
+            throw e;
         }
     }
 
@@ -153,6 +194,7 @@ public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobS
 
     @Override
     public void deleteAll(String prefix) throws IOException {
+        spares.forget(prefix);
         mappings.asMap().keySet().removeIf(k -> k.startsWith(prefix + "/"));
         Path dir = path(prefix);
         if (!Files.exists(dir)) return;
