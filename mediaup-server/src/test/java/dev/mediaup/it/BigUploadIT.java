@@ -38,11 +38,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Stream, never buffer: a 4 GiB upload (32 MiB segments, multipart, chunked transfer encoding, two at a time) and a
  * 32 MiB base64 JSON segment, through a server whose heap is capped at 256 MiB, its resident memory at most 300 MB
- * throughout (bench/big does the same with 16 GiB).
+ * throughout (bench/big does the same with 16 GiB). On PostgreSQL + S3, 1 GiB: every body there is spooled and PUT
+ * one at a time per stream, so the first GiB reaches the peak the rest would, and s3proxy's own disk writes made the
+ * 4 GiB run the suite's slowest test (107 s).
  */
 class BigUploadIT {
     static final int SEG = 32 << 20;
-    static final int SEGMENTS = 128; // 4 GiB
+    static final int SEGMENTS = Backend.CLUSTER ? 32 : 128; // 1 GiB, 4 GiB
     static final byte[] BLOCK = new byte[1 << 20];
 
     static {
@@ -53,7 +55,7 @@ class BigUploadIT {
     Path dir;
 
     @Test
-    void fourGibibytesThroughA256MiBHeap() throws Exception {
+    void gibibytesThroughA256MiBHeap() throws Exception {
         try (ServerProcess server = new ServerProcess(dir.resolve("data"), List.of("-Xmx256m")).start()) {
             Api api = new Api(server.baseUrl(), server.createToken("99", "media.write"));
             // the process's resident memory, sampled every 200 ms from the first append to the end of processing
@@ -101,7 +103,7 @@ class BigUploadIT {
             long t0 = System.nanoTime();
             JsonNode fin = api.finalizeUpload(id).data();
             // on files FINALIZE is O(1) (a manifest of the segments); on S3 the store copies them into one object server-side
-            // (UploadPartCopy, 4 GiB through s3proxy's disk here), so mediaup streams nothing but the bound must allow the copy
+            // (UploadPartCopy through s3proxy's disk here), so mediaup streams nothing but the bound must allow the copy
             Duration finalizeBound = Backend.CLUSTER ? Duration.ofSeconds(60) : Duration.ofSeconds(5);
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("finalize does not stream the bytes again").isLessThan(finalizeBound);
             assertThat(fin.get("size").asLong()).isEqualTo(total);
@@ -136,7 +138,7 @@ class BigUploadIT {
         return 0;
     }
 
-    /** The upload starts with a real clip whose padding box covers all 4 GiB, so it really processes. */
+    /** The upload starts with a real clip whose padding box covers all its bytes, so it really processes. */
     static final byte[] HEAD = Fixtures.mp4Head((long) SEG * SEGMENTS);
 
     /** 32 MiB of deterministic bytes for segment i, generated on the fly (never held whole by the test either). */
