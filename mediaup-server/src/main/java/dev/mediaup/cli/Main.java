@@ -37,7 +37,7 @@ import java.util.concurrent.Callable;
 @Command(name = "mediaup", mixinStandardHelpOptions = true, version = "mediaup 0.1.0",
         description = "Self-hostable media upload service speaking the X API v2 media protocol.",
         subcommands = {ServeCommand.class, Main.TokenCmd.class, Main.AppCmd.class, Main.UserCmd.class, Main.Gc.class, Main.FfmpegPath.class,
-                ClientCommands.UploadCmd.class, ClientCommands.MediaCmd.class, TrainCommand.class})
+                ClientCommands.UploadCmd.class, ClientCommands.MediaCmd.class, TrainCommand.class, ConfigTemplate.class})
 public final class Main extends Group {
 
     public static void main(String[] args) {

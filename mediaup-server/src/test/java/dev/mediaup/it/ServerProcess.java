@@ -27,6 +27,10 @@ public final class ServerProcess implements AutoCloseable {
     private int port;
     /** When set, the server is started through bin/mediaup with these arguments and environment instead. */
     private List<String> launcherArgs;
+    /** The launcher those go to: the checkout's bin/mediaup, or an installed package's. */
+    private Path launcher = Path.of("../bin/mediaup").toAbsolutePath().normalize();
+    /** Whether the server gets this JVM's environment (JAVA_HOME, PATH…) besides {@link #env}. */
+    private boolean inheritEnv = true;
     private java.util.Map<String, String> env = java.util.Map.of();
     /** Run before the server's own command (e.g. unshare, to hide system libraries from it). */
     private List<String> prefix = List.of();
@@ -72,10 +76,18 @@ public final class ServerProcess implements AutoCloseable {
         return p;
     }
 
+    /** A server started by an installed package's launcher ({@code launcher serve ARGS}), with only the given environment. */
+    public static ServerProcess installed(Path launcher, Path dataDir, java.util.Map<String, String> env, String... args) {
+        ServerProcess p = viaLauncher(dataDir, env, args);
+        p.launcher = launcher;
+        p.inheritEnv = false;
+        return p;
+    }
+
     public ServerProcess start() throws IOException {
         List<String> cmd = new ArrayList<>(prefix);
         if (launcherArgs != null) {
-            cmd.addAll(List.of(Path.of("../bin/mediaup").toAbsolutePath().normalize().toString(), "serve"));
+            cmd.addAll(List.of(launcher.toString(), "serve"));
             cmd.addAll(launcherArgs);
         } else {
             cmd.add(java());
@@ -85,6 +97,7 @@ public final class ServerProcess implements AutoCloseable {
             cmd.addAll(extraArgs);
         }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE);
+        if (!inheritEnv) pb.environment().clear();
         pb.environment().putAll(Backend.env(dataDir));
         pb.environment().putAll(env);
         process = pb.start();
