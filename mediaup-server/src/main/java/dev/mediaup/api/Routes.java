@@ -230,6 +230,17 @@ public final class Routes {
         // it speaks only the public API above, with the token in the tab's session storage (never a cookie)
         r.get("/console/config.json", this::consoleConfig);
         StaticFiles.serve(r, "/console", "/web/console", consoleHeaders, false);
+        operations(r);
+    }
+
+    /** A worker node's only listener: health, readiness and metrics (anything else: X's 404). */
+    public void installOperations(JavalinConfig config) {
+        config.http.compressionStrategy = CompressionStrategy.NONE;
+        operations(config.routes);
+        errors(config.routes);
+    }
+
+    private void operations(RoutesConfig r) {
         r.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
         r.get("/readyz", this::readyz);
         r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));

@@ -45,20 +45,36 @@ public final class Server implements AutoCloseable {
      */
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
 
+    /**
+     * What a node is for. {@code API}: the public API and, unless {@code --workers 0}, its own share of the jobs;
+     * {@code WORKER}: the jobs (processing, webhooks, sweeps) and only /healthz, /readyz and /metrics on its port.
+     */
+    public enum Role { API, WORKER }
+
     public static Server start(ServeConfig config) throws IOException {
-        return start(config, () -> System.currentTimeMillis() / 1000);
+        return start(config, Role.API);
+    }
+
+    public static Server start(ServeConfig config, Role role) throws IOException {
+        return start(config, role, () -> System.currentTimeMillis() / 1000);
+    }
+
+    public static Server start(ServeConfig config, LongSupplier clock) throws IOException {
+        return start(config, Role.API, clock);
     }
 
     /**
      * A server whose rules of time (expiry, retention, leases, backoff) follow {@code clock}, in epoch seconds: the
      * system clock in production; tests run time forward instead of sleeping.
      */
-    public static Server start(ServeConfig config, LongSupplier clock) throws IOException {
+    public static Server start(ServeConfig config, Role role, LongSupplier clock) throws IOException {
         config.validate();
+        if (role == Role.WORKER && config.processing().workers() == 0)
+            throw new IOException("a worker node with --workers 0 would run no jobs: give it one or more");
         Services s = Services.build(config, clock);
         HttpConfig http = config.http();
         var graceful = new GracefulHandler();
-        Javalin app = javalin(http, s.routes(), graceful);
+        Javalin app = javalin(http, role, s.routes(), graceful);
         app.start();
         // Jetty gives each connection 1 s of idleness once a stop begins: an append whose client paused for longer was
         // cut although --drain-secs allows it to finish. Draining means waiting as long as the drain allows (and
@@ -68,8 +84,9 @@ public final class Server implements AutoCloseable {
                 ac.setShutdownIdleTimeout(Math.max(1_000, http.drain().toMillis()));
                 ac.setIdleTimeout(IDLE_TIMEOUT.toMillis());
             }
-        log.info("mediaup listening on http://{}:{} (data dir {}; blob store capabilities {})", http.host(), app.port(),
-                config.storage().dataDir().toAbsolutePath(), s.blobs().capabilities().names());
+        log.info("mediaup {} listening on http://{}:{} (data dir {}; blob store capabilities {}; {} job workers)",
+                role == Role.WORKER ? "worker" : "API", http.host(), app.port(), config.storage().dataDir().toAbsolutePath(),
+                s.blobs().capabilities().names(), config.processing().workers());
         var loops = new BackgroundLoops();
         loops.sweeps(s.sweeper(), s.stores().nonces(), s.stores().webhooks(), s.clock(), config.storage().sweepInterval(),
                 config.auth().oauthWindow());
@@ -78,7 +95,7 @@ public final class Server implements AutoCloseable {
         return new Server(app, graceful, s, loops);
     }
 
-    private static Javalin javalin(HttpConfig http, Routes routes, GracefulHandler graceful) {
+    private static Javalin javalin(HttpConfig http, Role role, Routes routes, GracefulHandler graceful) {
         return Javalin.create(config -> {
             config.jetty.host = http.host();
             config.jetty.port = http.port();
@@ -100,6 +117,10 @@ public final class Server implements AutoCloseable {
                 server.setStopTimeout(http.drain().toMillis());
             });
             config.jetty.modifyServletContextHandler(context -> context.insertHandler(graceful));
+            if (role == Role.WORKER) {
+                routes.installOperations(config);
+                return;
+            }
             if (http.v11Port() != null) config.jetty.addConnector((server, httpConfig) -> {
                 // a second listener for clients that hard-code their upload host (point that name here); it serves every route
                 var c = new ServerConnector(server, new HttpConnectionFactory(httpConfig));

@@ -1,5 +1,10 @@
 package dev.mediaup.boot;
 
+import dev.mediaup.store.JobStore;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import dev.mediaup.admin.AdminService;
 import dev.mediaup.api.RateLimits;
 import dev.mediaup.api.Routes;
@@ -98,7 +103,8 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
                 new Readiness.Probe("database", true, () -> stores.healthy() ? null : "the database does not answer"),
                 new Readiness.Probe("blobs", true, () -> !blobs.healthy() ? "the blob store does not answer"
                         : blobs.freeBytes() <= 0 ? "the blob store is full" : null),
-                new Readiness.Probe("processing", false, () -> whyFfmpegCannotRun(ffmpeg))));
+                new Readiness.Probe("processing", false, () -> whyFfmpegCannotRun(ffmpeg)),
+                new Readiness.Probe("jobs", false, stalledQueue(stores.jobs(), clock, p.stalledQueue()))));
         var limits = new RateLimits(config.limits().rateLimits(), stores.sharedDatabase().orElse(null), stores::healthy);
         var grants = new GrantService(stores.grants(), stores.uploads(), config.limits(), ids, clock);
         var opaque = new OpaqueTokens(stores.access(), clock);
@@ -130,6 +136,26 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
         } catch (IOException e) {
             return e.getMessage();
         }
+    }
+
+    /**
+     * Why the job queue looks stalled — a due job that no node has claimed for longer than {@code limit}: no worker
+     * runs (API-only nodes and none of `mediaup worker`), or all are stuck — or null. Asked at most every 5 s.
+     */
+    private static Supplier<String> stalledQueue(JobStore jobs, LongSupplier clock, Duration limit) {
+        AtomicLong askedAt = new AtomicLong(Long.MIN_VALUE / 2);
+        AtomicReference<String> last = new AtomicReference<>();
+        return () -> {
+            long now = clock.getAsLong();
+            if (now - askedAt.get() < 5) return last.get();
+            askedAt.set(now);
+            OptionalLong waited = jobs.longestWait(now);
+            String why = waited.isPresent() && waited.getAsLong() > limit.toSeconds()
+                    ? "no node has claimed a due job for " + waited.getAsLong() + " s: is a worker running (mediaup worker, or serve "
+                    + "without --workers 0)?" : null;
+            last.set(why);
+            return why;
+        };
     }
 
     /** The key of signed delivery URLs: one per cluster, made by the first node that asks. */

@@ -34,10 +34,11 @@ import java.util.concurrent.Callable;
  * ({@code --data-dir} → {@code MEDIAUP_DATA_DIR}) or from a properties file ({@code --config FILE}, key {@code data-dir});
  * precedence is flag, then environment, then file, then the built-in default.
  */
-@Command(name = "mediaup", mixinStandardHelpOptions = true, version = "mediaup 0.1.0",
+@Command(name = "mediaup", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Self-hostable media upload service speaking the X API v2 media protocol.",
-        subcommands = {ServeCommand.class, Main.TokenCmd.class, Main.AppCmd.class, Main.UserCmd.class, Main.Gc.class, Main.FfmpegPath.class,
-                ClientCommands.UploadCmd.class, ClientCommands.MediaCmd.class, TrainCommand.class, ConfigTemplate.class})
+        subcommands = {ServeCommand.class, WorkerCommand.class, Main.TokenCmd.class, Main.AppCmd.class, Main.UserCmd.class,
+                Main.Gc.class, Main.FfmpegPath.class, ClientCommands.UploadCmd.class, ClientCommands.MediaCmd.class,
+                TrainCommand.class, ConfigTemplate.class})
 public final class Main extends Group {
 
     public static void main(String[] args) {
@@ -55,6 +56,28 @@ public final class Main extends Group {
             return 1;
         });
         System.exit(cl.execute(args));
+    }
+
+    /** {@code mediaup --version}: the build's version and the commit it was built from (the build writes both). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            Properties build = properties("/mediaup-version.properties"), git = properties("/git.properties");
+            String commit = git.getProperty("git.commit.id.abbrev", "unknown")
+                    + ("true".equals(git.getProperty("git.dirty")) ? "-dirty" : "");
+            return new String[]{"mediaup " + build.getProperty("version", "unknown") + " (commit " + commit + ", "
+                    + git.getProperty("git.commit.time", "time unknown") + ")"};
+        }
+
+        private static Properties properties(String resource) {
+            Properties p = new Properties();
+            try (var in = Main.class.getResourceAsStream(resource)) {
+                if (in != null) p.load(in);
+            } catch (IOException e) {
+                // printed as unknown
+            }
+            return p;
+        }
     }
 
     /** Flag → MEDIAUP_* environment → config file → annotation default. */

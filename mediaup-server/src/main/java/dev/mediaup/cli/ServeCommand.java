@@ -33,7 +33,7 @@ import java.util.function.Function;
  * {@link ServeConfig} and validated once. A bad value is a usage error that names it.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the server (files + SQLite under --data-dir by default).")
-public final class ServeCommand implements Callable<Integer> {
+public class ServeCommand implements Callable<Integer> {
     @Mixin Http http;
     @Mixin Storage storage;
     @Mixin Limits limits;
@@ -143,9 +143,13 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     static final class Processing {
-        @Option(names = "--workers", defaultValue = "0",
-                description = "Processing workers, also the bound on concurrent image decodes (0: one per core).")
-        int workers;
+        @Option(names = "--workers",
+                description = "Job workers on this node (video, GIF; default: one per core). 0: none, an API-only node whose "
+                        + "jobs worker nodes run (mediaup worker).")
+        Integer workers;
+        @Option(names = "--stalled-queue-secs", defaultValue = "300", converter = Seconds.class,
+                description = "A due job that no node has claimed for this long shows in /readyz as a stalled queue.")
+        Duration stalledQueue;
         @Option(names = "--ffmpeg", description = "A system ffmpeg to use (its ffprobe beside it) instead of the bundled one.")
         String ffmpeg;
         @Option(names = "--ffmpeg-timeout-secs", defaultValue = "1800", converter = Seconds.class,
@@ -171,9 +175,9 @@ public final class ServeCommand implements Callable<Integer> {
         ProcessingConfig config() {
             Map<Category, Duration> durations = new EnumMap<>(ProcessingConfig.defaultMaxDuration());
             durations.putAll(byCategory(maxDurationSecs, Duration::ofSeconds));
-            return new ProcessingConfig(ffmpeg, ffmpegTimeout, ffmpegMemoryBytes, workers > 0 ? workers
+            return new ProcessingConfig(ffmpeg, ffmpegTimeout, ffmpegMemoryBytes, workers != null ? workers
                     : Runtime.getRuntime().availableProcessors(),
-                    lease, maxJobAttempts, keepOriginals, durations, maxGifFrames);
+                    lease, maxJobAttempts, keepOriginals, durations, maxGifFrames, stalledQueue);
         }
     }
 
@@ -250,7 +254,12 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Server server = Server.start(serveConfig());
+        return run(Server.Role.API);
+    }
+
+    /** Starts a node in {@code role} and serves until SIGTERM, which drains it. */
+    final Integer run(Server.Role role) throws Exception {
+        Server server = Server.start(serveConfig(), role);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "mediaup-shutdown"));
         server.awaitStop();
         return 0;

@@ -11,13 +11,16 @@ import java.util.Map;
  *
  * @param ffmpeg          a system ffmpeg (its ffprobe beside it) instead of the bundled one; null for the bundled one
  * @param ffmpegTimeout   wall-clock limit of one ffmpeg run (its CPU limit is twice that)
- * @param workers         processing workers, also the bound on concurrent image decodes
+ * @param workers         job workers on this node (video, GIF); 0: none — an API-only node, whose jobs worker nodes run
+ *                        ({@code mediaup worker}); pictures are still processed at FINALIZE, up to one per core at once
  * @param lease           a job's lease: a crashed worker's job is retried after this
  * @param keepOriginals   keep uploaded bytes after processing (served as variant "original")
  * @param maxDuration     per-category video length limits
+ * @param stalledQueue    a due job nobody has claimed for this long shows in /readyz (no node is draining the queue)
  */
 public record ProcessingConfig(String ffmpeg, Duration ffmpegTimeout, long ffmpegMemoryBytes, int workers, Duration lease,
-                               int maxJobAttempts, boolean keepOriginals, Map<Category, Duration> maxDuration, int maxGifFrames) {
+                               int maxJobAttempts, boolean keepOriginals, Map<Category, Duration> maxDuration, int maxGifFrames,
+                               Duration stalledQueue) {
 
     public static Map<Category, Duration> defaultMaxDuration() {
         Map<Category, Duration> m = new EnumMap<>(Category.class);
@@ -29,7 +32,7 @@ public record ProcessingConfig(String ffmpeg, Duration ffmpegTimeout, long ffmpe
 
     public static ProcessingConfig defaults() {
         return new ProcessingConfig(null, Duration.ofSeconds(1800), 4L << 30, Runtime.getRuntime().availableProcessors(),
-                Duration.ofSeconds(30), 5, false, defaultMaxDuration(), 5000);
+                Duration.ofSeconds(30), 5, false, defaultMaxDuration(), 5000, Duration.ofMinutes(5));
     }
 
     /** The length limit of videos of this category (X's 140 s where none is set). */
@@ -40,10 +43,11 @@ public record ProcessingConfig(String ffmpeg, Duration ffmpegTimeout, long ffmpe
     void validate(Problems p) {
         p.positive(ffmpegTimeout, "--ffmpeg-timeout-secs");
         p.positive(ffmpegMemoryBytes, "--ffmpeg-memory-bytes");
-        p.positive(workers, "--workers");
+        p.check(workers >= 0, "--workers must not be negative, not " + workers);
         p.positive(lease, "--lease-secs");
         p.positive(maxJobAttempts, "--max-job-attempts");
         maxDuration.forEach((c, d) -> p.positive(d, "--max-duration-secs " + c.wire()));
         p.positive(maxGifFrames, "--max-gif-frames");
+        p.positive(stalledQueue, "--stalled-queue-secs");
     }
 }

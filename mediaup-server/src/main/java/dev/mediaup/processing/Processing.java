@@ -67,7 +67,9 @@ public final class Processing implements Processor {
         this.settings = settings;
         this.images = new Images(settings.maxPixels());
         this.video = new Video(ffmpeg);
-        this.inlineSlots = new Semaphore(Math.max(1, settings.config().workers()), true);
+        // an API-only node (no job workers) still processes pictures at FINALIZE: one per core at once
+        int workers = settings.config().workers();
+        this.inlineSlots = new Semaphore(workers > 0 ? workers : Runtime.getRuntime().availableProcessors(), true);
     }
 
     /** Removes what runs cut short by a crash left in the scratch directory (called once at startup). */

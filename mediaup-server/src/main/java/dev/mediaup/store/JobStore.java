@@ -1,6 +1,7 @@
 package dev.mediaup.store;
 
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Durable processing jobs. A job is a row; a worker claims one with a lease and keeps it fresh, so a job whose worker
@@ -25,4 +26,10 @@ public interface JobStore {
 
     /** Puts the job back for another attempt at {@code runAfter}, or fails it for good when {@code runAfter} is null. */
     void retry(Job job, Long runAfter, String error);
+
+    /**
+     * How long the longest-waiting due job has been claimable at {@code now} (since its run_after, or since its
+     * worker's lease ran out), in seconds; empty when no job is due. What a node's readiness reports as a stalled queue.
+     */
+    OptionalLong longestWait(long now);
 }

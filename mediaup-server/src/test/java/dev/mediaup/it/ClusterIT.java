@@ -1,5 +1,7 @@
 package dev.mediaup.it;
 
+import dev.mediaup.it.Api.Res;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -357,5 +359,82 @@ class ClusterIT {
         }
         worker.start();
         for (Api a : apis) assertThat(a.status(video).data().get("processing_info").get("state").asString()).isEqualTo("succeeded");
+    }
+
+    /**
+     * Roles: two API nodes with no job workers (serve --workers 0) and worker nodes (mediaup worker) beside them. With no
+     * worker, pictures still finish at FINALIZE, a video waits, and the API nodes' /readyz says that nobody drains the
+     * queue; a worker drains it and answers nothing but operations; killed mid-transcode, the next worker finishes the
+     * job once the lease runs out.
+     */
+    @Test
+    void apiNodesWithoutWorkersLeaveTheQueueToWorkerNodes() throws Exception {
+        String db = "roles" + Long.toHexString(System.nanoTime());
+        Map<String, String> env = Map.of("MEDIAUP_DB", Backend.dbUrl(db), "MEDIAUP_BLOBS", Backend.s3Url(db));
+        String[] apiOnly = {"--workers", "0", "--stalled-queue-secs", "2", "--lease-secs", "3"};
+        try (ServerProcess api1 = new ServerProcess(dir.resolve("api1"), apiOnly).withEnv(env).start();
+             ServerProcess api2 = new ServerProcess(dir.resolve("api2"), apiOnly).withEnv(env).start()) {
+            String token = api1.createToken("1101", "media.write tweet.read");
+            Api a1 = new Api(api1.baseUrl(), token), a2 = new Api(api2.baseUrl(), token);
+            byte[] png = Api.png(300, 200);
+            String picture = a1.initialize("image/png", "tweet_image", png.length);
+            a2.append(picture, 0, png);
+            assertThat(a1.finalizeUpload(picture).data().has("processing_info")).as("a picture is done at FINALIZE").isFalse();
+            byte[] clip = Fixtures.mp4(2, 320, 240);
+            String video = a1.initialize("video/mp4", "tweet_video", clip.length);
+            a2.append(video, 0, clip);
+            a1.finalizeUpload(video);
+            JsonNode stalled = awaitReady(a2, "down");
+            assertThat(stalled.get("status").asString()).as("degraded, not unready: uploads still work").isEqualTo("degraded");
+            assertThat(stalled.get("reasons").get("jobs").asString()).contains("no node has claimed a due job");
+            assertThat(a1.status(video).data().get("processing_info").get("state").asString())
+                    .isEqualTo("pending");
+
+            ServerProcess worker = new ServerProcess(dir.resolve("worker1"), "--lease-secs", "3").worker().withEnv(env).start();
+            try (worker) {
+                assertThat(a2.awaitProcessed(video, Duration.ofSeconds(60)).get("processing_info").get("state").asString())
+                        .isEqualTo("succeeded");
+                Api ops = new Api(worker.baseUrl(), token);
+                assertThat(ops.as(null).get("/healthz").status()).isEqualTo(200);
+                assertThat(ops.as(null).get("/metrics").status()).isEqualTo(200);
+                assertThat(ops.as(null).get("/readyz").json().get("checks").get("database").asString()).isEqualTo("up");
+                Res noApi = ops.send("POST", "/2/media/upload/initialize", "application/json", "{}".getBytes());
+                assertThat(noApi.status()).as("a worker has no public API").isEqualTo(404);
+                awaitReady(a1, "up");
+
+                // killed mid-transcode: the job's lease runs out and the next worker takes it
+                byte[] longer = Fixtures.mp4(8, 640, 360);
+                String second = a1.initialize("video/mp4", "tweet_video", longer.length);
+                a2.append(second, 0, longer);
+                a1.finalizeUpload(second);
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (ProcessHandle.of(worker.pid()).orElseThrow().descendants()
+                        .noneMatch(p -> p.info().command().orElse("").endsWith("/ffmpeg"))) {
+                    assertThat(System.nanoTime()).as("the worker transcodes").isLessThan(deadline);
+                    Thread.sleep(50);
+                }
+                Thread.sleep(500);
+                worker.kill9();
+                try (ServerProcess next = new ServerProcess(dir.resolve("worker2"), "--lease-secs", "3").worker().withEnv(env).start()) {
+                    JsonNode done = a2.awaitProcessed(second, Duration.ofSeconds(120));
+                    assertThat(done.get("processing_info").get("state").asString()).as(done.toString()).isEqualTo("succeeded");
+                }
+            }
+        }
+    }
+
+    /** The API node's /readyz once its "jobs" check reads {@code state} (its query runs every few seconds). */
+    static JsonNode awaitReady(Api api, String state) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            Res r = api.as(null).get("/readyz");
+            JsonNode body = r.json();
+            if (state.equals(body.get("checks").get("jobs").asString())) {
+                assertThat(r.status()).isEqualTo(200);
+                return body;
+            }
+            assertThat(System.nanoTime()).as("/readyz jobs %s within 30 s: %s", state, body).isLessThan(deadline);
+            Thread.sleep(250);
+        }
     }
 }

@@ -57,7 +57,7 @@ class LauncherIT {
             String[] r = launch(Map.of("MEDIAUP_AOT", "1", "MEDIAUP_JAVA_OPTS", opts), "--version");
             assertThat(r[0]).as(r[2]).isEqualTo("0");
             // stdout carries only what the command prints: the training run's and the JVM's own lines go to stderr
-            assertThat(r[1]).matches("mediaup \\S+\\n");
+            assertThat(r[1]).matches("mediaup \\S+ \\(commit [0-9a-f]+(-dirty)?, \\S+\\)\\n"); // the version and its commit
             if (opts.contains("info")) assertThat(r[2]).contains("recording the AOT cache").contains("Opened AOT cache " + aot);
         }
         assertThat(aot).exists();

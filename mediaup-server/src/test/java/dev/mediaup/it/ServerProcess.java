@@ -29,6 +29,8 @@ public final class ServerProcess implements AutoCloseable {
     private List<String> launcherArgs;
     /** The launcher those go to: the checkout's bin/mediaup, or an installed package's. */
     private Path launcher = Path.of("../bin/mediaup").toAbsolutePath().normalize();
+    /** The command the jar runs: serve, or worker (a node with no public API). */
+    private String command = "serve";
     /** Whether the server gets this JVM's environment (JAVA_HOME, PATH…) besides {@link #env}. */
     private boolean inheritEnv = true;
     private java.util.Map<String, String> env = java.util.Map.of();
@@ -63,6 +65,12 @@ public final class ServerProcess implements AutoCloseable {
         return this;
     }
 
+    /** Runs {@code mediaup worker} instead of serve: the jobs, and only /healthz, /readyz and /metrics on its port. */
+    public ServerProcess worker() {
+        this.command = "worker";
+        return this;
+    }
+
     /** Starts the server as the last arguments of {@code prefix} (a wrapper that execs it). */
     public ServerProcess withPrefix(List<String> prefix) {
         this.prefix = List.copyOf(prefix);
@@ -92,7 +100,7 @@ public final class ServerProcess implements AutoCloseable {
         } else {
             cmd.add(java());
             cmd.addAll(jvmArgs);
-            cmd.addAll(List.of("-jar", jar().toString(), "serve", "--host", "127.0.0.1", "--port", port == 0 ? "0" : Integer.toString(port),
+            cmd.addAll(List.of("-jar", jar().toString(), command, "--host", "127.0.0.1", "--port", port == 0 ? "0" : Integer.toString(port),
                     "--data-dir", dataDir.toString()));
             cmd.addAll(extraArgs);
         }

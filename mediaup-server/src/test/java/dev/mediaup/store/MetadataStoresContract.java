@@ -356,12 +356,18 @@ public abstract class MetadataStoresContract {
 
     @Test
     void aQueuedJobIsClaimedOnceUntilItsLeaseRunsOut() {
+        assertThat(stores.jobs().longestWait(NOW)).as("nothing queued").isEmpty();
         Upload u = queued("13");
+        // how long the oldest due job has waited for a worker: what /readyz reports as a stalled queue
+        long waited = stores.jobs().longestWait(NOW + 1000).orElseThrow();
+        assertThat(waited).isBetween(1000L - 5, 1000L);
         Job job = stores.jobs().claim("a", NOW, NOW + 30).orElseThrow();
         assertThat(job).isEqualTo(new Job(u.id(), "process", 1));
+        assertThat(stores.jobs().longestWait(NOW + 10)).as("claimed, its lease running").isEmpty();
         assertThat(stores.jobs().claim("b", NOW + 10, NOW + 40)).isEmpty();
         stores.jobs().extendLease(job, "a", NOW + 60);
         assertThat(stores.jobs().claim("b", NOW + 45, NOW + 75)).isEmpty();
+        assertThat(stores.jobs().longestWait(NOW + 70)).as("its worker's lease ran out 10 s ago").hasValue(10);
         Job again = stores.jobs().claim("b", NOW + 60, NOW + 90).orElseThrow(); // a dead worker's job comes back
         assertThat(again.attempts()).isEqualTo(2);
         stores.jobs().complete(again);

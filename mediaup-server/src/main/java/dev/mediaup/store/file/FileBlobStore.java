@@ -6,6 +6,7 @@ import dev.mediaup.core.BodyWriter;
 import dev.mediaup.core.Failpoint;
 import dev.mediaup.store.BlobStore;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -44,8 +44,9 @@ public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobS
     private static final Pattern KEY = Pattern.compile("[a-z0-9]+(/[a-z0-9][a-z0-9._-]*)*");
 
     private final Path root;
-    // looked up once: Files.getFileStore reads and parses /proc/mounts, milliseconds that every append would pay again
-    private final FileStore fileStore;
+    // statvfs(2) on the root, asked directly: Files.getFileStore parses /proc/mounts first (milliseconds per append), and
+    // fails with "Mount point not found" where the mounts it lists are not this process's view (a chroot)
+    private final File statvfs;
 
     // Mappings of recently read blobs. Blobs never change in place (a put renames a new file over its key, and
     // invalidates here), so a mapping shows exactly the bytes its key holds. Dropped a minute after their last read or
@@ -59,7 +60,7 @@ public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobS
 
     public FileBlobStore(Path root) throws IOException {
         this.root = Files.createDirectories(root).toRealPath();
-        this.fileStore = Files.getFileStore(this.root);
+        this.statvfs = this.root.toFile();
     }
 
     /**
@@ -218,11 +219,7 @@ public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobS
 
     @Override
     public long freeBytes() {
-        try {
-            return fileStore.getUsableSpace();
-        } catch (IOException e) {
-            return 0;
-        }
+        return statvfs.getUsableSpace(); // 0 if it cannot be asked: appends are then refused as "low on storage"
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.mediaup.store.sql;
 import dev.mediaup.store.JobStore;
 
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** Jobs on SQL: claimed with {@code SKIP LOCKED} on PostgreSQL, so nodes polling at once take different jobs. */
 final class SqlJobs implements JobStore {
@@ -59,5 +60,14 @@ final class SqlJobs implements JobStore {
                 WHERE upload_id = :u AND kind = :k""")
                 .bind("s", runAfter == null ? "FAILED" : "QUEUED").bind("r", runAfter).bind("e", error)
                 .bind("u", job.uploadId()).bind("k", job.kind()).execute());
+    }
+
+    @Override
+    public OptionalLong longestWait(long now) {
+        Long since = db.read(h -> h.createQuery("""
+                        SELECT MIN(CASE WHEN state = 'QUEUED' THEN run_after ELSE lease_until END) FROM jobs
+                        WHERE (state = 'QUEUED' AND run_after <= :now) OR (state = 'RUNNING' AND lease_until <= :now)""")
+                .bind("now", now).mapTo(Long.class).one()); // one row: MIN of none is NULL
+        return since == null ? OptionalLong.empty() : OptionalLong.of(now - since);
     }
 }
