@@ -36,7 +36,8 @@ class DistIT {
 
     @BeforeAll
     static void build() throws Exception {
-        var built = run(List.of(ROOT.resolve("bin/dist").toString(), "--no-build"), Map.of(), Duration.ofMinutes(5));
+        var built = run(List.of(ROOT.resolve("bin/dist").toString(), "--no-build"), Map.of("MEDIAUP_DIST_LEVEL", "1"),
+                Duration.ofMinutes(5));
         assertThat(built.getKey()).as("bin/dist: %s", built.getValue()).isZero();
         try (Stream<Path> files = Files.list(ROOT.resolve("dist"))) {
             for (Path f : files.toList()) {

@@ -51,7 +51,7 @@ class FreshRootIT {
         root = freshRoot();
         Path first = dir.resolve("first.deb"), second = dir.resolve("second.deb");
         var built = DistIT.run(List.of(DistIT.ROOT.resolve("bin/dist").toString(), "--no-build"),
-                Map.of("MEDIAUP_DIST_STAMP", "20000101000000"), Duration.ofMinutes(5));
+                Map.of("MEDIAUP_DIST_STAMP", "20000101000000", "MEDIAUP_DIST_LEVEL", "1"), Duration.ofMinutes(5));
         assertThat(built.getKey()).as(built.getValue()).isZero();
         Files.copy(DistIT.ROOT.resolve("dist/mediaup_0.1.0~snapshot.20000101000000_amd64.deb"), first);
         newerBuild(first, second, "0.1.0~snapshot.20000101000001");

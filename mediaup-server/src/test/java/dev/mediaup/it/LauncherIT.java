@@ -54,7 +54,7 @@ class LauncherIT {
         Path aot = Path.of("target/mediaup-server.aot").toAbsolutePath();
         Files.deleteIfExists(aot);
         for (String opts : new String[]{"-XX:AOTMode=on -Xlog:aot=info:stderr", "-XX:AOTMode=on -Xmx256m"}) {
-            String[] r = launch(Map.of("MEDIAUP_AOT", "1", "MEDIAUP_JAVA_OPTS", opts), "--version");
+            String[] r = launch(Map.of("MEDIAUP_AOT", "1", "MEDIAUP_AOT_ROUNDS", "1", "MEDIAUP_JAVA_OPTS", opts), "--version");
             assertThat(r[0]).as(r[2]).isEqualTo("0");
             // stdout carries only what the command prints: the training run's and the JVM's own lines go to stderr
             assertThat(r[1]).matches("mediaup \\S+ \\(commit [0-9a-f]+(-dirty)?, \\S+\\)\\n"); // the version and its commit
