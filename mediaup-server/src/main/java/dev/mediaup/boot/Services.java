@@ -1,10 +1,5 @@
 package dev.mediaup.boot;
 
-import dev.mediaup.store.JobStore;
-import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import dev.mediaup.admin.AdminService;
 import dev.mediaup.api.RateLimits;
 import dev.mediaup.api.Routes;
@@ -23,6 +18,7 @@ import dev.mediaup.processing.Ffmpeg;
 import dev.mediaup.processing.JobWorkers;
 import dev.mediaup.processing.Processing;
 import dev.mediaup.store.BlobStore;
+import dev.mediaup.store.JobStore;
 import dev.mediaup.store.MetadataStores;
 import dev.mediaup.upload.Ids;
 import dev.mediaup.upload.Outcomes;
@@ -49,8 +45,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The one place that builds everything a node runs from its config, in dependency order — stores, then the engine

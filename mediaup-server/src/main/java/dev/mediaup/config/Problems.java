@@ -23,4 +23,8 @@ final class Problems {
     void positive(long v, String option) {
         check(v > 0, option + " must be more than 0, not " + v);
     }
+
+    void nonNegative(long v, String option) {
+        check(v >= 0, option + " must not be negative, not " + v);
+    }
 }

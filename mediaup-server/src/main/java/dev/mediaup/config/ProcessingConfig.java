@@ -43,7 +43,7 @@ public record ProcessingConfig(String ffmpeg, Duration ffmpegTimeout, long ffmpe
     void validate(Problems p) {
         p.positive(ffmpegTimeout, "--ffmpeg-timeout-secs");
         p.positive(ffmpegMemoryBytes, "--ffmpeg-memory-bytes");
-        p.check(workers >= 0, "--workers must not be negative, not " + workers);
+        p.nonNegative(workers, "--workers");
         p.positive(lease, "--lease-secs");
         p.positive(maxJobAttempts, "--max-job-attempts");
         maxDuration.forEach((c, d) -> p.positive(d, "--max-duration-secs " + c.wire()));

@@ -15,7 +15,6 @@ import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -49,7 +48,7 @@ final class SegmentWriter {
     Stored store(long uploadId, long limit, long declaredLength, String checkAlgorithm, boolean moreToCome, BodyWriter body) {
         if (blobs.freeBytes() - Math.max(declaredLength, 0) < minFreeBytes) throw UploadProblems.lowOnStorage();
         Supplier<String> newKey = () -> BlobKeys.segment(uploadId, ids.next());
-        String key = (moreToCome ? blobs.capabilities().reserving() : Optional.<BlobStore.Reserving>empty())
+        String key = blobs.capabilities().reserving().filter(r -> moreToCome)
                 .flatMap(r -> r.takeReserved(BlobKeys.prefix(uploadId), newKey)).orElseGet(newKey);
         Failpoint.APPEND_BEFORE_BLOB.hit();
         // a store that hashes what it stores anyway (S3 over plain HTTP signs each payload) hands its SHA-256 over

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -53,14 +52,9 @@ class FreshMachineIT {
         return List.of("unshare", "-m", "sh", "-c", script.toString(), "sh");
     }
 
-    /** Runs {@code cmd}; exit code and output. */
+    /** Runs {@code cmd}; exit code and output (within a minute). */
     static Map.Entry<Integer, String> run(List<String> cmd, Map<String, String> env) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return Map.entry(p.exitValue(), out);
+        return DistIT.run(cmd, env, Duration.ofSeconds(60));
     }
 
     /** The directory the server extracted its ffmpeg into, under the cache dir it was given. */
