@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * boot in a chroot, so the test runs exactly the unit's {@code Environment=} and {@code ExecStart=} as its
  * {@code User=}. Through it a picture and a video (transcoded by the bundled ffmpeg, nothing else installed); then the
  * package is upgraded to a newer build and the media are still there and served; then removed (data kept) and purged
- * (data, config and user gone).
+ * (data, config and user gone). The OCI image made of the same package is unpacked and run in a root of its own.
  *
  * <p>Slow (a minute or two) and needs root, so it runs when asked: {@code -Dmediaup.fresh-root=true}, which .ci/run
  * does after the suite (docs/install.md). The root comes from {@code MEDIAUP_DEBIAN_MIRROR} (deb.debian.org by default).
@@ -31,6 +31,7 @@ class FreshRootIT {
     static final String SUITE = "bookworm";
     static final Path CACHE = Path.of(System.getProperty("user.home"), ".cache", "mediaup", "debootstrap-" + SUITE + "-minbase.tar");
 
+    private static boolean debBuilt;
     Path dir;
     Path root;
 
@@ -47,13 +48,68 @@ class FreshRootIT {
         }
     }
 
+    /**
+     * The OCI image bin/oci-image makes (no container runtime here): its layout checked blob by blob against the
+     * digests that name them, its layers unpacked in order into an empty root as a runtime would (whiteouts applied),
+     * and its config's entrypoint and command run there as its user, in its working dir, with its environment — then
+     * a picture and a video through it.
+     */
+    @Test
+    void theOciImageUnpacksIntoARootWhereItsEntrypointServes() throws Exception {
+        assumeTrue(Boolean.getBoolean("mediaup.fresh-root"), "runs with -Dmediaup.fresh-root=true (.ci/run's second step)");
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root: chroot, mounts");
+        dir = Files.createTempDirectory("oci-root");
+        try {
+            builtDeb();
+            var made = DistIT.run(List.of(DistIT.ROOT.resolve("bin/oci-image").toString(), "--no-build"), Map.of(), Duration.ofMinutes(10));
+            assertThat(made.getKey()).as(made.getValue()).isZero();
+            Path archive = DistIT.ROOT.resolve("dist/mediaup-0.1.0~snapshot.20000101000000-oci.tar");
+            root = dir.resolve("root");
+            JsonNode config = OciLayout.unpack(archive, dir.resolve("layout"), root);
+            JsonNode c = config.get("config");
+            assertThat(c.get("User").asString()).isEqualTo("mediaup:mediaup");
+            assertThat(c.get("ExposedPorts").has("8080/tcp")).isTrue();
+            assertThat(c.get("Volumes").has("/var/lib/mediaup")).isTrue();
+            assertThat(c.get("Env").toString()).as("reachable from outside its container").contains("MEDIAUP_HOST=0.0.0.0");
+            List<String> entrypoint = new ArrayList<>();
+            c.get("Entrypoint").forEach(w -> entrypoint.add(w.asString()));
+            c.get("Cmd").forEach(w -> entrypoint.add(w.asString()));
+            assertThat(entrypoint).startsWith("/usr/bin/mediaup", "serve");
+
+            List<String> prefix = chroot(c.get("User").asString(), c.get("WorkingDir").asString());
+            c.get("Env").forEach(e -> prefix.add(e.asString()));
+            List<String> cli = new ArrayList<>(prefix);
+            cli.addAll(List.of("/usr/bin/mediaup", "token", "create", "--user", "1", "--scopes", "media.write media.read"));
+            String token = DistIT.ok(cli).lines().filter(l -> l.matches("mu_\\S+")).findFirst().orElseThrow();
+            prefix.add("MEDIAUP_PORT=" + freePort()); // as `docker run -e MEDIAUP_PORT=…` would: this host's network is shared
+            long starting = System.nanoTime();
+            try (ServerProcess server = ServerProcess.installed(Path.of(entrypoint.getFirst()), root.resolve("var/lib/mediaup"),
+                    Map.of(), entrypoint.subList(2, entrypoint.size()).toArray(String[]::new)).withPrefix(prefix).start()) {
+                Api api = new Api(server.baseUrl(), token);
+                assertThat(api.as(null).get("/healthz").status()).isEqualTo(200);
+                System.out.printf("OCI: a %d MB image; unpacked, its entrypoint to /healthz 200 %.1f s%n",
+                        Files.size(archive) / 1_000_000, (System.nanoTime() - starting) / 1e9);
+                byte[] png = Api.png(320, 200);
+                String picture = api.initialize("image/png", "tweet_image", png.length);
+                api.append(picture, 0, png);
+                assertThat(api.finalizeUpload(picture).status()).isEqualTo(200);
+                byte[] video = Fixtures.mp4(2, 320, 240);
+                String clip = api.initialize("video/mp4", "tweet_video", video.length);
+                api.append(clip, 0, video);
+                api.finalizeUpload(clip);
+                assertThat(api.awaitProcessed(clip, Duration.ofMinutes(2)).toString()).contains("succeeded");
+                server.sigterm();
+            }
+            assertThat(root.resolve("var/lib/mediaup/mediaup.db")).as("the data, in the image's volume").exists();
+        } finally {
+            DistIT.ok(List.of("rm", "-rf", "--one-file-system", dir.toString()));
+        }
+    }
+
     void installUpgradeRemove() throws Exception {
         root = freshRoot();
         Path first = dir.resolve("first.deb"), second = dir.resolve("second.deb");
-        var built = DistIT.run(List.of(DistIT.ROOT.resolve("bin/dist").toString(), "--no-build"),
-                Map.of("MEDIAUP_DIST_STAMP", "20000101000000", "MEDIAUP_DIST_LEVEL", "1"), Duration.ofMinutes(5));
-        assertThat(built.getKey()).as(built.getValue()).isZero();
-        Files.copy(DistIT.ROOT.resolve("dist/mediaup_0.1.0~snapshot.20000101000000_amd64.deb"), first);
+        Files.copy(builtDeb(), first);
         newerBuild(first, second, "0.1.0~snapshot.20000101000001");
 
         long t0 = System.nanoTime();
@@ -109,6 +165,17 @@ class FreshRootIT {
         assertThat(Files.readString(root.resolve("etc/passwd"))).as("and the user").doesNotContain("\nmediaup:");
     }
 
+    /** The package bin/dist makes of the jar the suite built, once per test JVM. */
+    static synchronized Path builtDeb() throws Exception {
+        Path deb = DistIT.ROOT.resolve("dist/mediaup_0.1.0~snapshot.20000101000000_amd64.deb");
+        if (debBuilt) return deb;
+        var built = DistIT.run(List.of(DistIT.ROOT.resolve("bin/dist").toString(), "--no-build"),
+                Map.of("MEDIAUP_DIST_STAMP", "20000101000000", "MEDIAUP_DIST_LEVEL", "1"), Duration.ofMinutes(5));
+        assertThat(built.getKey()).as(built.getValue()).isZero();
+        debBuilt = true;
+        return deb;
+    }
+
     /** A minimal Debian with adduser, from the cache when one is there (made by debootstrap the first time). */
     Path freshRoot() throws Exception {
         Path r = dir.resolve("root");
@@ -142,10 +209,15 @@ class FreshRootIT {
 
     /** The root's own /dev, /proc and /sys, in a mount namespace of the command's own (gone when it ends). */
     List<String> chroot(String userspec) {
+        return chroot(userspec, "/");
+    }
+
+    /** The same, the command started in {@code workdir} of the root. */
+    List<String> chroot(String userspec, String workdir) {
         String mounts = "for d in dev sys; do mount --rbind /$d \"$R/$d\" || exit 97; done; mount -t proc proc \"$R/proc\" || exit 97; ";
         List<String> cmd = new ArrayList<>(List.of("unshare", "-m", "--propagation", "private", "env", "R=" + root, "sh", "-c",
                 mounts + "exec chroot " + (userspec == null ? "" : "--userspec=" + userspec + " ") + "\"$R\" \"$@\"", "sh"));
-        cmd.addAll(List.of("env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8"));
+        cmd.addAll(List.of("env", "-i", "-C", workdir, "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8"));
         return cmd;
     }
 
