@@ -2,6 +2,8 @@ package dev.mediaup.api;
 
 import dev.mediaup.admin.AdminService;
 import dev.mediaup.api.delivery.DeliveryApi;
+import dev.mediaup.api.resumable.Arrivals;
+import dev.mediaup.api.resumable.Resumable;
 import dev.mediaup.api.tus.Tus;
 import dev.mediaup.api.v11.V11;
 import dev.mediaup.api.v2.AdminApi;
@@ -43,7 +45,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -110,6 +111,8 @@ public final class Routes {
     private final V11 v11;
     private final GrantsApi grants;
     private final Tus tus;
+    private final Resumable resumable;
+    private final Arrivals arrivals = new Arrivals();
     private final V2Api v2;
     private final AdminApi admin;
     private final ConsoleSignIn signIn;
@@ -139,10 +142,16 @@ public final class Routes {
         this.grants = new GrantsApi(grantService, Routes::writer, schemas);
         this.tusPath = tusPath;
         this.tus = new Tus(uploads, tusUploads, mediaService, Routes::writer, this::origin, tusPath);
+        this.resumable = new Resumable(uploads, tusUploads, mediaService, Routes::writer, this::origin);
         this.v2 = new V2Api(uploads, Routes::writer, schemas);
         this.admin = new AdminApi(adminService, uploads, ctx -> ctx.attribute(PRINCIPAL), schemas);
         this.signIn = signIn;
         this.consoleHeaders = consoleHeaders(signIn, this.publicBaseUrl, redirects);
+    }
+
+    /** What the HTTP connectors tell of each connection they accept (resumable uploads order requests by it). */
+    public Arrivals arrivals() {
+        return arrivals;
     }
 
     public void install(JavalinConfig config) {
@@ -160,7 +169,10 @@ public final class Routes {
 
     /** The clock for the request timer, then who is calling (tus checks its version header first). */
     private void filters(RoutesConfig r) {
-        r.before(ctx -> ctx.attribute("mediaup.t0", System.nanoTime()));
+        r.before(ctx -> {
+            ctx.attribute("mediaup.t0", System.nanoTime());
+            arrivals.date(ctx);
+        });
         r.before("/2/*", this::authenticate);
         r.before(Dialect.V11_PREFIX + "*", this::authenticate);
         r.before(tusPath, tus::before);
@@ -181,7 +193,9 @@ public final class Routes {
         r.get("/2/media/upload/grants/{id}", grants::get);
         r.delete("/2/media/upload/grants/{id}", grants::revoke);
         r.get("/2/media/upload", v2::status);                          // STATUS (command optional)
-        r.post("/2/media/upload", v2::upload);                         // one-shot, or the INIT/APPEND/FINALIZE command form
+        // one-shot, or the INIT/APPEND/FINALIZE command form; a raw file's body is resumable HTTP's (with the draft's headers)
+        r.post("/2/media/upload", ctx -> { if (Resumable.takes(ctx)) resumable.create(ctx); else v2.upload(ctx); });
+        resumable.install(r);                                            // extension: the upload resources of resumable HTTP
 
         admin.install(r);                                                // extension: usage, and /2/admin/* for the admin scope
         r.get("/2/media/{media_key}/variants", media::files);            // extension: every file delivery serves, signed
@@ -210,13 +224,7 @@ public final class Routes {
         r.post("/1.1/media/subtitles/create.json", ctx -> v11.subtitles(ctx, true));
         r.post("/1.1/media/subtitles/delete.json", ctx -> v11.subtitles(ctx, false));
 
-        // tus 1.0 for tus-js-client, Uppy and friends: the same engine, tus's wire
-        r.options(tusPath, tus::options);
-        r.options(tusPath + "/{id}", tus::options);
-        r.post(tusPath, tus::create);
-        r.head(tusPath + "/{id}", tus::head);
-        r.patch(tusPath + "/{id}", tus::patch);
-        r.delete(tusPath + "/{id}", tus::terminate);
+        tus.install(r); // tus 1.0 for tus-js-client, Uppy and friends: the same engine, tus's wire
     }
 
     /** The API's document and its pages, the console, health and metrics. */
@@ -337,12 +345,7 @@ public final class Routes {
 
     /** scheme://host[:port] as clients see this server (configured, or from the request). */
     private String origin(Context ctx) {
-        if (publicBaseUrl != null) return publicBaseUrl;
-        String scheme = ctx.scheme().toLowerCase(Locale.ROOT);
-        String host = Objects.requireNonNullElse(ctx.host(), "localhost").toLowerCase(Locale.ROOT);
-        if ((scheme.equals("http") && host.endsWith(":80")) || (scheme.equals("https") && host.endsWith(":443")))
-            host = host.substring(0, host.lastIndexOf(':'));
-        return scheme + "://" + host;
+        return publicBaseUrl != null ? publicBaseUrl : Wire.origin(ctx);
     }
 
     /**
@@ -393,5 +396,4 @@ public final class Routes {
                 : Wire.ordered("status", ok ? "degraded" : "unavailable", "checks", named, "reasons", reasons);
         ctx.status(ok ? 200 : 503).contentType("application/json").result(Wire.JSON.writeValueAsBytes(body));
     }
-
 }

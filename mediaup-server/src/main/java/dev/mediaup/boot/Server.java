@@ -12,6 +12,7 @@ import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,6 +116,14 @@ public final class Server implements AutoCloseable {
                 // graceful stop: the listeners close at once, requests in flight (an append streaming in) get up to
                 // --drain-secs to finish and be acknowledged, then the stores close behind them
                 server.setStopTimeout(http.drain().toMillis());
+                // every listener tells when it accepts a connection (Javalin adds its own connector before the start)
+                server.addEventListener(new LifeCycle.Listener() {
+                    @Override
+                    public void lifeCycleStarting(LifeCycle event) {
+                        for (Connector c : server.getConnectors())
+                            if (c instanceof ServerConnector sc) sc.getSelectorManager().addEventListener(routes.arrivals());
+                    }
+                });
             });
             config.jetty.modifyServletContextHandler(context -> context.insertHandler(graceful));
             if (role == Role.WORKER) {

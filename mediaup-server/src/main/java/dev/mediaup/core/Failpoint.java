@@ -22,6 +22,9 @@ public enum Failpoint {
     APPEND_AFTER_BLOB("append.after-blob"),
     APPEND_AFTER_ROW("append.after-row"),
     APPEND_RESEND_BEFORE_OLD_BLOB_DELETE("append.resend.before-old-blob-delete"),
+    // a body cut off mid-way (tus, resumable HTTP): what arrived written, not yet durable; a long body's piece recorded
+    APPEND_CUT_OFF_BEFORE_STORE("append.cut-off.before-store"),
+    APPEND_ARRIVING_AFTER_PIECE("append.arriving.after-piece"),
     // the file store: body written, fsynced, renamed into place, directory fsynced
     FILE_BEFORE_FSYNC("blob.file.before-fsync"),
     FILE_BEFORE_RENAME("blob.file.before-rename"),

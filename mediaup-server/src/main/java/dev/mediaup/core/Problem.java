@@ -1,5 +1,9 @@
 package dev.mediaup.core;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * The one failure type every layer throws and {@code api} renders in X's error shape. A kind, not a class
  * hierarchy: what differs between failures is data (status, problem type, the parameter at fault). Only
@@ -45,13 +49,32 @@ public final class Problem extends RuntimeException {
     public final ProblemCode code;
     public final String parameter;
     public final String value;
+    /**
+     * The problem type's URI: the kind's (X's types), or one a protocol registered for exactly this failure (the
+     * resumable-upload draft's {@code https://iana.org/assignments/http-problem-types#…}), with its extension members.
+     */
+    public final String type;
+    public final Map<String, Object> members;
 
     Problem(Kind kind, ProblemCode code, String detail, String parameter, String value) {
+        this(kind, code, detail, parameter, value, kind.type, Map.of());
+    }
+
+    private Problem(Kind kind, ProblemCode code, String detail, String parameter, String value, String type,
+                    Map<String, Object> members) {
         super(detail, null, false, false); // no stack trace: these are answers, not bugs
         this.kind = kind;
         this.code = code;
         this.parameter = parameter;
         this.value = value;
+        this.type = type;
+        this.members = members;
+    }
+
+    /** The same problem under a registered problem type, with that type's members (in order). */
+    Problem typed(String registeredType, Map<String, Object> extension) {
+        return new Problem(kind, code, getMessage(), parameter, value, registeredType,
+                Collections.unmodifiableMap(new LinkedHashMap<>(extension)));
     }
 
     static Problem of(Kind kind, ProblemCode code, String detail, String parameter, Object value) {

@@ -112,9 +112,11 @@ public final class Problems {
     /** What a 415 asks for instead. */
     public enum Expected {
         SEGMENT("the segment as multipart/form-data (segment_index + media) or JSON {\"media\": base64, \"segment_index\": n}"),
-        ONE_SHOT("the media as multipart/form-data or JSON {\"media\": base64, \"media_category\": …}"),
+        ONE_SHOT("the media as multipart/form-data, JSON {\"media\": base64, \"media_category\": …}, or the file itself as "
+                + "its media type (image/png, video/mp4, …)"),
         COMMAND_APPEND("APPEND's segment in a multipart/form-data body (segment_index + media)"),
-        TUS_BYTES("upload bytes as application/offset+octet-stream");
+        TUS_BYTES("upload bytes as application/offset+octet-stream"),
+        PARTIAL_UPLOAD("the bytes to append as application/partial-upload");
 
         final String phrase;
 
@@ -142,8 +144,7 @@ public final class Problems {
         TIMESTAMP(" (RFC 3339, e.g. 2026-11-28T00:00:00Z)"),
         MEDIA_ID_PLACE(", as a query parameter or a form field before the media part"),
         FORM_COMMAND(" in a form body (INIT, APPEND, FINALIZE); one-shot uploads are multipart or JSON"),
-        TUS_FILETYPE(" in Upload-Metadata: filetype (the media type)"),
-        NO_DEFER(" (the creation-defer-length extension is not offered)");
+        TUS_FILETYPE(" in Upload-Metadata: filetype (the media type)");
 
         final String phrase;
 
@@ -191,7 +192,11 @@ public final class Problems {
         TUS_CONCAT("\"partial\" or \"final;{url} {url}…\""),
         TUS_PART_URL("the URL of a partial upload on this server ({path}/{id})"),
         TUS_CHECKSUM("\"{sha1|sha256|md5} {base64 digest}\""),
-        TUS_METADATA("comma-separated \"key base64value\" pairs, each key a unique ASCII word without spaces or commas");
+        TUS_METADATA("comma-separated \"key base64value\" pairs, each key a unique ASCII word without spaces or commas"),
+        ONE("1"),
+        ABSENT_WITH_DEFER("absent when Upload-Defer-Length is sent"),
+        SF_INTEGER("a non-negative integer (an RFC 9651 Integer)"),
+        SF_BOOLEAN("?0 or ?1 (an RFC 9651 Boolean)");
 
         final String phrase;
 

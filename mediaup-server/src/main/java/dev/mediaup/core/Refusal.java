@@ -30,6 +30,12 @@ public sealed interface Refusal {
     /** tus: the client's Upload-Offset is not where the upload stands ({@code actual} bytes). */
     record OffsetMismatch(long id, long offset, long actual) implements Refusal {}
 
+    /**
+     * A length given for the upload ({@code declared}) differs from the one it was given before ({@code known}, when it
+     * has one) or is less than the {@code held} bytes it already holds.
+     */
+    record LengthConflict(long id, long declared, Long known, long held) implements Refusal {}
+
     /** tus concatenation: a partial upload that does not yet hold its declared length. */
     record PartialIncomplete(long id, long offset, long length) implements Refusal {}
 

@@ -2,7 +2,9 @@ package dev.mediaup.core;
 
 import dev.mediaup.core.Problem.Kind;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static dev.mediaup.core.Problem.invalid;
 import static dev.mediaup.core.Problem.of;
@@ -20,8 +22,10 @@ import static dev.mediaup.core.ProblemCode.GRANT_ORIGIN;
 import static dev.mediaup.core.ProblemCode.GRANT_TOO_LARGE;
 import static dev.mediaup.core.ProblemCode.GRANT_TYPE;
 import static dev.mediaup.core.ProblemCode.GRANT_USED_UP;
+import static dev.mediaup.core.ProblemCode.INCONSISTENT_LENGTH;
 import static dev.mediaup.core.ProblemCode.LOW_ON_STORAGE;
 import static dev.mediaup.core.ProblemCode.MEDIA_TOO_LARGE;
+import static dev.mediaup.core.ProblemCode.MEDIA_TYPE_REQUIRED;
 import static dev.mediaup.core.ProblemCode.MISSING_SEGMENTS;
 import static dev.mediaup.core.ProblemCode.NOT_A_PARTIAL;
 import static dev.mediaup.core.ProblemCode.NOT_A_VIDEO;
@@ -38,6 +42,7 @@ import static dev.mediaup.core.ProblemCode.SEGMENTS_CHANGED;
 import static dev.mediaup.core.ProblemCode.SEGMENTS_UNREADABLE;
 import static dev.mediaup.core.ProblemCode.SEGMENT_NOT_STORED;
 import static dev.mediaup.core.ProblemCode.SEGMENT_OVER_TOTAL;
+import static dev.mediaup.core.ProblemCode.UPLOAD_COMPLETE;
 import static dev.mediaup.core.ProblemCode.SEGMENT_TOO_LARGE;
 import static dev.mediaup.core.ProblemCode.SESSION_EXPIRED;
 import static dev.mediaup.core.ProblemCode.SIZE_MISMATCH;
@@ -143,6 +148,9 @@ public final class UploadProblems {
             case Refusal.OffsetMismatch o -> of(Kind.CONFLICT, OFFSET_MISMATCH, "Upload-Offset " + o.offset()
                     + " does not match the upload's offset " + o.actual() + "; ask with HEAD and resume from there.", "Upload-Offset",
                     o.offset());
+            case Refusal.LengthConflict c -> inconsistentLength(c.declared(), "The upload " + c.id() + (c.known() != null
+                    ? " was declared as " + c.known() + " bytes long" : " holds " + c.held() + " bytes") + "; "
+                    + c.declared() + " does not match.");
             case Refusal.PartialIncomplete p -> invalid(PARTIAL_INCOMPLETE, "Upload-Concat", p.id(), "The partial upload " + p.id()
                     + " holds " + p.offset() + " of its " + p.length() + " bytes; finish it before concatenating.");
             case Refusal.GrantNotLive g -> of(Kind.UNAUTHORIZED, GRANT_NOT_LIVE, "The upload grant " + g.grantId()
@@ -170,6 +178,40 @@ public final class UploadProblems {
         return of(Kind.GONE, UPLOAD_GONE, "The upload " + id + " has ended (it expired, was terminated, or went into a final upload); "
                 + "start a new upload.", "id", id);
     }
+    /** Where the resumable-upload draft's problem types are registered. */
+    private static final String HTTP_PROBLEM_TYPES = "https://iana.org/assignments/http-problem-types#";
+
+    /** Resumable uploads for HTTP: the append's Upload-Offset is not the upload's, under the draft's problem type. */
+    public static Problem mismatchingUploadOffset(long provided, long expected) {
+        Map<String, Object> members = new LinkedHashMap<>();
+        members.put("expected-offset", expected);
+        members.put("provided-offset", provided);
+        return of(Kind.CONFLICT, OFFSET_MISMATCH, "Upload-Offset " + provided + " does not match the upload's offset " + expected
+                + "; ask with HEAD and resume from there.", "Upload-Offset", provided)
+                .typed(HTTP_PROBLEM_TYPES + "mismatching-upload-offset", members);
+    }
+
+    /** Two lengths of one upload differ (Upload-Length now and before, or with Content-Length at completion). */
+    public static Problem inconsistentLength(long length, String detail) {
+        return invalid(INCONSISTENT_LENGTH, "Upload-Length", length, detail);
+    }
+
+    /** A problem as resumable HTTP uploads name it: under the draft's registered type where it has one. */
+    public static Problem asDraftProblem(Problem p) {
+        return p.code == INCONSISTENT_LENGTH ? p.typed(HTTP_PROBLEM_TYPES + "inconsistent-upload-length", Map.of()) : p;
+    }
+
+    /** Resumable uploads for HTTP: bytes for an upload that is complete. */
+    public static Problem uploadComplete(long id) {
+        return of(Kind.CONFLICT, UPLOAD_COMPLETE, "The upload " + id + " is complete: it takes no more bytes.", "id", id);
+    }
+
+    /** A raw body whose type nobody said: neither its Content-Type, nor media_type, nor Upload-Metadata's filetype. */
+    public static Problem mediaTypeRequired(String contentType) {
+        return invalid(MEDIA_TYPE_REQUIRED, "media_type", contentType, "Say what the file is: its media type as Content-Type, "
+                + "or media_type=… in the query (tus clients: filetype in Upload-Metadata).");
+    }
+
     /** An upload of nothing could never finish: its last byte is what makes a tus upload media. */
     public static Problem emptyUpload() {
         return invalid(OUT_OF_RANGE, "Upload-Length", 0, "Upload-Length must be at least 1: an upload holds some bytes.");

@@ -51,6 +51,13 @@ public interface UploadWrites {
     Checked<Upload> concatenate(long finalId, List<Long> partialIds, long now);
 
     /**
+     * Gives an upload that was started without a length ({@code total_bytes} unknown: tus's deferred length, a resumable
+     * HTTP upload) its length, once: the same length again is accepted and changes nothing; another one, or one below
+     * the bytes its segments already hold, is refused with {@link Refusal.LengthConflict}.
+     */
+    Checked<Upload> declareLength(long id, long length, long now);
+
+    /**
      * Ends one unfinalized upload's session now (tus termination by a grant's bearer): EXPIRED, its segments left to
      * the sweeper like any expired session's, the row kept so the grant still lists it. False (nothing changed) when it
      * was finalized or had ended already.

@@ -4,6 +4,7 @@ import dev.mediaup.core.BodyWriter;
 import dev.mediaup.core.Category;
 import dev.mediaup.core.Failpoint;
 import dev.mediaup.core.Principal;
+import dev.mediaup.core.Problem;
 import dev.mediaup.core.UploadProblems;
 import dev.mediaup.core.Refusal;
 import dev.mediaup.core.Segment;
@@ -13,6 +14,7 @@ import dev.mediaup.store.UploadReads;
 import dev.mediaup.store.UploadWrites;
 import dev.mediaup.upload.UploadService.Checksum;
 
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongConsumer;
 
 /**
  * What tus asks of an upload beyond X's protocol, on the same engine: where an upload stands (its offset), appends that
@@ -165,6 +168,58 @@ public final class TusUploads {
         if (limit <= 0) throw UploadProblems.segmentTooLarge(0);
         UploadService.Recorded put = uploads.record(u, at::segments, offset, checksum, declaredLength, limit, maxTotal, body);
         return new Offset(put.upload(), offset + put.size(), at.segments() + 1);
+    }
+
+    /** What an append of an arriving body did: where the upload now stands, and whether the body was cut off. */
+    public record Appended(Offset at, boolean interrupted) {}
+
+    /**
+     * An append of a request body at {@code offset}, kept as far as it arrives: when the body is cut off (the
+     * connection dropped, fewer bytes than its Content-Length), the bytes that did arrive are appended all the same —
+     * durable and recorded before this returns, like any append — and the client resumes after them. Not so with a
+     * {@code checksum}, which covers the whole body: a body cut off cannot match it, so nothing of it is kept. With
+     * {@code piece} bytes per segment (0: one segment), a long body becomes several, and {@code progress} hears each new
+     * offset as soon as it is durable (resumable HTTP's 104 progress answers promise exactly that). An empty body
+     * appends nothing.
+     */
+    public Appended appendArriving(Offset at, long offset, Checksum checksum, long declaredLength, InputStream body, long piece,
+                                   LongConsumer progress) {
+        Upload u = at.upload();
+        u.appendRefusal(uploads.now()).ifPresent(r -> {
+            throw UploadProblems.refused(r);
+        });
+        if (at.offset() != offset) throw UploadProblems.refused(new Refusal.OffsetMismatch(u.id(), offset, at.offset()));
+        ArrivingBody in = new ArrivingBody(body);
+        long max = checksum != null || piece <= 0 ? Long.MAX_VALUE : piece;
+        long left = declaredLength;
+        while (!in.atEnd()) {
+            long before = at.offset();
+            try {
+                at = appendAt(at, before, checksum, left < 0 ? -1 : Math.min(left, max), out -> {
+                    in.copy(out, max);
+                    if (in.interrupted()) Failpoint.APPEND_CUT_OFF_BEFORE_STORE.hit();
+                });
+            } catch (Problem p) {
+                if (checksum != null && in.interrupted()) return new Appended(at, true); // the client is gone: nothing to tell it
+                throw p;
+            }
+            if (left >= 0) left = Math.max(0, left - (at.offset() - before));
+            if (in.ended()) break;
+            Failpoint.APPEND_ARRIVING_AFTER_PIECE.hit();
+            progress.accept(at.offset());
+        }
+        return new Appended(at, in.interrupted());
+    }
+
+    /**
+     * Gives an upload started without a length its length (tus's deferred length, a resumable HTTP upload whose client
+     * learns it at the end): once, never another, never below what it holds, never over its category's limit.
+     */
+    public Upload declareLength(Upload u, long length) {
+        long max = uploads.limits().maxBytes(u.category());
+        if (length > max) throw UploadProblems.uploadLengthOverLimit(length, max);
+        if (Objects.equals(u.totalBytes(), length)) return u;
+        return writes.declareLength(u.id(), length, uploads.now()).orElseThrow(UploadProblems::refused);
     }
 
     /**

@@ -124,7 +124,7 @@ class ArchitectureTest {
     /** One package per wire dialect over the same engine; what they share is api.wire, and no dialect leans on another. */
     @Test
     void dialectsShareOnlyTheWirePart() {
-        List<String> dialects = List.of("dev.mediaup.api.v2..", "dev.mediaup.api.v11..", "dev.mediaup.api.tus..",
+        List<String> dialects = List.of("dev.mediaup.api.v2..", "dev.mediaup.api.v11..", "dev.mediaup.api.tus..", "dev.mediaup.api.resumable..",
                 "dev.mediaup.api.delivery..");
         noClasses().that().resideInAPackage("dev.mediaup.api.wire..").should().dependOnClassesThat()
                 .resideInAnyPackage(dialects.toArray(String[]::new)).because("the shared part knows no dialect").check(main);

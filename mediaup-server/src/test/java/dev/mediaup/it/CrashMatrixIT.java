@@ -13,6 +13,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -50,7 +51,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * also writes {@code target/crash-matrix-<backend>.md}, docs/hardening.md's table.
  */
 class CrashMatrixIT {
-    enum Flow { VIDEO, PICTURE, ONESHOT, WEBHOOK, EXPIRY, ORPHANS, TUS }
+    enum Flow { VIDEO, PICTURE, ONESHOT, WEBHOOK, EXPIRY, ORPHANS, TUS, RESUMABLE }
 
     /** Where the point is on the path, and what it takes to get there. */
     record Drill(Failpoint point, Flow flow, int pass, boolean keepOriginals, Only only) {
@@ -67,6 +68,9 @@ class CrashMatrixIT {
             new Drill(Failpoint.APPEND_AFTER_BLOB, Flow.VIDEO, 3, false, Only.ANY),
             new Drill(Failpoint.APPEND_AFTER_ROW, Flow.VIDEO, 3, false, Only.ANY),
             new Drill(Failpoint.APPEND_RESEND_BEFORE_OLD_BLOB_DELETE, Flow.VIDEO, 1, false, Only.ANY),
+            // resumable HTTP: the client drops its transfer mid-body; a long body's first piece recorded
+            new Drill(Failpoint.APPEND_CUT_OFF_BEFORE_STORE, Flow.RESUMABLE, 1, false, Only.ANY),
+            new Drill(Failpoint.APPEND_ARRIVING_AFTER_PIECE, Flow.RESUMABLE, 1, false, Only.ANY),
             new Drill(Failpoint.FILE_BEFORE_FSYNC, Flow.VIDEO, 3, false, Only.FILES),
             new Drill(Failpoint.FILE_BEFORE_RENAME, Flow.VIDEO, 3, false, Only.FILES),
             new Drill(Failpoint.FILE_BEFORE_DIR_FSYNC, Flow.VIDEO, 3, false, Only.FILES),
@@ -169,6 +173,7 @@ class CrashMatrixIT {
         final ServerProcess server;
         final List<String> args = new ArrayList<>();
         Api api;
+        String token;
         String crashedDuring;
         HttpServer receiver;
         final Map<String, AtomicInteger> delivered = new ConcurrentHashMap<>();
@@ -195,7 +200,8 @@ class CrashMatrixIT {
         void drill() throws Exception {
             try {
                 server.start();
-                api = new Api(server.baseUrl(), server.createToken("900", "media.write media.read tweet.read"));
+                token = server.createToken("900", "media.write media.read tweet.read");
+                api = new Api(server.baseUrl(), token);
                 switch (d.flow()) {
                     case VIDEO -> video();
                     case PICTURE -> picture(false);
@@ -204,6 +210,7 @@ class CrashMatrixIT {
                     case EXPIRY -> expiry();
                     case ORPHANS -> orphans();
                     case TUS -> tus();
+                    case RESUMABLE -> resumable();
                 }
                 assertThat(crashedDuring).as("the server died at " + d.point().id).isNotNull();
                 // a job whose result was recorded before the crash finishes what it implied when it runs again
@@ -343,6 +350,45 @@ class CrashMatrixIT {
             JsonNode done = processed(videoId);
             assertThat(done.get("size").asLong()).isEqualTo(media.length);
             served("7_" + videoId, media, true);
+        }
+
+        /**
+         * Resumable HTTP: a 20 MiB video (a real clip and a free box) POSTed with the draft's headers. Cut off by the
+         * client at 3 MiB, or sent whole (the server dies after its first 16 MiB piece); either way the client takes
+         * the Location from the 104, asks where the upload stands once the server is back, and sends the rest.
+         */
+        void resumable() throws Exception {
+            byte[] media = Fixtures.withFreeBox(Fixtures.mp4(2, 320, 240), 20 << 20);
+            RufhWire wire = new RufhWire(server.baseUrl());
+            List<String> f = List.of("Authorization: Bearer " + token, "Upload-Draft-Interop-Version: " + RufhWire.INTEROP);
+            boolean cut = d.point() == Failpoint.APPEND_CUT_OFF_BEFORE_STORE;
+            var created = wire.send("POST", "/2/media/upload?media_category=tweet_video", plus(f, "Upload-Complete: ?1",
+                    "Content-Type: video/mp4"), media, 0, media.length, cut ? 3 << 20 : -1, true);
+            String at = URI.create(created.interim().getFirst().field("Location")).getRawPath();
+            if (created.failure() != null) crashed("the resumable creation", created.failure());
+            RufhWire.Response done = created.last();
+            while (done == null) {
+                try {
+                    long offset = Long.parseLong(wire.send("HEAD", at, f, null, 0, 0, -1, false).last().field("Upload-Offset"));
+                    var appended = wire.send("PATCH", at, plus(f, "Upload-Complete: ?1", "Upload-Offset: " + offset,
+                            "Content-Type: application/partial-upload"), media, (int) offset, media.length, -1, false);
+                    if (appended.failure() != null) throw appended.failure();
+                    done = appended.last();
+                } catch (IOException e) {
+                    crashed("resuming", e);
+                }
+            }
+            assertThat(done.status()).as(done.text()).isEqualTo(200);
+            String id = done.field("Mediaup-Media-Id");
+            JsonNode finished = processed(id);
+            assertThat(finished.get("size").asLong()).isEqualTo(media.length);
+            served("7_" + id, media, true);
+        }
+
+        static List<String> plus(List<String> fields, String... more) {
+            List<String> all = new ArrayList<>(fields);
+            all.addAll(List.of(more));
+            return all;
         }
 
         void picture(boolean oneShot) throws Exception {

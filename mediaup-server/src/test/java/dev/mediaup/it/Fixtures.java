@@ -102,6 +102,13 @@ public final class Fixtures {
     }
 
     /** A playable MP4 of exactly {@code size} bytes (random padding after the clip). */
+    /** {@code mp4} with a top-level free box after it, {@code size} bytes in all: the same clip to any player. */
+    public static byte[] withFreeBox(byte[] mp4, int size) {
+        byte[] b = java.util.Arrays.copyOf(mp4, size);
+        java.nio.ByteBuffer.wrap(b, mp4.length, 8).putInt(size - mp4.length).put("free".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return b;
+    }
+
     public static byte[] paddedMp4(int size) {
         byte[] head = mp4Head(size);
         byte[] b = new byte[size];

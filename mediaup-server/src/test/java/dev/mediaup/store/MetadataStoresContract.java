@@ -266,6 +266,25 @@ public abstract class MetadataStoresContract {
     }
 
     @Test
+    void aDeferredLengthIsDeclaredOnceAndNeverBelowTheBytesHeld() {
+        Upload u = created("6", null);
+        done(stores.uploads().putSegment(seg(u, 0, 4), NOW, 10, Quota.NONE));
+        assertThat(refused(stores.uploads().declareLength(u.id(), 3, NOW))).as("below what it holds")
+                .isEqualTo(new Refusal.LengthConflict(u.id(), 3, null, 4));
+        assertThat(stores.uploads().find(u.id()).orElseThrow().totalBytes()).isNull();
+        assertThat(done(stores.uploads().declareLength(u.id(), 7, NOW)).totalBytes()).isEqualTo(7L);
+        assertThat(done(stores.uploads().declareLength(u.id(), 7, NOW)).totalBytes()).as("the same again").isEqualTo(7L);
+        assertThat(refused(stores.uploads().declareLength(u.id(), 8, NOW))).as("another")
+                .isEqualTo(new Refusal.LengthConflict(u.id(), 8, 7L, 4));
+        assertThat(refused(stores.uploads().declareLength(Long.MAX_VALUE - 1, 8, NOW)))
+                .isEqualTo(new Refusal.UnknownUpload(Long.MAX_VALUE - 1));
+        done(stores.uploads().putSegment(seg(u, 1, 3), NOW, 7, Quota.NONE));
+        finalized(u, State.SUCCEEDED, null);
+        assertThat(refused(stores.uploads().declareLength(u.id(), 7, NOW))).as("finalized")
+                .isEqualTo(new Refusal.AlreadyFinalized(u.id()));
+    }
+
+    @Test
     void spentPartialsSayWhereTheyWentInOrderAndEndedWhenTheyWereSpent() {
         Upload a = upload("6", Category.TWEET_VIDEO, Upload.TUS_PARTIAL, 2L, NOW + 3600), b = upload("6", Category.TWEET_VIDEO,
                 Upload.TUS_PARTIAL, 3L, NOW + 3600), whole = upload("6", Category.TWEET_VIDEO, "video/mp4", 5L, NOW + 3600);

@@ -1,6 +1,7 @@
 package dev.mediaup.api.tus;
 
 import dev.mediaup.api.wire.Bodies;
+import dev.mediaup.api.wire.UploadMetadata;
 import dev.mediaup.core.Category;
 import dev.mediaup.core.Failpoint;
 import dev.mediaup.core.Principal;
@@ -15,6 +16,7 @@ import dev.mediaup.media.MediaService;
 import dev.mediaup.upload.UploadService.Checksum;
 import dev.mediaup.upload.TusUploads;
 import dev.mediaup.upload.UploadService;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 import java.io.IOException;
@@ -25,7 +27,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,7 +45,8 @@ import java.util.function.Function;
  */
 public final class Tus {
     public static final String VERSION = "1.0.0";
-    public static final String EXTENSIONS = "creation,creation-with-upload,expiration,checksum,termination,concatenation";
+    public static final String EXTENSIONS =
+            "creation,creation-with-upload,creation-defer-length,expiration,checksum,termination,concatenation";
     public static final String OFFSET_OCTETS = "application/offset+octet-stream";
     private static final Map<String, String> ALGORITHMS = Map.of("sha1", "SHA-1", "sha256", "SHA-256", "md5", "MD5");
 
@@ -63,6 +65,16 @@ public final class Tus {
         this.writer = writer;
         this.origin = origin;
         this.path = path;
+    }
+
+    /** tus's routes, at its path. */
+    public void install(RoutesConfig r) {
+        r.options(path, this::options);
+        r.options(path + "/{id}", this::options);
+        r.post(path, this::create);
+        r.head(path + "/{id}", this::head);
+        r.patch(path + "/{id}", this::patch);
+        r.delete(path + "/{id}", this::terminate);
     }
 
     /** Every tus answer says which protocol version it speaks. */
@@ -92,11 +104,9 @@ public final class Tus {
         }
         if (concat != null && !concat.equals("partial"))
             throw Problems.mustBe("Upload-Concat", concat, Problems.Form.TUS_CONCAT);
-        if (ctx.header("Upload-Defer-Length") != null)
-            throw Problems.required("Upload-Length", Problems.Hint.NO_DEFER);
-        long length = nonNegative(ctx, "Upload-Length");
+        Long length = deferred(ctx, concat == null) ? null : nonNegative(ctx, "Upload-Length");
         // an upload of nothing could never finish: its last byte is what makes a tus upload media
-        if (length == 0) throw UploadProblems.emptyUpload();
+        if (length != null && length == 0) throw UploadProblems.emptyUpload();
         bodyType(ctx);
         if (concat != null) { // a partial: bytes only, its type comes with the final upload
             Upload u = tus.startPartial(who, length);
@@ -110,9 +120,23 @@ public final class Tus {
         withUpload(ctx, who, u);
     }
 
+    /**
+     * creation-defer-length: "Upload-Defer-Length: 1" instead of Upload-Length, the length given by a later PATCH. Not
+     * for partial uploads, whose lengths a final upload adds up.
+     */
+    private static boolean deferred(Context ctx, boolean allowed) {
+        String defer = ctx.header("Upload-Defer-Length");
+        if (defer == null) return false;
+        if (!allowed) throw Problems.required("Upload-Length", Problems.Hint.HEADER);
+        if (!defer.equals("1")) throw Problems.mustBe("Upload-Defer-Length", defer, Problems.Form.ONE);
+        if (ctx.header("Upload-Length") != null) throw Problems.mustBe("Upload-Length", ctx.header("Upload-Length"),
+                Problems.Form.ABSENT_WITH_DEFER);
+        return true;
+    }
+
     /** An X upload of the type (and category) Upload-Metadata names. */
-    private Upload init(Context ctx, Principal who, long length) {
-        Map<String, String> meta = metadata(ctx.header("Upload-Metadata"));
+    private Upload init(Context ctx, Principal who, Long length) {
+        Map<String, String> meta = UploadMetadata.parse(ctx.header("Upload-Metadata"));
         String type = meta.getOrDefault("filetype", meta.get("type"));
         if (type == null || type.isBlank())
             throw Problems.required("filetype", Problems.Hint.TUS_FILETYPE);
@@ -178,6 +202,7 @@ public final class Tus {
         if (u.sessionExpired(uploads.now())) throw UploadProblems.uploadGone(u.id());
         ctx.status(200).header("Cache-Control", "no-store").header("Upload-Offset", Long.toString(at.offset()));
         if (u.totalBytes() != null) ctx.header("Upload-Length", Long.toString(u.totalBytes()));
+        else if (!u.state().finalized()) ctx.header("Upload-Defer-Length", "1");
         if (u.tusPartial()) ctx.header("Upload-Concat", "partial");
         else ctx.header("Upload-Metadata", "filetype " + b64(u.mediaType()) + ",media_category " + b64(u.category().wire()));
         if (!u.state().finalized()) ctx.header("Upload-Expires", httpDate(u.expiresAt()));
@@ -199,6 +224,9 @@ public final class Tus {
             ctx.status(204).header("Upload-Offset", Long.toString(offset));
             return;
         }
+        String length = ctx.header("Upload-Length"); // a deferred length, given now
+        if (length != null && !u.state().finalized())
+            at = new TusUploads.Offset(tus.declareLength(u, nonNegative(ctx, "Upload-Length")), at.offset(), at.segments());
         ctx.status(204).header("Upload-Offset", Long.toString(patchBody(ctx, who, at, offset)));
     }
 
@@ -214,19 +242,27 @@ public final class Tus {
         ctx.status(204);
     }
 
-    /** Appends the body at {@code offset}; when that was the last byte, finalizes. Returns the new offset. */
+    /**
+     * Appends the body at {@code offset}; when that was the last byte, finalizes. Returns the new offset. A body cut
+     * off keeps what arrived (durable, recorded): the client's HEAD then resumes after it.
+     */
     private long patchBody(Context ctx, Principal who, TusUploads.Offset found, long offset) {
         Checksum checksum = checksum(ctx.header("Upload-Checksum"));
         long length = contentLength(ctx);
-        TusUploads.Offset at;
+        TusUploads.Appended put;
         try (InputStream in = ctx.req().getInputStream()) {
-            at = tus.appendAt(found, offset, checksum, length, out -> Bodies.copy(in, out));
+            put = tus.appendArriving(found, offset, checksum, length, in, 0, at -> { });
         } catch (IOException e) {
             throw Problems.bodyUnreadable();
         } catch (Problem p) {
             if (p.code == ProblemCode.CHECKSUM_MISMATCH && p.kind == Kind.INVALID)
                 throw UploadProblems.tusChecksumMismatch(p);
             throw p;
+        }
+        TusUploads.Offset at = put.at();
+        if (put.interrupted()) {
+            ctx.header("Upload-Offset", Long.toString(at.offset()));
+            throw Problems.bodyEndedEarly();
         }
         Upload u = at.upload();
         if (complete(u, at.offset())) { // the last byte: it is media now (a partial waits for its final upload)
@@ -271,25 +307,6 @@ public final class Tus {
         } catch (IllegalArgumentException e) {
             throw Problems.notBase64("Upload-Checksum", null);
         }
-    }
-
-    /** Upload-Metadata: comma-separated "key base64value" pairs (the value may be absent). */
-    public static Map<String, String> metadata(String header) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (header == null || header.isBlank()) return out;
-        if (header.length() > 4096)
-            throw Problems.fieldTooLong("Upload-Metadata");
-        for (String pair : header.split(",")) {
-            String[] kv = pair.trim().split(" ", 2);
-            if (kv[0].isEmpty() || !kv[0].matches("[!-+--~]+") || out.containsKey(kv[0]))
-                throw Problems.mustBe("Upload-Metadata", header, Problems.Form.TUS_METADATA);
-            try {
-                out.put(kv[0], kv.length < 2 ? "" : new String(Base64.getDecoder().decode(kv[1].trim()), StandardCharsets.UTF_8));
-            } catch (IllegalArgumentException e) {
-                throw Problems.notBase64("Upload-Metadata " + kv[0], null);
-            }
-        }
-        return out;
     }
 
     private static String b64(String s) {

@@ -19,7 +19,9 @@ import tools.jackson.databind.json.JsonMapper;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /** Renders X's response shapes: {@code {"data": …}} objects with snake_case names and ids as strings, and errors. */
 public final class Wire {
@@ -157,12 +159,22 @@ public final class Wire {
      */
     public static final String ERROR_CODE = "error_code", ERROR_CODE_HEADER = "Mediaup-Error-Code";
 
+    /** scheme://host[:port] as the request addressed this server, default ports omitted. */
+    public static String origin(Context ctx) {
+        String scheme = ctx.scheme().toLowerCase(Locale.ROOT);
+        String host = Objects.requireNonNullElse(ctx.host(), "localhost").toLowerCase(Locale.ROOT);
+        if ((scheme.equals("http") && host.endsWith(":80")) || (scheme.equals("https") && host.endsWith(":443")))
+            host = host.substring(0, host.lastIndexOf(':'));
+        return scheme + "://" + host;
+    }
+
     public static void problem(Context ctx, Problem p) {
         var m = new LinkedHashMap<String, Object>();
         m.put("title", p.kind.title);
         m.put("detail", p.detail());
-        m.put("type", p.kind.type);
+        m.put("type", p.type);
         m.put("status", p.kind.status);
+        m.putAll(p.members);
         m.put(ERROR_CODE, p.code.wire());
         if (p.parameter != null) m.put("parameter", p.parameter);
         if (p.value != null) m.put("value", p.value);

@@ -333,6 +333,23 @@ final class SqlUploads implements UploadStore {
     }
 
     @Override
+    public Checked<Upload> declareLength(long id, long length, long now) {
+        return db.write(h -> {
+            Optional<Upload> found = locked(h, id);
+            if (found.isEmpty()) return Checked.refused(new Refusal.UnknownUpload(id));
+            Upload u = found.get();
+            long held = h.createQuery("SELECT COALESCE(SUM(size), 0) FROM segments WHERE upload_id = :id").bind("id", id).mapTo(Long.class)
+                    .one();
+            Optional<Refusal> refused = u.appendRefusal(now).or(() -> (u.totalBytes() != null ? u.totalBytes() != length : held > length)
+                    ? Optional.of(new Refusal.LengthConflict(id, length, u.totalBytes(), held)) : Optional.empty());
+            if (refused.isPresent()) return Checked.refused(refused.get());
+            h.createUpdate("UPDATE uploads SET total_bytes = :n WHERE id = :id AND total_bytes IS NULL").bind("n", length).bind("id", id)
+                    .execute();
+            return Checked.done(locked(h, id).orElseThrow());
+        });
+    }
+
+    @Override
     public boolean abandon(long id, long now) {
         return db.write(h -> h.createUpdate(
                         "UPDATE uploads SET state = 'EXPIRED', expires_at = :now WHERE id = :id AND state = 'UPLOADING'")

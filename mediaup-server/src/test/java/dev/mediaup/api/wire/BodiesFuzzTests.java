@@ -51,7 +51,7 @@ class BodiesFuzzTests {
     void tusHeadersAndGrantRequests(FuzzedDataProvider d) throws Exception {
         String metadata = d.consumeString(512), checksum = d.consumeString(128);
         byte[] grant = d.consumeRemainingAsBytes();
-        Fuzzing.bounded(() -> Tus.metadata(metadata), Problem.class);
+        Fuzzing.bounded(() -> UploadMetadata.parse(metadata), Problem.class);
         Fuzzing.bounded(() -> Tus.checksum(checksum), Problem.class);
         Fuzzing.bounded(() -> Bodies.grantFromJson(Bodies.json(grant)), Problem.class);
     }
