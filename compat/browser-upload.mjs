@@ -4,7 +4,8 @@
 // token (MEDIAUP_TOKEN never reaches the browser). The chunked page is stopped after 3 segments, reloaded, and must
 // resume from the segments listing.
 // Usage: node browser-upload.mjs <uppy|chunked> <file> <media type> <page port> [allowed origin for the grant]
-// Env: MEDIAUP_BASE_URL, MEDIAUP_TOKEN. Prints one JSON line: {origin, grant_id, result, appendsAfterReload, errors}.
+// Env: MEDIAUP_BASE_URL, MEDIAUP_TOKEN, MEDIAUP_TUS_PROTOCOL (uppy: tus-v1, or tus-js-client's IETF modes
+// ietf-draft-03 / ietf-draft-05). Prints one JSON line: {origin, grant_id, result, appendsAfterReload, errors}.
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -63,7 +64,8 @@ try {
     appendsAfterReload = 0;
     page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/append')) appendsAfterReload++; });
   }
-  const result = await pick('');
+  const protocol = process.env.MEDIAUP_TUS_PROTOCOL;
+  const result = await pick(protocol ? `?protocol=${protocol}` : '');
   console.log(JSON.stringify({ origin: `http://127.0.0.1:${port}`, grant_id: grantId, result, appendsAfterReload, errors }));
 } finally {
   await browser.close();

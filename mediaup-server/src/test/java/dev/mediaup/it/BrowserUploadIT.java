@@ -56,6 +56,26 @@ class BrowserUploadIT {
         }
     }
 
+    /** The same page and Uppy plugin in tus-js-client's IETF mode: resumable HTTP from a browser, with a grant. */
+    @Test
+    void uppyInChromiumUploadsThroughResumableHttpWithAGrant() throws Exception {
+        ClientCompatIT.installCompat();
+        int pagePort = freePort();
+        try (ServerProcess server = new ServerProcess(dir.resolve("data"), "--cors-origins", "http://127.0.0.1:" + pagePort).start()) {
+            Api api = new Api(server.baseUrl(), server.createToken("9700", "media.write tweet.read"));
+            Path clip = Files.write(dir.resolve("clip.mp4"), Fixtures.mp4(2, 320, 240));
+            JsonNode r = run("uppy", server, api, clip, pagePort, null, "ietf-draft-05");
+            assertThat(r.get("errors")).as(r.toString()).isEmpty();
+            assertThat(r.get("result").get("failed")).as(r.toString()).isEmpty();
+            String url = r.get("result").get("successful").get(0).get("url").asString();
+            assertThat(url).startsWith(server.baseUrl() + "/2/media/upload/resumable/");
+            String id = url.substring(url.lastIndexOf('/') + 1);
+            assertThat(api.awaitProcessed(id, Duration.ofSeconds(120)).get("processing_info").get("state").asString()).isEqualTo("succeeded");
+            JsonNode grant = api.get("/2/media/upload/grants/" + r.get("grant_id").asString()).data();
+            assertThat(grant.get("uploads").get(0).get("id").asString()).isEqualTo(id);
+        }
+    }
+
     @Test
     void aPageUploadsThroughXsChunkedEndpointsAndResumesAfterAReload() throws Exception {
         ClientCompatIT.installCompat();
@@ -78,12 +98,19 @@ class BrowserUploadIT {
 
     private static JsonNode run(String example, ServerProcess server, Api api, Path file, int pagePort, String grantOrigin)
             throws Exception {
+        return run(example, server, api, file, pagePort, grantOrigin, null);
+    }
+
+    /** {@code protocol}: tus-js-client's, for the uppy page (null: tus 1.0). */
+    private static JsonNode run(String example, ServerProcess server, Api api, Path file, int pagePort, String grantOrigin,
+                                String protocol) throws Exception {
         var cmd = new java.util.ArrayList<>(java.util.List.of("node", "browser-upload.mjs", example, file.toString(), "video/mp4",
                 Integer.toString(pagePort)));
         if (grantOrigin != null) cmd.add(grantOrigin);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(ClientCompatIT.COMPAT.toFile());
         pb.environment().put("MEDIAUP_BASE_URL", server.baseUrl());
         pb.environment().put("MEDIAUP_TOKEN", api.token);
+        if (protocol != null) pb.environment().put("MEDIAUP_TUS_PROTOCOL", protocol);
         String out = ClientCompatIT.run(pb, 180);
         return Api.JSON.readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow(() -> new AssertionError(out)));
     }

@@ -14,11 +14,14 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -274,6 +277,38 @@ class RufhIT {
         assertThat(offsets).containsExactly(Integer.toString(16 << 20), Integer.toString(32 << 20));
         String location = e.interim().getFirst().field("Location");
         assertThat(e.interim()).allSatisfy(r -> assertThat(r.field("Location")).isEqualTo(location));
+    }
+
+    /** Runs compat/tus.mjs in one of tus-js-client's IETF modes; its exit code and output. */
+    static ServerProcess.Ran tusJs(Path file, String protocol, Path storage, Long killAfter) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("node", "tus.mjs", file.toString(), "model/gltf-binary", storage.toString()));
+        if (killAfter != null) cmd.add(Long.toString(killAfter));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ClientCompatIT.COMPAT.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(Map.of("MEDIAUP_BASE_URL", server.baseUrl(), "MEDIAUP_TOKEN", token, "MEDIAUP_TUS_CHUNK",
+                Integer.toString(1 << 20), "MEDIAUP_TUS_PROTOCOL", protocol, "MEDIAUP_TUS_CATEGORY", "tweet_image"));
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new ServerProcess.Ran(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    /** tus-js-client, unmodified, in both its IETF modes (interop 5 and 6): killed mid-upload, then resumed by a second run. */
+    @Test
+    void tusJsClientInBothIetfModesResumesAnUploadItWasKilledIn() throws Exception {
+        ClientCompatIT.installCompat();
+        for (String protocol : List.of("ietf-draft-03", "ietf-draft-05")) {
+            byte[] file = model(4 << 20, protocol.hashCode());
+            Path path = Files.write(dir.resolve(protocol + ".glb"), file), storage = dir.resolve(protocol + "-urls.json");
+            ServerProcess.Ran first = tusJs(path, protocol, storage, 2L << 20);
+            assertThat(first.exit()).as("%s killed itself after 2 MiB: %s", protocol, first.output()).isEqualTo(137);
+            ServerProcess.Ran second = tusJs(path, protocol, storage, null);
+            assertThat(second.exit()).as(second.output()).isZero();
+            JsonNode r = JSON.readTree(second.output().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
+            assertThat(r.get("resumed").asBoolean()).as("%s: the second run resumed the first one's upload", protocol).isTrue();
+            assertThat(r.get("offsetAtStart").asLong()).isGreaterThanOrEqualTo(2L << 20);
+            assertThat(r.get("url").asString()).contains("/2/media/upload/resumable/");
+            assertThat(api.get("/media/" + r.get("media_key").asString() + "/orig").body()).as(protocol).isEqualTo(file);
+        }
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -239,7 +240,9 @@ public final class Resumable {
         ctx.header("Upload-Offset", Long.toString(at.offset())).header("Upload-Complete", "?0");
         if (put.interrupted()) throw Problems.bodyEndedEarly(); // nobody is listening; the bytes that came are kept
         Upload u = at.upload();
-        if (!complete) {
+        // every byte of a known length is here: the upload is complete whatever the request said — tus-js-client, reading
+        // a stream, labels its last append ?0 (it learns the stream's end only after sending it) and counts on this
+        if (!complete && !Objects.equals(u.totalBytes(), at.offset())) {
             ctx.header("Upload-Limit", limit(u));
             identify(ctx, u);
             if (ctx.method().name().equals("POST")) Wire.created(ctx, Wire.initialized(u, uploads.now()));
