@@ -51,14 +51,25 @@ public final class MediaClient {
     private static final long ONE_SHOT_MAX = 5 * MIB;
 
     private final Transport transport;
+    private final ResumableHttp resumable;
     private final int parallelism;
     private final long segmentSize;
+    private final Protocol protocol;
 
     private MediaClient(Builder b) {
         this.transport = new Transport(b.baseUrl.replaceAll("/+$", ""), b.bearer, b.oauth1, b.timeout, b.maxRetries);
+        this.resumable = new ResumableHttp(transport, b.maxRetries);
         this.parallelism = b.parallelism;
         this.segmentSize = b.segmentSize;
+        this.protocol = b.protocol;
     }
+
+    /**
+     * How files are sent: {@code AUTO} takes resumable HTTP where the server offers it (asked with OPTIONS) and X's
+     * segments elsewhere (api.x.com); {@code SEGMENTS} always X's INIT/APPEND/FINALIZE, in parallel; {@code RESUMABLE}
+     * always resumable HTTP (the IETF draft, mediaup): one stream, resumed from the byte where a dropped one ended.
+     */
+    public enum Protocol { AUTO, SEGMENTS, RESUMABLE }
 
     public static Builder builder() {
         return new Builder();
@@ -72,6 +83,7 @@ public final class MediaClient {
         private int parallelism = 4;
         private long segmentSize = 4 * MIB;
         private int maxRetries = 6;
+        private Protocol protocol = Protocol.AUTO;
 
         public Builder baseUrl(String url) { this.baseUrl = url; return this; }
 
@@ -94,6 +106,9 @@ public final class MediaClient {
 
         /** Attempts per request after the first, for network errors, 5xx and 429 (default 6). */
         public Builder maxRetries(int n) { this.maxRetries = Math.max(0, n); return this; }
+
+        /** How files are sent (default AUTO: resumable HTTP where offered, else X's segments). */
+        public Builder protocol(Protocol p) { this.protocol = p; return this; }
 
         public MediaClient build() {
             if (bearer == null && oauth1 == null) throw new IllegalStateException("give a bearerToken or oauth1 credentials");
@@ -201,8 +216,12 @@ public final class MediaClient {
             try {
                 long size = stream == null ? Files.size(file) : -1;
                 String type = mediaType != null ? mediaType : Media.guessType(file);
-                if (resumeId == null && stream == null && size <= ONE_SHOT_MAX && category != null && category.endsWith("_image"))
+                if (resumeId == null && stream == null && size <= ONE_SHOT_MAX && category != null && category.endsWith("_image")
+                        && protocol != Protocol.RESUMABLE)
                     return oneShot(Files.readAllBytes(file), category); // small images: X's one-shot upload, one request
+                if (stream == null && (protocol == Protocol.RESUMABLE
+                        || (protocol == Protocol.AUTO && resumeId == null && resumable.offered(category))))
+                    return resumably(type, size);
                 // at most 1000 segments, as the protocol allows (for a stream of unknown length: the preferred size)
                 long seg = size < 0 ? segmentSize : Math.max(segmentSize, (size + 999) / 1000);
                 sendSegments(seg, size, begin(type, size));
@@ -213,6 +232,25 @@ public final class MediaClient {
                 throw new CancellationException("upload " + id + " cancelled");
             } catch (IOException e) {
                 throw new MediaException(0, null, "cannot read " + (file != null ? file : "the stream") + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** The file as one resumable stream: a new upload resource, or the one being resumed, from where it stands. */
+        private Media resumably(String type, long size) throws InterruptedException {
+            String resource = resumeId != null ? "/2/media/upload/resumable/" + resumeId : resumable.create(type, category, size);
+            long offset = resumeId != null ? resumable.offset(resource) : 0;
+            if (offset < 0) throw new MediaException(404, null, "no upload " + resumeId + " to resume here", null);
+            id = resource.substring(resource.lastIndexOf('/') + 1);
+            pool = Executors.newSingleThreadExecutor(MediaClient::daemon); // on a thread of its own, so cancel() stops it
+            Future<Map<String, Object>> sent = pool.submit(() -> resumable.send(resource, file, size, offset, listener, () -> cancelled));
+            work.add(sent);
+            try {
+                return awaitProcessing(sent.get(), listener);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                throw new MediaException(0, null, "upload failed: " + e.getCause(), e.getCause());
+            } finally {
+                pool.shutdownNow();
             }
         }
 
@@ -340,32 +378,7 @@ public final class MediaClient {
 
     /** mediaup extension: upload grants, for uploads straight from browsers and apps. */
     public Grants grants() {
-        return new Grants();
-    }
-
-    /** Creating, reading, listing and revoking upload grants (needs a user token with media.write). */
-    public final class Grants {
-        private Grants() {}
-
-        /** A new grant; its {@link Grant#token()} is what the browser or app presents as its bearer token. */
-        public Grant create(Grant.Request request) {
-            return Grant.from(data(call("POST", "/2/media/upload/grants", "application/json", JSON_.asBytes(request.body))));
-        }
-
-        public Grant get(String id) {
-            return Grant.from(data(call("GET", "/2/media/upload/grants/" + id, null, null)));
-        }
-
-        @SuppressWarnings("unchecked")
-        public List<Grant> list() {
-            Object all = parse(call("GET", "/2/media/upload/grants", null, null)).get("data");
-            return all instanceof List<?> l ? l.stream().map(g -> Grant.from((Map<String, Object>) g)).toList() : List.of();
-        }
-
-        /** Its token stops working at once; uploads it started stay. */
-        public void revoke(String id) {
-            call("DELETE", "/2/media/upload/grants/" + id, null, null);
-        }
+        return new Grants(transport);
     }
 
     /** mediaup extension: deletes the media and its bytes. */

@@ -55,6 +55,12 @@ final class Transport {
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
     }
 
+    /** Whether this is X's own API (api.x.com, upload.twitter.com), which speaks X's protocol and nothing more. */
+    boolean isX() {
+        String host = URI.create(base).getHost();
+        return host != null && (host.equals("api.x.com") || host.endsWith(".twitter.com"));
+    }
+
     // ---- HTTP ----
 
     static Map<String, Object> parse(byte[] body) {
@@ -96,22 +102,31 @@ final class Transport {
     /** One call, retried on network errors, 5xx and 429 with backoff (429: until the rate limit resets). */
     byte[] send(String method, String pathAndQuery, String contentType, Supplier<HttpRequest.BodyPublisher> body,
                         String... headers) {
+        return respond(method, pathAndQuery, contentType, body, headers).body();
+    }
+
+    /** One request, once, whatever its answer: the caller reads status and fields (and decides about retrying). */
+    HttpResponse<byte[]> exchange(String method, String pathAndQuery, String contentType, HttpRequest.BodyPublisher body,
+                                  String... headers) throws IOException, InterruptedException {
+        var b = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(timeout)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body)
+                .header("Authorization", authorization(method, base + pathAndQuery));
+        if (contentType != null) b.header("Content-Type", contentType);
+        for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** {@link #send}, with the whole response (its fields too). */
+    HttpResponse<byte[]> respond(String method, String pathAndQuery, String contentType, Supplier<HttpRequest.BodyPublisher> body,
+                                 String... headers) {
         MediaException last = null;
         for (int attempt = 0; attempt <= maxRetries; attempt++) {
             if (Thread.currentThread().isInterrupted()) throw new CancellationException();
             long waitMs;
             try {
-                var b = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(timeout)
-                        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body.get())
-                        .header("Authorization", authorization(method, base + pathAndQuery));
-                if (contentType != null) b.header("Content-Type", contentType);
-                for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
-                HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-                if (r.statusCode() / 100 == 2) return r.body();
-                Map<String, Object> problem = firstError(parse(r.body()));
-                last = new MediaException(r.statusCode(), problem, method + " " + pathAndQuery + " → " + r.statusCode() + ": "
-                        + (problem.get("detail") != null ? problem.get("detail") : problem.get("message") != null ? problem.get("message")
-                                : "no detail"), null);
+                HttpResponse<byte[]> r = exchange(method, pathAndQuery, contentType, body == null ? null : body.get(), headers);
+                if (r.statusCode() / 100 == 2) return r;
+                last = failure(method, pathAndQuery, r);
                 if (!last.retryable()) throw last;
                 waitMs = r.statusCode() == 429 ? untilReset(r) : backoff(attempt);
             } catch (IOException e) {
@@ -130,6 +145,18 @@ final class Transport {
             }
         }
         throw last;
+    }
+
+    /** An answer that is not a success, as the exception callers see: X's problem, with its status. */
+    static MediaException failure(String method, String pathAndQuery, HttpResponse<byte[]> r) {
+        Map<String, Object> problem = firstError(parse(r.body()));
+        return new MediaException(r.statusCode(), problem, method + " " + pathAndQuery + " → " + r.statusCode() + ": "
+                + (problem.get("detail") != null ? problem.get("detail") : problem.get("message") != null ? problem.get("message")
+                        : "no detail"), null);
+    }
+
+    static long backoffMillis(int attempt) {
+        return backoff(attempt);
     }
 
     /** What went wrong with the connection, in words: the cause's own message, or what its kind means (never a bare class name). */

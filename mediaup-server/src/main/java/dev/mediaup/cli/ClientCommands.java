@@ -59,7 +59,7 @@ final class ClientCommands {
     }
 
     @Command(name = "upload", mixinStandardHelpOptions = true,
-            description = "Upload a file (parallel segments, retries, progress); resume with --resume ID.")
+            description = "Upload a file (resumable HTTP or parallel segments, retries, progress); resume with --resume ID.")
     static final class UploadCmd extends ClientOptions implements Callable<Integer> {
         @CommandLine.Parameters(index = "0", description = "The file.")
         Path file;
@@ -76,6 +76,9 @@ final class ClientCommands {
         String altText;
         @Option(names = "--resume", description = "Upload id to finish: only the segments the server lacks are sent.")
         String resume;
+        @Option(names = "--protocol", defaultValue = "auto", description = "auto (resumable HTTP where the server offers it, "
+                + "else X's segments), segments (X's INIT/APPEND/FINALIZE in parallel) or rufh (resumable HTTP, the IETF draft).")
+        String protocol;
 
         @Override
         public Integer call() {
@@ -86,7 +89,14 @@ final class ClientCommands {
                         + "serve), and is --base-url right?");
                 return 1;
             }
-            MediaClient client = builder.parallelism(parallel).segmentSize(segmentSize).build();
+            MediaClient.Protocol how = switch (protocol) {
+                case "auto" -> MediaClient.Protocol.AUTO;
+                case "segments" -> MediaClient.Protocol.SEGMENTS;
+                case "rufh", "resumable" -> MediaClient.Protocol.RESUMABLE;
+                default -> throw new CommandLine.ParameterException(new CommandLine(this), "--protocol is auto, segments or rufh, not "
+                        + protocol);
+            };
+            MediaClient client = builder.parallelism(parallel).segmentSize(segmentSize).protocol(how).build();
             String mediaType = type;
             String cat = category != null ? category : mediaType == null ? defaultCategory(file.getFileName().toString())
                     : defaultCategory("x." + mediaType.replace('/', '.'));

@@ -74,6 +74,21 @@ class CliIT {
     }
 
     @Test
+    void uploadSpeaksResumableHttpWhenAskedTo() throws Exception {
+        Path file = Files.write(dir.resolve("clip.mp4"), Fixtures.paddedMp4(3 << 20));
+        try (ServerProcess server = new ServerProcess(dir.resolve("server")).start()) {
+            String token = server.createToken("8800", "media.write tweet.read");
+            Ran r = run(dir, "upload", "--base-url", server.baseUrl(), "--token", token, "--protocol", "rufh", "--json", file.toString());
+            assertThat(r.exit()).as(r.stderr()).isZero();
+            assertThat(r.stdout()).contains("\"media_key\" : \"7_");
+            String metrics = new Api(server.baseUrl(), null).get("/metrics").text();
+            assertThat(metrics).as("the bytes went to an upload resource").contains("route=\"/2/media/upload/resumable/{id}\"");
+            assertThat(run(dir, "upload", "--base-url", server.baseUrl(), "--token", token, "--protocol", "carrier-pigeon",
+                    file.toString()).exit()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void helpShowsWholeDescriptionsAndDefaults() throws Exception {
         String top = run(dir, "--help").stdout();
         assertThat(top).contains("gc           Run the sweeper now (safe while a server runs).")

@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,7 +39,9 @@ class ClientIT {
              ServerProcess server = new ServerProcess(dir.resolve("data"), "--public-base-url", proxy.baseUrl()).start()) {
             proxy.to(server.baseUrl());
             String token = server.createToken("600", "media.write tweet.read");
-            MediaClient client = MediaClient.builder().baseUrl(proxy.baseUrl()).bearerToken(token).segmentSize(MIB).parallelism(4).build();
+            // X's own segments (X's document does not know resumable HTTP's endpoints)
+            MediaClient client = MediaClient.builder().baseUrl(proxy.baseUrl()).bearerToken(token).segmentSize(MIB).parallelism(4)
+                    .protocol(MediaClient.Protocol.SEGMENTS).build();
             Path png = Files.write(dir.resolve("a.png"), Api.png(64, 32));
             Media img = client.upload(png, "tweet_image");
             assertThat(img.width()).isEqualTo(64);
@@ -53,7 +56,7 @@ class ClientIT {
             assertThat(seen[0]).isEqualTo(Files.size(mp4));
 
             var c = server.oauth1("600");
-            MediaClient signed = MediaClient.builder().baseUrl(proxy.baseUrl())
+            MediaClient signed = MediaClient.builder().baseUrl(proxy.baseUrl()).protocol(MediaClient.Protocol.SEGMENTS)
                     .oauth1(c.get("consumer_key"), c.get("consumer_secret"), c.get("oauth_token"), c.get("oauth_token_secret")).build();
             assertThat(signed.upload(png, "tweet_image").height()).isEqualTo(32);
             assertThat(signed.status(img.id()).mediaKey()).isEqualTo(img.mediaKey()); // same user as the bearer token
@@ -72,7 +75,7 @@ class ClientIT {
     void streamsAndMultiGibibyteSparseFiles() throws Exception {
         try (ServerProcess server = new ServerProcess(dir.resolve("data"), "--keep-originals").start()) {
             MediaClient client = MediaClient.builder().baseUrl(server.baseUrl()).bearerToken(server.createToken("603", "media.write tweet.read"))
-                    .segmentSize(32L * MIB).parallelism(4).build();
+                    .segmentSize(32L * MIB).parallelism(4).protocol(MediaClient.Protocol.SEGMENTS).build();
             // a stream of unknown length: chunked without total_bytes
             byte[] bytes = Fixtures.paddedMp4(3 * MIB + 5);
             Media fromStream = client.upload(new java.io.ByteArrayInputStream(bytes), "video/mp4", MediaClient.MediaCategory.TWEET_VIDEO);
@@ -95,7 +98,8 @@ class ClientIT {
         Path mp4 = video(dir, "r.mp4", 24 * MIB);
         try (ServerProcess server = new ServerProcess(dir.resolve("data")).start()) {
             String token = server.createToken("601", "media.write tweet.read");
-            MediaClient client = MediaClient.builder().baseUrl(server.baseUrl()).bearerToken(token).segmentSize(MIB).parallelism(1).maxRetries(0).build();
+            MediaClient client = MediaClient.builder().baseUrl(server.baseUrl()).bearerToken(token).segmentSize(MIB).parallelism(1).maxRetries(0)
+                    .protocol(MediaClient.Protocol.SEGMENTS).build();
             AtomicInteger acked = new AtomicInteger();
             var upload = client.newUpload(mp4, "tweet_video").progress((sent, total) -> {
                 if (acked.incrementAndGet() == 10) {
@@ -119,6 +123,48 @@ class ClientIT {
             double appended = metrics.lines().filter(l -> l.startsWith("mediaup_segments_appended_total"))
                     .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
             assertThat((long) appended).isEqualTo(24 - present);
+        }
+    }
+
+    /**
+     * The default protocol against mediaup is resumable HTTP (offered in OPTIONS): one stream; the server killed -9 when
+     * 20 of 24 MiB were sent; the client, retrying, asks where the upload stands once the server is back and sends only
+     * what was not yet durable — the first 16 MiB piece was.
+     */
+    @Test
+    void resumableHttpWhereOfferedResumesByItselfAfterTheServerIsKilled() throws Exception {
+        Path mp4 = video(dir, "rufh.mp4", 24 * MIB);
+        try (ServerProcess server = new ServerProcess(dir.resolve("data")).start()) {
+            String token = server.createToken("604", "media.write tweet.read");
+            MediaClient client = MediaClient.builder().baseUrl(server.baseUrl()).bearerToken(token).maxRetries(12).build();
+            Api api = new Api(server.baseUrl(), token);
+            var killed = new java.util.concurrent.CountDownLatch(1);
+            var afterKill = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+            var holder = new java.util.concurrent.atomic.AtomicReference<MediaClient.Upload>();
+            var upload = client.newUpload(mp4, "tweet_video").progress((sent, total) -> {
+                if (killed.getCount() == 0) afterKill.accumulateAndGet(sent, Math::min); // the lowest after the kill: where it resumed
+                else if (sent >= 20 * MIB) {
+                    try {
+                        // the sending thread waits here until the server has the first 16 MiB piece durable (the segments
+                        // listing, not HEAD: asking where the upload stands would end this very transfer)
+                        for (int i = 0; i < 300 && api.get("/2/media/upload/" + holder.get().id() + "/segments").data()
+                                .get("segments").isEmpty(); i++) Thread.sleep(100);
+                        server.kill9();
+                    } catch (InterruptedException e) {
+                        throw new RuntimeException(e);
+                    }
+                    killed.countDown();
+                }
+            });
+            holder.set(upload);
+            upload.start();
+            assertThat(killed.await(60, TimeUnit.SECONDS)).isTrue();
+            server.start();
+            Media done = upload.join();
+            assertThat(done.succeeded()).isTrue();
+            assertThat(done.size()).isEqualTo(24L * MIB);
+            assertThat(upload.id()).isEqualTo(done.id());
+            assertThat(afterKill.get()).as("resumed after the durable first piece, not from 0").isEqualTo(16L * MIB);
         }
     }
 
@@ -158,7 +204,7 @@ class ClientIT {
             proxy.start();
             try {
                 MediaClient client = MediaClient.builder().baseUrl("http://127.0.0.1:" + proxy.getAddress().getPort()).bearerToken(token)
-                        .segmentSize(MIB).parallelism(2).build();
+                        .segmentSize(MIB).parallelism(2).protocol(MediaClient.Protocol.SEGMENTS).build();
                 Path mp4 = video(dir, "p.mp4", 6 * MIB);
                 long t0 = System.nanoTime();
                 Media m = client.upload(mp4, "tweet_video");
@@ -167,7 +213,8 @@ class ClientIT {
                 assertThat(System.nanoTime() - t0).as("waited for Retry-After").isGreaterThan(900_000_000L);
 
                 // cancellation: stop after the first acknowledged segment; what was acknowledged stays
-                MediaClient direct = MediaClient.builder().baseUrl(server.baseUrl()).bearerToken(token).segmentSize(MIB).parallelism(1).build();
+                MediaClient direct = MediaClient.builder().baseUrl(server.baseUrl()).bearerToken(token).segmentSize(MIB).parallelism(1)
+                        .protocol(MediaClient.Protocol.SEGMENTS).build();
                 Path big = video(dir, "c.mp4", 30 * MIB);
                 var upload = direct.newUpload(big, "tweet_video");
                 upload.progress((sent, total) -> upload.cancel());
