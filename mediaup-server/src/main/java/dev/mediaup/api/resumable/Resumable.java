@@ -116,7 +116,8 @@ public final class Resumable {
     public void create(Context ctx) {
         Principal who = writer.apply(ctx);
         Optional<Interop> v = Interop.of(ctx);
-        Optional<Boolean> complete = Fields.bool(Fields.joined(ctx, "Upload-Complete"));
+        // without a draft version the request is not resumable, and Upload-Complete is not this server's to judge
+        Optional<Boolean> complete = v.isPresent() ? bool(ctx, "Upload-Complete") : Fields.bool(Fields.joined(ctx, "Upload-Complete"));
         boolean resumable = v.isPresent() && complete.isPresent(), whole = complete.orElse(true);
         long declared = ctx.req().getContentLengthLong();
         Long length = length(ctx, whole, 0, declared);
@@ -164,10 +165,8 @@ public final class Resumable {
         if (v.orElse(Interop.V8).labelsAppends() ? !PARTIAL_UPLOAD.equals(Bodies.mime(ctx))
                 : !Set.of("", PARTIAL_UPLOAD, "application/offset+octet-stream").contains(Bodies.mime(ctx)))
             throw Problems.unsupportedContentType(ctx.header("Content-Type"), Problems.Expected.PARTIAL_UPLOAD);
-        long offset = Fields.nonNegative(Fields.joined(ctx, "Upload-Offset")).orElseThrow(() -> missing(ctx, "Upload-Offset",
-                Problems.Form.SF_INTEGER));
-        boolean complete = Fields.bool(Fields.joined(ctx, "Upload-Complete")).orElseThrow(() -> missing(ctx, "Upload-Complete",
-                Problems.Form.SF_BOOLEAN));
+        long offset = integer(ctx, "Upload-Offset").orElseThrow(() -> Problems.required("Upload-Offset", Problems.Hint.HEADER));
+        boolean complete = bool(ctx, "Upload-Complete").orElseThrow(() -> Problems.required("Upload-Complete", Problems.Hint.HEADER));
         long declared = ctx.req().getContentLengthLong();
         TusUploads.Appended put;
         try (var running = inFlight.enter(id, Arrivals.began(ctx), cutOff(ctx))) {
@@ -188,10 +187,10 @@ public final class Resumable {
                 throw UploadProblems.mismatchingUploadOffset(offset, at.offset());
             }
             Long length = length(ctx, complete, offset, declared);
-            if (length != null) at = new TusUploads.Offset(declareLength(u, length), at.offset(), at.segments());
+            if (length != null) at = new TusUploads.Offset(declareLength(ctx, u, length), at.offset(), at.segments());
             Long total = at.upload().totalBytes();
             if (total != null && declared >= 0 && offset + declared > total)
-                throw UploadProblems.asDraftProblem(UploadProblems.inconsistentLength(offset + declared, "The upload is " + total
+                throw draft(ctx, UploadProblems.inconsistentLength(offset + declared, "The upload is " + total
                         + " bytes long; this request would bring it to " + (offset + declared) + "."));
             put = append(ctx, at, offset, declared, v, null);
         }
@@ -251,9 +250,9 @@ public final class Resumable {
         }
         Long total = u.totalBytes();
         if (total != null && at.offset() != total)
-            throw UploadProblems.asDraftProblem(UploadProblems.inconsistentLength(at.offset(), "The upload is " + total
+            throw draft(ctx, UploadProblems.inconsistentLength(at.offset(), "The upload is " + total
                     + " bytes long and holds " + at.offset() + "; it cannot be complete yet."));
-        u = declareLength(u, at.offset());
+        u = declareLength(ctx, u, at.offset());
         ctx.header("Upload-Complete", "?1"); // from here on the answer is the one-shot upload's, failures included
         Upload done = uploads.finalizeUpload(who, u.id());
         identify(ctx, done);
@@ -273,20 +272,28 @@ public final class Resumable {
 
     /** The length a request gives: Upload-Length, or (completing) the offset plus Content-Length; both must agree. */
     private static Long length(Context ctx, boolean complete, long offset, long declared) {
-        OptionalLong given = Fields.nonNegative(Fields.joined(ctx, "Upload-Length"));
+        OptionalLong given = integer(ctx, "Upload-Length");
         Long implied = complete && declared >= 0 ? Long.valueOf(offset + declared) : null;
         if (given.isPresent() && implied != null && given.getAsLong() != implied)
-            throw UploadProblems.asDraftProblem(UploadProblems.inconsistentLength(given.getAsLong(), "Upload-Length "
+            throw draft(ctx, UploadProblems.inconsistentLength(given.getAsLong(), "Upload-Length "
                     + given.getAsLong() + " does not match the " + implied + " bytes this completing request makes."));
         return given.isPresent() ? Long.valueOf(given.getAsLong()) : implied;
     }
 
-    private Upload declareLength(Upload u, long length) {
+    private Upload declareLength(Context ctx, Upload u, long length) {
         try {
             return tus.declareLength(u, length);
         } catch (Problem p) {
-            throw UploadProblems.asDraftProblem(p);
+            throw draft(ctx, p);
         }
+    }
+
+    /**
+     * A problem under the draft's registered type, on the upload resource; X's endpoint (the creation) answers in X's
+     * own types, which X's document lists for it and clients of X match on.
+     */
+    private static Problem draft(Context ctx, Problem p) {
+        return ctx.method().name().equals("POST") ? p : UploadProblems.asDraftProblem(p);
     }
 
     /** What a raw body is: its Content-Type, else media_type, else tus metadata's filetype (never sniffed here). */
@@ -309,10 +316,24 @@ public final class Resumable {
         return u.state().finalized() ? limit : limit + ", max-age=" + Math.max(0, u.expiresAt() - uploads.now());
     }
 
-    /** A field the request must carry, absent or ignored (not a valid structured field of its type). */
-    private static Problem missing(Context ctx, String header, Problems.Form form) {
-        String raw = Fields.joined(ctx, header);
-        return raw == null ? Problems.required(header, Problems.Hint.HEADER) : Problems.mustBe(header, raw, form);
+    /**
+     * A non-negative Integer field; empty when absent. Present and not that (negative, a decimal, a list…), RFC 9651
+     * would have it ignored and the request judged without it — but a resumable request that says a length or an
+     * offset means one, and judged without it would store bytes on terms the client did not state: refused instead.
+     */
+    private static OptionalLong integer(Context ctx, String name) {
+        String raw = Fields.joined(ctx, name);
+        OptionalLong v = Fields.nonNegative(raw);
+        if (raw != null && v.isEmpty()) throw Problems.mustBe(name, raw, Problems.Form.SF_INTEGER);
+        return v;
+    }
+
+    /** A Boolean field (?0, ?1); empty when absent, refused when present and not that (as {@link #integer}). */
+    private static Optional<Boolean> bool(Context ctx, String name) {
+        String raw = Fields.joined(ctx, name);
+        Optional<Boolean> v = Fields.bool(raw);
+        if (raw != null && v.isEmpty()) throw Problems.mustBe(name, raw, Problems.Form.SF_BOOLEAN);
+        return v;
     }
 
     /** The X media this upload is (or becomes), as tus answers name it too. */
