@@ -336,6 +336,48 @@ class RufhIT {
         assertThat(api.as(null).get("/healthz").status()).isEqualTo(200);
     }
 
+    /**
+     * Through the cluster's nodes (PostgreSQL + S3): the 104 comes from the node that took the creation, the transfer
+     * drops, and another node answers where the upload stands and takes the rest; then a second transfer cut off on
+     * that node is resumed on the first. Every byte lands once.
+     */
+    @Test
+    void anotherNodeResumesWhatOneNodeStarted() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Backend.CLUSTER, "the cluster pass: nodes sharing PostgreSQL and S3");
+        try (ServerProcess other = new ServerProcess(dir.resolve("other")).withEnv(Backend.env(dir.resolve("data"))).start()) {
+            RufhWire second = new RufhWire(other.baseUrl());
+            byte[] file = model(2_000_000, 7);
+            var created = wire.send("POST", UPLOAD, fields("Upload-Complete: ?1", "Content-Type: model/gltf-binary"), file, 0,
+                    file.length, 700_000, true);
+            assertThat(created.interim().getFirst().status()).isEqualTo(104);
+            String at = path(created.interim().getFirst().field("Location"));
+            // the first node notices the reset and stores what came; another node cannot cut it off, so it asks until settled
+            long offset = settled(second, at);
+            assertThat(offset).isBetween(0L, 700_000L);
+            var cut = second.send("PATCH", at, fields("Upload-Complete: ?1", "Upload-Offset: " + offset,
+                    "Content-Type: application/partial-upload"), file, (int) offset, file.length, 500_000, false);
+            assertThat(cut.last()).isNull();
+            long again = settled(wire, at);
+            assertThat(again).isBetween(offset, offset + 500_000);
+            var done = append(at, file, (int) again, file.length, true);
+            assertThat(done.status()).as(done.text()).isEqualTo(200);
+            assertThat(new Api(other.baseUrl(), token).get("/media/" + data(done).get("media_key").asString() + "/orig").body())
+                    .isEqualTo(file);
+        }
+    }
+
+    /** The upload's offset once two answers a while apart agree (a transfer cut off on another node has been stored). */
+    static long settled(RufhWire node, String at) throws Exception {
+        long before = -1;
+        for (int i = 0; i < 100; i++) {
+            long now = Long.parseLong(node.send("HEAD", at, fields(), null, 0, 0, -1, false).last().field("Upload-Offset"));
+            if (now == before) return now;
+            before = now;
+            Thread.sleep(300);
+        }
+        return before;
+    }
+
     @Test
     void optionsAnnouncesTheLimits() throws Exception {
         var any = wire.send("OPTIONS", "/2/media/upload", List.of("Authorization: Bearer " + token), null, 0, 0, -1, false).last();
