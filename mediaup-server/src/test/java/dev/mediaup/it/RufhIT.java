@@ -279,6 +279,19 @@ class RufhIT {
         assertThat(offsets).containsExactly(Integer.toString(16 << 20), Integer.toString(32 << 20));
         String location = e.interim().getFirst().field("Location");
         assertThat(e.interim()).allSatisfy(r -> assertThat(r.field("Location")).isEqualTo(location));
+
+        // an append's progress answers carry the offset and never a Location
+        var made = wire.send("POST", "/2/media/upload?media_category=tweet_video", fields("Upload-Complete: ?0",
+                "Content-Type: video/mp4"), new byte[0], 0, 0, -1, false).last();
+        var p = wire.send("PATCH", path(made.field("Location")), fields("Upload-Complete: ?1", "Upload-Offset: 0",
+                "Content-Type: application/partial-upload"), file, 0, file.length, -1, false);
+        assertThat(p.last().status()).as(p.last().text()).isEqualTo(200);
+        assertThat(p.interim()).extracting(r -> r.field("Upload-Offset")).containsExactly(Integer.toString(16 << 20),
+                Integer.toString(32 << 20));
+        assertThat(p.interim()).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(104);
+            assertThat(r.fields()).doesNotContainKey("Location").containsEntry("Upload-Draft-Interop-Version", "8");
+        });
     }
 
     /** Runs compat/tus.mjs in one of tus-js-client's IETF modes; its exit code and output. */
