@@ -100,6 +100,12 @@ class RufhIT {
         assertThat(done.field("Location")).isEqualTo(hint.field("Location"));
         String key = data(done).get("media_key").asString();
         assertThat(api.get("/media/" + key + "/orig").body()).isEqualTo(file);
+
+        // a client that expects 100-continue still gets it, after the 104 (the draft: the 104 never replaces it)
+        var expecting = wire.send("POST", UPLOAD, fields("Upload-Complete: ?1", "Content-Type: model/gltf-binary",
+                "Expect: 100-continue"), file, 0, file.length, -1, true);
+        assertThat(expecting.interim()).extracting(RufhWire.Response::status).containsExactly(104, 100);
+        assertThat(expecting.last().status()).isEqualTo(200);
     }
 
     @Test
