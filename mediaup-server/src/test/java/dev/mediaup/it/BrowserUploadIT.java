@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -64,15 +65,18 @@ class BrowserUploadIT {
         try (ServerProcess server = new ServerProcess(dir.resolve("data"), "--cors-origins", "http://127.0.0.1:" + pagePort).start()) {
             Api api = new Api(server.baseUrl(), server.createToken("9700", "media.write tweet.read"));
             Path clip = Files.write(dir.resolve("clip.mp4"), Fixtures.mp4(2, 320, 240));
-            JsonNode r = run("uppy", server, api, clip, pagePort, null, "ietf-draft-05");
-            assertThat(r.get("errors")).as(r.toString()).isEmpty();
-            assertThat(r.get("result").get("failed")).as(r.toString()).isEmpty();
-            String url = r.get("result").get("successful").get(0).get("url").asString();
-            assertThat(url).startsWith(server.baseUrl() + "/2/media/upload/resumable/");
-            String id = url.substring(url.lastIndexOf('/') + 1);
-            assertThat(api.awaitProcessed(id, Duration.ofSeconds(120)).get("processing_info").get("state").asString()).isEqualTo("succeeded");
-            JsonNode grant = api.get("/2/media/upload/grants/" + r.get("grant_id").asString()).data();
-            assertThat(grant.get("uploads").get(0).get("id").asString()).isEqualTo(id);
+            for (String protocol : List.of("ietf-draft-05", "ietf-draft-03")) { // interop versions 6 and 5
+                JsonNode r = run("uppy", server, api, clip, pagePort, null, protocol);
+                assertThat(r.get("errors")).as(r.toString()).isEmpty();
+                assertThat(r.get("result").get("failed")).as(r.toString()).isEmpty();
+                String url = r.get("result").get("successful").get(0).get("url").asString();
+                assertThat(url).startsWith(server.baseUrl() + "/2/media/upload/resumable/");
+                String id = url.substring(url.lastIndexOf('/') + 1);
+                assertThat(api.awaitProcessed(id, Duration.ofSeconds(120)).get("processing_info").get("state").asString())
+                        .isEqualTo("succeeded");
+                JsonNode grant = api.get("/2/media/upload/grants/" + r.get("grant_id").asString()).data();
+                assertThat(grant.get("uploads").get(0).get("id").asString()).as(protocol).isEqualTo(id);
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -268,7 +269,8 @@ class TusIT {
         Res options = tus("OPTIONS", "/files", null, null);
         assertThat(options.status()).isEqualTo(204);
         assertThat(options.header("Tus-Version")).isEqualTo("1.0.0");
-        assertThat(options.header("Tus-Extension")).contains("creation", "creation-with-upload", "expiration", "checksum", "termination");
+        assertThat(options.header("Tus-Extension")).contains("creation", "creation-with-upload", "creation-defer-length", "expiration",
+                "checksum", "termination");
         assertThat(Long.parseLong(options.header("Tus-Max-Size"))).isPositive();
 
         assertThat(tus("POST", "/files", t, null, "Upload-Length", "10", "Upload-Metadata", meta("image/png")).status())
@@ -329,6 +331,69 @@ class TusIT {
         assertThat(tus("DELETE", doomed, other, null, "Tus-Resumable", "1.0.0").status()).isEqualTo(404);
         assertThat(tus("DELETE", doomed, t, null, "Tus-Resumable", "1.0.0").status()).isEqualTo(204);
         assertThat(tus("HEAD", doomed, t, null, "Tus-Resumable", "1.0.0").status()).isIn(404, 410);
+    }
+
+    /** creation-defer-length: the length comes with a later PATCH, once, never below what the upload holds. */
+    @Test
+    void aDeferredLengthComesWithALaterPatch() throws Exception {
+        byte[] png = Api.png(320, 240);
+        String tok = api.token;
+        Res made = tus("POST", "/files", tok, null, "Tus-Resumable", "1.0.0", "Upload-Defer-Length", "1", "Upload-Metadata",
+                "filetype " + b64("image/png"));
+        assertThat(made.status()).as(made.text()).isEqualTo(201);
+        String url = made.header("Location");
+        Res head = tus("HEAD", url, tok, null, "Tus-Resumable", "1.0.0");
+        assertThat(head.header("Upload-Defer-Length")).isEqualTo("1");
+        assertThat(head.header("Upload-Length")).isNull();
+        Res first = tus("PATCH", url, tok, Arrays.copyOf(png, 100), "Tus-Resumable", "1.0.0", "Upload-Offset", "0", "Content-Type",
+                "application/offset+octet-stream");
+        assertThat(first.status()).isEqualTo(204);
+        Res below = tus("PATCH", url, tok, new byte[0], "Tus-Resumable", "1.0.0", "Upload-Offset", "100", "Upload-Length", "50",
+                "Content-Type", "application/offset+octet-stream");
+        assertThat(below.status()).as("a length below what the upload holds").isEqualTo(400);
+        Res rest = tus("PATCH", url, tok, Arrays.copyOfRange(png, 100, png.length), "Tus-Resumable", "1.0.0", "Upload-Offset", "100",
+                "Upload-Length", Integer.toString(png.length), "Content-Type", "application/offset+octet-stream");
+        assertThat(rest.status()).as(rest.text()).isEqualTo(204);
+        JsonNode done = api.awaitProcessed(rest.header("Mediaup-Media-Id"), Duration.ofSeconds(60));
+        assertThat(done.get("size").asLong()).isEqualTo(png.length);
+        assertThat(tus("POST", "/files", tok, null, "Tus-Resumable", "1.0.0", "Upload-Defer-Length", "2", "Upload-Metadata",
+                "filetype " + b64("image/png")).status()).isEqualTo(400);
+    }
+
+    /** A PATCH whose connection drops mid-body keeps the bytes that arrived: HEAD resumes after them. */
+    @Test
+    void aPatchCutOffMidBodyKeepsWhatArrived() throws Exception {
+        byte[] video = Fixtures.mp4(2, 320, 240);
+        String tok = api.token;
+        String url = tus("POST", "/files", tok, null, "Tus-Resumable", "1.0.0", "Upload-Length", Integer.toString(video.length),
+                "Upload-Metadata", meta("video/mp4")).header("Location");
+        String path = URI.create(url).getRawPath();
+        int half = video.length / 2;
+        // half the body, a pause (the server reads it), then a reset
+        try (Socket s = new Socket(URI.create(server.baseUrl()).getHost(), URI.create(server.baseUrl()).getPort())) {
+            var out = s.getOutputStream();
+            out.write(("PATCH " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + tok + "\r\nTus-Resumable: 1.0.0\r\n"
+                    + "Upload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: " + video.length
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(video, 0, half);
+            out.flush();
+            Thread.sleep(500);
+            s.setSoLinger(true, 0);
+        }
+        long offset = -1;
+        for (int i = 0; i < 100; i++) { // until the server has stored what came and says so twice alike
+            long now = Long.parseLong(tus("HEAD", url, tok, null, "Tus-Resumable", "1.0.0").header("Upload-Offset"));
+            if (now == offset && now > 0) break;
+            offset = now;
+            Thread.sleep(200);
+        }
+        assertThat(offset).as("what arrived before the reset, kept").isBetween(1L, (long) half);
+        Res rest = tus("PATCH", url, tok, Arrays.copyOfRange(video, (int) offset, video.length), "Tus-Resumable", "1.0.0",
+                "Upload-Offset", Long.toString(offset), "Content-Type", "application/offset+octet-stream");
+        assertThat(rest.status()).as(rest.text()).isEqualTo(204);
+        JsonNode done = api.awaitProcessed(rest.header("Mediaup-Media-Id"), Duration.ofSeconds(120));
+        assertThat(done.get("size").asLong()).isEqualTo(video.length);
+        assertThat(done.get("processing_info").get("state").asString()).isEqualTo("succeeded");
     }
 
     @Test
