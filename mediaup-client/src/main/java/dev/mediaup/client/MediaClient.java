@@ -247,8 +247,7 @@ public final class MediaClient {
             try {
                 return awaitProcessing(sent.get(), listener);
             } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException r) throw r;
-                throw new MediaException(0, null, "upload failed: " + e.getCause(), e.getCause());
+                throw failed("upload", e);
             } finally {
                 pool.shutdownNow();
             }
@@ -300,8 +299,7 @@ public final class MediaClient {
             try {
                 for (Future<?> f : work) f.get();
             } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException r) throw r;
-                throw new MediaException(0, null, "segment failed: " + e.getCause(), e.getCause());
+                throw failed("segment", e);
             } finally {
                 pool.shutdownNow();
             }
@@ -315,6 +313,12 @@ public final class MediaClient {
             listener.bytesSent(bytes.length, bytes.length);
             return awaitProcessing(d, listener);
         }
+    }
+
+    /** What a failed piece of work threw: a MediaException (or other unchecked) as it was, anything else wrapped. */
+    private static RuntimeException failed(String what, ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) return r;
+        return new MediaException(0, null, what + " failed: " + e.getCause(), e.getCause());
     }
 
     private static Thread daemon(Runnable r) { // Java 17: no Thread.ofPlatform()
@@ -338,7 +342,6 @@ public final class MediaClient {
             data = data(call("GET", "/2/media/upload?command=STATUS&media_id=" + data.get("id"), null, null));
         }
     }
-
 
     // ---- the other endpoints ----
 

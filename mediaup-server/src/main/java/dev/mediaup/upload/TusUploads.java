@@ -158,16 +158,22 @@ public final class TusUploads {
      * now stands (as recorded: no second read).
      */
     public Offset appendAt(Offset at, long offset, Checksum checksum, long declaredLength, BodyWriter body) {
-        Upload u = at.upload();
-        u.appendRefusal(uploads.now()).ifPresent(r -> {
-            throw UploadProblems.refused(r);
-        });
-        if (at.offset() != offset) throw UploadProblems.refused(new Refusal.OffsetMismatch(u.id(), offset, at.offset()));
+        Upload u = takesBytesAt(at, offset);
         long maxTotal = u.maxBytes(uploads.limits().maxBytes(u.category()));
         long limit = maxTotal - offset;
         if (limit <= 0) throw UploadProblems.segmentTooLarge(0);
         UploadService.Recorded put = uploads.record(u, at::segments, offset, checksum, declaredLength, limit, maxTotal, body);
         return new Offset(put.upload(), offset + put.size(), at.segments() + 1);
+    }
+
+    /** The upload, when it still takes bytes and stands at {@code offset}; refused otherwise. */
+    private Upload takesBytesAt(Offset at, long offset) {
+        Upload u = at.upload();
+        u.appendRefusal(uploads.now()).ifPresent(r -> {
+            throw UploadProblems.refused(r);
+        });
+        if (at.offset() != offset) throw UploadProblems.refused(new Refusal.OffsetMismatch(u.id(), offset, at.offset()));
+        return u;
     }
 
     /** What an append of an arriving body did: where the upload now stands, and whether the body was cut off. */
@@ -184,11 +190,7 @@ public final class TusUploads {
      */
     public Appended appendArriving(Offset at, long offset, Checksum checksum, long declaredLength, InputStream body, long piece,
                                    LongConsumer progress) {
-        Upload u = at.upload();
-        u.appendRefusal(uploads.now()).ifPresent(r -> {
-            throw UploadProblems.refused(r);
-        });
-        if (at.offset() != offset) throw UploadProblems.refused(new Refusal.OffsetMismatch(u.id(), offset, at.offset()));
+        takesBytesAt(at, offset); // an empty body appends nothing, and is refused like any append all the same
         ArrivingBody in = new ArrivingBody(body);
         long max = checksum != null || piece <= 0 ? Long.MAX_VALUE : piece;
         long left = declaredLength;

@@ -34,12 +34,15 @@ public final class Arrivals implements SelectorManager.AcceptListener {
         accepted.remove(channel);
     }
 
-    /** Dates every request as it starts: its connection's acceptance when it is the connection's first, once. */
+    /**
+     * Runs as every request starts, so that only a connection's first request is dated by its acceptance: that one
+     * takes the date (an attribute of the request), later ones find none and are dated by Jetty's begin time.
+     */
     public void date(Context ctx) {
-        var request = ServletContextRequest.getServletContextRequest(ctx.req());
-        Object transport = request.getConnectionMetaData().getConnection().getEndPoint().getTransport();
+        Object transport = ServletContextRequest.getServletContextRequest(ctx.req()).getConnectionMetaData().getConnection()
+                .getEndPoint().getTransport();
         Long at = transport instanceof SelectableChannel c ? accepted.remove(c) : null;
-        ctx.attribute(BEGAN, at != null ? at : request.getBeginNanoTime());
+        if (at != null) ctx.attribute(BEGAN, at);
     }
 
     /** When the request began to arrive (System.nanoTime), as {@link #date} found it. */
