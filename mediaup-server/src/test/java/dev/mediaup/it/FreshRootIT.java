@@ -37,12 +37,21 @@ class FreshRootIT {
 
     @Test
     void theDebInstallsOnAFreshDebianServesUpgradesAndIsRemovedThenPurged() throws Exception {
+        inADirOfItsOwn("fresh-root", this::installUpgradeRemove);
+    }
+
+    interface Step {
+        void run() throws Exception;
+    }
+
+    /** When asked for and as root, {@code step} with {@link #dir} a new directory, deleted after. */
+    void inADirOfItsOwn(String prefix, Step step) throws Exception {
         assumeTrue(Boolean.getBoolean("mediaup.fresh-root"), "runs with -Dmediaup.fresh-root=true (.ci/run's second step)");
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root: chroot, mounts");
         // not a @TempDir: a Debian root is full of absolute symlinks, each of which JUnit would warn about as it deletes
-        dir = Files.createTempDirectory("fresh-root");
+        dir = Files.createTempDirectory(prefix);
         try {
-            installUpgradeRemove();
+            step.run();
         } finally {
             DistIT.ok(List.of("rm", "-rf", "--one-file-system", dir.toString()));
         }
@@ -56,54 +65,51 @@ class FreshRootIT {
      */
     @Test
     void theOciImageUnpacksIntoARootWhereItsEntrypointServes() throws Exception {
-        assumeTrue(Boolean.getBoolean("mediaup.fresh-root"), "runs with -Dmediaup.fresh-root=true (.ci/run's second step)");
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root: chroot, mounts");
-        dir = Files.createTempDirectory("oci-root");
-        try {
-            builtDeb();
-            var made = DistIT.run(List.of(DistIT.ROOT.resolve("bin/oci-image").toString(), "--no-build"), Map.of(), Duration.ofMinutes(10));
-            assertThat(made.getKey()).as(made.getValue()).isZero();
-            Path archive = DistIT.ROOT.resolve("dist/mediaup-0.1.0~snapshot.20000101000000-oci.tar");
-            root = dir.resolve("root");
-            JsonNode config = OciLayout.unpack(archive, dir.resolve("layout"), root);
-            JsonNode c = config.get("config");
-            assertThat(c.get("User").asString()).isEqualTo("mediaup:mediaup");
-            assertThat(c.get("ExposedPorts").has("8080/tcp")).isTrue();
-            assertThat(c.get("Volumes").has("/var/lib/mediaup")).isTrue();
-            assertThat(c.get("Env").toString()).as("reachable from outside its container").contains("MEDIAUP_HOST=0.0.0.0");
-            List<String> entrypoint = new ArrayList<>();
-            c.get("Entrypoint").forEach(w -> entrypoint.add(w.asString()));
-            c.get("Cmd").forEach(w -> entrypoint.add(w.asString()));
-            assertThat(entrypoint).startsWith("/usr/bin/mediaup", "serve");
+        inADirOfItsOwn("oci-root", this::unpackAndRunTheImage);
+    }
 
-            List<String> prefix = chroot(c.get("User").asString(), c.get("WorkingDir").asString());
-            c.get("Env").forEach(e -> prefix.add(e.asString()));
-            List<String> cli = new ArrayList<>(prefix);
-            cli.addAll(List.of("/usr/bin/mediaup", "token", "create", "--user", "1", "--scopes", "media.write media.read"));
-            String token = DistIT.ok(cli).lines().filter(l -> l.matches("mu_\\S+")).findFirst().orElseThrow();
-            prefix.add("MEDIAUP_PORT=" + freePort()); // as `docker run -e MEDIAUP_PORT=…` would: this host's network is shared
-            long starting = System.nanoTime();
-            try (ServerProcess server = ServerProcess.installed(Path.of(entrypoint.getFirst()), root.resolve("var/lib/mediaup"),
-                    Map.of(), entrypoint.subList(2, entrypoint.size()).toArray(String[]::new)).withPrefix(prefix).start()) {
-                Api api = new Api(server.baseUrl(), token);
-                assertThat(api.as(null).get("/healthz").status()).isEqualTo(200);
-                System.out.printf("OCI: a %d MB image; unpacked, its entrypoint to /healthz 200 %.1f s%n",
-                        Files.size(archive) / 1_000_000, (System.nanoTime() - starting) / 1e9);
-                byte[] png = Api.png(320, 200);
-                String picture = api.initialize("image/png", "tweet_image", png.length);
-                api.append(picture, 0, png);
-                assertThat(api.finalizeUpload(picture).status()).isEqualTo(200);
-                byte[] video = Fixtures.mp4(2, 320, 240);
-                String clip = api.initialize("video/mp4", "tweet_video", video.length);
-                api.append(clip, 0, video);
-                api.finalizeUpload(clip);
-                assertThat(api.awaitProcessed(clip, Duration.ofMinutes(2)).toString()).contains("succeeded");
-                server.sigterm();
-            }
-            assertThat(root.resolve("var/lib/mediaup/mediaup.db")).as("the data, in the image's volume").exists();
-        } finally {
-            DistIT.ok(List.of("rm", "-rf", "--one-file-system", dir.toString()));
+    void unpackAndRunTheImage() throws Exception {
+        builtDeb();
+        var made = DistIT.run(List.of(DistIT.ROOT.resolve("bin/oci-image").toString(), "--no-build"), Map.of(), Duration.ofMinutes(10));
+        assertThat(made.getKey()).as(made.getValue()).isZero();
+        Path archive = DistIT.ROOT.resolve("dist/mediaup-0.1.0~snapshot.20000101000000-oci.tar");
+        root = dir.resolve("root");
+        JsonNode config = OciLayout.unpack(archive, dir.resolve("layout"), root);
+        JsonNode c = config.get("config");
+        assertThat(c.get("User").asString()).isEqualTo("mediaup:mediaup");
+        assertThat(c.get("ExposedPorts").has("8080/tcp")).isTrue();
+        assertThat(c.get("Volumes").has("/var/lib/mediaup")).isTrue();
+        assertThat(c.get("Env").toString()).as("reachable from outside its container").contains("MEDIAUP_HOST=0.0.0.0");
+        List<String> entrypoint = new ArrayList<>();
+        c.get("Entrypoint").forEach(w -> entrypoint.add(w.asString()));
+        c.get("Cmd").forEach(w -> entrypoint.add(w.asString()));
+        assertThat(entrypoint).startsWith("/usr/bin/mediaup", "serve");
+
+        List<String> prefix = chroot(c.get("User").asString(), c.get("WorkingDir").asString());
+        c.get("Env").forEach(e -> prefix.add(e.asString()));
+        List<String> cli = new ArrayList<>(prefix);
+        cli.addAll(List.of("/usr/bin/mediaup", "token", "create", "--user", "1", "--scopes", "media.write media.read"));
+        String token = DistIT.ok(cli).lines().filter(l -> l.matches("mu_\\S+")).findFirst().orElseThrow();
+        prefix.add("MEDIAUP_PORT=" + freePort()); // as `docker run -e MEDIAUP_PORT=…` would: this host's network is shared
+        long starting = System.nanoTime();
+        try (ServerProcess server = ServerProcess.installed(Path.of(entrypoint.getFirst()), root.resolve("var/lib/mediaup"),
+                Map.of(), entrypoint.subList(2, entrypoint.size()).toArray(String[]::new)).withPrefix(prefix).start()) {
+            Api api = new Api(server.baseUrl(), token);
+            assertThat(api.as(null).get("/healthz").status()).isEqualTo(200);
+            System.out.printf("OCI: a %d MB image; unpacked, its entrypoint to /healthz 200 %.1f s%n",
+                    Files.size(archive) / 1_000_000, (System.nanoTime() - starting) / 1e9);
+            byte[] png = Api.png(320, 200);
+            String picture = api.initialize("image/png", "tweet_image", png.length);
+            api.append(picture, 0, png);
+            assertThat(api.finalizeUpload(picture).status()).isEqualTo(200);
+            byte[] video = Fixtures.mp4(2, 320, 240);
+            String clip = api.initialize("video/mp4", "tweet_video", video.length);
+            api.append(clip, 0, video);
+            api.finalizeUpload(clip);
+            assertThat(api.awaitProcessed(clip, Duration.ofMinutes(2)).toString()).contains("succeeded");
+            server.sigterm();
         }
+        assertThat(root.resolve("var/lib/mediaup/mediaup.db")).as("the data, in the image's volume").exists();
     }
 
     void installUpgradeRemove() throws Exception {

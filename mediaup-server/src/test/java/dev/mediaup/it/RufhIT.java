@@ -16,12 +16,12 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -303,15 +303,9 @@ class RufhIT {
 
     /** Runs compat/tus.mjs in one of tus-js-client's IETF modes; its exit code and output. */
     static ServerProcess.Ran tusJs(Path file, String protocol, Path storage, Long killAfter) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("node", "tus.mjs", file.toString(), "model/gltf-binary", storage.toString()));
-        if (killAfter != null) cmd.add(Long.toString(killAfter));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ClientCompatIT.COMPAT.toFile()).redirectErrorStream(true);
-        pb.environment().putAll(Map.of("MEDIAUP_BASE_URL", server.baseUrl(), "MEDIAUP_TOKEN", token, "MEDIAUP_TUS_CHUNK",
-                Integer.toString(1 << 20), "MEDIAUP_TUS_PROTOCOL", protocol, "MEDIAUP_TUS_CATEGORY", "tweet_image"));
-        Process p = pb.start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return new ServerProcess.Ran(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+        return TusIT.tusJs(file, "model/gltf-binary", storage, killAfter, Duration.ofSeconds(120), Map.of("MEDIAUP_BASE_URL", server.baseUrl(),
+                "MEDIAUP_TOKEN", token, "MEDIAUP_TUS_CHUNK", Integer.toString(1 << 20), "MEDIAUP_TUS_PROTOCOL", protocol,
+                "MEDIAUP_TUS_CATEGORY", "tweet_image"));
     }
 
     /** tus-js-client, unmodified, in both its IETF modes (interop 5 and 6): killed mid-upload, then resumed by a second run. */

@@ -87,14 +87,20 @@ class TusIT {
     }
 
     static ServerProcess.Ran node(Path file, String type, Path storage, String token, Long killAfter, int parallel) throws Exception {
+        return tusJs(file, type, storage, killAfter, Duration.ofSeconds(180), Map.of("MEDIAUP_BASE_URL", server.baseUrl(), "MEDIAUP_TOKEN", token,
+                "MEDIAUP_TUS_CHUNK", Integer.toString(8 << 20), "MEDIAUP_TUS_PARALLEL", Integer.toString(parallel)));
+    }
+
+    /** Runs compat/tus.mjs (tus-js-client) with {@code env} (MEDIAUP_BASE_URL, MEDIAUP_TOKEN, …), within {@code max}; its exit and output. */
+    static ServerProcess.Ran tusJs(Path file, String type, Path storage, Long killAfter, Duration max, Map<String, String> env)
+            throws Exception {
         List<String> cmd = new ArrayList<>(List.of("node", "tus.mjs", file.toString(), type, storage.toString()));
         if (killAfter != null) cmd.add(Long.toString(killAfter));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(ClientCompatIT.COMPAT.toFile()).redirectErrorStream(true);
-        pb.environment().putAll(Map.of("MEDIAUP_BASE_URL", server.baseUrl(), "MEDIAUP_TOKEN", token, "MEDIAUP_TUS_CHUNK",
-                Integer.toString(8 << 20), "MEDIAUP_TUS_PARALLEL", Integer.toString(parallel)));
+        pb.environment().putAll(env);
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.waitFor(max.toSeconds(), TimeUnit.SECONDS)).isTrue();
         return new ServerProcess.Ran(p.exitValue(), new String(out, StandardCharsets.UTF_8));
     }
 
