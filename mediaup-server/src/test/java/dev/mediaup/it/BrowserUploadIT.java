@@ -4,11 +4,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,9 +26,21 @@ class BrowserUploadIT {
     @TempDir
     Path dir;
 
+    /**
+     * A port for a page's server, free now and below Linux's ephemeral range (32768–60999): the page is an origin the
+     * server under test was told at its start, so the port must stay free until the page listens — and a port the
+     * kernel hands out for port 0 or for an outgoing connection (plenty of both while other suites run) may be taken
+     * meanwhile (it was: EADDRINUSE between two pages on one port).
+     */
     static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        var random = ThreadLocalRandom.current();
+        for (int attempt = 0; ; attempt++) {
+            int port = random.nextInt(20_000, 32_000);
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                if (attempt > 100) throw taken;
+            }
         }
     }
 
@@ -38,16 +53,7 @@ class BrowserUploadIT {
         try (ServerProcess server = new ServerProcess(dir.resolve("data"), "--cors-origins", "http://127.0.0.1:" + pagePort).start()) {
             Api api = new Api(server.baseUrl(), server.createToken("9500", "media.write tweet.read"));
             Path clip = Files.write(dir.resolve("clip.mp4"), Fixtures.mp4(2, 320, 240));
-            JsonNode r = run("uppy", server, api, clip, pagePort, null);
-            assertThat(r.get("errors")).as(r.toString()).isEmpty();
-            assertThat(r.get("result").get("failed")).as(r.toString()).isEmpty();
-            assertThat(r.get("result").get("successful")).hasSize(1);
-            String url = r.get("result").get("successful").get(0).get("url").asString();
-            assertThat(url).startsWith(server.baseUrl() + "/files/");
-            String id = url.substring(url.lastIndexOf('/') + 1);
-            assertThat(api.awaitProcessed(id, Duration.ofSeconds(120)).get("processing_info").get("state").asString()).isEqualTo("succeeded");
-            JsonNode grant = api.get("/2/media/upload/grants/" + r.get("grant_id").asString()).data();
-            assertThat(grant.get("uploads").get(0).get("id").asString()).isEqualTo(id);
+            uploadedWithItsGrant(run("uppy", server, api, clip, pagePort, null), server, api, "/files/");
 
             // the same page with a grant bound to another origin: the browser's upload is refused, nothing is stored
             JsonNode refused = run("uppy", server, api, clip, freePort(), "https://elsewhere.example");
@@ -65,19 +71,25 @@ class BrowserUploadIT {
         try (ServerProcess server = new ServerProcess(dir.resolve("data"), "--cors-origins", "http://127.0.0.1:" + pagePort).start()) {
             Api api = new Api(server.baseUrl(), server.createToken("9700", "media.write tweet.read"));
             Path clip = Files.write(dir.resolve("clip.mp4"), Fixtures.mp4(2, 320, 240));
-            for (String protocol : List.of("ietf-draft-05", "ietf-draft-03")) { // interop versions 6 and 5
-                JsonNode r = run("uppy", server, api, clip, pagePort, null, protocol);
-                assertThat(r.get("errors")).as(r.toString()).isEmpty();
-                assertThat(r.get("result").get("failed")).as(r.toString()).isEmpty();
-                String url = r.get("result").get("successful").get(0).get("url").asString();
-                assertThat(url).startsWith(server.baseUrl() + "/2/media/upload/resumable/");
-                String id = url.substring(url.lastIndexOf('/') + 1);
-                assertThat(api.awaitProcessed(id, Duration.ofSeconds(120)).get("processing_info").get("state").asString())
-                        .isEqualTo("succeeded");
-                JsonNode grant = api.get("/2/media/upload/grants/" + r.get("grant_id").asString()).data();
-                assertThat(grant.get("uploads").get(0).get("id").asString()).as(protocol).isEqualTo(id);
-            }
+            for (String protocol : List.of("ietf-draft-05", "ietf-draft-03")) // interop versions 6 and 5
+                uploadedWithItsGrant(run("uppy", server, api, clip, pagePort, null, protocol), server, api, "/2/media/upload/resumable/");
         }
+    }
+
+    /**
+     * The page's one upload succeeded at an upload URL under {@code path}, was processed, and is the upload its grant
+     * lists.
+     */
+    private static void uploadedWithItsGrant(JsonNode r, ServerProcess server, Api api, String path) throws Exception {
+        assertThat(r.get("errors")).as(r.toString()).isEmpty();
+        assertThat(r.get("result").get("failed")).as(r.toString()).isEmpty();
+        assertThat(r.get("result").get("successful")).hasSize(1);
+        String url = r.get("result").get("successful").get(0).get("url").asString();
+        assertThat(url).startsWith(server.baseUrl() + path);
+        String id = url.substring(url.lastIndexOf('/') + 1);
+        assertThat(api.awaitProcessed(id, Duration.ofSeconds(120)).get("processing_info").get("state").asString()).isEqualTo("succeeded");
+        JsonNode grant = api.get("/2/media/upload/grants/" + r.get("grant_id").asString()).data();
+        assertThat(grant.get("uploads").get(0).get("id").asString()).as(r.toString()).isEqualTo(id);
     }
 
     @Test
