@@ -99,6 +99,7 @@ public final class ServerProcess implements AutoCloseable {
             cmd.addAll(launcherArgs);
         } else {
             cmd.add(java());
+            cmd.addAll(ClassSharing.flags());
             cmd.addAll(jvmArgs);
             cmd.addAll(List.of("-jar", jar().toString(), command, "--host", "127.0.0.1", "--port", port == 0 ? "0" : Integer.toString(port),
                     "--data-dir", dataDir.toString()));
@@ -164,6 +165,17 @@ public final class ServerProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /**
+     * A CLI command's JVM: the shared class archive, and only the first JIT tier (a command runs for a second, the
+     * optimising compiler's work would never pay off).
+     */
+    private static List<String> cliJvm() {
+        List<String> cmd = new ArrayList<>(List.of(java()));
+        cmd.addAll(ClassSharing.flags());
+        cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-jar", jar().toString()));
+        return cmd;
+    }
+
     public String createToken(String user, String scopes) throws IOException, InterruptedException {
         String out = cli("token", "create", "--user", user, "--scopes", scopes).trim();
         if (out.isEmpty() || out.contains("\n")) throw new IllegalStateException("token create printed: " + out);
@@ -179,7 +191,7 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Runs a bin/mediaup command like {@link #cli}, whatever its outcome. */
     public Ran cliStatus(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-jar", jar().toString()));
+        List<String> cmd = cliJvm();
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--data-dir", dataDir.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -192,7 +204,7 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Runs a bin/mediaup command (from the same jar) on this server's data dir; returns its stdout. */
     public String cli(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-jar", jar().toString()));
+        List<String> cmd = cliJvm();
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--data-dir", dataDir.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
