@@ -113,7 +113,7 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
         var routes = new Routes(uploads, tus, grants, admin, media, authenticator(config, stores, opaque, clock), limits,
                 http.publicBaseUrl(), metrics, readiness, config.limits().v11MaxAppendBytes(), http.tusPath(), config.auth().console(),
                 !http.redirect().isZero());
-        var sweeper = new Sweeper(stores.uploads(), stores.uploads(), stores.uploads(), stores.media(), blobs, clock, storage.retention());
+        var sweeper = new Sweeper(stores.uploads(), stores.media(), blobs, clock, storage.retention());
         return new Services(stores, blobs, ids, nodeOwner, clock, ffmpeg, workers, webhooks, media, sweeper, routes, readiness, watch);
     }
 

@@ -61,6 +61,10 @@ public enum Failpoint {
     QUEUED_AFTER_SUCCESS("queued.after-success"),
     QUEUED_MID_DROP("queued.mid-drop"),
     JOB_BEFORE_COMPLETE("job.before-complete"),
+    // store once: a repeat given the variants of media with the same bytes, not yet recorded as succeeded; a deleted
+    // media's rows gone, the blobs nothing else uses not yet deleted
+    REPEAT_AFTER_SHARE("repeat.after-share"),
+    DELETE_AFTER_UNLINK("delete.after-unlink"),
     // the webhook outbox
     WEBHOOK_BEFORE_SEND("webhook.before-send"),
     WEBHOOK_AFTER_SEND("webhook.after-send"),

@@ -2,6 +2,7 @@ package dev.mediaup.media;
 
 import dev.mediaup.config.HttpConfig;
 import dev.mediaup.core.BlobKeys;
+import dev.mediaup.core.Failpoint;
 import dev.mediaup.core.Family;
 import dev.mediaup.core.MediaKey;
 import dev.mediaup.core.Principal;
@@ -130,14 +131,16 @@ public final class MediaService {
                 .orElseThrow(() -> Problems.notFound("id", id));
     }
 
-    /** Owner only: the rows go, then the bytes. */
+    /** Owner only: the rows go, then the bytes no other media uses (a crash in between leaves orphans for gc). */
     public void delete(Principal who, String mediaKey) {
         long id = idOf(mediaKey).orElseThrow(() -> Problems.notFound("media_key", mediaKey));
         Upload u = reads.find(id).filter(x -> x.mediaKey().equals(mediaKey) && x.ownerId().equals(who.userId()))
                 .orElseThrow(() -> Problems.notFound("media_key", mediaKey));
-        ending.delete(u.id());
+        var unlinked = ending.delete(u.id());
+        Failpoint.DELETE_AFTER_UNLINK.hit();
         try {
-            blobs.deleteAll(BlobKeys.prefix(u.id()));
+            // only what no other media uses: variants are shared between media with the same bytes
+            blobs.release(BlobKeys.prefix(u.id()), unlinked.freed(), unlinked.prefixInUse());
         } catch (IOException e) {
             throw new UncheckedIOException(e); // rows are gone; the sweeper of orphans (gc) finishes the job
         }

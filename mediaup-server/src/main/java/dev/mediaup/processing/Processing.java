@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.Semaphore;
@@ -57,10 +61,12 @@ public final class Processing implements Processor {
     /** Inline work shares the worker budget: at most this many decodes at once, whatever the request load. */
     private final Semaphore inlineSlots;
     private final DistributionSummary pixelHeap;
+    private final MeterRegistry metrics;
 
     public Processing(MediaStore media, BlobStore blobs, Ffmpeg ffmpeg, Settings settings, MeterRegistry metrics) {
         this.pixelHeap = DistributionSummary.builder("mediaup.image.decode.heap").baseUnit("bytes")
                 .description("Heap held by one picture's pixels at its peak (decoded, normalized, every size)").register(metrics);
+        this.metrics = metrics;
         this.media = media;
         this.blobs = blobs;
         this.ffmpeg = ffmpeg;
@@ -83,7 +89,10 @@ public final class Processing implements Processor {
         inlineSlots.acquireUninterruptibly();
         try (Scratch s = new Scratch(u.id())) {
             return switch (u.family()) {
-                case IMAGE -> image(u, local(segs, s), mediaType);
+                case IMAGE -> {
+                    Optional<Outcome> again = repeat(u, segs, recipe(u, mediaType));
+                    yield again.isPresent() ? again.get() : image(u, local(segs, s), mediaType);
+                }
                 case SUBTITLES -> subtitles(u, segs);
                 case MODEL -> {
                     Models.validate(local(segs, s), u.mediaType());
@@ -100,11 +109,13 @@ public final class Processing implements Processor {
 
     /** Video and GIF: renditions and a poster, with progress 0..100 as ffmpeg reports it. */
     public Outcome queued(Upload u, List<Segment> segs, IntConsumer progress) throws IOException {
+        String type = u.info().videoType() != null ? u.info().videoType() : u.mediaType();
+        Optional<Outcome> again = repeat(u, segs, recipe(u, type));
+        if (again.isPresent()) return again.get();
         try (Scratch s = new Scratch(u.id())) {
             boolean gif = u.family() == Family.GIF;
-            long maxMs = settings.config().maxDuration(u.category()).toMillis();
-            if (u.maxDurationSecs() != null) maxMs = Math.min(maxMs, u.maxDurationSecs() * 1000); // its grant's cap
-            Video.Made made = video.process(u.info().videoType() != null ? u.info().videoType() : u.mediaType(), ffmpegInput(segs, s), gif,
+            long maxMs = maxMillis(u);
+            Video.Made made = video.process(type, ffmpegInput(segs, s), gif,
                     new Video.Limits(maxMs, settings.config().maxGifFrames(), settings.maxPixels()), s.dir(), progress);
             Failpoint.VIDEO_AFTER_ENCODE.hit();
             List<Variant> vs = new ArrayList<>();
@@ -120,6 +131,53 @@ public final class Processing implements Processor {
         } catch (MediaRejected e) {
             return rejected(e);
         }
+    }
+
+    private long maxMillis(Upload u) {
+        long maxMs = settings.config().maxDuration(u.category()).toMillis();
+        return u.maxDurationSecs() != null ? Math.min(maxMs, u.maxDurationSecs() * 1000) : maxMs; // its grant's cap
+    }
+
+    /**
+     * Bumped whenever what processing makes from the same bytes changes (sizes, codecs, settings of its own): media
+     * processed under an older recipe is then not reused for new uploads.
+     */
+    private static final int RECIPES = 1;
+
+    /**
+     * What processing would make of these bytes, as a string: two uploads with the same bytes and the same recipe get
+     * the same variants. Everything that shapes the output is in it — the family, category and real type, the limits
+     * that may refuse or cut the media (a grant's duration cap among them), the pixel bound.
+     */
+    String recipe(Upload u, String mediaType) {
+        String category = u.category() == null ? "-" : u.category().wire();
+        String common = RECIPES + ";" + u.family() + ";" + category + ";" + mediaType + ";px=" + settings.maxPixels();
+        if (u.family() == Family.IMAGE) return common;
+        return common + ";ms=" + maxMillis(u) + ";frames=" + settings.config().maxGifFrames();
+    }
+
+    /**
+     * Store once: when media with these very bytes already succeeded under the same recipe (any owner's), this media
+     * gets its variants — the same blobs — and what it learned, instead of running the codecs again. The digest of the
+     * whole bytes is recorded either way, so the next upload of them finds this one. Empty when there is none (or it
+     * went away meanwhile): process as usual.
+     */
+    private Optional<Outcome> repeat(Upload u, List<Segment> segs, String recipe) throws IOException {
+        MessageDigest d = sha256();
+        try (InputStream in = concatenated(segs); OutputStream sink = new DigestOutputStream(OutputStream.nullOutputStream(), d)) {
+            in.transferTo(sink);
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // a blob that cannot be read: our fault, retried, never the media's
+        }
+        String sha = HexFormat.of().formatHex(d.digest());
+        media.recordContent(u.id(), sha, recipe);
+        OptionalLong source = media.sameContent(u.id(), sha, recipe);
+        if (source.isEmpty()) return Optional.empty();
+        Optional<MediaInfo> info = media.share(u.id(), source.getAsLong());
+        if (info.isEmpty()) return Optional.empty();
+        Failpoint.REPEAT_AFTER_SHARE.hit();
+        metrics.counter("mediaup.processing.repeats", "family", u.family().name().toLowerCase(Locale.ROOT)).increment();
+        return Optional.of(new Outcome(info.get(), null, true));
     }
 
     private static Outcome rejected(MediaRejected e) {

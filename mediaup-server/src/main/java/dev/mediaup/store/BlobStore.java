@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Optional;
@@ -53,6 +54,16 @@ public interface BlobStore extends AutoCloseable {
 
     /** Removes every blob under {@code prefix} (an upload's directory). */
     void deleteAll(String prefix) throws IOException;
+
+    /**
+     * Deletes what deleting media freed: the {@code freed} keys, then the whole {@code prefix} (what else an upload's
+     * directory holds: spares, torn writes) unless blobs under it are still in use by other media — then what is left
+     * there unreferenced is the orphan sweep's.
+     */
+    default void release(String prefix, Collection<String> freed, boolean prefixInUse) throws IOException {
+        for (String key : freed) delete(key);
+        if (!prefixInUse) deleteAll(prefix);
+    }
 
     /**
      * Optional capability (a file store has it, an object store does not): a read-only window on a blob's bytes that
@@ -140,6 +151,9 @@ public interface BlobStore extends AutoCloseable {
          * the store makes more ready for the next call, naming them with {@code newKey}.
          */
         Optional<String> takeReserved(String prefix, Supplier<String> newKey);
+
+        /** No more puts under {@code prefix} (its upload is finalized): what is ready there goes now, not minutes later. */
+        void releaseReserved(String prefix);
     }
 
     /**

@@ -1,11 +1,14 @@
 package dev.mediaup.store;
 
+import dev.mediaup.core.MediaInfo;
 import dev.mediaup.core.SubtitleTrack;
 import dev.mediaup.core.Variant;
 
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 
 /** What processing made from media (variants) and what owners attached to it (subtitle tracks). */
 public interface MediaStore {
@@ -27,4 +30,26 @@ public interface MediaStore {
     boolean deleteSubtitles(long videoId, String languageCode);
 
     List<SubtitleTrack> subtitles(long videoId);
+
+    // ---- store once: media with the same bytes share what processing made ----
+
+    /** Records the SHA-256 of the media's whole bytes and the recipe its processing follows (what it would make). */
+    void recordContent(long mediaId, String sha256, String recipe);
+
+    /** Media other than {@code mediaId} that succeeded from the same bytes under the same recipe, whoever owns it. */
+    OptionalLong sameContent(long mediaId, String sha256, String recipe);
+
+    /**
+     * Gives {@code mediaId} the variants of {@code source} — the same blobs, by key; nothing is copied — and returns
+     * what processing learned of the source (dimensions, duration, types), provided the source still succeeded: one
+     * transaction, holding the source's row so that deleting it cannot free blobs this is about to refer to. Empty,
+     * and nothing changed, when the source is gone or did not succeed. The owner's stored bytes count the variants.
+     */
+    Optional<MediaInfo> share(long mediaId, long source);
+
+    /**
+     * The keys under upload {@code uploadId}'s prefix that a row still refers to — whichever media the row belongs to
+     * (variants are shared) — for the orphan sweep: an uploaded segment only while it is the original.
+     */
+    Set<String> referencedUnder(long uploadId);
 }

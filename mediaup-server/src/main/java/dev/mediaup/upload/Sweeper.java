@@ -4,17 +4,13 @@ import dev.mediaup.core.BlobKeys;
 import dev.mediaup.core.Failpoint;
 import dev.mediaup.store.BlobStore;
 import dev.mediaup.store.MediaStore;
-import dev.mediaup.store.UploadReads;
 import dev.mediaup.store.UploadRetention;
-import dev.mediaup.store.UploadWrites;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -35,18 +31,14 @@ public final class Sweeper {
         }
     }
 
-    private final UploadReads reads;
-    private final UploadWrites writes;
     private final UploadRetention ending;
     private final MediaStore media;
     private final BlobStore blobs;
     private final LongSupplier clock;
     private final Duration retention;
 
-    public Sweeper(UploadReads reads, UploadWrites writes, UploadRetention ending, MediaStore media, BlobStore blobs,
+    public Sweeper(UploadRetention ending, MediaStore media, BlobStore blobs,
             LongSupplier epochSeconds, Duration retention) {
-        this.reads = reads;
-        this.writes = writes;
         this.ending = ending;
         this.media = media;
         this.blobs = blobs;
@@ -72,9 +64,9 @@ public final class Sweeper {
         if (expired > 0) Failpoint.SWEEP_AFTER_EXPIRE.hit();
         for (long id : ending.expiredWithSegments(1000)) {
             try {
-                blobs.deleteAll(BlobKeys.prefix(id));
+                blobs.deleteAll(BlobKeys.prefix(id)); // never finalized: nothing under its prefix is shared
                 Failpoint.SWEEP_AFTER_PURGE_BLOBS.hit();
-                writes.deleteSegments(id);
+                ending.purge(id);
                 purged++;
             } catch (IOException e) {
                 log.warn("could not delete bytes of expired upload {}: {}", id, e.toString());
@@ -82,9 +74,9 @@ public final class Sweeper {
         }
         if (retention.isPositive()) {
             for (long id : ending.mediaCreatedBefore(now - retention.toSeconds(), 1000)) {
-                ending.delete(id);
+                var unlinked = ending.delete(id);
                 try {
-                    blobs.deleteAll(BlobKeys.prefix(id));
+                    blobs.release(BlobKeys.prefix(id), unlinked.freed(), unlinked.prefixInUse());
                 } catch (IOException e) {
                     log.warn("could not delete {}: {}", BlobKeys.prefix(id), e.toString());
                 }
@@ -108,13 +100,9 @@ public final class Sweeper {
                 if (e.modifiedAt() > now - minAgeSecs) continue;
                 var owner = BlobKeys.uploadIdOf(e.key());
                 if (owner.isEmpty()) continue;
-                Set<String> keys = referenced.computeIfAbsent(owner.getAsLong(), x -> {
-                    Set<String> k = new HashSet<>();
-                    // where the bytes are: once an original is assembled, its segment blobs are no longer referenced
-                    reads.stored(x).forEach(seg -> k.add(seg.blobKey()));
-                    media.variants(List.of(x), true).forEach(var -> k.add(var.blobKey()));
-                    return k;
-                });
+                // by key, whichever media the row is of: variants are shared, a tus final upload's segments lie under
+                // its partials' prefixes; once an original is assembled, its segment blobs are no longer referenced
+                Set<String> keys = referenced.computeIfAbsent(owner.getAsLong(), media::referencedUnder);
                 if (!keys.contains(e.key())) {
                     try {
                         blobs.delete(e.key());

@@ -1,6 +1,7 @@
 package dev.mediaup.upload;
 
 import dev.mediaup.config.LimitsConfig;
+import dev.mediaup.core.BlobKeys;
 import dev.mediaup.core.BodyWriter;
 import dev.mediaup.core.Category;
 import dev.mediaup.core.Failpoint;
@@ -297,6 +298,8 @@ public final class UploadService {
 
     /** Sniffs the assembled media and records the outcome: processed now for images, a queued job for video and GIF. */
     private Upload complete(Principal who, Upload u, List<Segment> segs) {
+        // its bytes are all in: blobs the store made ready for more of them are not needed
+        blobs.capabilities().reserving().ifPresent(r -> r.releaseReserved(BlobKeys.prefix(u.id())));
         Upload done = outcome(who, u, segs);
         metrics.counter("mediaup.uploads.finalized", "state", done.state().wire()).increment();
         return done;

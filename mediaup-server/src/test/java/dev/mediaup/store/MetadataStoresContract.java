@@ -23,6 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.assertj.core.groups.Tuple;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -247,6 +249,15 @@ public abstract class MetadataStoresContract {
         assertThat(stores.uploads().expiredWithSegments(10)).isEmpty(); // the expired one holds no bytes
         assertThat(stores.uploads().expireSessions(NOW + 3600)).isEqualTo(1);
         assertThat(stores.uploads().expiredWithSegments(10)).containsExactly(live.id());
+        stores.uploads().purge(live.id());
+        assertThat(stores.uploads().expiredWithSegments(10)).isEmpty();
+        // a FINALIZE cut short after processing leaves variants on an upload that then expires: those are bytes too
+        assertThat(stores.media().putVariants(old.id(), List.of(variant(old, "orig", 5)))).isTrue();
+        assertThat(stores.uploads().expiredWithSegments(10)).containsExactly(old.id());
+        stores.uploads().purge(old.id());
+        assertThat(stores.uploads().expiredWithSegments(10)).isEmpty();
+        assertThat(stores.media().variants(List.of(old.id()), true)).isEmpty();
+        assertThat(stores.uploads().usage("6", Quota.epochDay(NOW)).storedBytes()).isZero();
     }
 
     @Test
@@ -331,6 +342,52 @@ public abstract class MetadataStoresContract {
         assertThat(stores.media().variants(List.of(u.id()), true)).isEmpty();
         assertThat(stores.uploads().usage("10", Quota.epochDay(NOW)).storedBytes()).isZero();
         assertThat(stores.uploads().setMetadata(u.id(), "{}")).isEmpty();
+    }
+
+    @Test
+    void mediaWithTheSameBytesShareVariantsAndABlobIsFreedOnlyWhenNoMediaUsesIt() {
+        String sha = "ef".repeat(32), recipe = "1;IMAGE;tweet_image;image/png;px=1";
+        Upload a = created("20", null);
+        Segment aSeg = seg(a, 0, 10);
+        done(stores.uploads().putSegment(aSeg, NOW, 100, Quota.NONE));
+        stores.media().recordContent(a.id(), sha, recipe);
+        Upload b = created("21", null);
+        done(stores.uploads().putSegment(seg(b, 0, 10), NOW, 100, Quota.NONE));
+        assertThat(stores.media().sameContent(b.id(), sha, recipe)).as("not before it succeeded").isEmpty();
+        finalized(a, State.SUCCEEDED, null);
+        List<Variant> made = List.of(variant(a, "orig", 9), variant(a, "small", 7));
+        assertThat(stores.media().putVariants(a.id(), made)).isTrue();
+        assertThat(stores.media().sameContent(b.id(), sha, recipe)).hasValue(a.id());
+        assertThat(stores.media().sameContent(a.id(), sha, recipe)).as("never itself").isEmpty();
+        assertThat(stores.media().sameContent(b.id(), sha, recipe + ";other")).as("another recipe").isEmpty();
+        assertThat(stores.media().sameContent(b.id(), "00".repeat(32), recipe)).isEmpty();
+
+        MediaInfo info = stores.media().share(b.id(), a.id()).orElseThrow();
+        assertThat(info.width()).isEqualTo(10);
+        assertThat(info.imageType()).isEqualTo("image/png");
+        assertThat(stores.media().variants(List.of(b.id()), true)).extracting(Variant::mediaId, Variant::blobKey)
+                .containsExactlyInAnyOrder(made.stream().map(v -> Tuple.tuple(b.id(), v.blobKey())).toArray(
+                        Tuple[]::new));
+        assertThat(stores.uploads().usage("21", Quota.epochDay(NOW)).storedBytes()).as("each owner is charged for its media")
+                .isEqualTo(10 + 16);
+        assertThat(stores.media().share(b.id(), a.id())).as("again: the same rows, charged once").isPresent();
+        assertThat(stores.uploads().usage("21", Quota.epochDay(NOW)).storedBytes()).isEqualTo(10 + 16);
+        assertThat(stores.media().referencedUnder(a.id())).containsExactlyInAnyOrder(aSeg.blobKey(), made.get(0).blobKey(),
+                made.get(1).blobKey());
+
+        UploadRetention.Unlinked first = stores.uploads().delete(a.id());
+        assertThat(first.freed()).as("its variants are b's too").containsExactly(aSeg.blobKey());
+        assertThat(first.prefixInUse()).isTrue();
+        assertThat(stores.media().referencedUnder(a.id())).containsExactlyInAnyOrder(made.get(0).blobKey(), made.get(1).blobKey());
+        Upload c = created("22", null);
+        assertThat(stores.media().share(c.id(), a.id())).as("a source that is gone shares nothing").isEmpty();
+        assertThat(stores.media().variants(List.of(c.id()), true)).isEmpty();
+
+        UploadRetention.Unlinked last = stores.uploads().delete(b.id());
+        assertThat(last.freed()).hasSize(3).contains(made.get(0).blobKey(), made.get(1).blobKey());
+        assertThat(last.prefixInUse()).isFalse();
+        assertThat(stores.media().referencedUnder(a.id())).isEmpty();
+        assertThat(stores.uploads().usage("21", Quota.epochDay(NOW)).storedBytes()).isZero();
     }
 
     // ---- media: variants and subtitles ----

@@ -78,6 +78,11 @@ public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobS
         return spares.take(prefix, newKey);
     }
 
+    @Override
+    public void releaseReserved(String prefix) {
+        spares.forget(prefix);
+    }
+
     /** Temp files are the writes a crash interrupted. */
     @Override
     public void removeTornWrites() throws IOException {

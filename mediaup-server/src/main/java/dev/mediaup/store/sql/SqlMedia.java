@@ -1,5 +1,6 @@
 package dev.mediaup.store.sql;
 
+import dev.mediaup.core.MediaInfo;
 import dev.mediaup.core.SubtitleTrack;
 import dev.mediaup.core.Upload;
 import dev.mediaup.core.Variant;
@@ -8,13 +9,37 @@ import dev.mediaup.store.MediaStore;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 
 /** Variants and subtitle tracks on SQL. */
 final class SqlMedia implements MediaStore {
     private final SqlDatabase db;
+    private final SqlContent content;
 
     SqlMedia(SqlDatabase db) {
         this.db = db;
+        this.content = new SqlContent(db);
+    }
+
+    @Override
+    public void recordContent(long mediaId, String sha256, String recipe) {
+        content.record(mediaId, sha256, recipe);
+    }
+
+    @Override
+    public OptionalLong sameContent(long mediaId, String sha256, String recipe) {
+        return content.same(mediaId, sha256, recipe);
+    }
+
+    @Override
+    public Optional<MediaInfo> share(long mediaId, long source) {
+        return content.share(mediaId, source);
+    }
+
+    @Override
+    public Set<String> referencedUnder(long uploadId) {
+        return content.referencedUnder(uploadId);
     }
 
     @Override

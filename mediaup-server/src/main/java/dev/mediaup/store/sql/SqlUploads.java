@@ -25,10 +25,12 @@ final class SqlUploads implements UploadStore {
     private final SqlDatabase db;
     private final SqlOutbox outbox;
     private final String lockedSql;
+    private final SqlUsage usage;
 
     SqlUploads(SqlDatabase db, SqlOutbox outbox) {
         this.db = db;
         this.outbox = outbox;
+        this.usage = new SqlUsage(db);
         this.lockedSql = "SELECT * FROM uploads WHERE id = ?" + db.forUpdate;
     }
 
@@ -139,7 +141,7 @@ final class SqlUploads implements UploadStore {
             if (others + s.size() > maxTotal) return Checked.refused(new Refusal.OverTotal(s.index(), s.size(), others + s.size(),
                     maxTotal));
             long delta = s.size() - previous.map(Segment::size).orElse(0L);
-            Optional<Refusal> overQuota = chargeUsage(h, u.ownerId(), now, s.size(), delta, quota);
+            Optional<Refusal> overQuota = usage.charge(h, u.ownerId(), now, s.size(), delta, quota);
             if (overQuota.isPresent()) return Checked.refused(overQuota.get());
             Prepared.update(db, h, UPSERT_SEGMENT, s.uploadId(), s.index(), s.size(), s.sha256(), s.blobKey(), now);
             return Checked.done(new SegmentPut(u, previous.map(Segment::blobKey)));
@@ -154,59 +156,17 @@ final class SqlUploads implements UploadStore {
             INSERT INTO segments (upload_id, idx, size, sha256, blob_key, received_at) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (upload_id, idx) DO UPDATE SET size = excluded.size, sha256 = excluded.sha256,
                 blob_key = excluded.blob_key, received_at = excluded.received_at""";
-    private static final String USAGE = """
-            SELECT COALESCE((SELECT uploaded_bytes FROM usage_daily WHERE user_id = ? AND day = ?), 0),
-                COALESCE((SELECT stored_bytes FROM usage_stored WHERE user_id = ?), 0)""";
-    private static final String ADD_UPLOADED = """
-            INSERT INTO usage_daily (user_id, day, uploaded_bytes) VALUES (?, ?, ?)
-            ON CONFLICT (user_id, day) DO UPDATE SET uploaded_bytes = usage_daily.uploaded_bytes + excluded.uploaded_bytes""";
-
     /** What an upload's segments hold besides the one being put: the others' bytes, and the one its index had. */
     private record Held(long others, Optional<Segment> previous) {}
 
-    /** Adds {@code received} to today's upload count and {@code storedDelta} to the stored total, if the quota allows. */
-    private Optional<Refusal> chargeUsage(Handle h, String user, long now, long received, long storedDelta, Quota quota) {
-        long day = Quota.epochDay(now);
-        long today, stored;
-        if (db.postgres && !quota.unlimited()) {
-            // exact quotas across nodes: the user's counter rows exist and are locked as they are read
-            h.createUpdate("INSERT INTO usage_daily (user_id, day, uploaded_bytes) VALUES (:u, :d, 0) ON CONFLICT DO NOTHING")
-                    .bind("u", user).bind("d", day).execute();
-            h.createUpdate("INSERT INTO usage_stored (user_id, stored_bytes) VALUES (:u, 0) ON CONFLICT DO NOTHING").bind("u",
-                    user).execute();
-            stored = h.createQuery("SELECT stored_bytes FROM usage_stored WHERE user_id = :u FOR UPDATE").bind("u", user)
-                    .mapTo(Long.class).one();
-            today = h.createQuery("SELECT uploaded_bytes FROM usage_daily WHERE user_id = :u AND day = :d FOR UPDATE").bind("u", user)
-                    .bind("d", day).mapTo(Long.class).one();
-        } else {
-            long[] usage = Prepared.first(db, h, USAGE, rs -> new long[]{rs.getLong(1), rs.getLong(2)}, user, day, user).orElseThrow();
-            today = usage[0];
-            stored = usage[1];
-        }
-        Optional<Refusal> refusal = quota.refusal(today, stored, received, storedDelta, now);
-        if (refusal.isPresent()) return refusal;
-        Prepared.update(db, h, ADD_UPLOADED, user, day, received);
-        addStored(db, h, user, storedDelta);
-        return Optional.empty();
-    }
-
     @Override
     public Usage usage(String userId, long epochDay) {
-        return db.read(h -> new Usage(userId,
-                h.createQuery("SELECT stored_bytes FROM usage_stored WHERE user_id = :u").bind("u", userId).mapTo(Long.class)
-                        .findOne().orElse(0L),
-                h.createQuery("SELECT uploaded_bytes FROM usage_daily WHERE user_id = :u AND day = :d").bind("u", userId)
-                        .bind("d", epochDay).mapTo(Long.class).findOne().orElse(0L)));
+        return usage.of(userId, epochDay);
     }
 
     @Override
     public List<Usage> usages(long epochDay, int limit) {
-        return db.read(h -> h.createQuery("""
-                SELECT s.user_id, s.stored_bytes, COALESCE(d.uploaded_bytes, 0) AS today
-                FROM usage_stored s LEFT JOIN usage_daily d ON d.user_id = s.user_id AND d.day = :d
-                ORDER BY s.stored_bytes DESC, s.user_id LIMIT :n""")
-                .bind("d", epochDay).bind("n", limit)
-                .map((rs, ctx) -> new Usage(rs.getString("user_id"), rs.getLong("stored_bytes"), rs.getLong("today"))).list());
+        return usage.top(epochDay, limit);
     }
 
     @Override
@@ -239,8 +199,13 @@ final class SqlUploads implements UploadStore {
     }
 
     @Override
-    public void delete(long id) {
-        db.write(h -> {
+    public Unlinked delete(long id) {
+        return db.write(h -> {
+            if (locked(h, id).isEmpty()) return new Unlinked(List.of(), false); // held: a share of it waits, or finds it gone
+            List<String> keys = h.createQuery("""
+                    SELECT blob_key FROM variants WHERE media_id = :u UNION SELECT blob_key FROM segments WHERE upload_id = :u
+                    UNION SELECT original_key FROM uploads WHERE id = :u AND original_key IS NOT NULL""").bind("u", id)
+                    .mapTo(String.class).list();
             releaseStored(h, id);
             Rows.find(h, id).ifPresent(u -> addStored(db, h, u.ownerId(), -h.createQuery(
                     "SELECT COALESCE(SUM(size), 0) FROM variants WHERE media_id = :u").bind("u", id).mapTo(Long.class).one()));
@@ -250,7 +215,21 @@ final class SqlUploads implements UploadStore {
             h.createUpdate("DELETE FROM jobs WHERE upload_id = :u").bind("u", id).execute();
             h.createUpdate("DELETE FROM subtitles WHERE video_id = :u OR subtitles_id = :u").bind("u", id).execute();
             h.createUpdate("DELETE FROM media_metrics WHERE media_id = :u").bind("u", id).execute();
-            return h.createUpdate("DELETE FROM uploads WHERE id = :u").bind("u", id).execute();
+            h.createUpdate("DELETE FROM uploads WHERE id = :u").bind("u", id).execute();
+            // what other media still use: variants shared by key (never an uploaded segment or original: see share)
+            List<String> freed = keys.stream().filter(k -> !SqlContent.referenced(h, k)).toList();
+            return new Unlinked(freed, SqlContent.anyUnder(h, id));
+        });
+    }
+
+    @Override
+    public void purge(long id) {
+        db.write(h -> {
+            dropSegments(h, id);
+            Rows.find(h, id).ifPresent(u -> addStored(db, h, u.ownerId(), -h.createQuery(
+                    "SELECT COALESCE(SUM(size), 0) FROM variants WHERE media_id = :u").bind("u", id).mapTo(Long.class).one()));
+            h.createUpdate("DELETE FROM variants WHERE media_id = :u").bind("u", id).execute();
+            return null;
         });
     }
 
@@ -365,7 +344,8 @@ final class SqlUploads implements UploadStore {
     @Override
     public List<Long> expiredWithSegments(int limit) {
         return db.read(h -> h.createQuery("""
-                SELECT DISTINCT u.id FROM uploads u JOIN segments s ON s.upload_id = u.id WHERE u.state = 'EXPIRED' LIMIT :limit""")
+                SELECT u.id FROM uploads u WHERE u.state = 'EXPIRED' AND (EXISTS (SELECT 1 FROM segments s WHERE s.upload_id = u.id)
+                    OR EXISTS (SELECT 1 FROM variants v WHERE v.media_id = u.id)) LIMIT :limit""")
                 .bind("limit", limit).mapTo(Long.class).list());
     }
 

@@ -1,0 +1,87 @@
+package dev.mediaup.store.sql;
+
+import dev.mediaup.core.BlobKeys;
+import dev.mediaup.core.MediaInfo;
+import dev.mediaup.core.State;
+import dev.mediaup.core.Upload;
+import org.jdbi.v3.core.Handle;
+
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+import static dev.mediaup.store.sql.Rows.UPLOAD;
+
+/**
+ * Store once, on SQL: media with the same bytes and recipe share variants by blob key. Who refers to a blob is always
+ * asked of the rows themselves (by key, indexed) — no reference counter that a crash could leave wrong — and the two
+ * writes that race, a share and the deletion of its source, both hold the source's row first.
+ */
+final class SqlContent {
+    private final SqlDatabase db;
+
+    SqlContent(SqlDatabase db) {
+        this.db = db;
+    }
+
+    void record(long mediaId, String sha256, String recipe) {
+        db.write(h -> h.createUpdate("UPDATE uploads SET content_sha256 = :d, recipe = :r WHERE id = :id")
+                .bind("d", sha256).bind("r", recipe).bind("id", mediaId).execute());
+    }
+
+    OptionalLong same(long mediaId, String sha256, String recipe) {
+        return db.read(h -> h.createQuery("""
+                        SELECT id FROM uploads WHERE content_sha256 = :d AND recipe = :r AND state = 'SUCCEEDED' AND id <> :id
+                        ORDER BY id LIMIT 1""")
+                .bind("d", sha256).bind("r", recipe).bind("id", mediaId).mapTo(Long.class).findOne()
+                .map(OptionalLong::of).orElse(OptionalLong.empty()));
+    }
+
+    Optional<MediaInfo> share(long mediaId, long source) {
+        return db.write(h -> {
+            Optional<Upload> from = h.createQuery("SELECT * FROM uploads WHERE id = :id" + db.forUpdate).bind("id", source).map(UPLOAD)
+                    .findOne().filter(u -> u.state() == State.SUCCEEDED);
+            Optional<Upload> to = Rows.find(h, mediaId);
+            if (from.isEmpty() || to.isEmpty()) return Optional.<MediaInfo>empty();
+            long before = storedBy(h, mediaId);
+            h.createUpdate("""
+                    INSERT INTO variants (media_id, name, content_type, size, width, height, bit_rate, sha256, blob_key)
+                    SELECT :m, name, content_type, size, width, height, bit_rate, sha256, blob_key FROM variants WHERE media_id = :s
+                    ON CONFLICT (media_id, name) DO UPDATE SET content_type = excluded.content_type, size = excluded.size,
+                        width = excluded.width, height = excluded.height, bit_rate = excluded.bit_rate, sha256 = excluded.sha256,
+                        blob_key = excluded.blob_key""").bind("m", mediaId).bind("s", source).execute();
+            Rows.addStored(db, h, to.get().ownerId(), storedBy(h, mediaId) - before);
+            return Optional.of(from.get().info());
+        });
+    }
+
+    private static long storedBy(Handle h, long mediaId) {
+        return h.createQuery("SELECT COALESCE(SUM(size), 0) FROM variants WHERE media_id = :m").bind("m", mediaId).mapTo(Long.class).one();
+    }
+
+    Set<String> referencedUnder(long uploadId) {
+        String lo = BlobKeys.prefix(uploadId) + "/", hi = BlobKeys.prefix(uploadId) + "0"; // '0' follows '/'
+        return db.read(h -> new HashSet<>(h.createQuery("""
+                        SELECT blob_key FROM variants WHERE blob_key >= :lo AND blob_key < :hi
+                        UNION SELECT s.blob_key FROM segments s JOIN uploads u ON u.id = s.upload_id
+                            WHERE u.original_key IS NULL AND s.blob_key >= :lo AND s.blob_key < :hi
+                        UNION SELECT original_key FROM uploads WHERE id = :id AND original_key IS NOT NULL""")
+                .bind("lo", lo).bind("hi", hi).bind("id", uploadId).mapTo(String.class).list()));
+    }
+
+    /** Whether a row still refers to blob {@code key} (variants are shared; a tus final upload's segments lie under its partials). */
+    static boolean referenced(Handle h, String key) {
+        return h.createQuery("SELECT 1 FROM variants WHERE blob_key = :k UNION ALL SELECT 1 FROM segments WHERE blob_key = :k")
+                .bind("k", key).mapTo(Integer.class).findFirst().isPresent();
+    }
+
+    /** Whether a row refers to any blob under upload {@code uploadId}'s prefix. */
+    static boolean anyUnder(Handle h, long uploadId) {
+        String lo = BlobKeys.prefix(uploadId) + "/", hi = BlobKeys.prefix(uploadId) + "0";
+        return h.createQuery("""
+                        SELECT 1 FROM variants WHERE blob_key >= :lo AND blob_key < :hi
+                        UNION ALL SELECT 1 FROM segments WHERE blob_key >= :lo AND blob_key < :hi""")
+                .bind("lo", lo).bind("hi", hi).mapTo(Integer.class).findFirst().isPresent();
+    }
+}

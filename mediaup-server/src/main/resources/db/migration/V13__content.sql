@@ -1,0 +1,8 @@
+-- Store once: the SHA-256 of an upload's whole bytes and the recipe its processing followed, so that media uploaded
+-- again (same bytes, same recipe) reuses what processing made the first time instead of making it again. Media share
+-- variants by blob key; a blob is deleted only when no row refers to it any more (looked up by key, hence the indexes).
+ALTER TABLE uploads ADD COLUMN content_sha256 VARCHAR(64);
+ALTER TABLE uploads ADD COLUMN recipe VARCHAR(300);
+CREATE INDEX uploads_content ON uploads (content_sha256);
+CREATE INDEX variants_blob ON variants (blob_key);
+CREATE INDEX segments_blob ON segments (blob_key);

@@ -1,0 +1,141 @@
+package dev.mediaup.it;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Store once, black-box: the same bytes uploaded again (by anyone) under the same recipe reuse what processing made the
+ * first time — same blobs, no codec run — as media of their own; deleting either leaves the other whole, and the bytes
+ * go when the last media using them goes. On the cluster backend the repeat goes to a second node of the same database
+ * and bucket.
+ */
+class RepeatsIT {
+    private static final Pattern REPEATS = Pattern.compile("mediaup_processing_repeats_total\\{family=\"(\\w+)\",?} ([0-9.]+)");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aVideoUploadedAgainByAnotherUserReusesTheRenditionsAndSharesNothingElse() throws Exception {
+        byte[] clip = Fixtures.mp4(2, 320, 240);
+        try (ServerProcess one = new ServerProcess(dir.resolve("one")).start();
+             ServerProcess two = second(one)) {
+            Api alice = new Api(one.baseUrl(), one.createToken("3001", "media.write media.read tweet.read"));
+            Api bob = new Api(two.baseUrl(), two.createToken("3002", "media.write media.read tweet.read"));
+            String first = upload(alice, clip, "video/mp4", "tweet_video");
+            assertThat(alice.awaitProcessed(first, Duration.ofSeconds(120)).get("processing_info").get("state").asString())
+                    .isEqualTo("succeeded");
+            assertThat(alice.postJson("/2/media/metadata", "{\"id\":\"" + first + "\",\"metadata\":{\"alt_text\":{\"text\":\"alice's\"}}}")
+                    .status()).isEqualTo(200);
+
+            String again = upload(bob, clip, "video/mp4", "tweet_video");
+            JsonNode done = bob.awaitProcessed(again, Duration.ofSeconds(60));
+            assertThat(done.get("processing_info").get("state").asString()).isEqualTo("succeeded");
+            assertThat(repeats(one, two, "video")).as("renditions reused, not made again").isEqualTo(1);
+            JsonNode mine = lookup(bob, again), hers = lookup(alice, first);
+            assertThat(mine.get("media_key").asString()).isEqualTo("7_" + again);
+            assertThat(mine.has("alt_text")).as("nothing of the other media shows through: %s", mine).isFalse();
+            assertThat(mine.get("duration_ms")).isEqualTo(hers.get("duration_ms"));
+            assertThat(bodies(bob, mine)).as("the same renditions, served as bob's").isEqualTo(bodies(alice, hers));
+            assertThat(Backend.blobs(one, "uploads/" + again)).as("the repeat stores no bytes of its own").isEmpty();
+            assertThat(alice.get("/2/media/7_" + again).json().has("data")).as("alice cannot see bob's media").isFalse();
+
+            // the same bytes under another recipe (amplify_video: other limits) are processed for themselves
+            String other = upload(bob, clip, "video/mp4", "amplify_video");
+            assertThat(bob.awaitProcessed(other, Duration.ofSeconds(120)).get("processing_info").get("state").asString())
+                    .isEqualTo("succeeded");
+            assertThat(repeats(one, two, "video")).isEqualTo(1);
+
+            Map<String, String> before = bodies(bob, mine);
+            assertThat(alice.send("DELETE", "/2/media/7_" + first, null, null).status()).isEqualTo(200);
+            assertThat(bodies(bob, lookup(bob, again))).as("deleting the first leaves the repeat whole").isEqualTo(before);
+            assertThat(Backend.blobs(one, "uploads/" + first)).as("what the repeat uses stays").isNotEmpty();
+            assertThat(bob.send("DELETE", "/2/media/7_" + again, null, null).status()).isEqualTo(200);
+            assertThat(Backend.blobs(one, "uploads/" + first)).as("the last media using the bytes took them along").isEmpty();
+        }
+    }
+
+    @Test
+    void aPictureUploadedAgainIsDoneAtFinalizeAndSurvivesTheFirstOnesDeletionAndGc() throws Exception {
+        byte[] png = Api.png(1600, 1200);
+        try (ServerProcess one = new ServerProcess(dir.resolve("one")).start();
+             ServerProcess two = second(one)) {
+            Api alice = new Api(one.baseUrl(), one.createToken("3011", "media.write media.read tweet.read"));
+            Api bob = new Api(two.baseUrl(), two.createToken("3012", "media.write media.read tweet.read"));
+            String first = upload(alice, png, "image/png", "tweet_image");
+            String again = upload(bob, png, "image/png", "tweet_image");
+            assertThat(repeats(two, "image")).as("pictures are done at FINALIZE, on the node that took it").isEqualTo(1);
+            JsonNode mine = lookup(bob, again), hers = lookup(alice, first);
+            assertThat(mine.get("width").asInt()).isEqualTo(1600);
+            assertThat(bodies(bob, mine)).isEqualTo(bodies(alice, hers));
+            Map<String, String> before = bodies(bob, mine);
+
+            assertThat(alice.send("DELETE", "/2/media/3_" + first, null, null).status()).isEqualTo(200);
+            two.close();
+            one.close();
+            assertThat(one.cli("gc", "--orphan-min-age-secs", "0")).isNotBlank(); // the orphan sweep asks by key
+            one.start();
+            if (two != one) two.start();
+            assertThat(bodies(bob, lookup(bob, again))).as("the repeat whole after gc").isEqualTo(before);
+        }
+    }
+
+    /** A second node on the cluster backend (the same database and bucket); on the embedded one, the same server. */
+    private ServerProcess second(ServerProcess one) throws Exception {
+        if (!Backend.CLUSTER) return one;
+        return new ServerProcess(dir.resolve("two")).withEnv(Backend.env(one.dataDir)).start();
+    }
+
+    static String upload(Api api, byte[] bytes, String type, String category) {
+        String id = api.initialize(type, category, bytes.length);
+        assertThat(api.append(id, 0, bytes).status()).isEqualTo(200);
+        assertThat(api.finalizeUpload(id).status()).isEqualTo(200);
+        return id;
+    }
+
+    static JsonNode lookup(Api api, String id) {
+        String prefix = api.status(id).data().get("media_key").asString().substring(0, 2);
+        return api.get("/2/media/" + prefix + id + "?media.fields=width,height,duration_ms,alt_text").data();
+    }
+
+    /**
+     * The SHA-256 of every file delivery serves of the media (each size, rendition, poster, HLS segment), by name:
+     * the extension listing of all of them. Playlists are left out: delivery writes their URIs for the media asked for.
+     */
+    static Map<String, String> bodies(Api api, JsonNode media) throws Exception {
+        JsonNode files = api.get("/2/media/" + media.get("media_key").asString() + "/variants").data().get("variants");
+        Map<String, String> out = new TreeMap<>();
+        for (JsonNode f : files) {
+            if (f.get("content_type").asString().equals("application/x-mpegURL")) continue;
+            String url = f.get("url").asString();
+            Api.Res r = api.as(null).get(url.substring(url.indexOf("/media/")));
+            assertThat(r.status()).as(url).isEqualTo(200);
+            out.put(f.get("name").asString(), ProtocolIT.sha256(r.body()));
+        }
+        assertThat(out).isNotEmpty();
+        return out;
+    }
+
+    /** Repeats counted by either node (the one whose worker took the job), each server once. */
+    static double repeats(ServerProcess one, ServerProcess two, String family) {
+        return repeats(one, family) + (two == one ? 0 : repeats(two, family));
+    }
+
+    static double repeats(ServerProcess server, String family) {
+        String text = new Api(server.baseUrl(), null).get("/metrics").text();
+        Matcher m = REPEATS.matcher(text);
+        while (m.find()) if (m.group(1).equals(family)) return Double.parseDouble(m.group(2));
+        return 0;
+    }
+
+}
