@@ -51,7 +51,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * also writes {@code target/crash-matrix-<backend>.md}, docs/hardening.md's table.
  */
 class CrashMatrixIT {
-    enum Flow { VIDEO, PICTURE, ONESHOT, WEBHOOK, EXPIRY, ORPHANS, TUS, RESUMABLE }
+    enum Flow { VIDEO, PICTURE, ONESHOT, WEBHOOK, EXPIRY, ORPHANS, TUS, RESUMABLE, REPEAT }
 
     /** Where the point is on the path, and what it takes to get there. */
     record Drill(Failpoint point, Flow flow, int pass, boolean keepOriginals, Only only) {
@@ -100,6 +100,9 @@ class CrashMatrixIT {
             new Drill(Failpoint.QUEUED_AFTER_SUCCESS, Flow.VIDEO, 1, false, Only.ANY),
             new Drill(Failpoint.QUEUED_MID_DROP, Flow.VIDEO, 1, false, Only.ANY),
             new Drill(Failpoint.JOB_BEFORE_COMPLETE, Flow.VIDEO, 1, false, Only.ANY),
+            // store once: the second upload of the same bytes shares the first one's variants; then both are deleted
+            new Drill(Failpoint.REPEAT_AFTER_SHARE, Flow.REPEAT, 1, false, Only.ANY),
+            new Drill(Failpoint.DELETE_AFTER_UNLINK, Flow.REPEAT, 2, false, Only.ANY),
             new Drill(Failpoint.WEBHOOK_BEFORE_SEND, Flow.WEBHOOK, 1, false, Only.ANY),
             new Drill(Failpoint.WEBHOOK_AFTER_SEND, Flow.WEBHOOK, 1, false, Only.ANY),
             new Drill(Failpoint.SWEEP_AFTER_EXPIRE, Flow.EXPIRY, 1, false, Only.ANY),
@@ -111,9 +114,9 @@ class CrashMatrixIT {
      * two of the object store's own on the cluster one, whose drills are slower.
      */
     private static final Set<Failpoint> SAMPLE = Backend.CLUSTER
-            ? EnumSet.of(Failpoint.S3_AFTER_PUT, Failpoint.S3_ASSEMBLE_BEFORE_COMPLETE)
+            ? EnumSet.of(Failpoint.S3_AFTER_PUT, Failpoint.S3_ASSEMBLE_BEFORE_COMPLETE, Failpoint.REPEAT_AFTER_SHARE)
             : EnumSet.of(Failpoint.APPEND_AFTER_BLOB, Failpoint.FILE_IN_PLACE_BEFORE_FSYNC, Failpoint.INLINE_AFTER_RECORD,
-                    Failpoint.QUEUED_MID_DROP);
+                    Failpoint.QUEUED_MID_DROP, Failpoint.DELETE_AFTER_UNLINK);
 
     private static final Map<Failpoint, String> RESULTS = new ConcurrentHashMap<>();
 
@@ -211,6 +214,7 @@ class CrashMatrixIT {
                     case ORPHANS -> orphans();
                     case TUS -> tus();
                     case RESUMABLE -> resumable();
+                    case REPEAT -> repeat();
                 }
                 assertThat(crashedDuring).as("the server died at " + d.point().id).isNotNull();
                 // a job whose result was recorded before the crash finishes what it implied when it runs again
@@ -425,6 +429,37 @@ class CrashMatrixIT {
             Res r = api.status(id);
             assertThat(r.status()).isEqualTo(400);
             assertThat(r.code()).isEqualTo("session_expired");
+        }
+
+        /**
+         * Store once: a video, then the same bytes again (its job shares the first one's variants), the repeat served
+         * whole after the first is deleted, then the repeat deleted too — the last media using the bytes.
+         */
+        void repeat() throws Exception {
+            byte[] media = Fixtures.mp4(2, 320, 240);
+            String first = chunked("video/mp4", "tweet_video", media.length, split(media, 2));
+            step("finalize", () -> api.finalizeUpload(first));
+            processed(first);
+            String again = chunked("video/mp4", "tweet_video", media.length, split(media, 3));
+            step("finalize the repeat", () -> api.finalizeUpload(again));
+            processed(again);
+            assertThat(count("SELECT count(*) FROM variants WHERE media_id = " + again + " AND blob_key LIKE 'uploads/" + first + "/%'"))
+                    .as("the repeat's variants are the first one's blobs").isPositive();
+            deleted("7_" + first);
+            served("7_" + again, media, true);
+            deleted("7_" + again);
+        }
+
+        /** DELETE, once: a crash may take the answer, never the deletion (its rows went before the blobs). */
+        void deleted(String key) throws IOException, InterruptedException {
+            try {
+                Res r = api.send("DELETE", "/2/media/" + key, null, null);
+                assertThat(r.status()).as("%s", r).isEqualTo(200);
+            } catch (RuntimeException e) {
+                if (!(e.getCause() instanceof IOException)) throw e;
+                crashed("delete " + key, e);
+            }
+            assertThat(step("lookup", () -> api.get("/2/media/" + key)).json().has("data")).as(key + " is gone").isFalse();
         }
 
         void orphans() throws Exception {
