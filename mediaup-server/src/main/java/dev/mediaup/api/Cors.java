@@ -18,7 +18,7 @@ public final class Cors {
     static final List<String> EXPOSED = List.of("x-rate-limit-limit", "x-rate-limit-remaining", "x-rate-limit-reset", "Retry-After",
             "Location", "Upload-Offset", "Upload-Length", "Upload-Expires", "Upload-Metadata", "Upload-Concat", "Tus-Resumable",
             "Tus-Version", "Tus-Extension", "Tus-Max-Size", "Tus-Checksum-Algorithm", "Mediaup-Media-Id", "Mediaup-Media-Key",
-            "Upload-Complete", "Upload-Limit", "Upload-Draft-Interop-Version", "Upload-Defer-Length");
+            "Upload-Complete", "Upload-Limit", "Upload-Draft-Interop-Version", "Upload-Defer-Length", "Mediaup-Content-Held");
     /** A day: browsers cap it lower anyway (Chromium at 2 h), and the policy changes only with a restart. */
     static final int MAX_AGE_SECS = 86_400;
     static final List<String> PATHS = List.of("/2/*", "/1.1/*");

@@ -11,7 +11,7 @@ import java.util.Optional;
 public record Upload(long id, String ownerId, String mediaType, Category category, Family family, Long totalBytes,
                      boolean shared, List<String> additionalOwners, State state, long createdAt, long expiresAt,
                      Long size, int progress, MediaInfo info, Failure failure, String metadataJson, int checkAfterSecs,
-                     String grantId, Long maxDurationSecs) {
+                     String grantId, Long maxDurationSecs, String declaredSha256) {
 
     /** At most this many additional_owners (X's limit). */
     public static final int MAX_ADDITIONAL_OWNERS = 100;
@@ -27,7 +27,16 @@ public record Upload(long id, String ownerId, String mediaType, Category categor
     public static Upload started(long id, String ownerId, String mediaType, Category category, Long totalBytes, boolean shared,
                                  List<String> additionalOwners, long now, long expiresAt) {
         return new Upload(id, ownerId, mediaType, category, category.family(mediaType), totalBytes, shared, List.copyOf(additionalOwners),
-                State.UPLOADING, now, expiresAt, null, 0, MediaInfo.NONE, null, null, 1, null, null);
+                State.UPLOADING, now, expiresAt, null, 0, MediaInfo.NONE, null, null, 1, null, null, null);
+    }
+
+    /**
+     * The same new upload, with the SHA-256 (hex) its client declared for the whole file (RFC 9530 Repr-Digest): what
+     * FINALIZE checks the bytes against, and what lets an owner who already holds those bytes send none.
+     */
+    public Upload withDeclaredSha256(String hex) {
+        return new Upload(id, ownerId, mediaType, category, family, totalBytes, shared, additionalOwners, state, createdAt, expiresAt,
+                size, progress, info, failure, metadataJson, checkAfterSecs, grantId, maxDurationSecs, hex);
     }
 
     /**
@@ -37,7 +46,7 @@ public record Upload(long id, String ownerId, String mediaType, Category categor
     public Upload startedWith(Grant grant) {
         return new Upload(id, ownerId, mediaType, category, family, totalBytes, grant.shared(), List.copyOf(grant.additionalOwners()),
                 state, createdAt, expiresAt,
-                size, progress, info, failure, metadataJson, checkAfterSecs, grant.id(), grant.maxDurationSecs());
+                size, progress, info, failure, metadataJson, checkAfterSecs, grant.id(), grant.maxDurationSecs(), declaredSha256);
     }
 
     public String mediaKey() { return family.keyPrefix + "_" + id; }

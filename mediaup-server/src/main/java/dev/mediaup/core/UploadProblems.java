@@ -11,6 +11,7 @@ import static dev.mediaup.core.Problem.of;
 import static dev.mediaup.core.ProblemCode.ALREADY_FINALIZED;
 import static dev.mediaup.core.ProblemCode.CHECKSUM_MISMATCH;
 import static dev.mediaup.core.ProblemCode.DAILY_QUOTA;
+import static dev.mediaup.core.ProblemCode.DIGEST_MISMATCH;
 import static dev.mediaup.core.ProblemCode.FINALIZED_CONCURRENTLY;
 import static dev.mediaup.core.ProblemCode.GRANT_CANNOT_DELETE;
 import static dev.mediaup.core.ProblemCode.GRANT_CATEGORY;
@@ -23,6 +24,7 @@ import static dev.mediaup.core.ProblemCode.GRANT_TOO_LARGE;
 import static dev.mediaup.core.ProblemCode.GRANT_TYPE;
 import static dev.mediaup.core.ProblemCode.GRANT_USED_UP;
 import static dev.mediaup.core.ProblemCode.INCONSISTENT_LENGTH;
+import static dev.mediaup.core.ProblemCode.INVALID_REPR_DIGEST;
 import static dev.mediaup.core.ProblemCode.LOW_ON_STORAGE;
 import static dev.mediaup.core.ProblemCode.MEDIA_TOO_LARGE;
 import static dev.mediaup.core.ProblemCode.MEDIA_TYPE_REQUIRED;
@@ -120,6 +122,16 @@ public final class UploadProblems {
     public static Problem checksumMismatch(String header, String expectedBase64, String algorithm) {
         return invalid(CHECKSUM_MISMATCH, header, expectedBase64, "The segment's " + algorithm + " does not match the " + header
                 + " header; it was not stored.");
+    }
+    /** A Repr-Digest (RFC 9530) that is malformed, too long, or names no algorithm mediaup checks: nothing was started. */
+    public static Problem invalidReprDigest(String value, String detail) {
+        return invalid(INVALID_REPR_DIGEST, "Repr-Digest", value.length() > 120 ? value.substring(0, 120) + "…" : value, "Repr-Digest "
+                + detail + " Send sha-256=:<the file's SHA-256 in base64>: (RFC 9530), or no Repr-Digest; nothing was stored.");
+    }
+    /** The whole media's SHA-256 is not the one its Repr-Digest declared. */
+    public static Problem digestMismatch(String declaredHex, String actualHex) {
+        return invalid(DIGEST_MISMATCH, "Repr-Digest", declaredHex, "The media's bytes have SHA-256 " + actualHex + ", not the "
+                + declaredHex + " Repr-Digest declared; nothing was processed. Re-send the segments that differ, then FINALIZE again.");
     }
     /** tus answers a checksum mismatch with its own status, 460; the words are the same. */
     public static Problem tusChecksumMismatch(Problem mismatch) {

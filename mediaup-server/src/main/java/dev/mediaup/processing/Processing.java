@@ -90,7 +90,7 @@ public final class Processing implements Processor {
         try (Scratch s = new Scratch(u.id())) {
             return switch (u.family()) {
                 case IMAGE -> {
-                    Optional<Outcome> again = repeat(u, segs, recipe(u, mediaType));
+                    Optional<Outcome> again = repeat(u, segs);
                     yield again.isPresent() ? again.get() : image(u, local(segs, s), mediaType);
                 }
                 case SUBTITLES -> subtitles(u, segs);
@@ -110,7 +110,7 @@ public final class Processing implements Processor {
     /** Video and GIF: renditions and a poster, with progress 0..100 as ffmpeg reports it. */
     public Outcome queued(Upload u, List<Segment> segs, IntConsumer progress) throws IOException {
         String type = u.info().videoType() != null ? u.info().videoType() : u.mediaType();
-        Optional<Outcome> again = repeat(u, segs, recipe(u, type));
+        Optional<Outcome> again = repeat(u, segs);
         if (again.isPresent()) return again.get();
         try (Scratch s = new Scratch(u.id())) {
             boolean gif = u.family() == Family.GIF;
@@ -145,13 +145,14 @@ public final class Processing implements Processor {
     private static final int RECIPES = 1;
 
     /**
-     * What processing would make of these bytes, as a string: two uploads with the same bytes and the same recipe get
-     * the same variants. Everything that shapes the output is in it — the family, category and real type, the limits
-     * that may refuse or cut the media (a grant's duration cap among them), the pixel bound.
+     * What processing would make of some bytes, as a string: two uploads with the same bytes and the same recipe get
+     * the same variants. Everything that shapes the output beyond the bytes is in it — the family and category, the
+     * limits that may refuse or cut the media (a grant's duration cap among them), the pixel bound. (The real type is
+     * not: the same bytes always sniff the same.)
      */
-    String recipe(Upload u, String mediaType) {
+    String recipe(Upload u) {
         String category = u.category() == null ? "-" : u.category().wire();
-        String common = RECIPES + ";" + u.family() + ";" + category + ";" + mediaType + ";px=" + settings.maxPixels();
+        String common = RECIPES + ";" + u.family() + ";" + category + ";px=" + settings.maxPixels();
         if (u.family() == Family.IMAGE) return common;
         return common + ";ms=" + maxMillis(u) + ";frames=" + settings.config().maxGifFrames();
     }
@@ -159,25 +160,42 @@ public final class Processing implements Processor {
     /**
      * Store once: when media with these very bytes already succeeded under the same recipe (any owner's), this media
      * gets its variants — the same blobs — and what it learned, instead of running the codecs again. The digest of the
-     * whole bytes is recorded either way, so the next upload of them finds this one. Empty when there is none (or it
-     * went away meanwhile): process as usual.
+     * whole bytes is recorded either way, so the next upload of them finds this one: the one the client declared, which
+     * FINALIZE has checked the bytes against, or one computed here. Empty when there is none (or it went away
+     * meanwhile): process as usual.
      */
-    private Optional<Outcome> repeat(Upload u, List<Segment> segs, String recipe) throws IOException {
+    private Optional<Outcome> repeat(Upload u, List<Segment> segs) throws IOException {
+        String sha = u.declaredSha256() != null ? u.declaredSha256() : digest(segs);
+        String recipe = recipe(u);
+        media.recordContent(u.id(), sha, recipe);
+        OptionalLong source = media.sameContent(u.id(), sha, recipe, null);
+        return source.isEmpty() ? Optional.empty() : share(u, source.getAsLong());
+    }
+
+    @Override
+    public OptionalLong held(Upload u) {
+        if (u.declaredSha256() == null) return OptionalLong.empty();
+        return media.sameContent(u.id(), u.declaredSha256(), recipe(u), u.ownerId());
+    }
+
+    @Override
+    public Optional<Outcome> share(Upload u, long source) {
+        Optional<MediaInfo> info = media.share(u.id(), source);
+        if (info.isEmpty()) return Optional.empty();
+        Failpoint.REPEAT_AFTER_SHARE.hit();
+        metrics.counter("mediaup.processing.repeats", "family", u.family().name().toLowerCase(Locale.ROOT)).increment();
+        return Optional.of(new Outcome(info.get(), null, true));
+    }
+
+    /** The SHA-256 of the media's whole bytes, read once in order. */
+    private String digest(List<Segment> segs) throws IOException {
         MessageDigest d = sha256();
         try (InputStream in = concatenated(segs); OutputStream sink = new DigestOutputStream(OutputStream.nullOutputStream(), d)) {
             in.transferTo(sink);
         } catch (UncheckedIOException e) {
             throw e.getCause(); // a blob that cannot be read: our fault, retried, never the media's
         }
-        String sha = HexFormat.of().formatHex(d.digest());
-        media.recordContent(u.id(), sha, recipe);
-        OptionalLong source = media.sameContent(u.id(), sha, recipe);
-        if (source.isEmpty()) return Optional.empty();
-        Optional<MediaInfo> info = media.share(u.id(), source.getAsLong());
-        if (info.isEmpty()) return Optional.empty();
-        Failpoint.REPEAT_AFTER_SHARE.hit();
-        metrics.counter("mediaup.processing.repeats", "family", u.family().name().toLowerCase(Locale.ROOT)).increment();
-        return Optional.of(new Outcome(info.get(), null, true));
+        return HexFormat.of().formatHex(d.digest());
     }
 
     private static Outcome rejected(MediaRejected e) {

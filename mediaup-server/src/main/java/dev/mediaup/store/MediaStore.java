@@ -36,8 +36,11 @@ public interface MediaStore {
     /** Records the SHA-256 of the media's whole bytes and the recipe its processing follows (what it would make). */
     void recordContent(long mediaId, String sha256, String recipe);
 
-    /** Media other than {@code mediaId} that succeeded from the same bytes under the same recipe, whoever owns it. */
-    OptionalLong sameContent(long mediaId, String sha256, String recipe);
+    /**
+     * Media other than {@code mediaId} that succeeded from the same bytes under the same recipe — whoever owns it, or
+     * only {@code ownerOrNull}'s media when that is given.
+     */
+    OptionalLong sameContent(long mediaId, String sha256, String recipe, String ownerOrNull);
 
     /**
      * Gives {@code mediaId} the variants of {@code source} — the same blobs, by key; nothing is copied — and returns

@@ -7,6 +7,8 @@ import dev.mediaup.core.Upload;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * What FINALIZE hands media to (implemented in {@code processing}): families that are not
@@ -23,4 +25,13 @@ public interface Processor {
 
     /** {@code mediaType}: what the bytes really are (the sniffed type), which may differ from the declared one. */
     Outcome inline(Upload u, List<Segment> segs, String mediaType) throws IOException;
+
+    /**
+     * Media of this upload's owner that succeeded from the bytes the upload's Repr-Digest names, under the recipe this
+     * upload would be processed by — what it may be finalized as without sending them. Empty without a declared digest.
+     */
+    OptionalLong held(Upload u);
+
+    /** The upload gets the variants media {@code source} has (shared, not copied); empty when that media went away. */
+    Optional<Outcome> share(Upload u, long source);
 }

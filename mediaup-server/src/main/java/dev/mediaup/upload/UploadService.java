@@ -54,7 +54,17 @@ public final class UploadService {
     public static final String PROCESS_JOB = "process";
 
     /** What initialize needs; {@code category} null means "infer from media_type" as X does. */
-    public record InitRequest(String mediaType, Category category, Long totalBytes, boolean shared, List<String> additionalOwners) {}
+    /** {@code declaredSha256}: the whole file's SHA-256 (hex) the client declared in a Repr-Digest, or null. */
+    public record InitRequest(String mediaType, Category category, Long totalBytes, boolean shared, List<String> additionalOwners,
+                              String declaredSha256) {
+        public InitRequest(String mediaType, Category category, Long totalBytes, boolean shared, List<String> additionalOwners) {
+            this(mediaType, category, totalBytes, shared, additionalOwners, null);
+        }
+
+        public InitRequest withDeclaredSha256(String hex) {
+            return new InitRequest(mediaType, category, totalBytes, shared, additionalOwners, hex);
+        }
+    }
 
     /** Optional integrity check the client sent for one segment. */
     public record Checksum(String algorithm, byte[] expected, String header) {}
@@ -70,6 +80,8 @@ public final class UploadService {
     private final LongSupplier clock;
     private final Processor processor;
     private final Outcomes outcomes;
+    private final DeclaredContent declared;
+    private final OneShotUploads oneShots;
     private final Runnable jobQueued;
     private final StatusWatch watch;
     /** Counted here, not by the dialects, so every dialect (X v2, command form, v1.1, tus) moves the same counters. */
@@ -93,6 +105,8 @@ public final class UploadService {
         this.clock = epochSeconds;
         this.processor = processor;
         this.outcomes = outcomes;
+        this.declared = new DeclaredContent(reads, blobs, processor);
+        this.oneShots = new OneShotUploads(this, reads, writes, blobs, segments, ids, limits);
     }
 
     public LimitsConfig limits() { return limits; }
@@ -137,7 +151,13 @@ public final class UploadService {
                 throw UploadProblems.refused(x);
             });
         return begin(who, Upload.started(ids.next(), who.userId(), r.mediaType(), category, r.totalBytes(), r.shared(),
-                List.copyOf(new LinkedHashSet<>(r.additionalOwners())), now, expiresAt(category, now)));
+                List.copyOf(new LinkedHashSet<>(r.additionalOwners())), now, expiresAt(category, now))
+                .withDeclaredSha256(r.declaredSha256()));
+    }
+
+    /** Whether the owner already holds the bytes the upload's Repr-Digest names: see {@link DeclaredContent#held}. */
+    public boolean holds(Principal who, Upload u) {
+        return declared.held(who, u).isPresent();
     }
 
     /**
@@ -223,44 +243,12 @@ public final class UploadService {
      * after the media), then the request is validated, and the upload is created, recorded and finalized in one go.
      */
     public Upload oneShot(Principal who, long declaredLength, BodyWriter body, Supplier<OneShotRequest> request) {
-        long id = ids.next();
-        SegmentWriter.Stored st = segments.store(id, limits.largestUpload(), declaredLength, null, false, body);
-        Failpoint.ONESHOT_AFTER_BLOB.hit();
-        boolean kept = false;
-        try {
-            OneShotRequest r = request.get();
-            checkOwners(r.additionalOwners());
-            long max = limits.maxBytes(r.category());
-            long size = st.size();
-            if (size > max) throw UploadProblems.mediaTooLarge(size, max, r.category());
-            String detected;
-            try (InputStream in = blobs.open(st.key())) {
-                detected = Sniffer.detect(in.readNBytes(Sniffer.PREFIX));
-            }
-            // nobody declared a type, so what the bytes are decides: when the category does not take that, say what they
-            // are and what it takes (subtitles are text that magic cannot tell apart: their category's own type, checked by the sniff)
-            TreeSet<String> accepted = new TreeSet<>(r.category().mediaTypes);
-            boolean taken = accepted.contains(detected);
-            if (!taken && r.category() != Category.SUBTITLES)
-                throw UploadProblems.foundNotInCategory(detected, r.category(), String.join(", ", accepted));
-            String type = taken ? detected : accepted.first();
-            long now = now();
-            if (who.viaGrant())
-                who.grant().initRefusal(type, r.category(), size, now).ifPresent(x -> {
-                    throw UploadProblems.refused(x);
-                });
-            Upload u = begin(who, Upload.started(id, who.userId(), type, r.category(), size, false,
-                    List.copyOf(new LinkedHashSet<>(r.additionalOwners())), now, expiresAt(r.category(), now)));
-            Failpoint.ONESHOT_AFTER_CREATE.hit();
-            writes.putSegment(new Segment(id, 0, size, HexFormat.of().formatHex(st.sha256()), st.key()), now, size, limits.quota())
-                    .orElseThrow(UploadProblems::refused);
-            kept = true;
-            return complete(who, u, reads.segments(id));
-        } catch (IOException e) {
-            throw SegmentWriter.storageFailure(e);
-        } finally {
-            if (!kept) segments.deleteQuietly(st.key());
-        }
+        return oneShot(who, declaredLength, body, request, null);
+    }
+
+    /** {@code declaredSha256}: the file's SHA-256 (hex) its Repr-Digest declared, checked before anything is recorded. */
+    public Upload oneShot(Principal who, long declaredLength, BodyWriter body, Supplier<OneShotRequest> request, String declaredSha256) {
+        return oneShots.upload(who, declaredLength, body, request, declaredSha256);
     }
 
     // ---- finalize, status, segments ----
@@ -282,7 +270,7 @@ public final class UploadService {
                 expectedNext = s.index() + 1;
                 size += s.size();
             }
-            if (segs.isEmpty()) throw UploadProblems.noSegments(id);
+            if (segs.isEmpty()) return finalizedAsHeld(who, u).orElseThrow(() -> UploadProblems.noSegments(id));
             if (!missing.isEmpty()) throw UploadProblems.missingSegments(missing);
             if (u.totalBytes() != null && size != u.totalBytes()) throw UploadProblems.sizeMismatch(size, u.totalBytes());
             return complete(who, u, segs);
@@ -296,8 +284,23 @@ public final class UploadService {
         }
     }
 
+    /**
+     * FINALIZE with no appends, of an upload whose owner already holds the bytes its Repr-Digest names: new media over
+     * them at once — the held media's variants, shared — whatever the family (nothing is left to process).
+     */
+    private Optional<Upload> finalizedAsHeld(Principal who, Upload u) {
+        return declared.shareHeld(who, u).map(held -> {
+            long now = now();
+            Upload done = writes.finalizeUpload(Finalization.succeeded(u.id(), List.of(), Original.DROPPED, held.size(), held.info(), now,
+                    expiresAt(u.category(), now))).orElseThrow(UploadProblems::refused);
+            metrics.counter("mediaup.uploads.finalized", "state", done.state().wire()).increment();
+            return done;
+        });
+    }
+
     /** Sniffs the assembled media and records the outcome: processed now for images, a queued job for video and GIF. */
-    private Upload complete(Principal who, Upload u, List<Segment> segs) {
+    Upload complete(Principal who, Upload u, List<Segment> segs) {
+        declared.check(u, segs);
         // its bytes are all in: blobs the store made ready for more of them are not needed
         blobs.capabilities().reserving().ifPresent(r -> r.releaseReserved(BlobKeys.prefix(u.id())));
         Upload done = outcome(who, u, segs);

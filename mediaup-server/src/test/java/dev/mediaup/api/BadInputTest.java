@@ -83,6 +83,14 @@ class BadInputTest {
         return a.postMultipart("/2/media/upload/" + open + "/append", mp, headers);
     }
 
+    /** The SHA-256 of no bytes, in base64: a well-formed digest no media here has. */
+    static final String EMPTY_SHA256 = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
+
+    static Res digested(Api a, String reprDigest) {
+        return a.send("POST", "/2/media/upload/initialize", "application/json", "{\"media_type\":\"image/png\"}".getBytes(
+                StandardCharsets.UTF_8), "Repr-Digest", reprDigest);
+    }
+
     static final String rufh = "/2/media/upload/resumable/";
 
     static Res rufhPatch(Api a, String id, String offset, String complete) {
@@ -105,6 +113,18 @@ class BadInputTest {
                 c("init: truncated JSON", 400, a -> init(a, "{\"media_type\":")),
                 c("init: trailing garbage", 400, a -> init(a, "{\"media_type\":\"image/png\"} x")),
                 c("init: media_type missing", 400, a -> init(a, "{}")),
+                c("init: Repr-Digest not a dictionary", 400, a -> digested(a, "sha-256=abc")),
+                c("init: Repr-Digest of an unknown algorithm only", 400, a -> digested(a, "md5=:1B2M2Y8AsgTpgAmY7PhCfg==:")),
+                c("init: Repr-Digest sha-256 of 16 bytes", 400, a -> digested(a, "sha-256=:1B2M2Y8AsgTpgAmY7PhCfg==:")),
+                c("init: Repr-Digest sha-256 as a string", 400, a -> digested(a, "sha-256=\"47DEQpj8HBSa\"")),
+                c("init: Repr-Digest not base64", 400, a -> digested(a, "sha-256=:47DEQpj8HB*a+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:")),
+                c("init: Repr-Digest with a trailing comma", 400, a -> digested(a, "sha-256=:" + EMPTY_SHA256 + ":,")),
+                c("init: Repr-Digest of 2 KB", 400, a -> digested(a, "sha-256=:" + EMPTY_SHA256 + ":, " + "x=1, ".repeat(400) + "y=1")),
+                c("one-shot: a Repr-Digest the bytes do not have", 400, a -> a.postMultipart("/2/media/upload", new Multipart()
+                        .field("media_category", "tweet_image").file("media", "p.png", Api.png(8, 8)), "Repr-Digest",
+                        "sha-256=:" + EMPTY_SHA256 + ":")),
+                c("one-shot: a malformed Repr-Digest", 400, a -> a.postMultipart("/2/media/upload", new Multipart()
+                        .field("media_category", "tweet_image").file("media", "p.png", Api.png(8, 8)), "Repr-Digest", "sha-256")),
                 c("init: media_type null", 400, a -> init(a, "{\"media_type\":null}")),
                 c("init: media_type unknown", 400, a -> init(a, "{\"media_type\":\"image/xyz\"}")),
                 c("init: media_type a number", 400, a -> init(a, "{\"media_type\":5}")),
@@ -251,6 +271,8 @@ class BadInputTest {
                 c("tus: Upload-Length zero", 400, a -> a.send("POST", tus, null, null, "Tus-Resumable", "1.0.0",
                         "Upload-Length", "0", "Upload-Metadata", "filetype aW1hZ2UvcG5n")),
                 c("tus: no filetype", 400, a -> a.send("POST", tus, null, null, "Tus-Resumable", "1.0.0", "Upload-Length", "10")),
+                c("tus: a malformed Repr-Digest", 400, a -> a.send("POST", tus, null, null, "Tus-Resumable", "1.0.0",
+                        "Upload-Length", "10", "Upload-Metadata", "filetype aW1hZ2UvcG5n", "Repr-Digest", "sha-256=:abc")),
                 c("tus: Upload-Metadata value not base64", 400, a -> a.send("POST", tus, null, null, "Tus-Resumable", "1.0.0",
                         "Upload-Length", "10", "Upload-Metadata", "filetype %%%")),
                 c("tus: PATCH of a finalized upload", 409, a -> a.send("PATCH", tus + "/" + done, "application/offset+octet-stream",
@@ -281,6 +303,9 @@ class BadInputTest {
                         "application/octet-stream", new byte[5], "Upload-Draft-Interop-Version", "8", "Upload-Complete", "?1")),
                 c("resumable: an unknown query parameter", 400, a -> a.send("POST", "/2/media/upload?media_category=tweet_image&colour=red",
                         "image/png", new byte[5], "Upload-Draft-Interop-Version", "8", "Upload-Complete", "?1")),
+                c("resumable: a Repr-Digest of an unknown algorithm", 400, a -> a.send("POST",
+                        "/2/media/upload?media_category=tweet_image", "image/png", new byte[5], "Upload-Draft-Interop-Version", "8",
+                        "Upload-Complete", "?1", "Repr-Digest", "sha-512=:" + EMPTY_SHA256 + ":")),
                 c("resumable: HEAD of an unknown upload", 404, a -> a.send("HEAD", rufh + "1234567890123456789", null, null,
                         "Upload-Draft-Interop-Version", "8")),
                 c("delivery: a range outside the media", 416, a -> a.send("GET", "/media/" + doneKey + "/orig", null, null,

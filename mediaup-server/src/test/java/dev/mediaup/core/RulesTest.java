@@ -16,7 +16,7 @@ class RulesTest {
         assertThat(u.appendRefusal(NOW + 59)).isEmpty();
         assertThat(u.appendRefusal(NOW + 60)).contains(new Refusal.SessionExpired(5, NOW + 60));
         Upload pending = new Upload(5, "1", "video/mp4", Category.TWEET_VIDEO, Family.VIDEO, null, false, List.of(), State.PENDING, NOW,
-                NOW + 60, 10L, 0, MediaInfo.NONE, null, null, 1, null, null);
+                NOW + 60, 10L, 0, MediaInfo.NONE, null, null, 1, null, null, null);
         assertThat(pending.appendRefusal(NOW)).contains(new Refusal.AlreadyFinalized(5));
         assertThat(pending.sessionExpired(NOW + 1000)).as("a finalized upload's session does not expire").isFalse();
     }

@@ -4,8 +4,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -88,6 +91,55 @@ class RepeatsIT {
             if (two != one) two.start();
             assertThat(bodies(bob, lookup(bob, again))).as("the repeat whole after gc").isEqualTo(before);
         }
+    }
+
+    @Test
+    void aDeclaredDigestIsProvedAtFinalizeAndBytesTheOwnerHoldsNeedNotBeSentAgain() throws Exception {
+        byte[] png = Api.png(640, 480);
+        String digest = "sha-256=:" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(png)) + ":";
+        try (ServerProcess one = new ServerProcess(dir.resolve("one")).start();
+             ServerProcess two = second(one)) {
+            Api alice = new Api(one.baseUrl(), one.createToken("3021", "media.write media.read tweet.read"));
+            Api bob = new Api(two.baseUrl(), two.createToken("3022", "media.write media.read tweet.read"));
+            Api.Res first = declared(alice, png.length, digest);
+            assertThat(first.raw().headers().firstValue(HELD)).isEmpty();
+            String id = first.data().get("id").asString();
+            assertThat(alice.append(id, 0, png).status()).isEqualTo(200);
+            assertThat(alice.finalizeUpload(id).status()).as("the bytes are the declared ones").isEqualTo(200);
+
+            Api.Res again = declared(alice, png.length, digest);
+            assertThat(again.raw().headers().firstValue(HELD)).as("alice holds those bytes").contains("?1");
+            String without = again.data().get("id").asString();
+            Api.Res done = alice.finalizeUpload(without);
+            assertThat(done.status()).as("FINALIZE with no appends: %s", done).isEqualTo(200);
+            assertThat(lookup(alice, without).get("width").asInt()).isEqualTo(640);
+            assertThat(bodies(alice, lookup(alice, without))).isEqualTo(bodies(alice, lookup(alice, id)));
+            assertThat(Backend.blobs(one, "uploads/" + without)).isEmpty();
+
+            Api.Res bobs = declared(bob, png.length, digest);
+            assertThat(bobs.raw().headers().firstValue(HELD)).as("bytes only another user holds are not told of").isEmpty();
+            Api.Res refused = bob.finalizeUpload(bobs.data().get("id").asString());
+            assertThat(refused.status()).isEqualTo(400);
+            assertThat(refused.code()).isEqualTo("no_segments");
+
+            byte[] other = png.clone();
+            other[other.length / 2] ^= 1;
+            String mixed = declared(alice, png.length, digest).data().get("id").asString();
+            assertThat(alice.append(mixed, 0, other).status()).isEqualTo(200);
+            Api.Res mismatch = alice.finalizeUpload(mixed);
+            assertThat(mismatch.status()).isEqualTo(400);
+            assertThat(mismatch.code()).isEqualTo("digest_mismatch");
+            assertThat(alice.status(mixed).data().has("processing_info")).as("nothing processed").isFalse();
+            assertThat(alice.append(mixed, 0, png).status()).as("still open: the right bytes re-sent").isEqualTo(200);
+            assertThat(alice.finalizeUpload(mixed).status()).isEqualTo(200);
+        }
+    }
+
+    private static final String HELD = "Mediaup-Content-Held";
+
+    static Api.Res declared(Api api, long total, String reprDigest) {
+        return api.send("POST", "/2/media/upload/initialize", "application/json", ("{\"media_type\":\"image/png\",\"total_bytes\":"
+                + total + "}").getBytes(StandardCharsets.UTF_8), "Repr-Digest", reprDigest);
     }
 
     /** A second node on the cluster backend (the same database and bucket); on the embedded one, the same server. */

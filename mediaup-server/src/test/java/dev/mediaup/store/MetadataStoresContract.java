@@ -353,14 +353,16 @@ public abstract class MetadataStoresContract {
         stores.media().recordContent(a.id(), sha, recipe);
         Upload b = created("21", null);
         done(stores.uploads().putSegment(seg(b, 0, 10), NOW, 100, Quota.NONE));
-        assertThat(stores.media().sameContent(b.id(), sha, recipe)).as("not before it succeeded").isEmpty();
+        assertThat(stores.media().sameContent(b.id(), sha, recipe, null)).as("not before it succeeded").isEmpty();
         finalized(a, State.SUCCEEDED, null);
         List<Variant> made = List.of(variant(a, "orig", 9), variant(a, "small", 7));
         assertThat(stores.media().putVariants(a.id(), made)).isTrue();
-        assertThat(stores.media().sameContent(b.id(), sha, recipe)).hasValue(a.id());
-        assertThat(stores.media().sameContent(a.id(), sha, recipe)).as("never itself").isEmpty();
-        assertThat(stores.media().sameContent(b.id(), sha, recipe + ";other")).as("another recipe").isEmpty();
-        assertThat(stores.media().sameContent(b.id(), "00".repeat(32), recipe)).isEmpty();
+        assertThat(stores.media().sameContent(b.id(), sha, recipe, null)).hasValue(a.id());
+        assertThat(stores.media().sameContent(a.id(), sha, recipe, null)).as("never itself").isEmpty();
+        assertThat(stores.media().sameContent(b.id(), sha, recipe + ";other", null)).as("another recipe").isEmpty();
+        assertThat(stores.media().sameContent(b.id(), sha, recipe, "20")).as("held by its owner").hasValue(a.id());
+        assertThat(stores.media().sameContent(b.id(), sha, recipe, "21")).as("not held by another user").isEmpty();
+        assertThat(stores.media().sameContent(b.id(), "00".repeat(32), recipe, null)).isEmpty();
 
         MediaInfo info = stores.media().share(b.id(), a.id()).orElseThrow();
         assertThat(info.width()).isEqualTo(10);

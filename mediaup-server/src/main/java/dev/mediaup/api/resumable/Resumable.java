@@ -1,6 +1,8 @@
 package dev.mediaup.api.resumable;
 
 import dev.mediaup.api.wire.Bodies;
+import dev.mediaup.api.wire.ReprDigest;
+import dev.mediaup.api.wire.StructuredFields;
 import dev.mediaup.api.wire.UploadMetadata;
 import dev.mediaup.api.wire.Wire;
 import dev.mediaup.core.MediaTypes;
@@ -65,7 +67,7 @@ public final class Resumable {
         }
 
         static Optional<Interop> of(Context ctx) {
-            OptionalLong v = Fields.nonNegative(Fields.joined(ctx, "Upload-Draft-Interop-Version"));
+            OptionalLong v = StructuredFields.nonNegative(StructuredFields.joined(ctx, "Upload-Draft-Interop-Version"));
             for (Interop i : values()) if (v.isPresent() && v.getAsLong() == i.number) return Optional.of(i);
             return Optional.empty();
         }
@@ -117,7 +119,8 @@ public final class Resumable {
         Principal who = writer.apply(ctx);
         Optional<Interop> v = Interop.of(ctx);
         // without a draft version the request is not resumable, and Upload-Complete is not this server's to judge
-        Optional<Boolean> complete = v.isPresent() ? bool(ctx, "Upload-Complete") : Fields.bool(Fields.joined(ctx, "Upload-Complete"));
+        Optional<Boolean> complete = v.isPresent() ? bool(ctx, "Upload-Complete")
+                : StructuredFields.bool(StructuredFields.joined(ctx, "Upload-Complete"));
         boolean resumable = v.isPresent() && complete.isPresent(), whole = complete.orElse(true);
         long declared = ctx.req().getContentLengthLong();
         Long length = length(ctx, whole, 0, declared);
@@ -127,7 +130,7 @@ public final class Resumable {
         String category = q.getOrDefault("media_category", meta.get("media_category"));
         Upload u = uploads.initialize(who, new UploadService.InitRequest(type(ctx, q, meta), category == null ? null
                 : Bodies.category(category, false), length, Boolean.parseBoolean(q.get("shared")),
-                Bodies.owners(q.get("additional_owners"))));
+                Bodies.owners(q.get("additional_owners")), ReprDigest.sha256(ctx)));
         String location = origin.apply(ctx) + PATH + "/" + u.idString();
         ctx.header("Location", location);
         identify(ctx, u);
@@ -322,16 +325,16 @@ public final class Resumable {
      * offset means one, and judged without it would store bytes on terms the client did not state: refused instead.
      */
     private static OptionalLong integer(Context ctx, String name) {
-        String raw = Fields.joined(ctx, name);
-        OptionalLong v = Fields.nonNegative(raw);
+        String raw = StructuredFields.joined(ctx, name);
+        OptionalLong v = StructuredFields.nonNegative(raw);
         if (raw != null && v.isEmpty()) throw Problems.mustBe(name, raw, Problems.Form.SF_INTEGER);
         return v;
     }
 
     /** A Boolean field (?0, ?1); empty when absent, refused when present and not that (as {@link #integer}). */
     private static Optional<Boolean> bool(Context ctx, String name) {
-        String raw = Fields.joined(ctx, name);
-        Optional<Boolean> v = Fields.bool(raw);
+        String raw = StructuredFields.joined(ctx, name);
+        Optional<Boolean> v = StructuredFields.bool(raw);
         if (raw != null && v.isEmpty()) throw Problems.mustBe(name, raw, Problems.Form.SF_BOOLEAN);
         return v;
     }

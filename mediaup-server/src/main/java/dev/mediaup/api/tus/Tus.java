@@ -1,6 +1,7 @@
 package dev.mediaup.api.tus;
 
 import dev.mediaup.api.wire.Bodies;
+import dev.mediaup.api.wire.ReprDigest;
 import dev.mediaup.api.wire.UploadMetadata;
 import dev.mediaup.core.Category;
 import dev.mediaup.core.Failpoint;
@@ -142,7 +143,7 @@ public final class Tus {
             throw Problems.required("filetype", Problems.Hint.TUS_FILETYPE);
         Category category = meta.containsKey("media_category") ? Bodies.category(meta.get("media_category"), false) : null;
         return uploads.initialize(who, new UploadService.InitRequest(Bodies.mediaType(type.toLowerCase(Locale.ROOT)), category, length,
-                false, List.of()));
+                false, List.of(), ReprDigest.sha256(ctx)));
     }
 
     private void created(Context ctx, Upload u) {

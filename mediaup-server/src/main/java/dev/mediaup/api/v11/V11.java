@@ -3,6 +3,7 @@ package dev.mediaup.api.v11;
 import dev.mediaup.api.wire.Bodies;
 import dev.mediaup.api.wire.CommandForm;
 import dev.mediaup.api.wire.MultipartBody;
+import dev.mediaup.api.wire.ReprDigest;
 import dev.mediaup.api.wire.Wire;
 import dev.mediaup.core.BodyWriter;
 import dev.mediaup.core.Principal;
@@ -56,7 +57,8 @@ public final class V11 {
                 p.putAll(mp.fields);
                 String command = p.get("command");
                 if (mp.hasMedia() && command == null) {
-                    finished(ctx, uploads.oneShot(who, ctx.req().getContentLengthLong(), mp::mediaTo, () -> simple(p, mp.fields)), 200);
+                    finished(ctx, uploads.oneShot(who, ctx.req().getContentLengthLong(), mp::mediaTo, () -> simple(p, mp.fields),
+                            ReprDigest.sha256(ctx)), 200);
                     return;
                 }
                 if (mp.hasMedia() && command.equals("APPEND")) {
@@ -72,12 +74,14 @@ public final class V11 {
         if (command == null) {
             String data = p.get("media_data");
             if (data == null) throw Problems.requiredOneOf("media", "media_data");
-            finished(ctx, uploads.oneShot(who, data.length(), out -> out.write(base64(data)), () -> simple(p, p)), 200);
+            finished(ctx, uploads.oneShot(who, data.length(), out -> out.write(base64(data)), () -> simple(p, p), ReprDigest.sha256(ctx)),
+                    200);
             return;
         }
         switch (CommandForm.decode(p, CommandForm.Tolerance.LENIENT)) {
             case CommandForm.Init init -> {
-                Upload u = uploads.initialize(who, init.request());
+                Upload u = uploads.initialize(who, init.request().withDeclaredSha256(ReprDigest.sha256(ctx)));
+                if (u.declaredSha256() != null && uploads.holds(who, u)) ctx.header(ReprDigest.HELD_HEADER, "?1");
                 ctx.status(202).contentType("application/json").result(Wire.JSON.writeValueAsBytes(ids(u, Wire.initialized(u,
                         u.createdAt()))));
             }

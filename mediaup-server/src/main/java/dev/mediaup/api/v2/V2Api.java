@@ -1,6 +1,7 @@
 package dev.mediaup.api.v2;
 
 import dev.mediaup.api.wire.Bodies;
+import dev.mediaup.api.wire.ReprDigest;
 import dev.mediaup.api.wire.RequestSchemas;
 import dev.mediaup.api.wire.CommandForm;
 import dev.mediaup.api.wire.JsonMediaBody;
@@ -52,8 +53,15 @@ public final class V2Api {
     public void initialize(Context ctx) {
         Principal who = writer.apply(ctx);
         var req = Bodies.initFromJson(schemas.valid(ctx, "InitializeMediaUploadRequest"));
-        Upload u = uploads.initialize(who, req);
+        Upload u = initialized(ctx, who, req);
         Wire.data(ctx, Wire.initialized(u, u.createdAt())); // the whole window, as of its start
+    }
+
+    /** A new upload, with the whole file's SHA-256 when a Repr-Digest declares it (and then whether its owner holds it). */
+    private Upload initialized(Context ctx, Principal who, UploadService.InitRequest req) {
+        Upload u = uploads.initialize(who, req.withDeclaredSha256(ReprDigest.sha256(ctx)));
+        if (u.declaredSha256() != null && uploads.holds(who, u)) ctx.header(ReprDigest.HELD_HEADER, "?1");
+        return u;
     }
 
     public void append(Context ctx) throws IOException {
@@ -203,10 +211,11 @@ public final class V2Api {
             case "application/json" -> {
                 if (params.containsKey("command")) { command(ctx, who, params); return; }
                 Map<String, JsonNode> fields = new HashMap<>();
+                String declared = ReprDigest.sha256(ctx);
                 Upload u = uploads.oneShot(who, ctx.req().getContentLengthLong(), out -> fields.putAll(JsonMediaBody.read(ctx, out,
                         ONE_SHOT_FIELDS)),
                         () -> oneShotRequest(Bodies.optionalString(fields, "media_category"), Bodies.optionalString(fields,
-                                "additional_owners")));
+                                "additional_owners")), declared);
                 finalized(ctx, u);
             }
             default -> {
@@ -224,7 +233,7 @@ public final class V2Api {
             for (String f : all.keySet())
                 if (!ONE_SHOT_FIELDS.contains(f)) throw Problems.unknownParameter(f, all.get(f), "a one-shot upload");
             return oneShotRequest(all.get("media_category"), all.get("additional_owners"));
-        });
+        }, ReprDigest.sha256(ctx));
         finalized(ctx, u);
     }
 
@@ -237,7 +246,7 @@ public final class V2Api {
     private void command(Context ctx, Principal who, Map<String, String> p) {
         switch (CommandForm.decode(p, CommandForm.Tolerance.STRICT)) {
             case CommandForm.Init init -> {
-                Upload u = uploads.initialize(who, init.request());
+                Upload u = initialized(ctx, who, init.request());
                 Wire.data(ctx, Wire.initialized(u, u.createdAt())); // the whole window, as of its start
             }
             case CommandForm.Finalize f -> finalized(ctx, uploads.finalizeUpload(who, f.mediaId()));

@@ -45,7 +45,8 @@ final class Rows {
                         rs.getString("video_type"), nLong(rs, "duration_ms")),
                 rs.getObject("error_code") == null ? null
                         : new Failure(rs.getInt("error_code"), rs.getString("error_name"), rs.getString("error_message")),
-                rs.getString("metadata"), rs.getInt("check_after_secs"), rs.getString("grant_id"), nLong(rs, "max_duration_secs"));
+                rs.getString("metadata"), rs.getInt("check_after_secs"), rs.getString("grant_id"), nLong(rs, "max_duration_secs"),
+                rs.getString("declared_sha256"));
     }
 
     // sqlite-jdbc's getObject(column, Long.class) fails on NULL; wasNull() works everywhere
@@ -72,8 +73,8 @@ final class Rows {
 
     private static final String INSERT_UPLOAD = """
             INSERT INTO uploads (id, owner_id, media_type, category, family, total_bytes, shared, additional_owners, state,
-                                 created_at, expires_at, progress, grant_id, max_duration_secs)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)""";
+                                 created_at, expires_at, progress, grant_id, max_duration_secs, declared_sha256)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)""";
 
     /** A new upload's row: the hottest insert of all (every initialize), on a statement prepared once per connection. */
     static void insert(SqlDatabase db, Handle h, Upload u) {
@@ -94,6 +95,7 @@ final class Rows {
             ps.setString(12, u.grantId());
             if (u.maxDurationSecs() == null) ps.setNull(13, Types.BIGINT);
             else ps.setLong(13, u.maxDurationSecs());
+            ps.setString(14, u.declaredSha256());
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new UnableToExecuteStatementException(e, null);

@@ -30,12 +30,14 @@ final class SqlContent {
                 .bind("d", sha256).bind("r", recipe).bind("id", mediaId).execute());
     }
 
-    OptionalLong same(long mediaId, String sha256, String recipe) {
-        return db.read(h -> h.createQuery("""
-                        SELECT id FROM uploads WHERE content_sha256 = :d AND recipe = :r AND state = 'SUCCEEDED' AND id <> :id
-                        ORDER BY id LIMIT 1""")
-                .bind("d", sha256).bind("r", recipe).bind("id", mediaId).mapTo(Long.class).findOne()
-                .map(OptionalLong::of).orElse(OptionalLong.empty()));
+    OptionalLong same(long mediaId, String sha256, String recipe, String ownerOrNull) {
+        String owner = ownerOrNull == null ? "" : " AND owner_id = :o";
+        return db.read(h -> {
+            var q = h.createQuery("SELECT id FROM uploads WHERE content_sha256 = :d AND recipe = :r AND state = 'SUCCEEDED'"
+                    + " AND id <> :id" + owner + " ORDER BY id LIMIT 1").bind("d", sha256).bind("r", recipe).bind("id", mediaId);
+            if (ownerOrNull != null) q.bind("o", ownerOrNull);
+            return q.mapTo(Long.class).findOne().map(OptionalLong::of).orElse(OptionalLong.empty());
+        });
     }
 
     Optional<MediaInfo> share(long mediaId, long source) {

@@ -28,8 +28,8 @@ final class SqlMedia implements MediaStore {
     }
 
     @Override
-    public OptionalLong sameContent(long mediaId, String sha256, String recipe) {
-        return content.same(mediaId, sha256, recipe);
+    public OptionalLong sameContent(long mediaId, String sha256, String recipe, String ownerOrNull) {
+        return content.same(mediaId, sha256, recipe, ownerOrNull);
     }
 
     @Override

@@ -18,7 +18,7 @@ class WireTest {
     static Upload upload(Category c, String type, State state, MediaInfo info, Failure failure, int progress) {
         Upload u = Upload.started(1880028106020515840L, "1", type, c, 100L, false, List.of(), NOW - 10, NOW + 3590);
         return new Upload(u.id(), u.ownerId(), u.mediaType(), u.category(), u.family(), u.totalBytes(), false, List.of(), state,
-                u.createdAt(), u.expiresAt(), state == State.UPLOADING ? null : 100L, progress, info, failure, null, 5, null, null);
+                u.createdAt(), u.expiresAt(), state == State.UPLOADING ? null : 100L, progress, info, failure, null, 5, null, null, null);
     }
 
     static String json(Object o) {

@@ -1,45 +1,54 @@
-package dev.mediaup.api.resumable;
+package dev.mediaup.api.wire;
 
 import io.javalin.http.Context;
 
+import java.util.Base64;
 import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The structured header fields of resumable uploads (RFC 9651), read as the draft says: each is an Item whose value
- * must be of one type (a non-negative Integer for Upload-Offset and Upload-Length, a Boolean for Upload-Complete, an
- * Integer for Upload-Draft-Interop-Version); anything else — another type, a malformed item, an Inner List, two
- * items — makes the whole field ignored, as if it were absent. Parameters are parsed (so a malformed one spoils the
- * field) and then ignored. Several field lines of one name are joined with commas first, as RFC 9651 requires, so two
- * lines are two items: ignored. No Java library for structured fields is on the Maven mirror this project builds
- * from; what is here is the Item grammar of RFC 9651 §4.2.3, nothing more.
+ * Structured header fields (RFC 9651) as the protocols mediaup speaks use them: Items (resumable uploads: a
+ * non-negative Integer for Upload-Offset and Upload-Length, a Boolean for Upload-Complete, an Integer for
+ * Upload-Draft-Interop-Version — anything else, another type, a malformed item, an Inner List, two items, makes the
+ * field read as absent) and Dictionaries (RFC 9530's Repr-Digest: algorithm → Byte Sequence). Parameters are parsed
+ * (so a malformed one spoils the field) and then ignored. Several field lines of one name are joined with commas first,
+ * as RFC 9651 requires. No Java library for structured fields is on the Maven mirror this project builds from; what
+ * is here is the Item and Dictionary grammar of RFC 9651 §4.2, nothing more.
  */
-final class Fields {
+public final class StructuredFields {
+    /** A Byte Sequence's bytes (what a Dictionary member or an Item holds when it is one). */
+    public record Bytes(byte[] value) {}
+
+    /** A Dictionary member that is an Inner List (its items are not kept: no field mediaup reads has one). */
+    public record InnerList() {}
+
     /** RFC 9651: at most 15 digits. */
     private static final int MAX_DIGITS = 15;
 
-    private Fields() {}
+    private StructuredFields() {}
 
     /** The field's lines, joined as one value; null when absent. */
-    static String joined(Context ctx, String name) {
+    public static String joined(Context ctx, String name) {
         var lines = Collections.list(ctx.req().getHeaders(name));
         return lines.isEmpty() ? null : String.join(", ", lines);
     }
 
     /** A non-negative Integer Item; empty when absent or not that. */
-    static OptionalLong nonNegative(String value) {
+    public static OptionalLong nonNegative(String value) {
         Object item = item(value);
         return item instanceof Long l && l >= 0 ? OptionalLong.of(l) : OptionalLong.empty();
     }
 
     /** A Boolean Item; empty when absent or not that. */
-    static Optional<Boolean> bool(String value) {
+    public static Optional<Boolean> bool(String value) {
         return item(value) instanceof Boolean b ? Optional.of(b) : Optional.empty();
     }
 
     /** The bare item of an Item field with its parameters parsed, or null when the value is not one valid Item. */
-    static Object item(String value) {
+    public static Object item(String value) {
         if (value == null) return null;
         Parser p = new Parser(value.strip());
         try {
@@ -47,6 +56,37 @@ final class Fields {
             p.parameters();
             return p.atEnd() ? bare : null;
         } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * A Dictionary field's members in order, each a bare item ({@link Bytes}, Long, Double, String, Boolean, …) or an
+     * {@link InnerList}, their parameters parsed and dropped; a key given twice keeps its last value (RFC 9651 §4.2.2).
+     * Empty for an empty field; null when the value is not a valid Dictionary.
+     */
+    public static Map<String, Object> dictionary(String value) {
+        if (value == null) return null;
+        Parser p = new Parser(value.strip());
+        Map<String, Object> out = new LinkedHashMap<>();
+        try {
+            while (!p.atEnd()) {
+                String key = p.key();
+                Object member = Boolean.TRUE;
+                if (!p.atEnd() && p.s.charAt(p.i) == '=') {
+                    p.i++;
+                    member = p.s.charAt(p.i) == '(' ? p.innerList() : p.bareItem();
+                }
+                p.parameters();
+                out.put(key, member);
+                p.spaces();
+                if (p.atEnd()) return out;
+                if (p.s.charAt(p.i++) != ',') return null;
+                p.spaces();
+                if (p.atEnd()) return null; // a trailing comma
+            }
+            return out;
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
             return null;
         }
     }
@@ -99,10 +139,33 @@ final class Fields {
             }
         }
 
-        private void key() {
+        private String key() {
+            int start = i;
             char c = peek();
             if (!(c == '*' || (c >= 'a' && c <= 'z'))) throw new IllegalArgumentException("key");
             while (!atEnd() && (isLcKeyChar(s.charAt(i)))) i++;
+            return s.substring(start, i);
+        }
+
+        /** Optional whitespace between members: spaces and tabs. */
+        void spaces() {
+            while (!atEnd() && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) i++;
+        }
+
+        InnerList innerList() {
+            i++; // (
+            while (true) {
+                while (!atEnd() && s.charAt(i) == ' ') i++;
+                if (peek() == ')') {
+                    i++;
+                    parameters();
+                    return new InnerList();
+                }
+                bareItem();
+                parameters();
+                char c = peek();
+                if (c != ' ' && c != ')') throw new IllegalArgumentException("inner list");
+            }
         }
 
         private Object number() {
@@ -142,15 +205,15 @@ final class Fields {
             }
         }
 
-        private Object bytes() {
-            i++;
+        private Bytes bytes() {
+            int start = ++i;
             while (peek() != ':') {
                 char c = s.charAt(i);
                 if (!(isAlpha(c) || isDigit(c) || c == '+' || c == '/' || c == '=')) throw new IllegalArgumentException("bytes");
                 i++;
             }
-            i++;
-            return new Object();
+            String b64 = s.substring(start, i++);
+            return new Bytes(Base64.getDecoder().decode(b64)); // IllegalArgumentException when not base64: not a Byte Sequence
         }
 
         private Boolean bool() {
