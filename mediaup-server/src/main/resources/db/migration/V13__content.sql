@@ -9,3 +9,11 @@ CREATE INDEX segments_blob ON segments (blob_key);
 -- The SHA-256 a client declared for the whole file when it started the upload (RFC 9530 Repr-Digest): FINALIZE checks
 -- the bytes against it, and an owner who already holds those bytes may finalize without sending them.
 ALTER TABLE uploads ADD COLUMN declared_sha256 VARCHAR(64);
+-- The malware scanner's clean verdicts, by content and by the engine and signature database that gave them: the same
+-- bytes are not scanned again until the signatures change.
+CREATE TABLE clean_content (
+    sha256     VARCHAR(64)  NOT NULL,
+    engine     VARCHAR(200) NOT NULL,
+    scanned_at BIGINT       NOT NULL,
+    PRIMARY KEY (sha256, engine)
+);

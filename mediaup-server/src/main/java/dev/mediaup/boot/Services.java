@@ -99,12 +99,15 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
         HttpConfig http = config.http();
         var media = new MediaService(stores.uploads(), stores.uploads(), stores.uploads(), stores.media(),
                 stores.metrics(), blobs, clock, deliveryUrlKey(stores), http);
-        var readiness = new Readiness(List.of(
+        var probes = new ArrayList<>(List.of(
                 new Readiness.Probe("database", true, () -> stores.healthy() ? null : "the database does not answer"),
                 new Readiness.Probe("blobs", true, () -> !blobs.healthy() ? "the blob store does not answer"
                         : blobs.freeBytes() <= 0 ? "the blob store is full" : null),
                 new Readiness.Probe("processing", false, () -> whyFfmpegCannotRun(ffmpeg)),
                 new Readiness.Probe("jobs", false, stalledQueue(stores.jobs(), clock, p.stalledQueue()))));
+        // the malware scanner, where one is configured: down means uploads wait (degraded), never go unscanned
+        if (p.scan() != null) probes.add(new Readiness.Probe("scanner", false, processing::scannerDown));
+        var readiness = new Readiness(List.copyOf(probes));
         var limits = new RateLimits(config.limits().rateLimits(), stores.sharedDatabase().orElse(null), stores::healthy);
         var grants = new GrantService(stores.grants(), stores.uploads(), config.limits(), ids, clock);
         var opaque = new OpaqueTokens(stores.access(), clock);

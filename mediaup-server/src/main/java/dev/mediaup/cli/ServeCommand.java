@@ -8,6 +8,7 @@ import dev.mediaup.config.LimitsConfig.Rate;
 import dev.mediaup.config.LimitsConfig.RateFamily;
 import dev.mediaup.config.LimitsConfig;
 import dev.mediaup.config.ProcessingConfig;
+import dev.mediaup.config.ScanUrl;
 import dev.mediaup.config.ServeConfig;
 import dev.mediaup.config.StorageConfig;
 import dev.mediaup.config.WebhooksConfig;
@@ -171,13 +172,16 @@ public class ServeCommand implements Callable<Integer> {
         @Option(names = "--lease-secs", defaultValue = "30", converter = Seconds.class,
                 description = "Job lease; a crashed worker's job is retried after this.")
         Duration lease;
+        @Option(names = "--scan", description = "Scan every upload for malware before processing, with clamd: "
+                + "clamd:unix:/run/clamav/clamd.ctl or clamd:tcp:127.0.0.1:3310. Infected media fails; clamd down: processing waits.")
+        String scan;
 
         ProcessingConfig config() {
             Map<Category, Duration> durations = new EnumMap<>(ProcessingConfig.defaultMaxDuration());
             durations.putAll(byCategory(maxDurationSecs, Duration::ofSeconds));
             return new ProcessingConfig(ffmpeg, ffmpegTimeout, ffmpegMemoryBytes, workers != null ? workers
                     : Runtime.getRuntime().availableProcessors(),
-                    lease, maxJobAttempts, keepOriginals, durations, maxGifFrames, stalledQueue);
+                    lease, maxJobAttempts, keepOriginals, durations, maxGifFrames, stalledQueue, scan == null ? null : ScanUrl.parse(scan));
         }
     }
 

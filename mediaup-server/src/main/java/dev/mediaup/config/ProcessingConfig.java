@@ -17,10 +17,11 @@ import java.util.Map;
  * @param keepOriginals   keep uploaded bytes after processing (served as variant "original")
  * @param maxDuration     per-category video length limits
  * @param stalledQueue    a due job nobody has claimed for this long shows in /readyz (no node is draining the queue)
+ * @param scan            the malware scanner every upload is streamed to before processing; null: none
  */
 public record ProcessingConfig(String ffmpeg, Duration ffmpegTimeout, long ffmpegMemoryBytes, int workers, Duration lease,
                                int maxJobAttempts, boolean keepOriginals, Map<Category, Duration> maxDuration, int maxGifFrames,
-                               Duration stalledQueue) {
+                               Duration stalledQueue, ScanUrl scan) {
 
     public static Map<Category, Duration> defaultMaxDuration() {
         Map<Category, Duration> m = new EnumMap<>(Category.class);
@@ -32,7 +33,7 @@ public record ProcessingConfig(String ffmpeg, Duration ffmpegTimeout, long ffmpe
 
     public static ProcessingConfig defaults() {
         return new ProcessingConfig(null, Duration.ofSeconds(1800), 4L << 30, Runtime.getRuntime().availableProcessors(),
-                Duration.ofSeconds(30), 5, false, defaultMaxDuration(), 5000, Duration.ofMinutes(5));
+                Duration.ofSeconds(30), 5, false, defaultMaxDuration(), 5000, Duration.ofMinutes(5), null);
     }
 
     /** The length limit of videos of this category (X's 140 s where none is set). */

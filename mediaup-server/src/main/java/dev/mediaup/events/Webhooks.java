@@ -107,7 +107,7 @@ public final class Webhooks implements AutoCloseable {
             data.put("owner_id", u.ownerId());
             if (u.grantId() != null) data.put("grant_id", u.grantId()); // the backend that granted the upload finds it by this
             Map<String, Object> pi = new LinkedHashMap<>();
-            pi.put("state", e.event());
+            pi.put("state", u.state().wire()); // (a rejected media's state is failed)
             if (u.failure() != null) pi.put("error", Map.of("code", u.failure().code(), "name", u.failure().name(), "message",
                     u.failure().message()));
             data.put("processing_info", pi);

@@ -113,7 +113,7 @@ public final class JobWorkers implements AutoCloseable {
             Failpoint.JOB_BEFORE_COMPLETE.hit();
             jobs.complete(job);
             metrics.timer("mediaup.jobs", "kind", job.kind(), "outcome", "done").record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        } catch (Ffmpeg.NotRunnable e) {
+        } catch (Ffmpeg.NotRunnable | Clamd.Down e) {
             // the machine's fault, not the media's: burning the attempts would fail every video in half a minute. Wait
             // (the job is re-run every ENVIRONMENT_RETRY_SECS without counting) while the upload is younger than a
             // day; after that it is an ordinary failure, so nothing waits forever

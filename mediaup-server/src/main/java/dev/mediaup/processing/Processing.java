@@ -9,6 +9,7 @@ import dev.mediaup.core.Family;
 import dev.mediaup.core.MediaInfo;
 import dev.mediaup.core.MediaRejected;
 import dev.mediaup.core.Segment;
+import dev.mediaup.core.Unavailable;
 import dev.mediaup.core.Upload;
 import dev.mediaup.core.Variant;
 import dev.mediaup.store.BlobStore;
@@ -37,6 +38,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
 
@@ -62,11 +64,14 @@ public final class Processing implements Processor {
     private final Semaphore inlineSlots;
     private final DistributionSummary pixelHeap;
     private final MeterRegistry metrics;
+    /** The malware scanner every upload is streamed to before processing; null: none configured. */
+    private final Clamd scanner;
 
     public Processing(MediaStore media, BlobStore blobs, Ffmpeg ffmpeg, Settings settings, MeterRegistry metrics) {
         this.pixelHeap = DistributionSummary.builder("mediaup.image.decode.heap").baseUnit("bytes")
                 .description("Heap held by one picture's pixels at its peak (decoded, normalized, every size)").register(metrics);
         this.metrics = metrics;
+        this.scanner = settings.config().scan() == null ? null : new Clamd(settings.config().scan());
         this.media = media;
         this.blobs = blobs;
         this.ffmpeg = ffmpeg;
@@ -88,9 +93,12 @@ public final class Processing implements Processor {
     public Outcome inline(Upload u, List<Segment> segs, String mediaType) throws IOException {
         inlineSlots.acquireUninterruptibly();
         try (Scratch s = new Scratch(u.id())) {
+            String sha = contentDigest(u, segs);
+            Optional<Outcome> infected = scanned(segs, sha, true);
+            if (infected.isPresent()) return infected.get();
             return switch (u.family()) {
                 case IMAGE -> {
-                    Optional<Outcome> again = repeat(u, segs);
+                    Optional<Outcome> again = repeat(u, sha);
                     yield again.isPresent() ? again.get() : image(u, local(segs, s), mediaType);
                 }
                 case SUBTITLES -> subtitles(u, segs);
@@ -110,7 +118,10 @@ public final class Processing implements Processor {
     /** Video and GIF: renditions and a poster, with progress 0..100 as ffmpeg reports it. */
     public Outcome queued(Upload u, List<Segment> segs, IntConsumer progress) throws IOException {
         String type = u.info().videoType() != null ? u.info().videoType() : u.mediaType();
-        Optional<Outcome> again = repeat(u, segs);
+        String sha = contentDigest(u, segs);
+        Optional<Outcome> infected = scanned(segs, sha, false);
+        if (infected.isPresent()) return infected.get();
+        Optional<Outcome> again = repeat(u, sha);
         if (again.isPresent()) return again.get();
         try (Scratch s = new Scratch(u.id())) {
             boolean gif = u.family() == Family.GIF;
@@ -159,17 +170,53 @@ public final class Processing implements Processor {
 
     /**
      * Store once: when media with these very bytes already succeeded under the same recipe (any owner's), this media
-     * gets its variants — the same blobs — and what it learned, instead of running the codecs again. The digest of the
-     * whole bytes is recorded either way, so the next upload of them finds this one: the one the client declared, which
-     * FINALIZE has checked the bytes against, or one computed here. Empty when there is none (or it went away
+     * gets its variants — the same blobs — and what it learned, instead of running the codecs again. The digest is
+     * recorded either way, so the next upload of these bytes finds this one. Empty when there is none (or it went away
      * meanwhile): process as usual.
      */
-    private Optional<Outcome> repeat(Upload u, List<Segment> segs) throws IOException {
-        String sha = u.declaredSha256() != null ? u.declaredSha256() : digest(segs);
+    private Optional<Outcome> repeat(Upload u, String sha) {
         String recipe = recipe(u);
         media.recordContent(u.id(), sha, recipe);
         OptionalLong source = media.sameContent(u.id(), sha, recipe, null);
         return source.isEmpty() ? Optional.empty() : share(u, source.getAsLong());
+    }
+
+    /** The SHA-256 of the media's bytes: the one its client declared (FINALIZE proved it), or read here. */
+    private String contentDigest(Upload u, List<Segment> segs) throws IOException {
+        return u.declaredSha256() != null ? u.declaredSha256() : digest(segs);
+    }
+
+    /**
+     * Malware scanning, where configured: the bytes streamed to clamd before anything decodes them. Infected: the
+     * media fails (its bytes are not kept, the webhook says rejected). A clean verdict is remembered for these bytes
+     * under clamd's signature version, so a repeat is not scanned again. clamd down: FINALIZE answers 503 for what is
+     * processed while it waits ({@code inline}), a job waits and is retried without counting — never let through.
+     */
+    private Optional<Outcome> scanned(List<Segment> segs, String sha, boolean inline) throws IOException {
+        if (scanner == null) return Optional.empty();
+        try {
+            String engine = scanner.version();
+            if (media.scannedClean(sha, engine)) return Optional.empty();
+            long size = segs.stream().mapToLong(Segment::size).sum(), t0 = System.nanoTime();
+            Clamd.Verdict v;
+            try (InputStream in = concatenated(segs)) {
+                v = scanner.scan(in, size);
+            }
+            metrics.timer("mediaup.scans", "verdict", v instanceof Clamd.Verdict.Clean ? "clean" : "infected")
+                    .record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+            if (v instanceof Clamd.Verdict.Infected(String signature)) return Optional.of(new Outcome(MediaInfo.NONE,
+                    Failure.malware(signature), false));
+            media.recordClean(sha, engine, System.currentTimeMillis() / 1000);
+            return Optional.empty();
+        } catch (Clamd.Down e) {
+            if (inline) throw new Unavailable("scanner", e.getMessage(), e);
+            throw e;
+        }
+    }
+
+    /** Why the malware scanner cannot scan now (readiness), or null when it can or none is configured. */
+    public String scannerDown() {
+        return scanner == null ? null : scanner.whyDown();
     }
 
     @Override

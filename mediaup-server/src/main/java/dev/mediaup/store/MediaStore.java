@@ -55,4 +55,10 @@ public interface MediaStore {
      * (variants are shared) — for the orphan sweep: an uploaded segment only while it is the original.
      */
     Set<String> referencedUnder(long uploadId);
+
+    /** Whether the malware scanner running {@code engine} (its version and signatures) found these bytes clean. */
+    boolean scannedClean(String sha256, String engine);
+
+    /** Remembers a clean verdict for these bytes under {@code engine}. */
+    void recordClean(String sha256, String engine, long now);
 }

@@ -52,6 +52,7 @@ public final class Outcomes {
     Upload recordInline(Upload u, List<Segment> segs, MediaInfo sniffed, Processor.Outcome o, long now, long expiresAt)
             throws IOException {
         long size = segs.stream().mapToLong(Segment::size).sum();
+        if (o.failure() != null && o.failure().rejected()) return rejected(u, segs, o.failure(), now, expiresAt);
         if (o.failure() != null)
             return writes.finalizeUpload(Finalization.failed(u.id(), segs, Original.SEGMENTS, size, sniffed, o.failure(), now, expiresAt))
                     .orElseThrow(UploadProblems::refused);
@@ -76,7 +77,7 @@ public final class Outcomes {
     }
 
     /**
-     * Bytes refused for what they are (not what processing made of them: a grant's type cap): failed, and nothing of
+     * Bytes refused for what they are (not what processing made of them: a grant's type cap, malware): failed, and nothing of
      * them kept — rows in the finalizing transaction, then the blobs (a crash in between leaves orphans for the sweeper).
      */
     Upload rejected(Upload u, List<Segment> segs, Failure why, long now, long expiresAt) {
@@ -91,6 +92,7 @@ public final class Outcomes {
     public void recordQueued(Upload u, List<Segment> segs, Processor.Outcome o) throws IOException {
         if (o.failure() != null) {
             writes.updateProcessing(u.id(), State.FAILED, 100, 0, o.info(), o.failure());
+            if (o.failure().rejected()) dropOriginal(u.id(), segs); // refused for what they carry: not kept
             return;
         }
         if (!dropsOriginal(o)) keepOriginal(u.id(), segs);

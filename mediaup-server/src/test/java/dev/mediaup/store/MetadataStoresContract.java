@@ -392,6 +392,17 @@ public abstract class MetadataStoresContract {
         assertThat(stores.uploads().usage("21", Quota.epochDay(NOW)).storedBytes()).isZero();
     }
 
+    @Test
+    void cleanScanVerdictsAreRememberedPerContentAndEngine() {
+        String sha = "aa".repeat(32);
+        assertThat(stores.media().scannedClean(sha, "ClamAV 1.4.3/27480")).isFalse();
+        stores.media().recordClean(sha, "ClamAV 1.4.3/27480", NOW);
+        stores.media().recordClean(sha, "ClamAV 1.4.3/27480", NOW + 1); // again: no harm
+        assertThat(stores.media().scannedClean(sha, "ClamAV 1.4.3/27480")).isTrue();
+        assertThat(stores.media().scannedClean(sha, "ClamAV 1.4.3/27481")).as("new signatures: scan again").isFalse();
+        assertThat(stores.media().scannedClean("bb".repeat(32), "ClamAV 1.4.3/27480")).isFalse();
+    }
+
     // ---- media: variants and subtitles ----
 
     static Variant variant(Upload u, String name, long size) {

@@ -43,6 +43,19 @@ final class SqlMedia implements MediaStore {
     }
 
     @Override
+    public boolean scannedClean(String sha256, String engine) {
+        return db.read(h -> h.createQuery("SELECT 1 FROM clean_content WHERE sha256 = :d AND engine = :e").bind("d", sha256)
+                .bind("e", engine).mapTo(Integer.class).findOne().isPresent());
+    }
+
+    @Override
+    public void recordClean(String sha256, String engine, long now) {
+        db.write(h -> h.createUpdate("""
+                INSERT INTO clean_content (sha256, engine, scanned_at) VALUES (:d, :e, :t) ON CONFLICT (sha256, engine) DO NOTHING""")
+                .bind("d", sha256).bind("e", engine).bind("t", now).execute());
+    }
+
+    @Override
     public boolean putVariants(long mediaId, List<Variant> variants) {
         return db.write(h -> {
             Optional<Upload> u = Rows.find(h, mediaId);

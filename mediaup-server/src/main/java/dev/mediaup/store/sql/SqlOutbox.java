@@ -1,5 +1,6 @@
 package dev.mediaup.store.sql;
 
+import dev.mediaup.core.Failure;
 import dev.mediaup.core.State;
 import dev.mediaup.store.WebhookOutbox;
 import org.jdbi.v3.core.Handle;
@@ -20,15 +21,19 @@ final class SqlOutbox implements WebhookOutbox {
         targets = List.copyOf(urls);
     }
 
-    /** A terminal state queues one event per target; a repeated transition (a retried job) queues nothing new. */
-    void queue(Handle h, long id, State state, long now) {
+    /**
+     * A terminal state queues one event per target — {@code rejected} for bytes refused for what they carry, else the
+     * state's name; a repeated transition (a retried job) queues nothing new.
+     */
+    void queue(Handle h, long id, State state, Failure failure, long now) {
         if (!state.terminal()) return;
+        String event = failure != null && failure.rejected() ? "rejected" : state.wire();
         for (String url : targets)
             h.createUpdate("""
                     INSERT INTO webhook_outbox (media_id, event, url, created_at, attempts, next_attempt_at)
                     VALUES (:m, :e, :u, :now, 0, :now)
                     ON CONFLICT DO NOTHING""")
-                    .bind("m", id).bind("e", state.wire()).bind("u", url).bind("now", now).execute();
+                    .bind("m", id).bind("e", event).bind("u", url).bind("now", now).execute();
     }
 
     @Override

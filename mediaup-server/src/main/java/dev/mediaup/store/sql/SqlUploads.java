@@ -259,7 +259,7 @@ final class SqlUploads implements UploadStore {
                     .bind("em", failure == null ? null : failure.message()).execute();
             if (n == 0) return Checked.refused(new Refusal.FinalizedConcurrently(id));
             if (original.dropped()) dropSegments(h, id);
-            outbox.queue(h, id, state, now);
+            outbox.queue(h, id, state, failure, now);
             if (jobKind != null)
                 h.createUpdate("INSERT INTO jobs (upload_id, kind, state, attempts, run_after) VALUES (:u, :k, 'QUEUED', 0, :now)")
                         .bind("u", id).bind("k", jobKind).bind("now", now).execute();
@@ -306,7 +306,7 @@ final class SqlUploads implements UploadStore {
                     .bind("d", info.durationMs())
                     .bind("ec", failure == null ? null : failure.code()).bind("en", failure == null ? null : failure.name())
                     .bind("em", failure == null ? null : failure.message()).execute();
-            if (n > 0) outbox.queue(h, id, state, System.currentTimeMillis() / 1000);
+            if (n > 0) outbox.queue(h, id, state, failure, System.currentTimeMillis() / 1000);
             return n;
         });
     }
