@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -175,13 +176,25 @@ public class ServeCommand implements Callable<Integer> {
         @Option(names = "--scan", description = "Scan every upload for malware before processing, with clamd: "
                 + "clamd:unix:/run/clamav/clamd.ctl or clamd:tcp:127.0.0.1:3310. Infected media fails; clamd down: processing waits.")
         String scan;
+        @Option(names = "--store-once", defaultValue = "any", description = "Media uploaded again reuses what processing made of the "
+                + "same bytes: any (whoever uploaded them first), owner (only the same user's), off.")
+        String storeOnce;
 
         ProcessingConfig config() {
             Map<Category, Duration> durations = new EnumMap<>(ProcessingConfig.defaultMaxDuration());
             durations.putAll(byCategory(maxDurationSecs, Duration::ofSeconds));
             return new ProcessingConfig(ffmpeg, ffmpegTimeout, ffmpegMemoryBytes, workers != null ? workers
                     : Runtime.getRuntime().availableProcessors(),
-                    lease, maxJobAttempts, keepOriginals, durations, maxGifFrames, stalledQueue, scan == null ? null : ScanUrl.parse(scan));
+                    lease, maxJobAttempts, keepOriginals, durations, maxGifFrames, stalledQueue, scan == null ? null : ScanUrl.parse(scan),
+                    storeOnce(storeOnce));
+        }
+
+        private static ProcessingConfig.StoreOnce storeOnce(String s) {
+            try {
+                return ProcessingConfig.StoreOnce.valueOf(s.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--store-once must be any, owner or off, not " + s);
+            }
         }
     }
 

@@ -18,10 +18,17 @@ import java.util.Map;
  * @param maxDuration     per-category video length limits
  * @param stalledQueue    a due job nobody has claimed for this long shows in /readyz (no node is draining the queue)
  * @param scan            the malware scanner every upload is streamed to before processing; null: none
+ * @param storeOnce       which earlier media an upload of the same bytes may reuse the variants of
  */
 public record ProcessingConfig(String ffmpeg, Duration ffmpegTimeout, long ffmpegMemoryBytes, int workers, Duration lease,
                                int maxJobAttempts, boolean keepOriginals, Map<Category, Duration> maxDuration, int maxGifFrames,
-                               Duration stalledQueue, ScanUrl scan) {
+                               Duration stalledQueue, ScanUrl scan, StoreOnce storeOnce) {
+
+    /**
+     * Reuse across users ({@code ANY}: the fastest, and the least storage; a user can then tell from how fast media of
+     * some bytes is done that someone has uploaded them), within one user's media ({@code OWNER}), or never ({@code OFF}).
+     */
+    public enum StoreOnce { ANY, OWNER, OFF }
 
     public static Map<Category, Duration> defaultMaxDuration() {
         Map<Category, Duration> m = new EnumMap<>(Category.class);
@@ -33,7 +40,7 @@ public record ProcessingConfig(String ffmpeg, Duration ffmpegTimeout, long ffmpe
 
     public static ProcessingConfig defaults() {
         return new ProcessingConfig(null, Duration.ofSeconds(1800), 4L << 30, Runtime.getRuntime().availableProcessors(),
-                Duration.ofSeconds(30), 5, false, defaultMaxDuration(), 5000, Duration.ofMinutes(5), null);
+                Duration.ofSeconds(30), 5, false, defaultMaxDuration(), 5000, Duration.ofMinutes(5), null, StoreOnce.ANY);
     }
 
     /** The length limit of videos of this category (X's 140 s where none is set). */

@@ -177,7 +177,9 @@ public final class Processing implements Processor {
     private Optional<Outcome> repeat(Upload u, String sha) {
         String recipe = recipe(u);
         media.recordContent(u.id(), sha, recipe);
-        OptionalLong source = media.sameContent(u.id(), sha, recipe, null);
+        var mode = settings.config().storeOnce();
+        if (mode == ProcessingConfig.StoreOnce.OFF) return Optional.empty();
+        OptionalLong source = media.sameContent(u.id(), sha, recipe, mode == ProcessingConfig.StoreOnce.OWNER ? u.ownerId() : null);
         return source.isEmpty() ? Optional.empty() : share(u, source.getAsLong());
     }
 
@@ -221,7 +223,7 @@ public final class Processing implements Processor {
 
     @Override
     public OptionalLong held(Upload u) {
-        if (u.declaredSha256() == null) return OptionalLong.empty();
+        if (u.declaredSha256() == null || settings.config().storeOnce() == ProcessingConfig.StoreOnce.OFF) return OptionalLong.empty();
         return media.sameContent(u.id(), u.declaredSha256(), recipe(u), u.ownerId());
     }
 

@@ -135,6 +135,20 @@ class RepeatsIT {
         }
     }
 
+    @Test
+    void storeOnceOwnerReusesOnlyTheSameUsersMedia() throws Exception {
+        byte[] png = Api.png(800, 600);
+        try (ServerProcess server = new ServerProcess(dir.resolve("owner"), "--store-once", "owner").start()) {
+            Api alice = new Api(server.baseUrl(), server.createToken("3031", "media.write media.read tweet.read"));
+            Api bob = new Api(server.baseUrl(), server.createToken("3032", "media.write media.read tweet.read"));
+            upload(alice, png, "image/png", "tweet_image");
+            upload(bob, png, "image/png", "tweet_image");
+            assertThat(repeats(server, "image")).as("another user's bytes are processed for him").isZero();
+            upload(alice, png, "image/png", "tweet_image");
+            assertThat(repeats(server, "image")).as("her own bytes again").isEqualTo(1);
+        }
+    }
+
     private static final String HELD = "Mediaup-Content-Held";
 
     static Api.Res declared(Api api, long total, String reprDigest) {
