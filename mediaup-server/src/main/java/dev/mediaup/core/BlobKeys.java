@@ -5,8 +5,10 @@ import java.util.OptionalLong;
 /**
  * The only code that builds or parses blob keys. Every key is made of numeric ids and names mediaup chose, never of
  * user input: {@code uploads/<id>/s<hex>} a segment, {@code uploads/<id>/o<hex>} an assembled original,
- * {@code uploads/<id>/v/<name>} a variant. Everything of one upload shares its prefix, so deleting media is deleting
- * one prefix, and the orphan sweep can tell from a key alone which upload it belongs to.
+ * {@code uploads/<id>/v/<name>} a variant. Everything an upload wrote shares its prefix, so the orphan sweep can tell
+ * from a key alone where it came from — but not who uses it: media with the same bytes share variant blobs (store
+ * once), and a tus final upload's segments stay under its partials' prefixes, so what may be deleted is asked of the
+ * rows, by key.
  */
 public final class BlobKeys {
     private BlobKeys() {}
