@@ -6,6 +6,7 @@ ALTER TABLE uploads ADD COLUMN recipe VARCHAR(300);
 CREATE INDEX uploads_content ON uploads (content_sha256);
 CREATE INDEX variants_blob ON variants (blob_key);
 CREATE INDEX segments_blob ON segments (blob_key);
+CREATE INDEX uploads_original ON uploads (original_key);
 -- The SHA-256 a client declared for the whole file when it started the upload (RFC 9530 Repr-Digest): FINALIZE checks
 -- the bytes against it, and an owner who already holds those bytes may finalize without sending them.
 ALTER TABLE uploads ADD COLUMN declared_sha256 VARCHAR(64);

@@ -229,11 +229,11 @@ public final class Processing implements Processor {
 
     @Override
     public Optional<Outcome> share(Upload u, long source) {
-        Optional<MediaInfo> info = media.share(u.id(), source);
-        if (info.isEmpty()) return Optional.empty();
+        var shared = media.share(u.id(), source, settings.config().keepOriginals());
+        if (shared.isEmpty()) return Optional.empty();
         Failpoint.REPEAT_AFTER_SHARE.hit();
         metrics.counter("mediaup.processing.repeats", "family", u.family().name().toLowerCase(Locale.ROOT)).increment();
-        return Optional.of(new Outcome(info.get(), null, true));
+        return Optional.of(new Outcome(shared.get().info(), null, true, shared.get().originalKey()));
     }
 
     /** The SHA-256 of the media's whole bytes, read once in order. */

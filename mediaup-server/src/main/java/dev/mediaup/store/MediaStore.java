@@ -43,12 +43,20 @@ public interface MediaStore {
     OptionalLong sameContent(long mediaId, String sha256, String recipe, String ownerOrNull);
 
     /**
-     * Gives {@code mediaId} the variants of {@code source} — the same blobs, by key; nothing is copied — and returns
+     * Gives {@code mediaId} the variants of {@code source} — the same blobs, by key; nothing is copied — and (with
+     * {@code original}) its original where that is one blob, and returns
      * what processing learned of the source (dimensions, duration, types), provided the source still succeeded: one
      * transaction, holding the source's row so that deleting it cannot free blobs this is about to refer to. Empty,
      * and nothing changed, when the source is gone or did not succeed. The owner's stored bytes count the variants.
      */
-    Optional<MediaInfo> share(long mediaId, long source);
+    Optional<Shared> share(long mediaId, long source, boolean original);
+
+    /**
+     * What a share gave: what processing learned of the source, and — when asked for its {@code original} and the
+     * source's original is one blob (assembled, or a single segment) — that blob, recorded in the same transaction as
+     * {@code mediaId}'s original; null when there is none to share (each media then keeps its own).
+     */
+    record Shared(MediaInfo info, String originalKey) {}
 
     /**
      * The keys under upload {@code uploadId}'s prefix that a row still refers to — whichever media the row belongs to

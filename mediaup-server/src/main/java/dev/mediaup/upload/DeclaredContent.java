@@ -36,8 +36,11 @@ final class DeclaredContent {
         this.processor = processor;
     }
 
-    /** What held media gives an upload finalized over it: its size and what processing learned of it. */
-    record Held(long size, MediaInfo info) {}
+    /**
+     * What held media gives an upload finalized over it: its size, what processing learned of it, and its original's
+     * blob where originals are kept and that is one blob (else null).
+     */
+    record Held(long size, MediaInfo info, String originalKey) {}
 
     /**
      * Media of the upload's owner made from exactly the bytes its Repr-Digest names (and as many as its total_bytes,
@@ -57,7 +60,7 @@ final class DeclaredContent {
         OptionalLong source = held(who, u);
         if (source.isEmpty()) return Optional.empty();
         long size = reads.find(source.getAsLong()).map(Upload::size).orElse(0L);
-        return processor.share(u, source.getAsLong()).map(o -> new Held(size, o.info()));
+        return processor.share(u, source.getAsLong()).map(o -> new Held(size, o.info(), o.sharedOriginal()));
     }
 
     /** At FINALIZE, before anything changes: the bytes are the ones the Repr-Digest declared, or a 400 says which differ. */

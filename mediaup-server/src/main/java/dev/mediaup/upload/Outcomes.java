@@ -57,7 +57,7 @@ public final class Outcomes {
             return writes.finalizeUpload(Finalization.failed(u.id(), segs, Original.SEGMENTS, size, sniffed, o.failure(), now, expiresAt))
                     .orElseThrow(UploadProblems::refused);
         boolean drop = dropsOriginal(o);
-        String original = drop ? null : assembled(u.id(), segs);
+        String original = drop ? null : o.sharedOriginal() != null ? o.sharedOriginal() : assembled(u.id(), segs);
         if (original != null) Failpoint.INLINE_AFTER_ASSEMBLE.hit();
         MediaInfo info = o.info() == MediaInfo.NONE ? sniffed : o.info();
         Original kept = drop ? Original.DROPPED : original != null ? Original.assembled(original) : Original.SEGMENTS;
@@ -65,10 +65,11 @@ public final class Outcomes {
         try {
             recorded = writes.finalizeUpload(Finalization.succeeded(u.id(), segs, kept, size, info, now, expiresAt));
         } catch (RuntimeException e) {
-            if (original != null) deleteQuietly(original);
+            if (original != null && o.sharedOriginal() == null) deleteQuietly(original);
             throw e;
         }
-        if (recorded instanceof Checked.Refused<Upload> && original != null) deleteQuietly(original); // not recorded: not needed
+        // not recorded: not needed (unless it is another media's original, shared)
+        if (recorded instanceof Checked.Refused<Upload> && original != null && o.sharedOriginal() == null) deleteQuietly(original);
         Upload done = recorded.orElseThrow(UploadProblems::refused);
         Failpoint.INLINE_AFTER_RECORD.hit();
         // the rows went with the outcome's transaction; the blobs now (a crash here leaves orphans for the sweeper)
@@ -95,7 +96,7 @@ public final class Outcomes {
             if (o.failure().rejected()) dropOriginal(u.id(), segs); // refused for what they carry: not kept
             return;
         }
-        if (!dropsOriginal(o)) keepOriginal(u.id(), segs);
+        if (!dropsOriginal(o)) keepOriginal(u.id(), segs, o.sharedOriginal());
         writes.updateProcessing(u.id(), State.SUCCEEDED, 100, 0, o.info(), null);
         Failpoint.QUEUED_AFTER_SUCCESS.hit();
         if (dropsOriginal(o)) dropOriginal(u.id(), segs);
@@ -129,12 +130,12 @@ public final class Outcomes {
      * For queued processing, before it reports success: an original that is kept becomes one assembled blob. Crash-safe:
      * until it is recorded, the assembled blob is an orphan the sweeper removes, and after it the segment blobs are.
      */
-    private void keepOriginal(long id, List<Segment> segs) throws IOException {
-        String original = assembled(id, segs);
+    private void keepOriginal(long id, List<Segment> segs, String shared) throws IOException {
+        String original = shared != null ? shared : assembled(id, segs);
         if (original == null) return;
         Failpoint.QUEUED_AFTER_ASSEMBLE.hit();
         if (!writes.setOriginal(id, segs, original)) {
-            deleteQuietly(original);
+            if (shared == null) deleteQuietly(original);
             return;
         }
         Failpoint.QUEUED_AFTER_SET_ORIGINAL.hit();

@@ -102,7 +102,7 @@ class CrashMatrixIT {
             new Drill(Failpoint.JOB_BEFORE_COMPLETE, Flow.VIDEO, 1, false, Only.ANY),
             // store once: the second upload of the same bytes shares the first one's variants; then both are deleted
             new Drill(Failpoint.REPEAT_AFTER_SHARE, Flow.REPEAT, 1, false, Only.ANY),
-            new Drill(Failpoint.DELETE_AFTER_UNLINK, Flow.REPEAT, 2, false, Only.ANY),
+            new Drill(Failpoint.DELETE_AFTER_UNLINK, Flow.REPEAT, 2, true, Only.ANY),
             new Drill(Failpoint.WEBHOOK_BEFORE_SEND, Flow.WEBHOOK, 1, false, Only.ANY),
             new Drill(Failpoint.WEBHOOK_AFTER_SEND, Flow.WEBHOOK, 1, false, Only.ANY),
             new Drill(Failpoint.SWEEP_AFTER_EXPIRE, Flow.EXPIRY, 1, false, Only.ANY),

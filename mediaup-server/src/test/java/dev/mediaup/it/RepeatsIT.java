@@ -136,6 +136,38 @@ class RepeatsIT {
     }
 
     @Test
+    void withKeepOriginalsARepeatSharesTheOriginalWhereItIsOneBlob() throws Exception {
+        byte[] clip = Fixtures.mp4(2, 320, 240), png = Api.png(900, 700);
+        try (ServerProcess one = new ServerProcess(dir.resolve("one"), "--keep-originals").start();
+             ServerProcess two = second(one, "--keep-originals")) {
+            Api alice = new Api(one.baseUrl(), one.createToken("3041", "media.write media.read tweet.read"));
+            Api bob = new Api(two.baseUrl(), two.createToken("3042", "media.write media.read tweet.read"));
+            String first = upload(alice, clip, "video/mp4", "tweet_video");
+            alice.awaitProcessed(first, Duration.ofSeconds(120));
+            String again = upload(bob, clip, "video/mp4", "tweet_video");
+            assertThat(bob.awaitProcessed(again, Duration.ofSeconds(60)).get("processing_info").get("state").asString()).isEqualTo("succeeded");
+            assertThat(ProtocolIT.sha256(bob.get("/media/7_" + again + "/original").body())).as("bob's original, byte for byte")
+                    .isEqualTo(ProtocolIT.sha256(clip));
+            assertThat(Backend.blobs(one, "uploads/" + again)).as("one segment: the original is shared too").isEmpty();
+            assertThat(alice.send("DELETE", "/2/media/7_" + first, null, null).status()).isEqualTo(200);
+            assertThat(ProtocolIT.sha256(bob.get("/media/7_" + again + "/original").body())).as("after the first is deleted")
+                    .isEqualTo(ProtocolIT.sha256(clip));
+            assertThat(bob.send("DELETE", "/2/media/7_" + again, null, null).status()).isEqualTo(200);
+            assertThat(Backend.blobs(one, "uploads/" + first)).isEmpty();
+
+            // in three segments: shared where the store assembled them into one blob (S3); each keeps its own on files
+            String a = alice.initialize("image/png", "tweet_image", png.length);
+            byte[][] parts = CrashMatrixIT.split(png, 3);
+            for (int i = 0; i < 3; i++) assertThat(alice.append(a, i, parts[i]).status()).isEqualTo(200);
+            assertThat(alice.finalizeUpload(a).status()).isEqualTo(200);
+            String b = upload(bob, png, "image/png", "tweet_image");
+            assertThat(repeats(one, two, "image")).isEqualTo(1);
+            assertThat(alice.send("DELETE", "/2/media/3_" + a, null, null).status()).isEqualTo(200);
+            assertThat(ProtocolIT.sha256(bob.get("/media/3_" + b + "/original").body())).isEqualTo(ProtocolIT.sha256(png));
+        }
+    }
+
+    @Test
     void storeOnceOwnerReusesOnlyTheSameUsersMedia() throws Exception {
         byte[] png = Api.png(800, 600);
         try (ServerProcess server = new ServerProcess(dir.resolve("owner"), "--store-once", "owner").start()) {
@@ -157,9 +189,9 @@ class RepeatsIT {
     }
 
     /** A second node on the cluster backend (the same database and bucket); on the embedded one, the same server. */
-    private ServerProcess second(ServerProcess one) throws Exception {
+    private ServerProcess second(ServerProcess one, String... args) throws Exception {
         if (!Backend.CLUSTER) return one;
-        return new ServerProcess(dir.resolve("two")).withEnv(Backend.env(one.dataDir)).start();
+        return new ServerProcess(dir.resolve("two"), args).withEnv(Backend.env(one.dataDir)).start();
     }
 
     static String upload(Api api, byte[] bytes, String type, String category) {

@@ -364,7 +364,10 @@ public abstract class MetadataStoresContract {
         assertThat(stores.media().sameContent(b.id(), sha, recipe, "21")).as("not held by another user").isEmpty();
         assertThat(stores.media().sameContent(b.id(), "00".repeat(32), recipe, null)).isEmpty();
 
-        MediaInfo info = stores.media().share(b.id(), a.id()).orElseThrow();
+        MediaStore.Shared shared = stores.media().share(b.id(), a.id(), true).orElseThrow();
+        MediaInfo info = shared.info();
+        assertThat(shared.originalKey()).as("a's original is its one segment: b's too").isEqualTo(aSeg.blobKey());
+        assertThat(stores.uploads().stored(b.id())).extracting(Segment::blobKey).containsExactly(aSeg.blobKey());
         assertThat(info.width()).isEqualTo(10);
         assertThat(info.imageType()).isEqualTo("image/png");
         assertThat(stores.media().variants(List.of(b.id()), true)).extracting(Variant::mediaId, Variant::blobKey)
@@ -372,21 +375,22 @@ public abstract class MetadataStoresContract {
                         Tuple[]::new));
         assertThat(stores.uploads().usage("21", Quota.epochDay(NOW)).storedBytes()).as("each owner is charged for its media")
                 .isEqualTo(10 + 16);
-        assertThat(stores.media().share(b.id(), a.id())).as("again: the same rows, charged once").isPresent();
+        assertThat(stores.media().share(b.id(), a.id(), true)).as("again: the same rows, charged once").isPresent();
         assertThat(stores.uploads().usage("21", Quota.epochDay(NOW)).storedBytes()).isEqualTo(10 + 16);
         assertThat(stores.media().referencedUnder(a.id())).containsExactlyInAnyOrder(aSeg.blobKey(), made.get(0).blobKey(),
                 made.get(1).blobKey());
 
         UploadRetention.Unlinked first = stores.uploads().delete(a.id());
-        assertThat(first.freed()).as("its variants are b's too").containsExactly(aSeg.blobKey());
+        assertThat(first.freed()).as("its variants and its original are b's too").isEmpty();
         assertThat(first.prefixInUse()).isTrue();
-        assertThat(stores.media().referencedUnder(a.id())).containsExactlyInAnyOrder(made.get(0).blobKey(), made.get(1).blobKey());
+        assertThat(stores.media().referencedUnder(a.id())).containsExactlyInAnyOrder(aSeg.blobKey(), made.get(0).blobKey(),
+                made.get(1).blobKey());
         Upload c = created("22", null);
-        assertThat(stores.media().share(c.id(), a.id())).as("a source that is gone shares nothing").isEmpty();
+        assertThat(stores.media().share(c.id(), a.id(), false)).as("a source that is gone shares nothing").isEmpty();
         assertThat(stores.media().variants(List.of(c.id()), true)).isEmpty();
 
         UploadRetention.Unlinked last = stores.uploads().delete(b.id());
-        assertThat(last.freed()).hasSize(3).contains(made.get(0).blobKey(), made.get(1).blobKey());
+        assertThat(last.freed()).hasSize(4).contains(aSeg.blobKey(), made.get(0).blobKey(), made.get(1).blobKey());
         assertThat(last.prefixInUse()).isFalse();
         assertThat(stores.media().referencedUnder(a.id())).isEmpty();
         assertThat(stores.uploads().usage("21", Quota.epochDay(NOW)).storedBytes()).isZero();

@@ -1,12 +1,13 @@
 package dev.mediaup.store.sql;
 
 import dev.mediaup.core.BlobKeys;
-import dev.mediaup.core.MediaInfo;
 import dev.mediaup.core.State;
 import dev.mediaup.core.Upload;
+import dev.mediaup.store.MediaStore;
 import org.jdbi.v3.core.Handle;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -40,12 +41,12 @@ final class SqlContent {
         });
     }
 
-    Optional<MediaInfo> share(long mediaId, long source) {
+    Optional<MediaStore.Shared> share(long mediaId, long source, boolean original) {
         return db.write(h -> {
             Optional<Upload> from = h.createQuery("SELECT * FROM uploads WHERE id = :id" + db.forUpdate).bind("id", source).map(UPLOAD)
                     .findOne().filter(u -> u.state() == State.SUCCEEDED);
             Optional<Upload> to = Rows.find(h, mediaId);
-            if (from.isEmpty() || to.isEmpty()) return Optional.<MediaInfo>empty();
+            if (from.isEmpty() || to.isEmpty()) return Optional.<MediaStore.Shared>empty();
             long before = storedBy(h, mediaId);
             h.createUpdate("""
                     INSERT INTO variants (media_id, name, content_type, size, width, height, bit_rate, sha256, blob_key)
@@ -54,8 +55,21 @@ final class SqlContent {
                         width = excluded.width, height = excluded.height, bit_rate = excluded.bit_rate, sha256 = excluded.sha256,
                         blob_key = excluded.blob_key""").bind("m", mediaId).bind("s", source).execute();
             Rows.addStored(db, h, to.get().ownerId(), storedBy(h, mediaId) - before);
-            return Optional.of(from.get().info());
+            String key = original ? originalBlob(h, source) : null;
+            // recorded here, under the source's lock: deleting the source then sees this media refer to the blob
+            if (key != null)
+                h.createUpdate("UPDATE uploads SET original_key = :k WHERE id = :m").bind("k", key).bind("m", mediaId).execute();
+            return Optional.of(new MediaStore.Shared(from.get().info(), key));
         });
+    }
+
+    /** The one blob holding media's original: its assembled original, or its only segment; null when there is none. */
+    private static String originalBlob(Handle h, long id) {
+        String assembled = h.createQuery("SELECT original_key FROM uploads WHERE id = :id").bind("id", id).mapTo(String.class)
+                .findOne().orElse(null);
+        if (assembled != null) return assembled;
+        List<String> segs = h.createQuery("SELECT blob_key FROM segments WHERE upload_id = :id").bind("id", id).mapTo(String.class).list();
+        return segs.size() == 1 ? segs.getFirst() : null;
     }
 
     private static long storedBy(Handle h, long mediaId) {
@@ -68,13 +82,18 @@ final class SqlContent {
                         SELECT blob_key FROM variants WHERE blob_key >= :lo AND blob_key < :hi
                         UNION SELECT s.blob_key FROM segments s JOIN uploads u ON u.id = s.upload_id
                             WHERE u.original_key IS NULL AND s.blob_key >= :lo AND s.blob_key < :hi
-                        UNION SELECT original_key FROM uploads WHERE id = :id AND original_key IS NOT NULL""")
-                .bind("lo", lo).bind("hi", hi).bind("id", uploadId).mapTo(String.class).list()));
+                        UNION SELECT original_key FROM uploads WHERE original_key >= :lo AND original_key < :hi""")
+                .bind("lo", lo).bind("hi", hi).mapTo(String.class).list()));
     }
 
-    /** Whether a row still refers to blob {@code key} (variants are shared; a tus final upload's segments lie under its partials). */
+    /**
+     * Whether a row still refers to blob {@code key}: variants and (with --keep-originals) originals are shared; a tus
+     * final upload's segments lie under its partials' prefixes.
+     */
     static boolean referenced(Handle h, String key) {
-        return h.createQuery("SELECT 1 FROM variants WHERE blob_key = :k UNION ALL SELECT 1 FROM segments WHERE blob_key = :k")
+        return h.createQuery("""
+                        SELECT 1 FROM variants WHERE blob_key = :k UNION ALL SELECT 1 FROM segments WHERE blob_key = :k
+                        UNION ALL SELECT 1 FROM uploads WHERE original_key = :k""")
                 .bind("k", key).mapTo(Integer.class).findFirst().isPresent();
     }
 
@@ -83,7 +102,8 @@ final class SqlContent {
         String lo = BlobKeys.prefix(uploadId) + "/", hi = BlobKeys.prefix(uploadId) + "0";
         return h.createQuery("""
                         SELECT 1 FROM variants WHERE blob_key >= :lo AND blob_key < :hi
-                        UNION ALL SELECT 1 FROM segments WHERE blob_key >= :lo AND blob_key < :hi""")
+                        UNION ALL SELECT 1 FROM segments WHERE blob_key >= :lo AND blob_key < :hi
+                        UNION ALL SELECT 1 FROM uploads WHERE original_key >= :lo AND original_key < :hi""")
                 .bind("lo", lo).bind("hi", hi).mapTo(Integer.class).findFirst().isPresent();
     }
 }

@@ -1,6 +1,5 @@
 package dev.mediaup.store.sql;
 
-import dev.mediaup.core.MediaInfo;
 import dev.mediaup.core.SubtitleTrack;
 import dev.mediaup.core.Upload;
 import dev.mediaup.core.Variant;
@@ -33,8 +32,8 @@ final class SqlMedia implements MediaStore {
     }
 
     @Override
-    public Optional<MediaInfo> share(long mediaId, long source) {
-        return content.share(mediaId, source);
+    public Optional<Shared> share(long mediaId, long source, boolean original) {
+        return content.share(mediaId, source, original);
     }
 
     @Override
