@@ -5,6 +5,7 @@ ALTER TABLE uploads ADD COLUMN content_sha256 VARCHAR(64);
 ALTER TABLE uploads ADD COLUMN recipe VARCHAR(300);
 CREATE INDEX uploads_content ON uploads (content_sha256);
 CREATE INDEX variants_blob ON variants (blob_key);
+CREATE INDEX variants_content ON variants (sha256);
 CREATE INDEX segments_blob ON segments (blob_key);
 CREATE INDEX uploads_original ON uploads (original_key);
 -- The SHA-256 a client declared for the whole file when it started the upload (RFC 9530 Repr-Digest): FINALIZE checks

@@ -9,7 +9,6 @@ import dev.mediaup.core.Family;
 import dev.mediaup.core.MediaInfo;
 import dev.mediaup.core.MediaRejected;
 import dev.mediaup.core.Segment;
-import dev.mediaup.core.Unavailable;
 import dev.mediaup.core.Upload;
 import dev.mediaup.core.Variant;
 import dev.mediaup.store.BlobStore;
@@ -17,12 +16,13 @@ import dev.mediaup.store.MediaStore;
 import dev.mediaup.upload.Processor.Outcome;
 import dev.mediaup.upload.Processor;
 import io.micrometer.core.instrument.DistributionSummary;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,13 +32,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
 
@@ -50,6 +48,7 @@ import java.util.stream.Collectors;
  * What the media itself gets wrong ends as an InvalidMedia failure; anything else is thrown, so the job is retried.
  */
 public final class Processing implements Processor {
+    private static final Logger log = LoggerFactory.getLogger(Processing.class);
 
     /** {@code scratch}: where runs work (emptied at startup); {@code maxPixels}: the decompression-bomb guard. */
     public record Settings(ProcessingConfig config, long maxPixels, Path scratch) {}
@@ -64,14 +63,14 @@ public final class Processing implements Processor {
     private final Semaphore inlineSlots;
     private final DistributionSummary pixelHeap;
     private final MeterRegistry metrics;
-    /** The malware scanner every upload is streamed to before processing; null: none configured. */
-    private final Clamd scanner;
+    /** What is known of the bytes: their digest, clamd's verdict, what earlier media made of the same ones. */
+    private final Contents contents;
 
     public Processing(MediaStore media, BlobStore blobs, Ffmpeg ffmpeg, Settings settings, MeterRegistry metrics) {
         this.pixelHeap = DistributionSummary.builder("mediaup.image.decode.heap").baseUnit("bytes")
                 .description("Heap held by one picture's pixels at its peak (decoded, normalized, every size)").register(metrics);
         this.metrics = metrics;
-        this.scanner = settings.config().scan() == null ? null : new Clamd(settings.config().scan());
+        this.contents = new Contents(media, blobs, settings, metrics);
         this.media = media;
         this.blobs = blobs;
         this.ffmpeg = ffmpeg;
@@ -93,12 +92,12 @@ public final class Processing implements Processor {
     public Outcome inline(Upload u, List<Segment> segs, String mediaType) throws IOException {
         inlineSlots.acquireUninterruptibly();
         try (Scratch s = new Scratch(u.id())) {
-            String sha = contentDigest(u, segs);
-            Optional<Outcome> infected = scanned(segs, sha, true);
+            String sha = contents.digest(u, segs);
+            Optional<Outcome> infected = contents.scanned(segs, sha, true);
             if (infected.isPresent()) return infected.get();
             return switch (u.family()) {
                 case IMAGE -> {
-                    Optional<Outcome> again = repeat(u, sha);
+                    Optional<Outcome> again = contents.repeat(u, sha);
                     yield again.isPresent() ? again.get() : image(u, local(segs, s), mediaType);
                 }
                 case SUBTITLES -> subtitles(u, segs);
@@ -118,14 +117,14 @@ public final class Processing implements Processor {
     /** Video and GIF: renditions and a poster, with progress 0..100 as ffmpeg reports it. */
     public Outcome queued(Upload u, List<Segment> segs, IntConsumer progress) throws IOException {
         String type = u.info().videoType() != null ? u.info().videoType() : u.mediaType();
-        String sha = contentDigest(u, segs);
-        Optional<Outcome> infected = scanned(segs, sha, false);
+        String sha = contents.digest(u, segs);
+        Optional<Outcome> infected = contents.scanned(segs, sha, false);
         if (infected.isPresent()) return infected.get();
-        Optional<Outcome> again = repeat(u, sha);
+        Optional<Outcome> again = contents.repeat(u, sha);
         if (again.isPresent()) return again.get();
         try (Scratch s = new Scratch(u.id())) {
             boolean gif = u.family() == Family.GIF;
-            long maxMs = maxMillis(u);
+            long maxMs = Contents.maxMillis(settings, u);
             Video.Made made = video.process(type, ffmpegInput(segs, s), gif,
                     new Video.Limits(maxMs, settings.config().maxGifFrames(), settings.maxPixels()), s.dir(), progress);
             Failpoint.VIDEO_AFTER_ENCODE.hit();
@@ -134,7 +133,7 @@ public final class Processing implements Processor {
                 vs.add(store(u, o.name(), o.contentType(), o.width(), o.height(), o.bitRate(), out -> Files.copy(o.file(), out)));
                 Failpoint.VIDEO_AFTER_RENDITION_STORED.hit();
             }
-            media.putVariants(u.id(), vs);
+            recorded(u, vs);
             Failpoint.VIDEO_AFTER_VARIANTS.hit();
             MediaInfo info = new MediaInfo(made.width(), made.height(), gif ? "image/gif" : null, "video/mp4", gif ? null
                     : made.durationMs());
@@ -144,107 +143,19 @@ public final class Processing implements Processor {
         }
     }
 
-    private long maxMillis(Upload u) {
-        long maxMs = settings.config().maxDuration(u.category()).toMillis();
-        return u.maxDurationSecs() != null ? Math.min(maxMs, u.maxDurationSecs() * 1000) : maxMs; // its grant's cap
-    }
-
-    /**
-     * Bumped whenever what processing makes from the same bytes changes (sizes, codecs, settings of its own): media
-     * processed under an older recipe is then not reused for new uploads.
-     */
-    private static final int RECIPES = 1;
-
-    /**
-     * What processing would make of some bytes, as a string: two uploads with the same bytes and the same recipe get
-     * the same variants. Everything that shapes the output beyond the bytes is in it — the family and category, the
-     * limits that may refuse or cut the media (a grant's duration cap among them), the pixel bound. (The real type is
-     * not: the same bytes always sniff the same.)
-     */
-    String recipe(Upload u) {
-        String category = u.category() == null ? "-" : u.category().wire();
-        String common = RECIPES + ";" + u.family() + ";" + category + ";px=" + settings.maxPixels();
-        if (u.family() == Family.IMAGE) return common;
-        return common + ";ms=" + maxMillis(u) + ";frames=" + settings.config().maxGifFrames();
-    }
-
-    /**
-     * Store once: when media with these very bytes already succeeded under the same recipe (any owner's), this media
-     * gets its variants — the same blobs — and what it learned, instead of running the codecs again. The digest is
-     * recorded either way, so the next upload of these bytes finds this one. Empty when there is none (or it went away
-     * meanwhile): process as usual.
-     */
-    private Optional<Outcome> repeat(Upload u, String sha) {
-        String recipe = recipe(u);
-        media.recordContent(u.id(), sha, recipe);
-        var mode = settings.config().storeOnce();
-        if (mode == ProcessingConfig.StoreOnce.OFF) return Optional.empty();
-        OptionalLong source = media.sameContent(u.id(), sha, recipe, mode == ProcessingConfig.StoreOnce.OWNER ? u.ownerId() : null);
-        return source.isEmpty() ? Optional.empty() : share(u, source.getAsLong());
-    }
-
-    /** The SHA-256 of the media's bytes: the one its client declared (FINALIZE proved it), or read here. */
-    private String contentDigest(Upload u, List<Segment> segs) throws IOException {
-        return u.declaredSha256() != null ? u.declaredSha256() : digest(segs);
-    }
-
-    /**
-     * Malware scanning, where configured: the bytes streamed to clamd before anything decodes them. Infected: the
-     * media fails (its bytes are not kept, the webhook says rejected). A clean verdict is remembered for these bytes
-     * under clamd's signature version, so a repeat is not scanned again. clamd down: FINALIZE answers 503 for what is
-     * processed while it waits ({@code inline}), a job waits and is retried without counting — never let through.
-     */
-    private Optional<Outcome> scanned(List<Segment> segs, String sha, boolean inline) throws IOException {
-        if (scanner == null) return Optional.empty();
-        try {
-            String engine = scanner.version();
-            if (media.scannedClean(sha, engine)) return Optional.empty();
-            long size = segs.stream().mapToLong(Segment::size).sum(), t0 = System.nanoTime();
-            Clamd.Verdict v;
-            try (InputStream in = concatenated(segs)) {
-                v = scanner.scan(in, size);
-            }
-            metrics.timer("mediaup.scans", "verdict", v instanceof Clamd.Verdict.Clean ? "clean" : "infected")
-                    .record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
-            if (v instanceof Clamd.Verdict.Infected(String signature)) return Optional.of(new Outcome(MediaInfo.NONE,
-                    Failure.malware(signature), false));
-            media.recordClean(sha, engine, System.currentTimeMillis() / 1000);
-            return Optional.empty();
-        } catch (Clamd.Down e) {
-            if (inline) throw new Unavailable("scanner", e.getMessage(), e);
-            throw e;
-        }
-    }
-
-    /** Why the malware scanner cannot scan now (readiness), or null when it can or none is configured. */
-    public String scannerDown() {
-        return scanner == null ? null : scanner.whyDown();
-    }
-
     @Override
     public OptionalLong held(Upload u) {
-        if (u.declaredSha256() == null || settings.config().storeOnce() == ProcessingConfig.StoreOnce.OFF) return OptionalLong.empty();
-        return media.sameContent(u.id(), u.declaredSha256(), recipe(u), u.ownerId());
+        return contents.held(u);
     }
 
     @Override
     public Optional<Outcome> share(Upload u, long source) {
-        var shared = media.share(u.id(), source, settings.config().keepOriginals());
-        if (shared.isEmpty()) return Optional.empty();
-        Failpoint.REPEAT_AFTER_SHARE.hit();
-        metrics.counter("mediaup.processing.repeats", "family", u.family().name().toLowerCase(Locale.ROOT)).increment();
-        return Optional.of(new Outcome(shared.get().info(), null, true, shared.get().originalKey()));
+        return contents.share(u, source);
     }
 
-    /** The SHA-256 of the media's whole bytes, read once in order. */
-    private String digest(List<Segment> segs) throws IOException {
-        MessageDigest d = sha256();
-        try (InputStream in = concatenated(segs); OutputStream sink = new DigestOutputStream(OutputStream.nullOutputStream(), d)) {
-            in.transferTo(sink);
-        } catch (UncheckedIOException e) {
-            throw e.getCause(); // a blob that cannot be read: our fault, retried, never the media's
-        }
-        return HexFormat.of().formatHex(d.digest());
+    /** Why the malware scanner cannot scan now (readiness), or null when it can or none is configured. */
+    public String scannerDown() {
+        return contents.scannerDown();
     }
 
     private static Outcome rejected(MediaRejected e) {
@@ -285,7 +196,7 @@ public final class Processing implements Processor {
         long sizes = o.rendition().pixelBytes() + made.stream().mapToLong(Images.Rendition::pixelBytes).sum();
         long held = Images.bytes(picture.img());
         pixelHeap.record(Math.max(picture.decodedBytes() + held, held + sizes));
-        media.putVariants(u.id(), vs);
+        recorded(u, vs);
         Failpoint.INLINE_AFTER_VARIANTS.hit();
         return new Outcome(new MediaInfo(o.rendition().width(), o.rendition().height(), mediaType, null, null), null, true);
     }
@@ -321,8 +232,22 @@ public final class Processing implements Processor {
             bytes = in.readAllBytes();
         }
         byte[] vtt = Subtitles.toWebVtt(bytes, u.mediaType().equals("text/vtt")).getBytes(StandardCharsets.UTF_8);
-        media.putVariants(u.id(), List.of(store(u, "vtt", "text/vtt", null, null, null, out -> out.write(vtt))));
+        recorded(u, List.of(store(u, "vtt", "text/vtt", null, null, null, out -> out.write(vtt))));
         return new Outcome(MediaInfo.NONE, null, false);
+    }
+
+    /**
+     * Records what was made; a variant whose bytes another succeeded media's variant has is recorded with that blob
+     * (identical outputs kept once), and the one just written goes (a crash first leaves it to the orphan sweep).
+     */
+    private void recorded(Upload u, List<Variant> vs) {
+        for (String key : media.putVariants(u.id(), vs).unneeded()) {
+            try {
+                blobs.delete(key);
+            } catch (IOException e) {
+                log.warn("could not delete {} (kept once elsewhere): {}", key, e.toString());
+            }
+        }
     }
 
     private Variant store(Upload u, String name, String type, Integer w, Integer h, Integer bitRate, BodyWriter bytes) throws IOException {

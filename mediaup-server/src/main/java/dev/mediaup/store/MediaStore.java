@@ -15,9 +15,14 @@ public interface MediaStore {
 
     /**
      * Records what processing made (replacing earlier variants of the same names); the owner's stored bytes count
-     * them. False, and nothing recorded, when the media is gone (deleted while it was processed).
+     * them. A variant whose bytes (SHA-256 and size) a succeeded media's variant already has is recorded with that
+     * blob instead — identical outputs are kept once — and its own blob is returned as {@code unneeded}, for the caller
+     * to delete. Not {@code recorded} (nothing changed) when the media is gone (deleted while it was processed).
      */
-    boolean putVariants(long mediaId, List<Variant> variants);
+    Put putVariants(long mediaId, List<Variant> variants);
+
+    /** What {@link #putVariants} did. */
+    record Put(boolean recorded, List<String> unneeded) {}
 
     /** The variants of these media; without {@code parts}, leaves out what HLS renditions are made of. */
     List<Variant> variants(Collection<Long> mediaIds, boolean parts);

@@ -67,7 +67,11 @@ class RepeatsIT {
             assertThat(bodies(bob, lookup(bob, again))).as("deleting the first leaves the repeat whole").isEqualTo(before);
             assertThat(Backend.blobs(one, "uploads/" + first)).as("what the repeat uses stays").isNotEmpty();
             assertThat(bob.send("DELETE", "/2/media/7_" + again, null, null).status()).isEqualTo(200);
+            // the amplify_video one made some files byte for byte like the first's (a poster, playlists): those stayed
+            assertThat(bodies(bob, lookup(bob, other))).isNotEmpty();
+            assertThat(bob.send("DELETE", "/2/media/" + lookup(bob, other).get("media_key").asString(), null, null).status()).isEqualTo(200);
             assertThat(Backend.blobs(one, "uploads/" + first)).as("the last media using the bytes took them along").isEmpty();
+            assertThat(Backend.blobs(one, "uploads/" + other)).isEmpty();
         }
     }
 
@@ -86,6 +90,14 @@ class RepeatsIT {
             assertThat(mine.get("width").asInt()).isEqualTo(1600);
             assertThat(bodies(bob, mine)).isEqualTo(bodies(alice, hers));
             Map<String, String> before = bodies(bob, mine);
+
+            // other bytes (a text chunk added), the same pixels: processed for themselves, but what they make is
+            // byte for byte what the first made, and is kept once
+            byte[] annotated = withTextChunk(png, "Comment", "the same picture, saved again");
+            String third = upload(bob, annotated, "image/png", "tweet_image");
+            assertThat(repeats(two, "image")).as("not the same bytes: not a repeat").isEqualTo(1);
+            assertThat(bodies(bob, lookup(bob, third))).isEqualTo(before);
+            assertThat(Backend.blobs(one, "uploads/" + third)).as("identical outputs are kept once").isEmpty();
 
             assertThat(alice.send("DELETE", "/2/media/3_" + first, null, null).status()).isEqualTo(200);
             two.close();
@@ -189,6 +201,22 @@ class RepeatsIT {
 
     private static final String HELD = "Mediaup-Content-Held";
 
+    /** The PNG with a tEXt chunk after its header: other bytes, the same picture. */
+    static byte[] withTextChunk(byte[] png, String key, String text) {
+        byte[] data = (key + "\0" + text).getBytes(StandardCharsets.ISO_8859_1);
+        java.nio.ByteBuffer chunk = java.nio.ByteBuffer.allocate(12 + data.length).putInt(data.length).put("tEXt".getBytes(
+                StandardCharsets.US_ASCII)).put(data);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(chunk.array(), 4, 4 + data.length);
+        chunk.putInt((int) crc.getValue());
+        int afterHeader = 8 + 25; // the signature, then IHDR (13 bytes of data and 12 of length, type and CRC)
+        byte[] out = new byte[png.length + chunk.capacity()];
+        System.arraycopy(png, 0, out, 0, afterHeader);
+        System.arraycopy(chunk.array(), 0, out, afterHeader, chunk.capacity());
+        System.arraycopy(png, afterHeader, out, afterHeader + chunk.capacity(), png.length - afterHeader);
+        return out;
+    }
+
     static Api.Res declared(Api api, long total, String reprDigest) {
         return api.send("POST", "/2/media/upload/initialize", "application/json", ("{\"media_type\":\"image/png\",\"total_bytes\":"
                 + total + "}").getBytes(StandardCharsets.UTF_8), "Repr-Digest", reprDigest);
@@ -208,8 +236,8 @@ class RepeatsIT {
     }
 
     static JsonNode lookup(Api api, String id) {
-        String prefix = api.status(id).data().get("media_key").asString().substring(0, 2);
-        return api.get("/2/media/" + prefix + id + "?media.fields=width,height,duration_ms,alt_text").data();
+        String key = api.status(id).data().get("media_key").asString();
+        return api.get("/2/media/" + key + "?media.fields=width,height,duration_ms,alt_text").data();
     }
 
     /**

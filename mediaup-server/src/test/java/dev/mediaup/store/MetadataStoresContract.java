@@ -252,7 +252,7 @@ public abstract class MetadataStoresContract {
         stores.uploads().purge(live.id());
         assertThat(stores.uploads().expiredWithSegments(10)).isEmpty();
         // a FINALIZE cut short after processing leaves variants on an upload that then expires: those are bytes too
-        assertThat(stores.media().putVariants(old.id(), List.of(variant(old, "orig", 5)))).isTrue();
+        assertThat(stores.media().putVariants(old.id(), List.of(variant(old, "orig", 5))).recorded()).isTrue();
         assertThat(stores.uploads().expiredWithSegments(10)).containsExactly(old.id());
         stores.uploads().purge(old.id());
         assertThat(stores.uploads().expiredWithSegments(10)).isEmpty();
@@ -334,7 +334,7 @@ public abstract class MetadataStoresContract {
         Upload u = created("10", null);
         done(stores.uploads().putSegment(seg(u, 0, 10), NOW, 100, Quota.NONE));
         finalized(u, State.SUCCEEDED, null);
-        assertThat(stores.media().putVariants(u.id(), List.of(variant(u, "small", 7)))).isTrue();
+        assertThat(stores.media().putVariants(u.id(), List.of(variant(u, "small", 7))).recorded()).isTrue();
         assertThat(stores.uploads().setMetadata(u.id(), "{\"alt_text\":{\"text\":\"hi\"}}").orElseThrow().metadataJson()).contains("hi");
         assertThat(stores.uploads().usage("10", Quota.epochDay(NOW)).storedBytes()).isEqualTo(17);
         stores.uploads().delete(u.id());
@@ -356,7 +356,7 @@ public abstract class MetadataStoresContract {
         assertThat(stores.media().sameContent(b.id(), sha, recipe, null)).as("not before it succeeded").isEmpty();
         finalized(a, State.SUCCEEDED, null);
         List<Variant> made = List.of(variant(a, "orig", 9), variant(a, "small", 7));
-        assertThat(stores.media().putVariants(a.id(), made)).isTrue();
+        assertThat(stores.media().putVariants(a.id(), made).recorded()).isTrue();
         assertThat(stores.media().sameContent(b.id(), sha, recipe, null)).hasValue(a.id());
         assertThat(stores.media().sameContent(a.id(), sha, recipe, null)).as("never itself").isEmpty();
         assertThat(stores.media().sameContent(b.id(), sha, recipe + ";other", null)).as("another recipe").isEmpty();
@@ -397,6 +397,24 @@ public abstract class MetadataStoresContract {
     }
 
     @Test
+    void aVariantWhoseBytesASucceededMediaHasIsKeptOnce() {
+        Upload a = created("30", null);
+        done(stores.uploads().putSegment(seg(a, 0, 3), NOW, 100, Quota.NONE));
+        finalized(a, State.SUCCEEDED, null);
+        assertThat(stores.media().putVariants(a.id(), List.of(variant(a, "orig", 5))).recorded()).isTrue();
+        Upload b = created("31", null);
+        MediaStore.Put put = stores.media().putVariants(b.id(), List.of(variant(b, "orig", 5), variant(b, "small", 6)));
+        assertThat(put.unneeded()).as("the same bytes: a's blob, b's own not needed").containsExactly(BlobKeys.variant(b.id(), "orig"));
+        assertThat(stores.media().variant(b.id(), "orig").orElseThrow().blobKey()).isEqualTo(BlobKeys.variant(a.id(), "orig"));
+        assertThat(stores.media().variant(b.id(), "small").orElseThrow().blobKey()).isEqualTo(BlobKeys.variant(b.id(), "small"));
+        Upload c = created("32", null);
+        assertThat(stores.media().putVariants(c.id(), List.of(variant(c, "small", 6))).unneeded())
+                .as("b has not succeeded: its blobs are not offered").isEmpty();
+        assertThat(stores.uploads().delete(a.id()).freed()).as("b refers to a's blob").doesNotContain(BlobKeys.variant(a.id(), "orig"));
+        assertThat(stores.uploads().delete(b.id()).freed()).contains(BlobKeys.variant(a.id(), "orig"));
+    }
+
+    @Test
     void cleanScanVerdictsAreRememberedPerContentAndEngine() {
         String sha = "aa".repeat(32);
         assertThat(stores.media().scannedClean(sha, "ClamAV 1.4.3/27480")).isFalse();
@@ -416,13 +434,13 @@ public abstract class MetadataStoresContract {
     @Test
     void variantsReplaceByNameCountAsStoredAndHidePlaylistPartsOnAsk() {
         Upload u = created("11", null);
-        assertThat(stores.media().putVariants(u.id(), List.of(variant(u, "orig", 100), variant(u, "hls.720p.m3u8", 5)))).isTrue();
-        assertThat(stores.media().putVariants(u.id(), List.of(variant(u, "orig", 40)))).isTrue();
+        assertThat(stores.media().putVariants(u.id(), List.of(variant(u, "orig", 100), variant(u, "hls.720p.m3u8", 5))).recorded()).isTrue();
+        assertThat(stores.media().putVariants(u.id(), List.of(variant(u, "orig", 40))).recorded()).isTrue();
         assertThat(stores.media().variant(u.id(), "orig").orElseThrow().size()).isEqualTo(40);
         assertThat(stores.media().variants(List.of(u.id()), true)).extracting(Variant::name).containsExactly("hls.720p.m3u8", "orig");
         assertThat(stores.media().variants(List.of(u.id()), false)).extracting(Variant::name).containsExactly("orig");
         assertThat(stores.uploads().usage("11", Quota.epochDay(NOW)).storedBytes()).isEqualTo(45);
-        assertThat(stores.media().putVariants(-3, List.of(variant(u, "x", 1)))).isFalse();
+        assertThat(stores.media().putVariants(-3, List.of(variant(u, "x", 1))).recorded()).isFalse();
         assertThat(stores.media().variant(u.id(), "nope")).isEmpty();
     }
 

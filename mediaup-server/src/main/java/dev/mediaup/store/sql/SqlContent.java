@@ -63,6 +63,26 @@ final class SqlContent {
         });
     }
 
+    /**
+     * A blob with these bytes that a succeeded media other than {@code mediaId} has as a variant, its media's row held
+     * until the transaction ends (so deleting it waits, then sees the new reference); empty when there is none.
+     */
+    Optional<String> sameBlob(Handle h, long mediaId, String sha256, long size) {
+        var found = h.createQuery("""
+                        SELECT v.media_id, v.blob_key FROM variants v JOIN uploads u ON u.id = v.media_id
+                        WHERE v.sha256 = :s AND v.size = :z AND v.media_id <> :m AND u.state = 'SUCCEEDED' ORDER BY v.media_id LIMIT 1""")
+                .bind("s", sha256).bind("z", size).bind("m", mediaId)
+                .map((rs, ctx) -> new Object[] {rs.getLong(1), rs.getString(2)}).findOne();
+        if (found.isEmpty()) return Optional.empty();
+        long holder = (Long) found.get()[0];
+        String key = (String) found.get()[1];
+        boolean held = h.createQuery("SELECT id FROM uploads WHERE id = :id AND state = 'SUCCEEDED'" + db.forUpdate).bind("id", holder)
+                .mapTo(Long.class).findOne().isPresent()
+                && h.createQuery("SELECT 1 FROM variants WHERE media_id = :id AND blob_key = :k").bind("id", holder).bind("k", key)
+                .mapTo(Integer.class).findOne().isPresent();
+        return held ? Optional.of(key) : Optional.empty();
+    }
+
     /** The one blob holding media's original: its assembled original, or its only segment; null when there is none. */
     private static String originalBlob(Handle h, long id) {
         String assembled = h.createQuery("SELECT original_key FROM uploads WHERE id = :id").bind("id", id).mapTo(String.class)

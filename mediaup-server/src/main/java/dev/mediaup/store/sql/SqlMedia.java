@@ -5,6 +5,7 @@ import dev.mediaup.core.Upload;
 import dev.mediaup.core.Variant;
 import dev.mediaup.store.MediaStore;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -55,12 +56,20 @@ final class SqlMedia implements MediaStore {
     }
 
     @Override
-    public boolean putVariants(long mediaId, List<Variant> variants) {
+    public Put putVariants(long mediaId, List<Variant> variants) {
         return db.write(h -> {
             Optional<Upload> u = Rows.find(h, mediaId);
-            if (u.isEmpty()) return false;
+            if (u.isEmpty()) return new Put(false, List.of());
             long delta = 0;
-            for (Variant v : variants) {
+            List<String> unneeded = new ArrayList<>();
+            for (Variant made : variants) {
+                Variant v = made;
+                Optional<String> same = content.sameBlob(h, mediaId, made.sha256(), made.size());
+                if (same.isPresent() && !same.get().equals(made.blobKey())) {
+                    unneeded.add(made.blobKey());
+                    v = new Variant(made.mediaId(), made.name(), made.contentType(), made.size(), made.width(), made.height(),
+                            made.bitRate(), made.sha256(), same.get());
+                }
                 delta += v.size() - h.createQuery("SELECT COALESCE(SUM(size), 0) FROM variants WHERE media_id = :m AND name = :n")
                         .bind("m", mediaId).bind("n", v.name()).mapTo(Long.class).one();
                 h.createUpdate("""
@@ -73,7 +82,7 @@ final class SqlMedia implements MediaStore {
                         .bind("h", v.height()).bind("br", v.bitRate()).bind("sha", v.sha256()).bind("key", v.blobKey()).execute();
             }
             Rows.addStored(db, h, u.get().ownerId(), delta);
-            return true;
+            return new Put(true, List.copyOf(unneeded));
         });
     }
 
