@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
  * Store once, black-box: the same bytes uploaded again (by anyone) under the same recipe reuse what processing made the
  * first time — same blobs, no codec run — as media of their own; deleting either leaves the other whole, and the bytes
  * go when the last media using them goes. On the cluster backend the repeat goes to a second node of the same database
- * and bucket (the video and --keep-originals cases; the others' store rules are contract cases on both backends).
+ * and bucket (the video, Repr-Digest and --keep-originals cases; the others' store rules are contract cases on both
+ * backends).
  */
 class RepeatsIT {
     /** What the cluster pass leaves to the embedded one: the rules these add are the store contract's, run on both. */
@@ -111,7 +112,6 @@ class RepeatsIT {
 
     @Test
     void aDeclaredDigestIsProvedAtFinalizeAndBytesTheOwnerHoldsNeedNotBeSentAgain() throws Exception {
-        assumeFalse(Backend.CLUSTER, ONCE);
         byte[] png = Api.png(640, 480);
         String digest = "sha-256=:" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(png)) + ":";
         try (ServerProcess one = new ServerProcess(dir.resolve("one")).start();
