@@ -10,17 +10,13 @@ import dev.mediaup.core.Unavailable;
 import dev.mediaup.core.Upload;
 import dev.mediaup.store.BlobStore;
 import dev.mediaup.store.MediaStore;
+import dev.mediaup.upload.ContentDigest;
 import dev.mediaup.upload.Processor.Outcome;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -87,9 +83,15 @@ final class Contents {
         return source.isEmpty() ? Optional.empty() : share(u, source.getAsLong());
     }
 
-    /** The SHA-256 of the media's bytes: the one its client declared (FINALIZE proved it), or read here. */
+    /** The SHA-256 of the media's bytes: the one its client declared (FINALIZE proved it), else {@link ContentDigest}'s. */
     String digest(Upload u, List<Segment> segs) throws IOException {
-        return u.declaredSha256() != null ? u.declaredSha256() : digest(segs);
+        if (u.declaredSha256() != null) return u.declaredSha256();
+        try {
+            return ContentDigest.of(blobs, segs);
+        } catch (IOException | UncheckedIOException e) {
+            // a blob that cannot be read: our fault, retried, never the media's
+            throw new IOException("a segment blob of the media is missing or unreadable: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -135,23 +137,5 @@ final class Contents {
         Failpoint.REPEAT_AFTER_SHARE.hit();
         metrics.counter("mediaup.processing.repeats", "family", u.family().name().toLowerCase(Locale.ROOT)).increment();
         return Optional.of(new Outcome(shared.get().info(), null, true, shared.get().originalKey()));
-    }
-
-    /** The SHA-256 of the media's whole bytes, read once in order. */
-    private String digest(List<Segment> segs) throws IOException {
-        MessageDigest d;
-        try {
-            d = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        try (InputStream in = blobs.openAll(segs.stream().map(Segment::blobKey).toList());
-             OutputStream sink = new DigestOutputStream(OutputStream.nullOutputStream(), d)) {
-            in.transferTo(sink);
-        } catch (IOException | UncheckedIOException e) {
-            // a blob that cannot be read: our fault, retried, never the media's
-            throw new IOException("a segment blob of the media is missing or unreadable: " + e.getMessage(), e);
-        }
-        return HexFormat.of().formatHex(d.digest());
     }
 }

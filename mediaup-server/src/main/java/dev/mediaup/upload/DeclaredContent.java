@@ -9,11 +9,7 @@ import dev.mediaup.store.BlobStore;
 import dev.mediaup.store.UploadReads;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -46,41 +42,29 @@ final class DeclaredContent {
      * Media of the upload's owner made from exactly the bytes its Repr-Digest names (and as many as its total_bytes,
      * when given) under the recipe it would be processed by. Not for a grant's bearer, who uploads what a browser has.
      */
-    OptionalLong held(Principal who, Upload u) {
-        if (who.viaGrant() || u.declaredSha256() == null) return OptionalLong.empty();
+    Optional<Upload> held(Principal who, Upload u) {
+        if (who.viaGrant() || u.declaredSha256() == null) return Optional.empty();
         OptionalLong source = processor.held(u);
-        if (source.isEmpty()) return source;
-        Optional<Upload> s = reads.find(source.getAsLong());
-        boolean sized = s.isPresent() && s.get().size() != null && (u.totalBytes() == null || u.totalBytes().equals(s.get().size()));
-        return sized ? source : OptionalLong.empty();
+        if (source.isEmpty()) return Optional.empty();
+        return reads.find(source.getAsLong())
+                .filter(s -> s.size() != null && (u.totalBytes() == null || u.totalBytes().equals(s.size())));
     }
 
     /** The held media's variants given to the upload (shared, not copied); empty when none is held (or it just went). */
     Optional<Held> shareHeld(Principal who, Upload u) {
-        OptionalLong source = held(who, u);
-        if (source.isEmpty()) return Optional.empty();
-        long size = reads.find(source.getAsLong()).map(Upload::size).orElse(0L);
-        return processor.share(u, source.getAsLong()).map(o -> new Held(size, o.info(), o.sharedOriginal()));
+        return held(who, u).flatMap(source -> processor.share(u, source.id())
+                .map(o -> new Held(source.size(), o.info(), o.sharedOriginal())));
     }
 
     /** At FINALIZE, before anything changes: the bytes are the ones the Repr-Digest declared, or a 400 says which differ. */
     void check(Upload u, List<Segment> segs) {
         if (u.declaredSha256() == null) return;
-        // one segment's digest is the file's; more are read once, in order (their digests cannot be combined)
-        String actual = segs.size() == 1 ? segs.getFirst().sha256() : digest(segs);
-        if (!u.declaredSha256().equals(actual)) throw UploadProblems.digestMismatch(u.declaredSha256(), actual);
-    }
-
-    private String digest(List<Segment> segs) {
-        try (InputStream in = blobs.openAll(segs.stream().map(Segment::blobKey).toList())) {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) d.update(buf, 0, n);
-            return HexFormat.of().formatHex(d.digest());
+        String actual;
+        try {
+            actual = ContentDigest.of(blobs, segs);
         } catch (IOException | UncheckedIOException e) {
             throw UploadProblems.segmentsUnreadable();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
+        if (!u.declaredSha256().equals(actual)) throw UploadProblems.digestMismatch(u.declaredSha256(), actual);
     }
 }
