@@ -91,6 +91,12 @@ class BadInputTest {
                 StandardCharsets.UTF_8), "Repr-Digest", reprDigest);
     }
 
+    /** A picture in one request, with the Repr-Digest given. */
+    static Res oneShotDigested(Api a, String reprDigest) {
+        return a.postMultipart("/2/media/upload", new Multipart().field("media_category", "tweet_image").file("media", "p.png",
+                Api.png(8, 8)), "Repr-Digest", reprDigest);
+    }
+
     static final String rufh = "/2/media/upload/resumable/";
 
     static Res rufhPatch(Api a, String id, String offset, String complete) {
@@ -120,11 +126,8 @@ class BadInputTest {
                 c("init: Repr-Digest not base64", 400, a -> digested(a, "sha-256=:47DEQpj8HB*a+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:")),
                 c("init: Repr-Digest with a trailing comma", 400, a -> digested(a, "sha-256=:" + EMPTY_SHA256 + ":,")),
                 c("init: Repr-Digest of 2 KB", 400, a -> digested(a, "sha-256=:" + EMPTY_SHA256 + ":, " + "x=1, ".repeat(400) + "y=1")),
-                c("one-shot: a Repr-Digest the bytes do not have", 400, a -> a.postMultipart("/2/media/upload", new Multipart()
-                        .field("media_category", "tweet_image").file("media", "p.png", Api.png(8, 8)), "Repr-Digest",
-                        "sha-256=:" + EMPTY_SHA256 + ":")),
-                c("one-shot: a malformed Repr-Digest", 400, a -> a.postMultipart("/2/media/upload", new Multipart()
-                        .field("media_category", "tweet_image").file("media", "p.png", Api.png(8, 8)), "Repr-Digest", "sha-256")),
+                c("one-shot: a Repr-Digest the bytes do not have", 400, a -> oneShotDigested(a, "sha-256=:" + EMPTY_SHA256 + ":")),
+                c("one-shot: a malformed Repr-Digest", 400, a -> oneShotDigested(a, "sha-256")),
                 c("init: media_type null", 400, a -> init(a, "{\"media_type\":null}")),
                 c("init: media_type unknown", 400, a -> init(a, "{\"media_type\":\"image/xyz\"}")),
                 c("init: media_type a number", 400, a -> init(a, "{\"media_type\":5}")),

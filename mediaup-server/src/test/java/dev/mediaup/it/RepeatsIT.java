@@ -11,8 +11,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -27,7 +25,6 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 class RepeatsIT {
     /** What the cluster pass leaves to the embedded one: the rules these add are the store contract's, run on both. */
     private static final String ONCE = "store-sensitive only through MetadataStoresContract, which runs on PostgreSQL too";
-    private static final Pattern REPEATS = Pattern.compile("mediaup_processing_repeats_total\\{family=\"(\\w+)\",?} ([0-9.]+)");
 
     @TempDir
     Path dir;
@@ -264,10 +261,7 @@ class RepeatsIT {
     }
 
     static double repeats(ServerProcess server, String family) {
-        String text = new Api(server.baseUrl(), null).get("/metrics").text();
-        Matcher m = REPEATS.matcher(text);
-        while (m.find()) if (m.group(1).equals(family)) return Double.parseDouble(m.group(2));
-        return 0;
+        return server.counter("mediaup_processing_repeats_total", "family=\"" + family + "\"");
     }
 
 }

@@ -21,8 +21,6 @@ import java.util.List;
 
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -37,7 +35,6 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 class ScanIT {
     static final String EICAR = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
     static final String SIGNATURE = "Mediaup-Test.EICAR";
-    private static final Pattern SCANS = Pattern.compile("mediaup_scans_seconds_count\\{verdict=\"(\\w+)\",?} ([0-9.]+)");
 
     @TempDir
     static Path dir;
@@ -200,9 +197,7 @@ class ScanIT {
     }
 
     static double scans(ServerProcess server, String verdict) {
-        Matcher m = SCANS.matcher(new Api(server.baseUrl(), null).get("/metrics").text());
-        while (m.find()) if (m.group(1).equals(verdict)) return Double.parseDouble(m.group(2));
-        return 0;
+        return server.counter("mediaup_scans_seconds_count", "verdict=\"" + verdict + "\"");
     }
 
     static byte[] concat(byte[] a, byte[] b) {

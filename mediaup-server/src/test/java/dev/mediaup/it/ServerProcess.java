@@ -182,6 +182,13 @@ public final class ServerProcess implements AutoCloseable {
         return out;
     }
 
+    /** A counter's value on /metrics, summed over the series whose labels contain {@code label} (all: null); 0 when none. */
+    public double counter(String name, String label) {
+        return new Api(baseUrl(), null).get("/metrics").text().lines()
+                .filter(l -> (l.startsWith(name + "{") || l.startsWith(name + " ")) && (label == null || l.contains(label)))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     public boolean alive() {
         return process != null && process.isAlive();
     }
