@@ -258,15 +258,17 @@ public final class MediaService {
         }
         // the uploaded bytes themselves: "original" where originals are kept, and "orig" of media served as uploaded (3D, subtitles)
         if (!ORIGINAL.equals(variant) && !UPLOADED.equals(variant)) throw none;
+        List<Segment> stored = reads.stored(id); // the bytes: one assembled object where there is one, or shared ones
+        if (stored.isEmpty()) throw none;
+        long size = stored.stream().mapToLong(Segment::size).sum();
+        // the segments' hashes pin the exact bytes: a strong validator without reading them (media finalized over bytes
+        // its owner held has no segments of its own: the keys of the blobs it shares, whose bytes never change, do)
         List<Segment> segs = reads.segments(id);
-        if (segs.isEmpty()) throw none;
-        long size = segs.stream().mapToLong(Segment::size).sum();
-        // the segments' hashes pin the exact bytes: a strong validator without reading them
         MessageDigest d = digest();
-        segs.forEach(s -> d.update(s.sha256().getBytes(StandardCharsets.US_ASCII)));
+        if (segs.isEmpty()) stored.forEach(s -> d.update(s.blobKey().getBytes(StandardCharsets.US_ASCII)));
+        else segs.forEach(s -> d.update(s.sha256().getBytes(StandardCharsets.US_ASCII)));
         String etag = "\"" + HexFormat.of().formatHex(d.digest(), 0, 16) + "\"";
-        String type = u.servedType();
-        return new Deliverable(u, reads.stored(id), size, etag, type); // the bytes: one assembled object where there is one
+        return new Deliverable(u, stored, size, etag, u.servedType());
     }
 
     /** A presigned URL of the object behind a one-object deliverable, when the store can and the server is told to redirect. */
@@ -304,7 +306,7 @@ public final class MediaService {
         Upload u = lookup(who, List.of(mediaKey)).media().stream().findFirst()
                 .orElseThrow(() -> Problems.notFound("media_key", mediaKey));
         if (u.state() != State.SUCCEEDED) return new Files(u, List.of(), null);
-        List<Segment> kept = reads.segments(u.id());
+        List<Segment> kept = reads.stored(u.id());
         Long original = kept.isEmpty() ? null : kept.stream().mapToLong(Segment::size).sum();
         return new Files(u, made.variants(List.of(u.id()), false), original);
     }

@@ -11,6 +11,7 @@ import dev.mediaup.core.Upload;
 import dev.mediaup.store.BlobStore;
 import dev.mediaup.store.MediaStore;
 import dev.mediaup.upload.ContentDigest;
+import dev.mediaup.upload.Processor;
 import dev.mediaup.upload.Processor.Outcome;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -136,6 +137,7 @@ final class Contents {
         if (shared.isEmpty()) return Optional.empty();
         Failpoint.REPEAT_AFTER_SHARE.hit();
         metrics.counter("mediaup.processing.repeats", "family", u.family().name().toLowerCase(Locale.ROOT)).increment();
-        return Optional.of(new Outcome(shared.get().info(), null, true, shared.get().originalKey()));
+        var original = shared.get().originalShared() ? new Processor.SharedOriginal(shared.get().originalKey()) : null;
+        return Optional.of(new Outcome(shared.get().info(), null, true, original));
     }
 }

@@ -49,7 +49,7 @@ public interface MediaStore {
 
     /**
      * Gives {@code mediaId} the variants of {@code source} — the same blobs, by key; nothing is copied — and (with
-     * {@code original}) its original where that is one blob, and returns
+     * {@code original}) its original, and returns
      * what processing learned of the source (dimensions, duration, types), provided the source still succeeded: one
      * transaction, holding the source's row so that deleting it cannot free blobs this is about to refer to. Empty,
      * and nothing changed, when the source is gone or did not succeed. The owner's stored bytes count the variants.
@@ -58,10 +58,11 @@ public interface MediaStore {
 
     /**
      * What a share gave: what processing learned of the source, and — when asked for its {@code original} and the
-     * source's original is one blob (assembled, or a single segment) — that blob, recorded in the same transaction as
-     * {@code mediaId}'s original; null when there is none to share (each media then keeps its own).
+     * source kept one — whether {@code mediaId}'s original is now the source's, recorded in the same transaction: its
+     * one blob ({@code originalKey}; an assembled original or a single segment) or its several (originalKey null; listed
+     * apart from {@code mediaId}'s own segments, which keep saying how its client uploaded).
      */
-    record Shared(MediaInfo info, String originalKey) {}
+    record Shared(MediaInfo info, boolean originalShared, String originalKey) {}
 
     /**
      * The keys under upload {@code uploadId}'s prefix that a row still refers to — whichever media the row belongs to

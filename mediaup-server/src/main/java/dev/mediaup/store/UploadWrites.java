@@ -101,21 +101,24 @@ public interface UploadWrites {
     Checked<Upload> finalizeUpload(Finalization f);
 
     /** What finalizing records about the uploaded bytes: see {@link #finalizeUpload}. */
-    record Original(String assembledKey, boolean dropped) {
+    record Original(String assembledKey, boolean dropped, boolean shared) {
         /** The segments stay, and are the original. */
-        public static final Original SEGMENTS = new Original(null, false);
+        public static final Original SEGMENTS = new Original(null, false, false);
         /** Processing's result is all that is kept. */
-        public static final Original DROPPED = new Original(null, true);
+        public static final Original DROPPED = new Original(null, true, false);
+        /** Another media's original, in several blobs, was recorded as this media's too (store once): it stays so. */
+        public static final Original SHARED_PARTS = new Original(null, false, true);
 
-        /** The segments assembled into blob {@code key} hold the original from now on. */
+        /** The segments assembled into blob {@code key} (or another media's one blob) hold the original from now on. */
         public static Original assembled(String key) {
-            return new Original(key, false);
+            return new Original(key, false, false);
         }
     }
 
     /**
-     * Records that blob {@code key} (the segments assembled) holds the original's bytes from now on, provided the
-     * segments are still exactly {@code manifest}; false (and nothing changed) otherwise.
+     * Records that blob {@code key} (the segments assembled) holds the original's bytes from now on — or, null, that
+     * another media's blobs shared with it do — provided the segments are still exactly {@code manifest}; false (and
+     * nothing changed) otherwise.
      */
     boolean setOriginal(long id, List<Segment> manifest, String key);
 
@@ -133,4 +136,10 @@ public interface UploadWrites {
      * are deleted next.
      */
     void deleteSegments(long uploadId);
+
+    /**
+     * Those of {@code keys} that no row needs any more — what may be deleted of blobs whose rows just changed: a blob
+     * may also be another media's (store once), which keeps it.
+     */
+    List<String> unreferenced(List<String> keys);
 }

@@ -33,10 +33,10 @@ final class DeclaredContent {
     }
 
     /**
-     * What held media gives an upload finalized over it: its size, what processing learned of it, and its original's
-     * blob where originals are kept and that is one blob (else null).
+     * What held media gives an upload finalized over it: its size, what processing learned of it, and its original
+     * where originals are kept (else null).
      */
-    record Held(long size, MediaInfo info, String originalKey) {}
+    record Held(long size, MediaInfo info, Processor.SharedOriginal original) {}
 
     /**
      * Media of the upload's owner made from exactly the bytes its Repr-Digest names (and as many as its total_bytes,

@@ -57,23 +57,25 @@ public final class Outcomes {
             return writes.finalizeUpload(Finalization.failed(u.id(), segs, Original.SEGMENTS, size, sniffed, o.failure(), now, expiresAt))
                     .orElseThrow(UploadProblems::refused);
         boolean drop = dropsOriginal(o);
-        String original = drop ? null : o.sharedOriginal() != null ? o.sharedOriginal() : assembled(u.id(), segs);
+        var shared = drop ? null : o.sharedOriginal();
+        String original = drop ? null : shared != null ? shared.key() : assembled(u.id(), segs);
         if (original != null) Failpoint.INLINE_AFTER_ASSEMBLE.hit();
         MediaInfo info = o.info() == MediaInfo.NONE ? sniffed : o.info();
-        Original kept = drop ? Original.DROPPED : original != null ? Original.assembled(original) : Original.SEGMENTS;
+        Original kept = drop ? Original.DROPPED : original != null ? Original.assembled(original)
+                : shared != null ? Original.SHARED_PARTS : Original.SEGMENTS;
         Checked<Upload> recorded;
         try {
             recorded = writes.finalizeUpload(Finalization.succeeded(u.id(), segs, kept, size, info, now, expiresAt));
         } catch (RuntimeException e) {
-            if (original != null && o.sharedOriginal() == null) deleteQuietly(original);
+            if (original != null && shared == null) deleteQuietly(original);
             throw e;
         }
         // not recorded: not needed (unless it is another media's original, shared)
-        if (recorded instanceof Checked.Refused<Upload> && original != null && o.sharedOriginal() == null) deleteQuietly(original);
+        if (recorded instanceof Checked.Refused<Upload> && original != null && shared == null) deleteQuietly(original);
         Upload done = recorded.orElseThrow(UploadProblems::refused);
         Failpoint.INLINE_AFTER_RECORD.hit();
         // the rows went with the outcome's transaction; the blobs now (a crash here leaves orphans for the sweeper)
-        if (drop || original != null) for (Segment s : segs) deleteQuietly(s.blobKey());
+        if (drop || original != null || shared != null) dropBlobs(segs);
         return done;
     }
 
@@ -85,7 +87,7 @@ public final class Outcomes {
         long size = segs.stream().mapToLong(Segment::size).sum();
         Upload failed = writes.finalizeUpload(Finalization.failed(u.id(), segs, Original.DROPPED, size, MediaInfo.NONE, why, now,
                 expiresAt)).orElseThrow(UploadProblems::refused);
-        for (Segment s : segs) deleteQuietly(s.blobKey());
+        dropBlobs(segs);
         return failed;
     }
 
@@ -130,23 +132,32 @@ public final class Outcomes {
      * For queued processing, before it reports success: an original that is kept becomes one assembled blob. Crash-safe:
      * until it is recorded, the assembled blob is an orphan the sweeper removes, and after it the segment blobs are.
      */
-    private void keepOriginal(long id, List<Segment> segs, String shared) throws IOException {
-        String original = shared != null ? shared : assembled(id, segs);
-        if (original == null) return;
+    private void keepOriginal(long id, List<Segment> segs, Processor.SharedOriginal shared) throws IOException {
+        String original = shared != null ? shared.key() : assembled(id, segs);
+        if (original == null && shared == null) return;
         Failpoint.QUEUED_AFTER_ASSEMBLE.hit();
+        // a shared original was recorded by the share (its key again here, or none: its blobs are listed apart)
         if (!writes.setOriginal(id, segs, original)) {
             if (shared == null) deleteQuietly(original);
             return;
         }
         Failpoint.QUEUED_AFTER_SET_ORIGINAL.hit();
-        for (Segment s : segs) deleteQuietly(s.blobKey());
+        dropBlobs(segs);
     }
 
     /** Forgets the uploaded bytes once processing made what is served from them: rows first, then blobs. */
     private void dropOriginal(long id, List<Segment> segs) {
         writes.deleteSegments(id);
         Failpoint.QUEUED_MID_DROP.hit();
-        for (Segment s : segs) deleteQuietly(s.blobKey());
+        dropBlobs(segs);
+    }
+
+    /**
+     * Deletes the blobs of segments whose rows just changed, but those another row still needs: {@code segs} may be
+     * what the store handed out as the media's original — another media's blobs, where it shares them (store once).
+     */
+    private void dropBlobs(List<Segment> segs) {
+        for (String key : writes.unreferenced(segs.stream().map(Segment::blobKey).toList())) deleteQuietly(key);
     }
 
     private void deleteQuietly(String key) {

@@ -20,13 +20,16 @@ public interface Processor {
      * What processing learned or why it refused the media, and whether what it made can stand in for the uploaded
      * bytes (resized images, renditions: yes; subtitles and 3D models, served as uploaded: no). Whether the original
      * is then dropped is decided in one place, {@link Outcomes}. {@code sharedOriginal}: a repeat's kept original is the
-     * earlier media's original blob, recorded as this media's already (store once, with --keep-originals).
+     * earlier media's, recorded as this media's already (store once, with --keep-originals); null: it is not.
      */
-    record Outcome(MediaInfo info, Failure failure, boolean replacesOriginal, String sharedOriginal) {
+    record Outcome(MediaInfo info, Failure failure, boolean replacesOriginal, SharedOriginal sharedOriginal) {
         public Outcome(MediaInfo info, Failure failure, boolean replacesOriginal) {
             this(info, failure, replacesOriginal, null);
         }
     }
+
+    /** Another media's original that is a repeat's too: its one blob ({@code key}), or its blobs listed (key null). */
+    record SharedOriginal(String key) {}
 
     /** {@code mediaType}: what the bytes really are (the sniffed type), which may differ from the declared one. */
     Outcome inline(Upload u, List<Segment> segs, String mediaType) throws IOException;

@@ -291,7 +291,8 @@ public final class UploadService {
     private Optional<Upload> finalizedAsHeld(Principal who, Upload u) {
         return declared.shareHeld(who, u).map(held -> {
             long now = now();
-            Original kept = held.originalKey() != null ? Original.assembled(held.originalKey()) : Original.DROPPED;
+            Original kept = held.original() == null ? Original.DROPPED
+                    : held.original().key() != null ? Original.assembled(held.original().key()) : Original.SHARED_PARTS;
             Upload done = writes.finalizeUpload(Finalization.succeeded(u.id(), List.of(), kept, held.size(), held.info(), now,
                     expiresAt(u.category(), now))).orElseThrow(UploadProblems::refused);
             metrics.counter("mediaup.uploads.finalized", "state", done.state().wire()).increment();

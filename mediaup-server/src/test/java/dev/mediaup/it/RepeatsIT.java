@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -150,7 +151,7 @@ class RepeatsIT {
     }
 
     @Test
-    void withKeepOriginalsARepeatSharesTheOriginalWhereItIsOneBlob() throws Exception {
+    void withKeepOriginalsARepeatSharesTheOriginalHoweverItWasUploaded() throws Exception {
         byte[] clip = Fixtures.mp4(2, 320, 240), png = Api.png(900, 700);
         try (ServerProcess one = new ServerProcess(dir.resolve("one"), "--keep-originals").start();
              ServerProcess two = second(one, "--keep-originals")) {
@@ -169,15 +170,33 @@ class RepeatsIT {
             assertThat(bob.send("DELETE", "/2/media/7_" + again, null, null).status()).isEqualTo(200);
             assertThat(Backend.blobs(one, "uploads/" + first)).isEmpty();
 
-            // in three segments: shared where the store assembled them into one blob (S3); each keeps its own on files
+            // in three segments: one assembled blob on S3, the three segments themselves on files — shared either way
             String a = alice.initialize("image/png", "tweet_image", png.length);
             byte[][] parts = CrashMatrixIT.split(png, 3);
             for (int i = 0; i < 3; i++) assertThat(alice.append(a, i, parts[i]).status()).isEqualTo(200);
             assertThat(alice.finalizeUpload(a).status()).isEqualTo(200);
-            String b = upload(bob, png, "image/png", "tweet_image");
+            String b = bob.initialize("image/png", "tweet_image", png.length);
+            byte[][] halves = CrashMatrixIT.split(png, 2);
+            for (int i = 0; i < 2; i++) assertThat(bob.append(b, i, halves[i]).status()).isEqualTo(200);
+            assertThat(bob.finalizeUpload(b).status()).isEqualTo(200);
             assertThat(repeats(one, two, "image")).isEqualTo(1);
+            assertThat(Backend.blobs(one, "uploads/" + b)).as("nothing of bob's upload is kept: alice's bytes are his original")
+                    .isEmpty();
+            assertThat(bob.send("GET", "/2/media/upload/" + b + "/segments", null, null).data().get("segments").size())
+                    .as("bob's segments listing is what he sent").isEqualTo(2);
+            String digest = "sha-256=:" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(png)) + ":";
+            String held = declared(bob, png.length, digest).data().get("id").asString();
+            assertThat(bob.finalizeUpload(held).status()).as("bytes bob holds, not sent again").isEqualTo(200);
             assertThat(alice.send("DELETE", "/2/media/3_" + a, null, null).status()).isEqualTo(200);
-            assertThat(ProtocolIT.sha256(bob.get("/media/3_" + b + "/original").body())).isEqualTo(ProtocolIT.sha256(png));
+            assertThat(Backend.blobs(one, "uploads/" + a)).as("still bob's originals").isNotEmpty();
+            for (String mine : List.of(b, held))
+                assertThat(ProtocolIT.sha256(bob.get("/media/3_" + mine + "/original").body())).as("after alice's is deleted")
+                        .isEqualTo(ProtocolIT.sha256(png));
+            assertThat(one.cli("gc", "--orphan-min-age-secs", "0")).isNotBlank();
+            assertThat(ProtocolIT.sha256(bob.get("/media/3_" + b + "/original").body())).as("after gc")
+                    .isEqualTo(ProtocolIT.sha256(png));
+            for (String mine : List.of(b, held)) assertThat(bob.send("DELETE", "/2/media/3_" + mine, null, null).status()).isEqualTo(200);
+            assertThat(Backend.blobs(one, "uploads/" + a)).as("the last one gone: its bytes too").isEmpty();
         }
     }
 

@@ -397,6 +397,51 @@ public abstract class MetadataStoresContract {
     }
 
     @Test
+    void anOriginalInSeveralSegmentsIsSharedAsItsListOfBlobsApartFromTheRepeatsOwnSegments() {
+        Upload a = created("25", null);
+        List<Segment> aSegs = List.of(seg(a, 0, 4), seg(a, 1, 6));
+        aSegs.forEach(s -> done(stores.uploads().putSegment(s, NOW, 100, Quota.NONE)));
+        finalized(a, State.SUCCEEDED, null);
+        Upload b = created("26", null);
+        Segment bSeg = seg(b, 0, 10);
+        done(stores.uploads().putSegment(bSeg, NOW, 100, Quota.NONE));
+        assertThat(stores.uploads().unreferenced(List.of(bSeg.blobKey()))).as("an upload's segments, while it takes them").isEmpty();
+
+        MediaStore.Shared shared = stores.media().share(b.id(), a.id(), true).orElseThrow();
+        assertThat(shared.originalShared()).isTrue();
+        assertThat(shared.originalKey()).as("not one blob").isNull();
+        List<String> aKeys = aSegs.stream().map(Segment::blobKey).toList();
+        assertThat(stores.uploads().stored(b.id())).extracting(Segment::blobKey).containsExactlyElementsOf(aKeys);
+        assertThat(stores.uploads().stored(b.id())).extracting(Segment::size).containsExactly(4L, 6L);
+        assertThat(stores.uploads().segments(b.id())).as("b's own segments listing is what b's client sent")
+                .extracting(Segment::blobKey).containsExactly(bSeg.blobKey());
+        List<Segment> bSegs = stores.uploads().segments(b.id());
+        done(stores.uploads().finalizeUpload(new Finalization(b.id(), bSegs, Original.SHARED_PARTS, State.SUCCEEDED, 10,
+                new MediaInfo(10, 20, "image/png", null, null), null, null, NOW, NOW + 86_400)));
+        assertThat(stores.uploads().unreferenced(List.of(bSeg.blobKey()))).as("b's own bytes are not needed any more")
+                .containsExactly(bSeg.blobKey());
+        assertThat(stores.uploads().unreferenced(aKeys)).isEmpty();
+        assertThat(stores.uploads().usage("26", Quota.epochDay(NOW)).storedBytes()).as("b is charged for what it uploaded").isEqualTo(10);
+
+        UploadRetention.Unlinked first = stores.uploads().delete(a.id());
+        assertThat(first.freed()).as("a's segments are b's original").isEmpty();
+        assertThat(first.prefixInUse()).isTrue();
+        assertThat(stores.media().referencedUnder(a.id())).containsExactlyInAnyOrderElementsOf(aKeys);
+        assertThat(stores.uploads().stored(b.id())).extracting(Segment::blobKey).containsExactlyElementsOf(aKeys);
+        Upload c = created("27", null);
+        done(stores.uploads().putSegment(seg(c, 0, 10), NOW, 100, Quota.NONE));
+        finalized(c, State.SUCCEEDED, null);
+        assertThat(stores.media().share(c.id(), b.id(), true).orElseThrow().originalKey()).as("a repeat of a repeat").isNull();
+        assertThat(stores.uploads().stored(c.id())).extracting(Segment::blobKey).containsExactlyElementsOf(aKeys);
+
+        assertThat(stores.uploads().delete(b.id()).freed()).as("c still uses them").doesNotContainAnyElementsOf(aKeys);
+        UploadRetention.Unlinked last = stores.uploads().delete(c.id());
+        assertThat(last.freed()).containsAll(aKeys);
+        assertThat(stores.media().referencedUnder(a.id())).isEmpty();
+        assertThat(last.prefixInUse()).isFalse();
+    }
+
+    @Test
     void aVariantWhoseBytesASucceededMediaHasIsKeptOnce() {
         Upload a = created("30", null);
         done(stores.uploads().putSegment(seg(a, 0, 3), NOW, 100, Quota.NONE));

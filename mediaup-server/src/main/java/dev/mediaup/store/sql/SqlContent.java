@@ -1,6 +1,7 @@
 package dev.mediaup.store.sql;
 
 import dev.mediaup.core.BlobKeys;
+import dev.mediaup.core.Segment;
 import dev.mediaup.core.State;
 import dev.mediaup.core.Upload;
 import dev.mediaup.store.MediaStore;
@@ -55,11 +56,13 @@ final class SqlContent {
                         width = excluded.width, height = excluded.height, bit_rate = excluded.bit_rate, sha256 = excluded.sha256,
                         blob_key = excluded.blob_key""").bind("m", mediaId).bind("s", source).execute();
             Rows.addStored(db, h, to.get().ownerId(), storedBy(h, mediaId) - before);
-            String key = original ? originalBlob(h, source) : null;
-            // recorded here, under the source's lock: deleting the source then sees this media refer to the blob
+            List<Segment> kept = original ? originalOf(h, source) : List.of();
+            String key = kept.size() == 1 ? kept.getFirst().blobKey() : null;
+            // recorded here, under the source's lock: deleting the source then sees this media refer to its blobs
             if (key != null)
                 h.createUpdate("UPDATE uploads SET original_key = :k WHERE id = :m").bind("k", key).bind("m", mediaId).execute();
-            return Optional.of(new MediaStore.Shared(from.get().info(), key));
+            if (kept.size() > 1) recordParts(h, mediaId, kept);
+            return Optional.of(new MediaStore.Shared(from.get().info(), !kept.isEmpty(), key));
         });
     }
 
@@ -83,37 +86,65 @@ final class SqlContent {
         return held ? Optional.of(key) : Optional.empty();
     }
 
-    /** The one blob holding media's original: its assembled original, or its only segment; null when there is none. */
-    private static String originalBlob(Handle h, long id) {
-        String assembled = h.createQuery("SELECT original_key FROM uploads WHERE id = :id").bind("id", id).mapTo(String.class)
-                .findOne().orElse(null);
-        if (assembled != null) return assembled;
-        List<String> segs = h.createQuery("SELECT blob_key FROM segments WHERE upload_id = :id").bind("id", id).mapTo(String.class).list();
-        return segs.size() == 1 ? segs.getFirst() : null;
+    /**
+     * The blobs holding media's original, in order: its assembled original, the parts it shares with other media, or
+     * its segments; empty when none is kept.
+     */
+    static List<Segment> originalOf(Handle h, long id) {
+        var row = h.createQuery("""
+                        SELECT original_key, COALESCE(size, (SELECT SUM(size) FROM segments WHERE upload_id = :id), 0)
+                        FROM uploads WHERE id = :id""").bind("id", id)
+                .map((rs, ctx) -> new Object[] {rs.getString(1), rs.getLong(2)}).findOne();
+        if (row.isEmpty()) return List.of();
+        if (row.get()[0] != null) return List.of(new Segment(id, 0, (Long) row.get()[1], null, (String) row.get()[0]));
+        List<Segment> parts = h.createQuery("SELECT idx, size, blob_key FROM original_parts WHERE media_id = :id ORDER BY idx")
+                .bind("id", id).map((rs, ctx) -> new Segment(id, rs.getInt(1), rs.getLong(2), null, rs.getString(3))).list();
+        if (!parts.isEmpty()) return parts;
+        return h.createQuery("SELECT idx, size, sha256, blob_key FROM segments WHERE upload_id = :id ORDER BY idx").bind("id", id)
+                .map((rs, ctx) -> new Segment(id, rs.getInt(1), rs.getLong(2), rs.getString(3), rs.getString(4))).list();
+    }
+
+    /** Media's original is these blobs of another media's (replacing any list a crashed attempt left). */
+    private static void recordParts(Handle h, long mediaId, List<Segment> parts) {
+        h.createUpdate("DELETE FROM original_parts WHERE media_id = :m").bind("m", mediaId).execute();
+        var batch = h.prepareBatch("INSERT INTO original_parts (media_id, idx, size, blob_key) VALUES (:m, :i, :z, :k)");
+        for (int i = 0; i < parts.size(); i++)
+            batch.bind("m", mediaId).bind("i", i).bind("z", parts.get(i).size()).bind("k", parts.get(i).blobKey()).add();
+        batch.execute();
     }
 
     private static long storedBy(Handle h, long mediaId) {
         return h.createQuery("SELECT COALESCE(SUM(size), 0) FROM variants WHERE media_id = :m").bind("m", mediaId).mapTo(Long.class).one();
     }
 
+    /**
+     * Segments rows that refer to bytes still needed: an upload's while it takes them, then while they are its original
+     * (not once it has an assembled or a shared one).
+     */
+    private static final String LIVE = "(u.state = 'UPLOADING' OR (u.original_key IS NULL"
+            + " AND NOT EXISTS (SELECT 1 FROM original_parts p WHERE p.media_id = u.id)))";
+
     Set<String> referencedUnder(long uploadId) {
         String lo = BlobKeys.prefix(uploadId) + "/", hi = BlobKeys.prefix(uploadId) + "0"; // '0' follows '/'
         return db.read(h -> new HashSet<>(h.createQuery("""
                         SELECT blob_key FROM variants WHERE blob_key >= :lo AND blob_key < :hi
                         UNION SELECT s.blob_key FROM segments s JOIN uploads u ON u.id = s.upload_id
-                            WHERE u.original_key IS NULL AND s.blob_key >= :lo AND s.blob_key < :hi
-                        UNION SELECT original_key FROM uploads WHERE original_key >= :lo AND original_key < :hi""")
+                            WHERE s.blob_key >= :lo AND s.blob_key < :hi AND %s
+                        UNION SELECT original_key FROM uploads WHERE original_key >= :lo AND original_key < :hi
+                        UNION SELECT blob_key FROM original_parts WHERE blob_key >= :lo AND blob_key < :hi""".formatted(LIVE))
                 .bind("lo", lo).bind("hi", hi).mapTo(String.class).list()));
     }
 
     /**
-     * Whether a row still refers to blob {@code key}: variants and (with --keep-originals) originals are shared; a tus
-     * final upload's segments lie under its partials' prefixes.
+     * Whether a row still refers to blob {@code key} as bytes a media needs: variants and (with --keep-originals)
+     * originals are shared; a tus final upload's segments lie under its partials' prefixes.
      */
     static boolean referenced(Handle h, String key) {
         return h.createQuery("""
-                        SELECT 1 FROM variants WHERE blob_key = :k UNION ALL SELECT 1 FROM segments WHERE blob_key = :k
-                        UNION ALL SELECT 1 FROM uploads WHERE original_key = :k""")
+                        SELECT 1 FROM variants WHERE blob_key = :k
+                        UNION ALL SELECT 1 FROM segments s JOIN uploads u ON u.id = s.upload_id WHERE s.blob_key = :k AND %s
+                        UNION ALL SELECT 1 FROM uploads WHERE original_key = :k
+                        UNION ALL SELECT 1 FROM original_parts WHERE blob_key = :k""".formatted(LIVE))
                 .bind("k", key).mapTo(Integer.class).findFirst().isPresent();
     }
 
@@ -123,7 +154,8 @@ final class SqlContent {
         return h.createQuery("""
                         SELECT 1 FROM variants WHERE blob_key >= :lo AND blob_key < :hi
                         UNION ALL SELECT 1 FROM segments WHERE blob_key >= :lo AND blob_key < :hi
-                        UNION ALL SELECT 1 FROM uploads WHERE original_key >= :lo AND original_key < :hi""")
+                        UNION ALL SELECT 1 FROM uploads WHERE original_key >= :lo AND original_key < :hi
+                        UNION ALL SELECT 1 FROM original_parts WHERE blob_key >= :lo AND blob_key < :hi""")
                 .bind("lo", lo).bind("hi", hi).mapTo(Integer.class).findFirst().isPresent();
     }
 }

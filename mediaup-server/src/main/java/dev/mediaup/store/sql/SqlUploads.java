@@ -204,19 +204,21 @@ final class SqlUploads implements UploadStore {
             if (locked(h, id).isEmpty()) return new Unlinked(List.of(), false); // held: a share of it waits, or finds it gone
             List<String> keys = h.createQuery("""
                     SELECT blob_key FROM variants WHERE media_id = :u UNION SELECT blob_key FROM segments WHERE upload_id = :u
-                    UNION SELECT original_key FROM uploads WHERE id = :u AND original_key IS NOT NULL""").bind("u", id)
+                    UNION SELECT original_key FROM uploads WHERE id = :u AND original_key IS NOT NULL
+                    UNION SELECT blob_key FROM original_parts WHERE media_id = :u""").bind("u", id)
                     .mapTo(String.class).list();
             releaseStored(h, id);
             Rows.find(h, id).ifPresent(u -> addStored(db, h, u.ownerId(), -h.createQuery(
                     "SELECT COALESCE(SUM(size), 0) FROM variants WHERE media_id = :u").bind("u", id).mapTo(Long.class).one()));
             h.createUpdate("DELETE FROM segments WHERE upload_id = :u").bind("u", id).execute();
+            h.createUpdate("DELETE FROM original_parts WHERE media_id = :u").bind("u", id).execute();
             h.createUpdate("DELETE FROM variants WHERE media_id = :u").bind("u", id).execute();
             h.createUpdate("DELETE FROM webhook_outbox WHERE media_id = :u AND delivered_at IS NOT NULL").bind("u", id).execute();
             h.createUpdate("DELETE FROM jobs WHERE upload_id = :u").bind("u", id).execute();
             h.createUpdate("DELETE FROM subtitles WHERE video_id = :u OR subtitles_id = :u").bind("u", id).execute();
             h.createUpdate("DELETE FROM media_metrics WHERE media_id = :u").bind("u", id).execute();
             h.createUpdate("DELETE FROM uploads WHERE id = :u").bind("u", id).execute();
-            // what other media still use: variants shared by key (never an uploaded segment or original: see share)
+            // what other media still use: variants and kept originals are shared by key (see SqlContent.share)
             List<String> freed = keys.stream().filter(k -> !SqlContent.referenced(h, k)).toList();
             return new Unlinked(freed, SqlContent.anyUnder(h, id));
         });
@@ -259,6 +261,8 @@ final class SqlUploads implements UploadStore {
                     .bind("em", failure == null ? null : failure.message()).execute();
             if (n == 0) return Checked.refused(new Refusal.FinalizedConcurrently(id));
             if (original.dropped()) dropSegments(h, id);
+            // another media's original listed by an attempt whose FINALIZE was refused: not this one's (any more)
+            else if (!original.shared()) h.createUpdate("DELETE FROM original_parts WHERE media_id = :u").bind("u", id).execute();
             outbox.queue(h, id, state, failure, now);
             if (jobKind != null)
                 h.createUpdate("INSERT INTO jobs (upload_id, kind, state, attempts, run_after) VALUES (:u, :k, 'QUEUED', 0, :now)")
@@ -279,11 +283,7 @@ final class SqlUploads implements UploadStore {
 
     @Override
     public List<Segment> stored(long uploadId) {
-        String key = db.read(h -> h.createQuery("SELECT original_key FROM uploads WHERE id = :id").bind("id", uploadId)
-                .mapTo(String.class).findOne().orElse(null));
-        List<Segment> segs = segments(uploadId);
-        if (key == null || segs.isEmpty()) return segs;
-        return List.of(new Segment(uploadId, 0, segs.stream().mapToLong(Segment::size).sum(), null, key));
+        return db.read(h -> SqlContent.originalOf(h, uploadId));
     }
 
     private static boolean sameSegments(Handle h, long id, List<Segment> manifest) {
@@ -365,10 +365,16 @@ final class SqlUploads implements UploadStore {
         });
     }
 
+    @Override
+    public List<String> unreferenced(List<String> keys) {
+        return keys.isEmpty() ? keys : db.read(h -> keys.stream().filter(k -> !SqlContent.referenced(h, k)).toList());
+    }
+
     /** Forgets an upload's bytes: the owner gets the stored bytes back, the rows go (the blobs are the caller's). */
     private void dropSegments(Handle h, long uploadId) {
         releaseStored(h, uploadId);
         h.createUpdate("UPDATE uploads SET original_key = NULL WHERE id = :u").bind("u", uploadId).execute();
+        h.createUpdate("DELETE FROM original_parts WHERE media_id = :u").bind("u", uploadId).execute();
         h.createUpdate("DELETE FROM segments WHERE upload_id = :u").bind("u", uploadId).execute();
     }
 
