@@ -186,6 +186,7 @@ public final class Problems {
         TIMESTAMP("an RFC 3339 date-time, e.g. 2026-11-28T00:00:00Z"),
         LANGUAGE_CODE("two capital letters (e.g. EN)"),
         ALT_TEXT("an object whose text is a string of at most 1000 characters"),
+        FOCAL_POINT("an object {\"x\": …, \"y\": …} of two numbers from -1 to 1 (x: left to right, y: bottom to top)"),
         SUBTITLE_TRACKS("an object whose subtitles list at least one track"),
         SHA256_DIGEST("the 32-byte digest in base64 (or hex)"),
         MD5_DIGEST("the 16-byte digest in base64 (or hex)"),
@@ -287,6 +288,10 @@ public final class Problems {
 
     public static Problem altText() {
         return mustBe("alt_text", null, Form.ALT_TEXT);
+    }
+
+    public static Problem focalPoint() {
+        return mustBe("x_focus", null, Form.FOCAL_POINT);
     }
 
     public static Problem badUserId(String parameter, String userId) {

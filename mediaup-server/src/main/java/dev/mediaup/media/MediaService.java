@@ -4,6 +4,7 @@ import dev.mediaup.config.HttpConfig;
 import dev.mediaup.core.BlobKeys;
 import dev.mediaup.core.Failpoint;
 import dev.mediaup.core.Family;
+import dev.mediaup.core.FocalPoint;
 import dev.mediaup.core.MediaKey;
 import dev.mediaup.core.Principal;
 import dev.mediaup.core.Problem;
@@ -20,6 +21,7 @@ import dev.mediaup.store.MetricsStore;
 import dev.mediaup.store.UploadReads;
 import dev.mediaup.store.UploadRetention;
 import dev.mediaup.store.UploadWrites;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -116,14 +118,33 @@ public final class MediaService {
 
     /** Owner only; each member of {@code additions} replaces the stored member of that name. Returns the merged object. */
     public ObjectNode mergeMetadata(Principal who, long id, ObjectNode additions) {
+        JsonNode focus = additions.get(FOCUS);
+        if (focus != null && !focus.isNull()) focalPoint(focus); // checked before anything is looked up or changed
         Upload u = owned(who, id);
         ObjectNode merged = u.metadataJson() == null ? JSON.createObjectNode() : (ObjectNode) JSON.readTree(u.metadataJson());
         additions.properties().forEach(e -> merged.set(e.getKey(), e.getValue()));
+        if (focus != null && focus.isNull()) merged.remove(FOCUS); // null takes the focal point away
         writes.setMetadata(id, merged.toString());
         return merged;
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** The metadata member (a mediaup extension) that holds a picture's focal point. */
+    public static final String FOCUS = "x_focus";
+
+    /** A focal point as metadata gives it: exactly {@code x} and {@code y}, numbers from -1 to 1; a 400 otherwise. */
+    static FocalPoint focalPoint(JsonNode n) {
+        if (!n.isObject() || n.size() != 2 || !n.path("x").isNumber() || !n.path("y").isNumber()) throw Problems.focalPoint();
+        return new FocalPoint(n.get("x").asDouble(), n.get("y").asDouble());
+    }
+
+    /** Media's focal point, where its owner set one. */
+    public static Optional<FocalPoint> focalPoint(Upload u) {
+        if (u.metadataJson() == null) return Optional.empty();
+        JsonNode n = JSON.readTree(u.metadataJson()).get(FOCUS);
+        return n == null || n.isNull() ? Optional.empty() : Optional.of(focalPoint(n));
+    }
 
     /** The caller's own upload (a grant's bearer: one it uploaded); 404 for anyone else's. */
     public Upload owned(Principal who, long id) {

@@ -1,6 +1,7 @@
 package dev.mediaup.processing;
 
 import dev.mediaup.core.MediaRejected;
+import io.trbl.blurhash.BlurHash;
 import net.coobird.thumbnailator.Thumbnails;
 import net.coobird.thumbnailator.geometry.Positions;
 import net.coobird.thumbnailator.util.exif.ExifFilterUtils;
@@ -9,6 +10,7 @@ import net.coobird.thumbnailator.util.exif.Orientation;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
 import java.io.IOException;
@@ -74,7 +76,7 @@ final class Images {
          * The other sizes, each resampled from the one before it (successive downscales are cheaper and look the same);
          * the cropped thumbnail from the smallest of them still twice its box on the short side: sharp, never upscaled.
          */
-        List<Rendition> smaller() throws IOException {
+        Smaller smaller() throws IOException {
             List<Rendition> out = new ArrayList<>();
             BufferedImage prev = img;
             BufferedImage cover = img;
@@ -88,7 +90,7 @@ final class Images {
                 if (!s.crop()) prev = r;
                 if (Math.min(r.getWidth(), r.getHeight()) >= coverMin) cover = r;
             }
-            return out;
+            return new Smaller(out, blurhash(prev)); // from the smallest uncropped size: the whole picture, cheaply
         }
 
         private BufferedImage resize(BufferedImage from, Size s) {
@@ -103,6 +105,55 @@ final class Images {
             return new Rendition(s.name(), alpha ? "image/png" : "image/jpeg", r.getWidth(), r.getHeight(), ownPixels ? bytes(r) : 0,
                     o -> encode(r, alpha, o));
         }
+    }
+
+    /** The sizes below "orig", and the picture's placeholder. */
+    record Smaller(List<Rendition> sizes, String blurhash) {}
+
+    /**
+     * The picture's BlurHash: its placeholder while it loads (what Mastodon and others show). Made from a copy at most
+     * 64 px across (the hash keeps only a few cosines of it; more pixels change nothing but the time), transparency
+     * on white, with 4 components along the longer side and 3 along the shorter.
+     */
+    static String blurhash(BufferedImage img) {
+        Placeholder p = placeholder(img);
+        return BlurHash.encode(p.rgb(), p.width(), p.height(), p.componentsX(), p.componentsY());
+    }
+
+    /** What a BlurHash is computed from: a picture's pixels at most 64 px across, and how many cosines each way. */
+    record Placeholder(int width, int height, int[] rgb, int componentsX, int componentsY) {}
+
+    static Placeholder placeholder(BufferedImage img) {
+        int w = img.getWidth(), h = img.getHeight();
+        double scale = Math.min(1.0, 64.0 / Math.max(w, h));
+        int sw = Math.max(1, (int) Math.round(w * scale)), sh = Math.max(1, (int) Math.round(h * scale));
+        BufferedImage small = new BufferedImage(sw, sh, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = small.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, sw, sh);
+            BufferedImage from = img;
+            // halving steps first: one bilinear step from far above would sample a few pixels of each cell, not all
+            while (from.getWidth() / 2 >= sw * 2 && from.getHeight() / 2 >= sh * 2) from = half(from);
+            g.drawImage(from, 0, 0, sw, sh, null);
+        } finally {
+            g.dispose();
+        }
+        return new Placeholder(sw, sh, small.getRGB(0, 0, sw, sh, null, 0, sw), w >= h ? 4 : 3, h >= w ? 4 : 3);
+    }
+
+    private static BufferedImage half(BufferedImage img) {
+        int type = img.getColorModel().hasAlpha() ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB;
+        BufferedImage out = new BufferedImage(img.getWidth() / 2, img.getHeight() / 2, type);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.drawImage(img, 0, 0, out.getWidth(), out.getHeight(), null);
+        } finally {
+            g.dispose();
+        }
+        return out;
     }
 
     /** Decodes {@code file}: the header first (limits), then the pixels, turned upright. */

@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -38,6 +39,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.Semaphore;
 import java.util.function.IntConsumer;
+import javax.imageio.ImageIO;
 import java.util.stream.Collectors;
 
 /**
@@ -136,11 +138,25 @@ public final class Processing implements Processor {
             recorded(u, vs);
             Failpoint.VIDEO_AFTER_VARIANTS.hit();
             MediaInfo info = new MediaInfo(made.width(), made.height(), gif ? "image/gif" : null, "video/mp4", gif ? null
-                    : made.durationMs());
+                    : made.durationMs(), posterBlurhash(made));
             return new Outcome(info, null, true);
         } catch (MediaRejected e) {
             return rejected(e);
         }
+    }
+
+    /** The poster's placeholder; null when it cannot be read (the poster is ffmpeg's JPEG, ≤ 1280 px: it can). */
+    private static String posterBlurhash(Video.Made made) {
+        for (Video.Output o : made.outputs()) {
+            if (!o.name().equals("poster")) continue;
+            try {
+                BufferedImage img = ImageIO.read(o.file().toFile());
+                return img == null ? null : Images.blurhash(img);
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }
+        return null;
     }
 
     @Override
@@ -174,8 +190,11 @@ public final class Processing implements Processor {
         Thread.ofPlatform().name("image-orig").daemon().start(orig);
         List<Variant> vs = new ArrayList<>();
         List<Images.Rendition> made = new ArrayList<>();
+        String blurhash;
         try {
-            for (Images.Rendition r : picture.smaller()) {
+            Images.Smaller smaller = picture.smaller();
+            blurhash = smaller.blurhash();
+            for (Images.Rendition r : smaller.sizes()) {
                 made.add(r);
                 vs.add(storeRendition(u, r));
             }
@@ -198,7 +217,7 @@ public final class Processing implements Processor {
         pixelHeap.record(Math.max(picture.decodedBytes() + held, held + sizes));
         recorded(u, vs);
         Failpoint.INLINE_AFTER_VARIANTS.hit();
-        return new Outcome(new MediaInfo(o.rendition().width(), o.rendition().height(), mediaType, null, null), null, true);
+        return new Outcome(new MediaInfo(o.rendition().width(), o.rendition().height(), mediaType, null, null, blurhash), null, true);
     }
 
     private record StoredRendition(Images.Rendition rendition, Variant variant) {}

@@ -75,6 +75,10 @@ class BadInputTest {
         return a.postJson("/2/media/upload/initialize", json);
     }
 
+    static Res focus(Api a, String value) {
+        return a.postJson("/2/media/metadata", "{\"id\":\"" + done + "\",\"metadata\":{\"x_focus\":" + value + "}}");
+    }
+
     static Res appendJson(Api a, String json) {
         return a.postJson("/2/media/upload/" + open + "/append", json);
     }
@@ -218,6 +222,14 @@ class BadInputTest {
                 c("command: APPEND without media_id", 400, a -> a.postMultipart("/2/media/upload", new Multipart().field("command", "APPEND").field("segment_index", "1").file("media", null, new byte[5]))),
                 c("command: form without command", 400, a -> a.postForm("/2/media/upload", "media_type=image%2Fpng")),
                 c("command: FINALIZE with media", 400, a -> a.postMultipart("/2/media/upload", new Multipart().field("command", "FINALIZE").field("media_id", open).file("media", null, new byte[5]))),
+                // metadata: the focal point (a mediaup extension) is two numbers from -1 to 1, nothing else
+                c("metadata: x_focus out of range", 400, a -> focus(a, "{\"x\":1.5,\"y\":0}")),
+                c("metadata: x_focus a string", 400, a -> focus(a, "\"centre\"")),
+                c("metadata: x_focus without y", 400, a -> focus(a, "{\"x\":0.5}")),
+                c("metadata: x_focus with another member", 400, a -> focus(a, "{\"x\":0,\"y\":0,\"z\":0}")),
+                c("metadata: x_focus x a string", 400, a -> focus(a, "{\"x\":\"0.5\",\"y\":0}")),
+                c("metadata: x_focus huge", 400, a -> focus(a, "{\"x\":1e400,\"y\":0}")),
+                c("lookup: unknown extension field", 400, a -> a.get("/2/media/" + doneKey + "?media.fields=x_blurhash,x_bogus")),
                 // auth
                 c("auth: no token", 401, a -> a.as(null).status(done)),
                 c("auth: unknown token", 401, a -> a.as("mu_nope").status(done)),
@@ -258,6 +270,8 @@ class BadInputTest {
     static Stream<Arguments> otherDialects() {
         String tus = "/files", v11 = "/1.1/media/upload.json";
         return Stream.of(
+                c("v1.1: metadata x_focus out of range", 400, a -> a.postJson("/1.1/media/metadata/create.json", "{\"media_id\":\""
+                        + done + "\",\"x_focus\":{\"x\":0,\"y\":-2}}")),
                 c("v1.1: unknown command", 400, a -> a.postForm(v11, "command=BOGUS")),
                 c("v1.1: INIT without media_type", 400, a -> a.postForm(v11, "command=INIT&total_bytes=10")),
                 c("v1.1: APPEND without media", 400, a -> a.postForm(v11, "command=APPEND&media_id=" + open + "&segment_index=1")),

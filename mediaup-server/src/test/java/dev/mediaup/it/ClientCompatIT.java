@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The real, unmodified X clients — twitter-api-v2 1.29.1 and X's own @xdevplatform/xdk 0.6.6, pinned in
  * compat/package-lock.json and installed here with npm ci — and curl, pointed at a mediaup server.
  */
-class ClientCompatIT {
-    static final Path COMPAT = Path.of("../compat").toAbsolutePath().normalize();
+public class ClientCompatIT {
+    public static final Path COMPAT = Path.of("../compat").toAbsolutePath().normalize();
     @TempDir
     static Path dir;
     static ServerProcess server;
@@ -123,8 +123,9 @@ class ClientCompatIT {
     }
 
     /** The pinned clients of compat/package-lock.json, installed once (again when a package is missing). */
-    static synchronized void installCompat() throws IOException, InterruptedException {
-        for (String pkg : java.util.List.of("twitter-api-v2", "@xdevplatform/xdk", "playwright-core", "hls.js", "tus-js-client", "uppy", "axe-core"))
+    public static synchronized void installCompat() throws IOException, InterruptedException {
+        for (String pkg : java.util.List.of("twitter-api-v2", "@xdevplatform/xdk", "playwright-core", "hls.js", "tus-js-client", "uppy", "axe-core",
+                "blurhash"))
             if (!Files.isDirectory(COMPAT.resolve("node_modules/" + pkg))) {
                 run(COMPAT, 300, "npm", "ci", "--no-audit", "--no-fund");
                 return;
@@ -135,7 +136,7 @@ class ClientCompatIT {
         return run(new ProcessBuilder(cmd).directory(cwd.toFile()), timeoutSecs);
     }
 
-    static String run(ProcessBuilder pb, int timeoutSecs) throws IOException, InterruptedException {
+    public static String run(ProcessBuilder pb, int timeoutSecs) throws IOException, InterruptedException {
         Path log = Files.createTempFile("mediaup-compat", ".log");
         Process p = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         boolean done = p.waitFor(timeoutSecs, TimeUnit.SECONDS);

@@ -7,12 +7,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
 
 import static dev.mediaup.it.Api.assertMatchesSchema;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -303,4 +309,44 @@ class MediaIT {
         assertThat(lister.status(id).status()).isEqualTo(404);
         assertThat(lister.send("DELETE", "/2/media/" + victim, null, null).status()).isEqualTo(404);
     }
+
+    /** mediaup's extension fields: a placeholder and a focal point, in an answer only when media.fields names them. */
+    @Test
+    void placeholdersAndFocalPointsAreAnsweredOnlyWhenAskedFor() throws Exception {
+        BufferedImage img = new BufferedImage(300, 200, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(new Color(230, 120, 40));
+        g.fillRect(0, 0, 300, 200);
+        g.dispose();
+        ByteArrayOutputStream orange = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", orange);
+        Res up = owner.postMultipart("/2/media/upload", new Api.Multipart().field("media_category", "tweet_image")
+                .file("media", "o.png", orange.toByteArray()));
+        String key = up.data().get("media_key").asString(), id = up.data().get("id").asString();
+
+        String hash = owner.get("/2/media/" + key + "?media.fields=x_blurhash,width").data().get("x_blurhash").asString();
+        assertThat(hash).as("4×3 cosines (a landscape picture), 28 characters").startsWith("L").hasSize(28);
+        long dc = 0;
+        for (char c : hash.substring(2, 6).toCharArray()) dc = dc * 83 + BASE83.indexOf(c);
+        assertThat(new int[] {(int) (dc >> 16), (int) (dc >> 8 & 255), (int) (dc & 255)}).as("its average colour is the picture's")
+                .containsExactly(230, 120, 40);
+        assertThat(owner.get("/2/media/" + videoKey + "?media.fields=x_blurhash").data().get("x_blurhash").asString())
+                .as("a video's, from its poster").matches("[" + Pattern.quote(BASE83) + "]{28}");
+        for (String asked : List.of("", "?media.fields=width,height,url,alt_text,variants"))
+            assertThat(owner.get("/2/media/" + key + asked).data().propertyNames()).as("not asked for: X's fields only")
+                    .noneMatch(f -> f.startsWith("x_"));
+
+        Res set = owner.postJson("/2/media/metadata", "{\"id\":\"" + id + "\",\"metadata\":{\"x_focus\":{\"x\":0.5,\"y\":-0.25}}}");
+        assertThat(set.data().get("associated_metadata").get("x_focus").get("x").asDouble()).isEqualTo(0.5);
+        JsonNode focus = owner.get("/2/media/" + key + "?media.fields=x_focus").data().get("x_focus");
+        assertThat(focus.get("x").asDouble()).isEqualTo(0.5);
+        assertThat(focus.get("y").asDouble()).isEqualTo(-0.25);
+        assertThat(owner.get("/2/media/" + key + "?media.fields=alt_text").data().has("x_focus")).isFalse();
+        assertThat(stranger.postJson("/2/media/metadata", "{\"id\":\"" + id + "\",\"metadata\":{\"x_focus\":{\"x\":0,\"y\":0}}}")
+                .status()).as("only its owners set it").isEqualTo(404);
+        owner.postJson("/2/media/metadata", "{\"id\":\"" + id + "\",\"metadata\":{\"x_focus\":null}}");
+        assertThat(owner.get("/2/media/" + key + "?media.fields=x_focus").data().has("x_focus")).as("null takes it away").isFalse();
+    }
+
+    static final String BASE83 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~";
 }

@@ -35,8 +35,11 @@ import java.util.function.Function;
 
 /** The media-object endpoints (lookup, metadata, delete, listing) and delivery of the bytes. */
 public final class MediaApi {
+    /** mediaup's extension fields, answered only when media.fields names them (X's clients never do). */
+    private static final String BLURHASH = "x_blurhash";
     public static final Set<String> FIELDS = Set.of("alt_text", "duration_ms", "height", "media_key", "non_public_metrics",
-            "organic_metrics", "preview_image_url", "promoted_metrics", "public_metrics", "type", "url", "variants", "width");
+            "organic_metrics", "preview_image_url", "promoted_metrics", "public_metrics", "type", "url", "variants", "width",
+            BLURHASH, MediaService.FOCUS);
     private static final List<String> DEFAULT_FIELDS = List.of("media_key", "type"); // what X answers without media.fields
 
     private final MediaService media;
@@ -140,6 +143,9 @@ public final class MediaApi {
                         .ifPresent(v -> m.put("preview_image_url", base + media.signedPath(u, v.name())));
                 case "variants" -> { if (ready && playable) m.put("variants", variants(u, made, base)); }
                 case "alt_text" -> altText(u).ifPresent(t -> m.put("alt_text", t));
+                case BLURHASH -> { if (ready && u.info().blurhash() != null) m.put(BLURHASH, u.info().blurhash()); }
+                case MediaService.FOCUS -> MediaService.focalPoint(u)
+                        .ifPresent(p -> m.put(MediaService.FOCUS, Wire.ordered("x", p.x(), "y", p.y())));
                 case "public_metrics", "non_public_metrics", "organic_metrics" -> metrics(ctx, u, f).ifPresent(x -> m.put(f, x));
                 default -> { } // promoted_metrics: nothing is promoted here, so there is nothing to report
             }

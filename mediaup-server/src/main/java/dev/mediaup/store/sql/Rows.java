@@ -42,7 +42,7 @@ final class Rows {
                 State.valueOf(rs.getString("state")), rs.getLong("created_at"), rs.getLong("expires_at"),
                 nLong(rs, "size"), rs.getInt("progress"),
                 new MediaInfo(nInt(rs, "width"), nInt(rs, "height"), rs.getString("image_type"),
-                        rs.getString("video_type"), nLong(rs, "duration_ms")),
+                        rs.getString("video_type"), nLong(rs, "duration_ms"), rs.getString("blurhash")),
                 rs.getObject("error_code") == null ? null
                         : new Failure(rs.getInt("error_code"), rs.getString("error_name"), rs.getString("error_message")),
                 rs.getString("metadata"), rs.getInt("check_after_secs"), rs.getString("grant_id"), nLong(rs, "max_duration_secs"),

@@ -249,14 +249,14 @@ final class SqlUploads implements UploadStore {
             if (!sameSegments(h, id, manifest)) return Checked.refused(new Refusal.SegmentsChanged(id));
             int n = h.createUpdate("""
                     UPDATE uploads SET state = :state, size = :size, total_bytes = COALESCE(total_bytes, :size), expires_at = :expires,
-                        width = :w, height = :h, image_type = :it, video_type = :vt, duration_ms = :d,
+                        width = :w, height = :h, image_type = :it, video_type = :vt, duration_ms = :d, blurhash = :bh,
                         error_code = :ec, error_name = :en, error_message = :em, progress = :progress, original_key = :ok
                     WHERE id = :id AND state = 'UPLOADING'""")
                     .bind("ok", original.assembledKey()).bind("state", state.name()).bind("size", size).bind("expires", expiresAt)
                     .bind("id", id)
                     .bind("progress", state.terminal() ? 100 : 0)
                     .bind("w", info.width()).bind("h", info.height()).bind("it", info.imageType()).bind("vt", info.videoType())
-                    .bind("d", info.durationMs())
+                    .bind("d", info.durationMs()).bind("bh", info.blurhash())
                     .bind("ec", failure == null ? null : failure.code()).bind("en", failure == null ? null : failure.name())
                     .bind("em", failure == null ? null : failure.message()).execute();
             if (n == 0) return Checked.refused(new Refusal.FinalizedConcurrently(id));
@@ -299,11 +299,12 @@ final class SqlUploads implements UploadStore {
                     UPDATE uploads SET state = :state, progress = :progress, check_after_secs = :ca,
                         width = COALESCE(:w, width), height = COALESCE(:h, height), image_type = COALESCE(:it, image_type),
                         video_type = COALESCE(:vt, video_type), duration_ms = COALESCE(:d, duration_ms),
+                        blurhash = COALESCE(:bh, blurhash),
                         error_code = :ec, error_name = :en, error_message = :em
                     WHERE id = :id""")
                     .bind("state", state.name()).bind("progress", progress).bind("ca", checkAfterSecs).bind("id", id)
                     .bind("w", info.width()).bind("h", info.height()).bind("it", info.imageType()).bind("vt", info.videoType())
-                    .bind("d", info.durationMs())
+                    .bind("d", info.durationMs()).bind("bh", info.blurhash())
                     .bind("ec", failure == null ? null : failure.code()).bind("en", failure == null ? null : failure.name())
                     .bind("em", failure == null ? null : failure.message()).execute();
             if (n > 0) outbox.queue(h, id, state, failure, System.currentTimeMillis() / 1000);
