@@ -21,6 +21,8 @@ import dev.mediaup.store.MetricsStore;
 import dev.mediaup.store.UploadReads;
 import dev.mediaup.store.UploadRetention;
 import dev.mediaup.store.UploadWrites;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -54,6 +56,8 @@ import javax.crypto.spec.SecretKeySpec;
  * delivery (ranges over the ordered segments, never a copy). Knows nothing of HTTP.
  */
 public final class MediaService {
+    private static final Logger log = LoggerFactory.getLogger(MediaService.class);
+
     /** X's name of the full-size variant: the cleaned re-encode for images, the uploaded file for media served as uploaded. */
     public static final String ORIGINAL = "orig";
     /** The bytes as uploaded, where the server keeps originals (--keep-originals). */
@@ -66,6 +70,7 @@ public final class MediaService {
     private final MetricsStore metrics;
     private final BlobStore blobs;
     private final LongSupplier clock;
+    private final Crops crops;
     private final long urlTtlSecs;
     private final byte[] urlKey;
 
@@ -81,7 +86,8 @@ public final class MediaService {
      */
     public MediaService(UploadReads reads, UploadWrites writes, UploadRetention ending, MediaStore made,
             MetricsStore metrics, BlobStore blobs, LongSupplier epochSeconds,
-                        byte[] urlKey, HttpConfig http) {
+                        byte[] urlKey, HttpConfig http, Crops crops) {
+        this.crops = crops;
         this.redirectSecs = http.redirect().toSeconds();
         this.reads = reads;
         this.writes = writes;
@@ -124,11 +130,22 @@ public final class MediaService {
         ObjectNode merged = u.metadataJson() == null ? JSON.createObjectNode() : (ObjectNode) JSON.readTree(u.metadataJson());
         additions.properties().forEach(e -> merged.set(e.getKey(), e.getValue()));
         if (focus != null && focus.isNull()) merged.remove(FOCUS); // null takes the focal point away
-        writes.setMetadata(id, merged.toString());
+        Optional<Upload> now = writes.setMetadata(id, merged.toString());
+        // a succeeded picture's thumb is cut again around it (media still being processed is cut around it anyway)
+        if (focus != null && now.isPresent() && now.get().state() == State.SUCCEEDED) recrop(now.get());
         return merged;
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private void recrop(Upload u) {
+        try {
+            crops.recrop(u, focalPoint(u).orElse(FocalPoint.CENTRE));
+        } catch (IOException | RuntimeException e) {
+            // the focal point is recorded (so no 500 saying nothing changed); only the thumb lags until it is set again
+            log.warn("the thumb of media {} could not be cut again: {}", u.id(), e.toString());
+        }
+    }
 
     /** The metadata member (a mediaup extension) that holds a picture's focal point. */
     public static final String FOCUS = "x_focus";

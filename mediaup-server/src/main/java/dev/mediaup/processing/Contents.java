@@ -1,13 +1,16 @@
 package dev.mediaup.processing;
 
 import dev.mediaup.config.ProcessingConfig;
+import dev.mediaup.core.BlobKeys;
 import dev.mediaup.core.Failpoint;
 import dev.mediaup.core.Failure;
 import dev.mediaup.core.Family;
+import dev.mediaup.core.FocalPoint;
 import dev.mediaup.core.MediaInfo;
 import dev.mediaup.core.Segment;
 import dev.mediaup.core.Unavailable;
 import dev.mediaup.core.Upload;
+import dev.mediaup.media.MediaService;
 import dev.mediaup.store.BlobStore;
 import dev.mediaup.store.MediaStore;
 import dev.mediaup.upload.ContentDigest;
@@ -35,8 +38,10 @@ final class Contents {
     private final MeterRegistry metrics;
     /** The malware scanner every upload is streamed to before processing; null: none configured. */
     private final Clamd scanner;
+    private final FocalCrops crops;
 
-    Contents(MediaStore media, BlobStore blobs, Processing.Settings settings, MeterRegistry metrics) {
+    Contents(MediaStore media, BlobStore blobs, Processing.Settings settings, MeterRegistry metrics, FocalCrops crops) {
+        this.crops = crops;
         this.media = media;
         this.blobs = blobs;
         this.settings = settings;
@@ -132,10 +137,25 @@ final class Contents {
         return media.sameContent(u.id(), u.declaredSha256(), recipe(u), u.ownerId());
     }
 
+    /**
+     * A thumb the earlier media's owner had cropped around a focal point is that owner's choice, not this media's:
+     * cut again around this media's own (the centre, unless its owner set one already).
+     */
+    private void ownThumb(Upload u) {
+        boolean remade = media.variant(u.id(), "thumb").map(v -> BlobKeys.isRemade(v.blobKey())).orElse(false);
+        if (!remade) return;
+        try {
+            crops.recrop(u, MediaService.focalPoint(u).orElse(FocalPoint.CENTRE));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     Optional<Outcome> share(Upload u, long source) {
         var shared = media.share(u.id(), source, settings.config().keepOriginals());
         if (shared.isEmpty()) return Optional.empty();
         Failpoint.REPEAT_AFTER_SHARE.hit();
+        ownThumb(u);
         metrics.counter("mediaup.processing.repeats", "family", u.family().name().toLowerCase(Locale.ROOT)).increment();
         var original = shared.get().originalShared() ? new Processor.SharedOriginal(shared.get().originalKey()) : null;
         return Optional.of(new Outcome(shared.get().info(), null, true, original));

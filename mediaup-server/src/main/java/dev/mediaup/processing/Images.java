@@ -1,9 +1,9 @@
 package dev.mediaup.processing;
 
+import dev.mediaup.core.FocalPoint;
 import dev.mediaup.core.MediaRejected;
 import io.trbl.blurhash.BlurHash;
 import net.coobird.thumbnailator.Thumbnails;
-import net.coobird.thumbnailator.geometry.Positions;
 import net.coobird.thumbnailator.util.exif.ExifFilterUtils;
 import net.coobird.thumbnailator.util.exif.ExifUtils;
 import net.coobird.thumbnailator.util.exif.Orientation;
@@ -76,15 +76,14 @@ final class Images {
          * The other sizes, each resampled from the one before it (successive downscales are cheaper and look the same);
          * the cropped thumbnail from the smallest of them still twice its box on the short side: sharp, never upscaled.
          */
-        Smaller smaller() throws IOException {
+        Smaller smaller(FocalPoint focus) throws IOException {
             List<Rendition> out = new ArrayList<>();
             BufferedImage prev = img;
             BufferedImage cover = img;
             int coverMin = 2 * SIZES.getLast().box();
             for (Size s : SIZES.subList(1, SIZES.size())) {
                 BufferedImage r;
-                if (s.crop()) r = Thumbnails.of(cover).size(s.box(), s.box()).crop(Positions.CENTER).imageType(img.getType())
-                        .asBufferedImage();
+                if (s.crop()) r = cropped(cover, focus, s.box());
                 else r = Math.max(prev.getWidth(), prev.getHeight()) > s.box() ? resize(prev, s) : prev;
                 out.add(rendition(s, r, r != prev));
                 if (!s.crop()) prev = r;
@@ -105,6 +104,16 @@ final class Images {
             return new Rendition(s.name(), alpha ? "image/png" : "image/jpeg", r.getWidth(), r.getHeight(), ownPixels ? bytes(r) : 0,
                     o -> encode(r, alpha, o));
         }
+    }
+
+    /**
+     * The thumb: the largest square of the picture that keeps the focal point as near its centre as the edges allow,
+     * fitted into {@code box}.
+     */
+    static BufferedImage cropped(BufferedImage img, FocalPoint focus, int box) throws IOException {
+        int side = Math.min(img.getWidth(), img.getHeight());
+        int[] at = focus.cropOrigin(img.getWidth(), img.getHeight(), side, side);
+        return Thumbnails.of(img.getSubimage(at[0], at[1], side, side)).size(box, box).imageType(img.getType()).asBufferedImage();
     }
 
     /** The sizes below "orig", and the picture's placeholder. */
@@ -204,7 +213,7 @@ final class Images {
     }
 
     /** INT_RGB (opaque, on white) or INT_ARGB: the types resampling is fast on and the encoders take. */
-    private static BufferedImage normalized(BufferedImage img, boolean alpha) {
+    static BufferedImage normalized(BufferedImage img, boolean alpha) {
         int type = alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB;
         if (img.getType() == type) return img;
         BufferedImage n = new BufferedImage(img.getWidth(), img.getHeight(), type);
@@ -222,7 +231,7 @@ final class Images {
     }
 
     /** JPEG at quality 0.85 (PNG when there is transparency), with no metadata at all. */
-    private static void encode(BufferedImage img, boolean alpha, OutputStream out) throws IOException {
+    static void encode(BufferedImage img, boolean alpha, OutputStream out) throws IOException {
         ImageWriter w = ImageIO.getImageWritersByFormatName(alpha ? "png" : "jpeg").next();
         try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
             w.setOutput(ios);

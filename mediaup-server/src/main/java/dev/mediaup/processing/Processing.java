@@ -6,32 +6,27 @@ import dev.mediaup.core.BodyWriter;
 import dev.mediaup.core.Failpoint;
 import dev.mediaup.core.Failure;
 import dev.mediaup.core.Family;
+import dev.mediaup.core.FocalPoint;
 import dev.mediaup.core.MediaInfo;
 import dev.mediaup.core.MediaRejected;
 import dev.mediaup.core.Segment;
 import dev.mediaup.core.Upload;
 import dev.mediaup.core.Variant;
+import dev.mediaup.media.MediaService;
 import dev.mediaup.store.BlobStore;
 import dev.mediaup.store.MediaStore;
 import dev.mediaup.upload.Processor.Outcome;
 import dev.mediaup.upload.Processor;
 import io.micrometer.core.instrument.DistributionSummary;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -50,7 +45,6 @@ import java.util.stream.Collectors;
  * What the media itself gets wrong ends as an InvalidMedia failure; anything else is thrown, so the job is retried.
  */
 public final class Processing implements Processor {
-    private static final Logger log = LoggerFactory.getLogger(Processing.class);
 
     /** {@code scratch}: where runs work (emptied at startup); {@code maxPixels}: the decompression-bomb guard. */
     public record Settings(ProcessingConfig config, long maxPixels, Path scratch) {}
@@ -67,12 +61,14 @@ public final class Processing implements Processor {
     private final MeterRegistry metrics;
     /** What is known of the bytes: their digest, clamd's verdict, what earlier media made of the same ones. */
     private final Contents contents;
+    private final VariantWriter writer;
 
     public Processing(MediaStore media, BlobStore blobs, Ffmpeg ffmpeg, Settings settings, MeterRegistry metrics) {
         this.pixelHeap = DistributionSummary.builder("mediaup.image.decode.heap").baseUnit("bytes")
                 .description("Heap held by one picture's pixels at its peak (decoded, normalized, every size)").register(metrics);
         this.metrics = metrics;
-        this.contents = new Contents(media, blobs, settings, metrics);
+        this.contents = new Contents(media, blobs, settings, metrics, new FocalCrops(media, blobs));
+        this.writer = new VariantWriter(blobs, media);
         this.media = media;
         this.blobs = blobs;
         this.ffmpeg = ffmpeg;
@@ -192,7 +188,7 @@ public final class Processing implements Processor {
         List<Images.Rendition> made = new ArrayList<>();
         String blurhash;
         try {
-            Images.Smaller smaller = picture.smaller();
+            Images.Smaller smaller = picture.smaller(MediaService.focalPoint(u).orElse(FocalPoint.CENTRE));
             blurhash = smaller.blurhash();
             for (Images.Rendition r : smaller.sizes()) {
                 made.add(r);
@@ -255,29 +251,12 @@ public final class Processing implements Processor {
         return new Outcome(MediaInfo.NONE, null, false);
     }
 
-    /**
-     * Records what was made; a variant whose bytes another succeeded media's variant has is recorded with that blob
-     * (identical outputs kept once), and the one just written goes (a crash first leaves it to the orphan sweep).
-     */
     private void recorded(Upload u, List<Variant> vs) {
-        for (String key : media.putVariants(u.id(), vs).unneeded()) {
-            try {
-                blobs.delete(key);
-            } catch (IOException e) {
-                log.warn("could not delete {} (kept once elsewhere): {}", key, e.toString());
-            }
-        }
+        writer.recorded(u, vs);
     }
 
     private Variant store(Upload u, String name, String type, Integer w, Integer h, Integer bitRate, BodyWriter bytes) throws IOException {
-        String key = BlobKeys.variant(u.id(), name);
-        MessageDigest d = sha256();
-        long size = blobs.put(key, out -> {
-            OutputStream dout = new DigestOutputStream(out, d);
-            bytes.writeTo(dout);
-            dout.flush();
-        });
-        return new Variant(u.id(), name, type, size, w, h, bitRate, HexFormat.of().formatHex(d.digest()), key);
+        return writer.store(u, name, BlobKeys.variant(u.id(), name), type, w, h, bitRate, bytes);
     }
 
     /** One file holding the media: the blob itself when the store is local and the media one segment, else a scratch copy. */
@@ -307,13 +286,6 @@ public final class Processing implements Processor {
         return blobs.openAll(segs.stream().map(Segment::blobKey).toList());
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /**
      * A private working directory for one run, made when the run first needs it (an image in a local blob never does)

@@ -17,7 +17,8 @@ public interface MediaStore {
      * Records what processing made (replacing earlier variants of the same names); the owner's stored bytes count
      * them. A variant whose bytes (SHA-256 and size) a succeeded media's variant already has is recorded with that
      * blob instead — identical outputs are kept once — and its own blob is returned as {@code unneeded}, for the caller
-     * to delete. Not {@code recorded} (nothing changed) when the media is gone (deleted while it was processed).
+     * to delete, as is the blob of a variant replaced that no row refers to any more. Not {@code recorded} (nothing
+     * changed) when the media is gone (deleted while it was processed).
      */
     Put putVariants(long mediaId, List<Variant> variants);
 

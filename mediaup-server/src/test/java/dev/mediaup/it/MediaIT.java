@@ -10,6 +10,7 @@ import tools.jackson.databind.JsonNode;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -346,6 +347,52 @@ class MediaIT {
                 .status()).as("only its owners set it").isEqualTo(404);
         owner.postJson("/2/media/metadata", "{\"id\":\"" + id + "\",\"metadata\":{\"x_focus\":null}}");
         assertThat(owner.get("/2/media/" + key + "?media.fields=x_focus").data().has("x_focus")).as("null takes it away").isFalse();
+    }
+
+    /** The thumb is cut around the focal point: set after processing (cut again), and not another owner's. */
+    @Test
+    void aFocalPointMovesTheThumbsCropForItsOwnMediaOnly() throws Exception {
+        BufferedImage img = new BufferedImage(600, 300, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(Color.RED);
+        g.fillRect(0, 0, 300, 300);
+        g.setColor(Color.BLUE);
+        g.fillRect(300, 0, 300, 300);
+        g.dispose();
+        ByteArrayOutputStream halves = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", halves);
+        Res up = owner.postMultipart("/2/media/upload", new Api.Multipart().field("media_category", "tweet_image")
+                .file("media", "h.png", halves.toByteArray()));
+        String key = up.data().get("media_key").asString(), id = up.data().get("id").asString();
+        assertThat(thumb(owner, key)).as("centred: red on the left, blue on the right").containsExactly("red", "blue");
+
+        owner.postJson("/2/media/metadata", "{\"id\":\"" + id + "\",\"metadata\":{\"x_focus\":{\"x\":-1,\"y\":0}}}");
+        assertThat(thumb(owner, key)).as("around the left edge").containsExactly("red", "red");
+        owner.postJson("/2/media/metadata", "{\"id\":\"" + id + "\",\"metadata\":{\"x_focus\":{\"x\":0.9,\"y\":1}}}");
+        assertThat(thumb(owner, key)).as("around the right").containsExactly("blue", "blue");
+
+        // the same bytes by another user: the renditions are shared (store once), the owner's crop is not
+        Res again = stranger.postMultipart("/2/media/upload", new Api.Multipart().field("media_category", "tweet_image")
+                .file("media", "h.png", halves.toByteArray()));
+        assertThat(thumb(stranger, again.data().get("media_key").asString())).as("the other user's: centred")
+                .containsExactly("red", "blue");
+        assertThat(thumb(owner, key)).containsExactly("blue", "blue");
+        owner.postJson("/2/media/metadata", "{\"id\":\"" + id + "\",\"metadata\":{\"x_focus\":null}}");
+        assertThat(thumb(owner, key)).as("no focal point: centred again").containsExactly("red", "blue");
+    }
+
+    /** The thumb's colour a quarter in from its left and from its right. */
+    private static List<String> thumb(Api api, String key) throws Exception {
+        Res r = api.get("/media/" + key + "/thumb");
+        assertThat(r.status()).isEqualTo(200);
+        BufferedImage t = ImageIO.read(new ByteArrayInputStream(r.body()));
+        assertThat(t.getWidth()).isEqualTo(150);
+        return List.of(colour(t.getRGB(37, 75)), colour(t.getRGB(112, 75)));
+    }
+
+    private static String colour(int rgb) {
+        Color c = new Color(rgb);
+        return c.getRed() > 200 && c.getBlue() < 60 ? "red" : c.getBlue() > 200 && c.getRed() < 60 ? "blue" : "mixed " + c;
     }
 
     static final String BASE83 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~";

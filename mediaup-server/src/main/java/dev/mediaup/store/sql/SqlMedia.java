@@ -8,6 +8,7 @@ import dev.mediaup.store.MediaStore;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -70,8 +71,9 @@ final class SqlMedia implements MediaStore {
                     v = new Variant(made.mediaId(), made.name(), made.contentType(), made.size(), made.width(), made.height(),
                             made.bitRate(), made.sha256(), same.get());
                 }
-                delta += v.size() - h.createQuery("SELECT COALESCE(SUM(size), 0) FROM variants WHERE media_id = :m AND name = :n")
-                        .bind("m", mediaId).bind("n", v.name()).mapTo(Long.class).one();
+                var before = h.createQuery("SELECT size, blob_key FROM variants WHERE media_id = :m AND name = :n")
+                        .bind("m", mediaId).bind("n", v.name()).map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getString(2))).findOne();
+                delta += v.size() - before.map(Map.Entry::getKey).orElse(0L);
                 h.createUpdate("""
                         INSERT INTO variants (media_id, name, content_type, size, width, height, bit_rate, sha256, blob_key)
                         VALUES (:m, :n, :ct, :size, :w, :h, :br, :sha, :key)
@@ -80,6 +82,9 @@ final class SqlMedia implements MediaStore {
                             blob_key = excluded.blob_key""")
                         .bind("m", mediaId).bind("n", v.name()).bind("ct", v.contentType()).bind("size", v.size()).bind("w", v.width())
                         .bind("h", v.height()).bind("br", v.bitRate()).bind("sha", v.sha256()).bind("key", v.blobKey()).execute();
+                // the blob of the variant replaced, when nothing else refers to it (a shared one stays the other media's)
+                String old = before.map(Map.Entry::getValue).orElse(null);
+                if (old != null && !old.equals(v.blobKey()) && !SqlContent.referenced(h, old)) unneeded.add(old);
             }
             Rows.addStored(db, h, u.get().ownerId(), delta);
             return new Put(true, List.copyOf(unneeded));
