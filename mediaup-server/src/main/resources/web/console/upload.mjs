@@ -10,7 +10,8 @@ const STORE = 'mediaup.console.uploads';
 
 const BY_EXTENSION = {
   jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif', bmp: 'image/bmp',
-  tif: 'image/tiff', tiff: 'image/tiff', mp4: 'video/mp4', m4v: 'video/mp4', mov: 'video/quicktime', webm: 'video/webm',
+  tif: 'image/tiff', tiff: 'image/tiff', heic: 'image/heic', heif: 'image/heif', avif: 'image/avif',
+  mp4: 'video/mp4', m4v: 'video/mp4', mov: 'video/quicktime', webm: 'video/webm',
   ts: 'video/mp2t', srt: 'text/srt', vtt: 'text/vtt', glb: 'model/gltf-binary', usdz: 'model/vnd.usdz+zip',
 };
 

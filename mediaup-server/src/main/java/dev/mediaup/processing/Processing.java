@@ -9,6 +9,7 @@ import dev.mediaup.core.Family;
 import dev.mediaup.core.FocalPoint;
 import dev.mediaup.core.MediaInfo;
 import dev.mediaup.core.MediaRejected;
+import dev.mediaup.core.MediaTypes;
 import dev.mediaup.core.Segment;
 import dev.mediaup.core.Upload;
 import dev.mediaup.core.Variant;
@@ -55,6 +56,7 @@ public final class Processing implements Processor {
     private final Settings settings;
     private final Images images;
     private final Video video;
+    private final Stills stills;
     /** Inline work shares the worker budget: at most this many decodes at once, whatever the request load. */
     private final Semaphore inlineSlots;
     private final DistributionSummary pixelHeap;
@@ -75,6 +77,7 @@ public final class Processing implements Processor {
         this.settings = settings;
         this.images = new Images(settings.maxPixels());
         this.video = new Video(ffmpeg);
+        this.stills = new Stills(ffmpeg);
         // an API-only node (no job workers) still processes pictures at FINALIZE: one per core at once
         int workers = settings.config().workers();
         this.inlineSlots = new Semaphore(workers > 0 ? workers : Runtime.getRuntime().availableProcessors(), true);
@@ -96,7 +99,9 @@ public final class Processing implements Processor {
             return switch (u.family()) {
                 case IMAGE -> {
                     Optional<Outcome> again = contents.repeat(u, sha);
-                    yield again.isPresent() ? again.get() : image(u, local(segs, s), mediaType);
+                    if (again.isPresent()) yield again.get();
+                    Path file = local(segs, s);
+                    yield image(u, MediaTypes.HEIF.contains(mediaType) ? stills.png(file, s.dir()) : file, mediaType);
                 }
                 case SUBTITLES -> subtitles(u, segs);
                 case MODEL -> {

@@ -42,7 +42,8 @@ public final class Sniffer {
     public Verdict check(Family family, String declaredType, byte[] prefix, IoSupplier<InputStream> content) {
         String detected = detect(prefix);
         return switch (family) {
-            case IMAGE -> MediaTypes.IMAGE.contains(detected) ? imageHeader(detected, content)
+            case IMAGE -> MediaTypes.HEIF.contains(detected) ? heifHeader(detected, content)
+                    : MediaTypes.IMAGE.contains(detected) ? imageHeader(detected, content)
                     : Verdict.fail("The media is not a supported image (found " + detected + ", declared " + declaredType + ").");
             case GIF -> detected.equals("image/gif") ? imageHeader(detected, content)
                     : Verdict.fail("The media is not a GIF (found " + detected + ").");
@@ -82,11 +83,44 @@ public final class Sniffer {
         String brand = new String(prefix, 8, 4, StandardCharsets.ISO_8859_1);
         if (brand.equals("qt  ")) return "video/quicktime";
         for (String mp4 : MP4_BRANDS) if (brand.startsWith(mp4)) return "video/mp4";
-        return null;
+        return heif(prefix, brand);
+    }
+
+    /**
+     * HEIF pictures by brand: AVIF ({@code avif}, or {@code avif} among the compatible brands of a {@code mif1} file),
+     * HEIC (HEVC-coded: {@code heic}, {@code heix}, {@code heim}, {@code heis}), other HEIF ({@code mif1}, {@code msf1}).
+     * Image sequences ({@code avis}, {@code hevc}) are not photos: left to Tika, so refused as pictures.
+     */
+    private static String heif(byte[] prefix, String major) {
+        long boxSize = Integer.toUnsignedLong(ByteBuffer.wrap(prefix, 0, 4).getInt());
+        int end = (int) Math.min(Math.min(boxSize, prefix.length), 256);
+        boolean avif = major.equals("avif"), heic = Set.of("heic", "heix", "heim", "heis").contains(major);
+        for (int at = 16; at + 4 <= end; at += 4) {
+            String compatible = new String(prefix, at, 4, StandardCharsets.ISO_8859_1);
+            avif |= compatible.equals("avif");
+            heic |= compatible.equals("heic") || compatible.equals("heix");
+        }
+        if (avif && (major.equals("avif") || major.equals("mif1"))) return "image/avif";
+        if (heic) return "image/heic";
+        return major.equals("mif1") || major.equals("msf1") ? "image/heif" : null;
     }
 
     private static final List<String> MP4_BRANDS = List.of("iso", "mp41", "mp42", "mp71", "avc1", "M4V", "3gp", "3g2", "dash", "mmp4",
             "MSNV", "f4v", "XAVC", "NDAS", "CAEP", "kddi");
+
+    /** A HEIF picture's size from its header ({@link HeifHeader}): refused before a pixel is decoded when too large. */
+    private Verdict heifHeader(String detected, IoSupplier<InputStream> content) {
+        try (InputStream in = content.get()) {
+            var size = HeifHeader.read(in);
+            if (size.isEmpty()) return Verdict.fail("The " + detected + " header names no image size.");
+            long w = size.get().width(), h = size.get().height();
+            if (size.get().pixels() > maxPixels)
+                return Verdict.fail("The image is " + w + "x" + h + " pixels, more than the limit of " + maxPixels + ".");
+            return new Verdict(detected, new MediaInfo((int) w, (int) h, detected, null, null), null);
+        } catch (IOException | RuntimeException e) {
+            return Verdict.fail("The " + detected + " header could not be read: " + e.getMessage());
+        }
+    }
 
     private Verdict imageHeader(String detected, IoSupplier<InputStream> content) {
         try (InputStream in = content.get(); ImageInputStream iis = ImageIO.createImageInputStream(in)) {

@@ -8,7 +8,9 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,6 +42,40 @@ class SnifferTest {
         var v = check(Family.IMAGE, "image/png", png(1001, 1000));
         assertThat(v.failure().name()).isEqualTo("InvalidMedia");
         assertThat(v.failure().message()).contains("1001x1000");
+    }
+
+    /** An ftyp box with these brands, then a meta box whose ipco holds ispe boxes of these sizes. */
+    static byte[] heif(String major, List<String> compatible, int[]... sizes) {
+        ByteBuffer ipco = ByteBuffer.allocate(8 + 20 * sizes.length).putInt(8 + 20 * sizes.length).put(ascii("ipco"));
+        for (int[] s : sizes) ipco.putInt(20).put(ascii("ispe")).putInt(0).putInt(s[0]).putInt(s[1]);
+        int iprp = 8 + ipco.capacity(), meta = 12 + iprp, ftyp = 16 + 4 * compatible.size();
+        ByteBuffer b = ByteBuffer.allocate(ftyp + meta).putInt(ftyp).put(ascii("ftyp")).put(ascii(major)).putInt(0);
+        compatible.forEach(c -> b.put(ascii(c)));
+        return b.putInt(meta).put(ascii("meta")).putInt(0).putInt(iprp).put(ascii("iprp")).put(ipco.array()).array();
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void heifPicturesAreKnownByTheirBrandsAndSizedByTheLargestIspe() {
+        var heic = check(Family.IMAGE, "image/jpeg", heif("heic", List.of("mif1", "heic"), new int[] {512, 512}, new int[] {800, 600}));
+        assertThat(heic.failure()).isNull();
+        assertThat(heic.mediaType()).isEqualTo("image/heic");
+        assertThat(new int[] {heic.info().width(), heic.info().height()}).as("a grid: its own size, not a tile's").containsExactly(800, 600);
+        assertThat(check(Family.IMAGE, "image/png", heif("avif", List.of("avif", "mif1"), new int[] {10, 10})).mediaType())
+                .isEqualTo("image/avif");
+        assertThat(check(Family.IMAGE, "image/png", heif("mif1", List.of("mif1", "avif"), new int[] {10, 10})).mediaType())
+                .as("AVIF by a compatible brand").isEqualTo("image/avif");
+        assertThat(check(Family.IMAGE, "image/png", heif("mif1", List.of("mif1"), new int[] {10, 10})).mediaType()).isEqualTo("image/heif");
+        var huge = check(Family.IMAGE, "image/heic", heif("heic", List.of("heic"), new int[] {512, 512}, new int[] {0x10000, 0x10000}));
+        assertThat(huge.failure().message()).as("refused from the header").contains("65536x65536");
+        var sideways = check(Family.IMAGE, "image/heic", heif("heic", List.of("heic"), new int[] {-1, 2}));
+        assertThat(sideways.failure().message()).as("an unsigned 4294967295 × 2").contains("4294967295x2");
+        assertThat(check(Family.IMAGE, "image/heic", heif("heic", List.of("heic"))).failure().message()).contains("names no image size");
+        assertThat(check(Family.VIDEO, "video/mp4", heif("heic", List.of("heic"), new int[] {10, 10})).failure().message())
+                .as("a picture is no video").contains("not a supported video");
     }
 
     @Test
