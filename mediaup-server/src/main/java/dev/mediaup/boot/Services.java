@@ -15,7 +15,7 @@ import dev.mediaup.config.ServeConfig;
 import dev.mediaup.events.Webhooks;
 import dev.mediaup.media.MediaService;
 import dev.mediaup.processing.Ffmpeg;
-import dev.mediaup.processing.FocalCrops;
+import dev.mediaup.processing.PictureWork;
 import dev.mediaup.processing.JobWorkers;
 import dev.mediaup.processing.Processing;
 import dev.mediaup.store.BlobStore;
@@ -99,7 +99,8 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
                 metrics);
         HttpConfig http = config.http();
         var media = new MediaService(stores.uploads(), stores.uploads(), stores.uploads(), stores.media(),
-                stores.metrics(), blobs, clock, deliveryUrlKey(stores), http, new FocalCrops(stores.media(), blobs));
+                stores.metrics(), blobs, clock, deliveryUrlKey(stores), http, new PictureWork(stores.media(), blobs, ffmpeg,
+                storage.scratchDir()), p.transforms());
         var probes = new ArrayList<>(List.of(
                 new Readiness.Probe("database", true, () -> stores.healthy() ? null : "the database does not answer"),
                 new Readiness.Probe("blobs", true, () -> !blobs.healthy() ? "the blob store does not answer"

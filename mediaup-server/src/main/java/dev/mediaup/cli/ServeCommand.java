@@ -179,6 +179,12 @@ public class ServeCommand implements Callable<Integer> {
         @Option(names = "--store-once", defaultValue = "any", description = "Media uploaded again reuses what processing made of the "
                 + "same bytes: any (whoever uploaded them first), owner (only the same user's), off.")
         String storeOnce;
+        @Option(names = "--transform-sizes", split = ",", defaultValue = "64,128,256,320,480,640,800,1080,1280,1600,2048",
+                description = "Sizes delivery's ?w= and ?h= snap up to (ascending; the last is the largest that may be asked for).")
+        List<Integer> transformSizes;
+        @Option(names = "--max-transforms-per-media", defaultValue = "24",
+                description = "Pictures made on request (sizes, formats) one media may have; more answer 429.")
+        int maxTransforms;
 
         ProcessingConfig config() {
             Map<Category, Duration> durations = new EnumMap<>(ProcessingConfig.defaultMaxDuration());
@@ -186,7 +192,7 @@ public class ServeCommand implements Callable<Integer> {
             return new ProcessingConfig(ffmpeg, ffmpegTimeout, ffmpegMemoryBytes, workers != null ? workers
                     : Runtime.getRuntime().availableProcessors(),
                     lease, maxJobAttempts, keepOriginals, durations, maxGifFrames, stalledQueue, scan == null ? null : ScanUrl.parse(scan),
-                    storeOnce(storeOnce));
+                    storeOnce(storeOnce), new ProcessingConfig.Transforms(List.copyOf(transformSizes), maxTransforms));
         }
 
         private static ProcessingConfig.StoreOnce storeOnce(String s) {

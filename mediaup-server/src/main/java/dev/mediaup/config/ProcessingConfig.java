@@ -4,6 +4,7 @@ import dev.mediaup.core.Category;
 
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,10 +20,19 @@ import java.util.Map;
  * @param stalledQueue    a due job nobody has claimed for this long shows in /readyz (no node is draining the queue)
  * @param scan            the malware scanner every upload is streamed to before processing; null: none
  * @param storeOnce       which earlier media an upload of the same bytes may reuse the variants of
+ * @param transforms      pictures made on request by delivery URLs: the sizes they snap to, how many one media may have
  */
 public record ProcessingConfig(String ffmpeg, Duration ffmpegTimeout, long ffmpegMemoryBytes, int workers, Duration lease,
                                int maxJobAttempts, boolean keepOriginals, Map<Category, Duration> maxDuration, int maxGifFrames,
-                               Duration stalledQueue, ScanUrl scan, StoreOnce storeOnce) {
+                               Duration stalledQueue, ScanUrl scan, StoreOnce storeOnce, Transforms transforms) {
+
+    /**
+     * Delivery's {@code ?w=&h=}: widths and heights snap up to one of {@code sizes} (ascending; the last is the largest
+     * that may be asked for), and one media has at most {@code maxPerMedia} pictures made on request.
+     */
+    public record Transforms(List<Integer> sizes, int maxPerMedia) {
+        public static final Transforms DEFAULTS = new Transforms(List.of(64, 128, 256, 320, 480, 640, 800, 1080, 1280, 1600, 2048), 24);
+    }
 
     /**
      * Reuse across users ({@code ANY}: the fastest, and the least storage; a user can then tell from how fast media of
@@ -40,7 +50,8 @@ public record ProcessingConfig(String ffmpeg, Duration ffmpegTimeout, long ffmpe
 
     public static ProcessingConfig defaults() {
         return new ProcessingConfig(null, Duration.ofSeconds(1800), 4L << 30, Runtime.getRuntime().availableProcessors(),
-                Duration.ofSeconds(30), 5, false, defaultMaxDuration(), 5000, Duration.ofMinutes(5), null, StoreOnce.ANY);
+                Duration.ofSeconds(30), 5, false, defaultMaxDuration(), 5000, Duration.ofMinutes(5), null, StoreOnce.ANY,
+                Transforms.DEFAULTS);
     }
 
     /** The length limit of videos of this category (X's 140 s where none is set). */
@@ -57,5 +68,9 @@ public record ProcessingConfig(String ffmpeg, Duration ffmpegTimeout, long ffmpe
         maxDuration.forEach((c, d) -> p.positive(d, "--max-duration-secs " + c.wire()));
         p.positive(maxGifFrames, "--max-gif-frames");
         p.positive(stalledQueue, "--stalled-queue-secs");
+        p.positive(transforms.maxPerMedia(), "--max-transforms-per-media");
+        List<Integer> sizes = transforms.sizes();
+        p.check(!sizes.isEmpty() && sizes.getFirst() >= 1 && sizes.getLast() <= 8192 && sizes.equals(sizes.stream().sorted().distinct()
+                .toList()), "--transform-sizes must be ascending sizes from 1 to 8192, not " + sizes);
     }
 }

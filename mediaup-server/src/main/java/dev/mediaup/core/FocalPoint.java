@@ -8,7 +8,7 @@ public record FocalPoint(double x, double y) {
     public static final FocalPoint CENTRE = new FocalPoint(0, 0);
 
     public FocalPoint {
-        if (!(x >= -1 && x <= 1 && y >= -1 && y <= 1)) throw Problems.focalPoint(); // NaN fails every comparison
+        if (!(x >= -1 && x <= 1 && y >= -1 && y <= 1)) throw PictureProblems.focalPoint(); // NaN fails every comparison
     }
 
     /**

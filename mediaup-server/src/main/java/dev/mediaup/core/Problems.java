@@ -290,10 +290,6 @@ public final class Problems {
         return mustBe("alt_text", null, Form.ALT_TEXT);
     }
 
-    public static Problem focalPoint() {
-        return mustBe("x_focus", null, Form.FOCAL_POINT);
-    }
-
     public static Problem badUserId(String parameter, String userId) {
         return mustBe(parameter, userId, Form.USER_ID);
     }

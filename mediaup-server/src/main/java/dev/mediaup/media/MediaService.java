@@ -1,17 +1,19 @@
 package dev.mediaup.media;
 
 import dev.mediaup.config.HttpConfig;
+import dev.mediaup.config.ProcessingConfig;
 import dev.mediaup.core.BlobKeys;
 import dev.mediaup.core.Failpoint;
 import dev.mediaup.core.Family;
-import dev.mediaup.core.FocalPoint;
 import dev.mediaup.core.MediaKey;
+import dev.mediaup.core.PictureProblems;
 import dev.mediaup.core.Principal;
 import dev.mediaup.core.Problem;
 import dev.mediaup.core.Problems;
 import dev.mediaup.core.UploadProblems;
 import dev.mediaup.core.Segment;
 import dev.mediaup.core.State;
+import dev.mediaup.core.Transform;
 import dev.mediaup.core.SubtitleTrack;
 import dev.mediaup.core.Upload;
 import dev.mediaup.core.Variant;
@@ -21,8 +23,6 @@ import dev.mediaup.store.MetricsStore;
 import dev.mediaup.store.UploadReads;
 import dev.mediaup.store.UploadRetention;
 import dev.mediaup.store.UploadWrites;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -56,7 +56,6 @@ import javax.crypto.spec.SecretKeySpec;
  * delivery (ranges over the ordered segments, never a copy). Knows nothing of HTTP.
  */
 public final class MediaService {
-    private static final Logger log = LoggerFactory.getLogger(MediaService.class);
 
     /** X's name of the full-size variant: the cleaned re-encode for images, the uploaded file for media served as uploaded. */
     public static final String ORIGINAL = "orig";
@@ -70,7 +69,14 @@ public final class MediaService {
     private final MetricsStore metrics;
     private final BlobStore blobs;
     private final LongSupplier clock;
-    private final Crops crops;
+    private final Pictures crops;
+    private final OnRequest onRequest;
+    /** The sizes delivery's ?w= and ?h= snap up to. */
+    private final List<Integer> transformSizes;
+
+    public List<Integer> transformSizes() {
+        return transformSizes;
+    }
     private final long urlTtlSecs;
     private final byte[] urlKey;
 
@@ -86,8 +92,10 @@ public final class MediaService {
      */
     public MediaService(UploadReads reads, UploadWrites writes, UploadRetention ending, MediaStore made,
             MetricsStore metrics, BlobStore blobs, LongSupplier epochSeconds,
-                        byte[] urlKey, HttpConfig http, Crops crops) {
-        this.crops = crops;
+                        byte[] urlKey, HttpConfig http, Pictures pictures, ProcessingConfig.Transforms transforms) {
+        this.crops = pictures;
+        this.onRequest = new OnRequest(made, pictures, transforms.maxPerMedia());
+        this.transformSizes = transforms.sizes();
         this.redirectSecs = http.redirect().toSeconds();
         this.reads = reads;
         this.writes = writes;
@@ -124,44 +132,19 @@ public final class MediaService {
 
     /** Owner only; each member of {@code additions} replaces the stored member of that name. Returns the merged object. */
     public ObjectNode mergeMetadata(Principal who, long id, ObjectNode additions) {
-        JsonNode focus = additions.get(FOCUS);
-        if (focus != null && !focus.isNull()) focalPoint(focus); // checked before anything is looked up or changed
+        JsonNode focus = additions.get(Focus.MEMBER);
+        if (focus != null && !focus.isNull()) Focus.parse(focus); // checked before anything is looked up or changed
         Upload u = owned(who, id);
         ObjectNode merged = u.metadataJson() == null ? JSON.createObjectNode() : (ObjectNode) JSON.readTree(u.metadataJson());
         additions.properties().forEach(e -> merged.set(e.getKey(), e.getValue()));
-        if (focus != null && focus.isNull()) merged.remove(FOCUS); // null takes the focal point away
+        if (focus != null && focus.isNull()) merged.remove(Focus.MEMBER); // null takes the focal point away
         Optional<Upload> now = writes.setMetadata(id, merged.toString());
         // a succeeded picture's thumb is cut again around it (media still being processed is cut around it anyway)
-        if (focus != null && now.isPresent() && now.get().state() == State.SUCCEEDED) recrop(now.get());
+        if (focus != null && now.isPresent() && now.get().state() == State.SUCCEEDED) Focus.recrop(crops, now.get());
         return merged;
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    private void recrop(Upload u) {
-        try {
-            crops.recrop(u, focalPoint(u).orElse(FocalPoint.CENTRE));
-        } catch (IOException | RuntimeException e) {
-            // the focal point is recorded (so no 500 saying nothing changed); only the thumb lags until it is set again
-            log.warn("the thumb of media {} could not be cut again: {}", u.id(), e.toString());
-        }
-    }
-
-    /** The metadata member (a mediaup extension) that holds a picture's focal point. */
-    public static final String FOCUS = "x_focus";
-
-    /** A focal point as metadata gives it: exactly {@code x} and {@code y}, numbers from -1 to 1; a 400 otherwise. */
-    static FocalPoint focalPoint(JsonNode n) {
-        if (!n.isObject() || n.size() != 2 || !n.path("x").isNumber() || !n.path("y").isNumber()) throw Problems.focalPoint();
-        return new FocalPoint(n.get("x").asDouble(), n.get("y").asDouble());
-    }
-
-    /** Media's focal point, where its owner set one. */
-    public static Optional<FocalPoint> focalPoint(Upload u) {
-        if (u.metadataJson() == null) return Optional.empty();
-        JsonNode n = JSON.readTree(u.metadataJson()).get(FOCUS);
-        return n == null || n.isNull() ? Optional.empty() : Optional.of(focalPoint(n));
-    }
 
     /** The caller's own upload (a grant's bearer: one it uploaded); 404 for anyone else's. */
     public Upload owned(Principal who, long id) {
@@ -281,21 +264,31 @@ public final class MediaService {
 
     /** The media behind a delivery URL, if the signature is valid or the caller may read it; 404 otherwise. */
     public Deliverable deliverable(String mediaKey, String variant, Long expires, String signature, Principal whoOrNull) {
+        return deliverable(mediaKey, variant, null, null, expires, signature, whoOrNull);
+    }
+
+    /**
+     * The same, made as {@code asked} (a size, a format: covered by the signature) or in the format the client
+     * prefers ({@code accepted}, from its Accept header; null: none) where the variant is a picture.
+     */
+    public Deliverable deliverable(String mediaKey, String variant, Transform asked, Transform.Format accepted, Long expires,
+            String signature, Principal whoOrNull) {
         Problem none = Problems.notFound("media_key", mediaKey);
         long id = idOf(mediaKey).orElseThrow(() -> none);
         Upload u = reads.find(id).filter(x -> x.mediaKey().equals(mediaKey) && x.state() == State.SUCCEEDED).orElseThrow(() -> none);
         boolean signed = expires != null && signature != null && expires >= clock.getAsLong()
-                && MessageDigest.isEqual(sign(mediaKey, variant, expires).getBytes(StandardCharsets.US_ASCII),
+                && MessageDigest.isEqual(sign(mediaKey, signed(variant, asked), expires).getBytes(StandardCharsets.US_ASCII),
                         signature.getBytes(StandardCharsets.US_ASCII));
         if (!signed && (whoOrNull == null || !u.readableBy(whoOrNull))) throw none;
         Optional<Variant> found = made.variant(id, variant);
         if (found.isPresent()) {
-            Variant v = found.get();
+            Variant v = onRequest.variant(u, found.get(), asked, accepted);
             return new Deliverable(u, List.of(new Segment(id, 0, v.size(), v.sha256(), v.blobKey())), v.size(),
                     "\"" + v.sha256().substring(0, 32) + "\"", v.contentType());
         }
         // the uploaded bytes themselves: "original" where originals are kept, and "orig" of media served as uploaded (3D, subtitles)
         if (!ORIGINAL.equals(variant) && !UPLOADED.equals(variant)) throw none;
+        if (asked != null) throw PictureProblems.notAPicture(variant);
         List<Segment> stored = reads.stored(id); // the bytes: one assembled object where there is one, or shared ones
         if (stored.isEmpty()) throw none;
         long size = stored.stream().mapToLong(Segment::size).sum();
@@ -366,8 +359,19 @@ public final class MediaService {
 
     /** A delivery URL path with an expiry and an HMAC over (media_key, variant, expiry). */
     public String signedPath(Upload u, String variant) {
+        return signedPath(u, variant, null);
+    }
+
+    /** A delivery URL of the variant made as {@code t} (null: as it is), signed with the transform. */
+    public String signedPath(Upload u, String variant, Transform t) {
         long exp = clock.getAsLong() + urlTtlSecs;
-        return "/media/" + u.mediaKey() + "/" + variant + "?exp=" + exp + "&sig=" + sign(u.mediaKey(), variant, exp);
+        String q = t == null || t.canonical().isEmpty() ? "" : t.canonical() + "&";
+        return "/media/" + u.mediaKey() + "/" + variant + "?" + q + "exp=" + exp + "&sig=" + sign(u.mediaKey(), signed(variant, t), exp);
+    }
+
+    /** What a signature covers of a variant: its name, and the transform asked for with it. */
+    private static String signed(String variant, Transform t) {
+        return t == null || t.canonical().isEmpty() ? variant : variant + "?" + t.canonical();
     }
 
     public String signedPath(long id, String variant) {

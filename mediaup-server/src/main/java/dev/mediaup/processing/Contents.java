@@ -10,7 +10,7 @@ import dev.mediaup.core.MediaInfo;
 import dev.mediaup.core.Segment;
 import dev.mediaup.core.Unavailable;
 import dev.mediaup.core.Upload;
-import dev.mediaup.media.MediaService;
+import dev.mediaup.media.Focus;
 import dev.mediaup.store.BlobStore;
 import dev.mediaup.store.MediaStore;
 import dev.mediaup.upload.ContentDigest;
@@ -38,9 +38,9 @@ final class Contents {
     private final MeterRegistry metrics;
     /** The malware scanner every upload is streamed to before processing; null: none configured. */
     private final Clamd scanner;
-    private final FocalCrops crops;
+    private final PictureWork crops;
 
-    Contents(MediaStore media, BlobStore blobs, Processing.Settings settings, MeterRegistry metrics, FocalCrops crops) {
+    Contents(MediaStore media, BlobStore blobs, Processing.Settings settings, MeterRegistry metrics, PictureWork crops) {
         this.crops = crops;
         this.media = media;
         this.blobs = blobs;
@@ -145,7 +145,7 @@ final class Contents {
         boolean remade = media.variant(u.id(), "thumb").map(v -> BlobKeys.isRemade(v.blobKey())).orElse(false);
         if (!remade) return;
         try {
-            crops.recrop(u, MediaService.focalPoint(u).orElse(FocalPoint.CENTRE));
+            crops.recrop(u, Focus.of(u).orElse(FocalPoint.CENTRE));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

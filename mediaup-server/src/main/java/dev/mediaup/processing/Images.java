@@ -232,13 +232,18 @@ final class Images {
 
     /** JPEG at quality 0.85 (PNG when there is transparency), with no metadata at all. */
     static void encode(BufferedImage img, boolean alpha, OutputStream out) throws IOException {
+        encode(img, alpha, out, 0.85f);
+    }
+
+    /** {@code quality}: of a JPEG, 0 to 1. */
+    static void encode(BufferedImage img, boolean alpha, OutputStream out, float quality) throws IOException {
         ImageWriter w = ImageIO.getImageWritersByFormatName(alpha ? "png" : "jpeg").next();
         try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
             w.setOutput(ios);
             ImageWriteParam p = w.getDefaultWriteParam();
             if (!alpha) {
                 p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-                p.setCompressionQuality(0.85f);
+                p.setCompressionQuality(quality);
             }
             w.write(null, new IIOImage(img, null, null), p);
         } finally {

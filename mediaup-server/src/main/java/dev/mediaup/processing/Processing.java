@@ -13,7 +13,7 @@ import dev.mediaup.core.MediaTypes;
 import dev.mediaup.core.Segment;
 import dev.mediaup.core.Upload;
 import dev.mediaup.core.Variant;
-import dev.mediaup.media.MediaService;
+import dev.mediaup.media.Focus;
 import dev.mediaup.store.BlobStore;
 import dev.mediaup.store.MediaStore;
 import dev.mediaup.upload.Processor.Outcome;
@@ -69,7 +69,7 @@ public final class Processing implements Processor {
         this.pixelHeap = DistributionSummary.builder("mediaup.image.decode.heap").baseUnit("bytes")
                 .description("Heap held by one picture's pixels at its peak (decoded, normalized, every size)").register(metrics);
         this.metrics = metrics;
-        this.contents = new Contents(media, blobs, settings, metrics, new FocalCrops(media, blobs));
+        this.contents = new Contents(media, blobs, settings, metrics, new PictureWork(media, blobs, ffmpeg, settings.scratch()));
         this.writer = new VariantWriter(blobs, media);
         this.media = media;
         this.blobs = blobs;
@@ -193,7 +193,7 @@ public final class Processing implements Processor {
         List<Images.Rendition> made = new ArrayList<>();
         String blurhash;
         try {
-            Images.Smaller smaller = picture.smaller(MediaService.focalPoint(u).orElse(FocalPoint.CENTRE));
+            Images.Smaller smaller = picture.smaller(Focus.of(u).orElse(FocalPoint.CENTRE));
             blurhash = smaller.blurhash();
             for (Images.Rendition r : smaller.sizes()) {
                 made.add(r);

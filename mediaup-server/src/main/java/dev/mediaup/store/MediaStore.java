@@ -25,7 +25,10 @@ public interface MediaStore {
     /** What {@link #putVariants} did. */
     record Put(boolean recorded, List<String> unneeded) {}
 
-    /** The variants of these media; without {@code parts}, leaves out what HLS renditions are made of. */
+    /**
+     * The variants of these media; without {@code parts}, leaves out what HLS renditions are made of and the pictures
+     * made on request ({@code x.} names).
+     */
     List<Variant> variants(Collection<Long> mediaIds, boolean parts);
 
     Optional<Variant> variant(long mediaId, String name);

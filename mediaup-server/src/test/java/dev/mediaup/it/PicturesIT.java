@@ -34,7 +34,7 @@ class PicturesIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new ServerProcess(dir.resolve("data")).start();
+        server = new ServerProcess(dir.resolve("data"), "--max-transforms-per-media", "8").start();
         api = new Api(server.baseUrl(), server.createToken("3201", "media.write tweet.read"));
         BufferedImage img = new BufferedImage(1200, 800, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
@@ -114,6 +114,69 @@ class PicturesIT {
         assertThat(refused.get("errors").get(0).get("detail").asString()).contains("names no image size");
     }
 
+    @Test
+    void picturesAreMadeOnRequestInTheSizeAndFormatAskedForOnceAndWithinBounds() throws Exception {
+        Res up = api.postMultipart("/2/media/upload", new Api.Multipart().field("media_category", "tweet_image")
+                .file("media", "p.png", Files.readAllBytes(png)));
+        String id = up.data().get("id").asString(), key = "3_" + id, large = "/media/" + key + "/large";
+
+        Res webp = api.get(large + "?w=600&fm=webp"); // snapped up to 640, the next size of the ladder
+        assertThat(webp.contentType()).isEqualTo("image/webp");
+        BufferedImage w = ImageIO.read(new ByteArrayInputStream(webp.body()));
+        assertThat(new int[] {w.getWidth(), w.getHeight()}).containsExactly(640, 427);
+        assertThat(List.of(name(w.getRGB(100, 300)), name(w.getRGB(540, 300)))).containsExactly("red", "blue");
+        Res avif = api.get(large + "?w=256&fm=avif");
+        assertThat(avif.contentType()).isEqualTo("image/avif");
+        assertThat(new String(avif.body(), 4, 8, StandardCharsets.ISO_8859_1)).isEqualTo("ftypavif");
+        assertThat(api.get(large + "?w=600&fm=webp").raw().headers().firstValue("ETag"))
+                .as("made once: the same file again").isEqualTo(webp.raw().headers().firstValue("ETag"));
+
+        // the format the client prefers, where the URL names none; the picture itself for clients that accept anything
+        assertThat(accepting(large, "image/avif,image/webp,image/apng,*/*;q=0.8").contentType()).isEqualTo("image/avif");
+        assertThat(accepting(large, "image/avif;q=0, image/webp").contentType()).isEqualTo("image/webp");
+        Res any = accepting(large, "*/*");
+        assertThat(any.contentType()).isEqualTo("image/jpeg");
+        assertThat(any.raw().headers().firstValue("Vary")).contains("Accept");
+
+        // cover crops keep the focal point in view: the centre square of 1200×800 spans x 200–1000, the rightmost 400–1200
+        String cover = large + "?w=256&h=256&fit=cover&fm=png";
+        BufferedImage centred = ImageIO.read(new ByteArrayInputStream(api.get(cover).body()));
+        assertThat(new int[] {centred.getWidth(), centred.getHeight()}).containsExactly(256, 256);
+        assertThat(name(centred.getRGB(80, 200))).as("x 450 of the picture").isEqualTo("red");
+        api.postJson("/2/media/metadata", "{\"id\":\"" + id + "\",\"metadata\":{\"x_focus\":{\"x\":1,\"y\":0}}}");
+        BufferedImage right = ImageIO.read(new ByteArrayInputStream(api.get(cover).body()));
+        assertThat(name(right.getRGB(80, 200))).as("x 650: the crop moved with the focal point").isEqualTo("blue");
+        BufferedImage pad = ImageIO.read(new ByteArrayInputStream(api.get(large + "?w=256&h=256&fit=contain&fm=png").body()));
+        assertThat(name(pad.getRGB(128, 10))).as("contain: the box, padded").isEqualTo("white");
+
+        // signed URLs: the signature covers the transform, so a public URL cannot be re-sized by whoever holds it
+        String url = api.get("/2/media/" + key + "?media.fields=url").data().get("url").asString();
+        String signed = url.substring(url.indexOf("/media/"));
+        assertThat(api.as(null).get(signed).status()).isEqualTo(200);
+        assertThat(api.as(null).get(signed + "&w=64").status()).isEqualTo(404);
+
+        // bounded: this server allows 8 pictures on request per media; then 429, and what was made is still served
+        int status = 0;
+        for (int size = 64; size <= 1080 && status != 429; size = size * 2) status = api.get(large + "?w=" + size + "&fm=jpeg").status();
+        Res more = api.get(large + "?w=1280&fm=webp");
+        assertThat(more.status()).isEqualTo(429);
+        assertThat(more.code()).isEqualTo("too_many_transforms");
+        assertThat(api.get(large + "?w=600&fm=webp").status()).isEqualTo(200);
+        Res video = api.get("/media/" + key + "/original?w=64");
+        assertThat(video.code()).isEqualTo("not_a_picture");
+
+        long derived = Backend.blobs(server, "uploads/" + id).keySet().stream().filter(k -> k.contains("/v/x.")).count();
+        assertThat(derived).as("one file per distinct request (a cover crop per focal point)").isEqualTo(8);
+        assertThat(api.send("DELETE", "/2/media/" + key, null, null).status()).isEqualTo(200);
+        assertThat(Backend.blobs(server, "uploads/" + id)).as("gone with the media").isEmpty();
+    }
+
+    private static Res accepting(String path, String accept) {
+        Res r = api.send("GET", path, null, null, "Accept", accept);
+        assertThat(r.status()).isEqualTo(200);
+        return r;
+    }
+
     /** The media succeeded as a photo of that size, with X's sizes as JPEGs; its "large" size, decoded. */
     private static BufferedImage assertPhoto(String id, int w, int h) throws Exception {
         JsonNode m = api.get("/2/media/3_" + id + "?media.fields=type,width,height,url").data();
@@ -136,6 +199,7 @@ class PicturesIT {
         if (c.getRed() < 50 && c.getGreen() < 50 && c.getBlue() < 50) return "black";
         if (c.getRed() > 180 && c.getBlue() < 80) return "red";
         if (c.getBlue() > 180 && c.getRed() < 80) return "blue";
+        if (c.getRed() > 240 && c.getGreen() > 240 && c.getBlue() > 240) return "white";
         return c.toString();
     }
 

@@ -4,6 +4,7 @@ import dev.mediaup.api.wire.Bodies;
 import dev.mediaup.api.wire.Wire;
 import dev.mediaup.core.Principal;
 import dev.mediaup.core.Problems;
+import dev.mediaup.core.Transform;
 import dev.mediaup.media.MediaBytes;
 import dev.mediaup.media.MediaService;
 import io.javalin.http.Context;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -76,7 +78,13 @@ public final class DeliveryApi {
         Long exp = null;
         String e = ctx.queryParam("exp");
         if (e != null && e.matches("[0-9]{1,19}")) exp = Long.parseLong(e);
-        var d = media.deliverable(ctx.pathParam("media_key"), ctx.pathParam("variant"), exp, ctx.queryParam("sig"), whoOrNull);
+        if (ctx.queryString() != null && ctx.queryString().length() > MAX_QUERY)
+            throw Problems.fieldTooLong("query"); // a size, a format, a signature: never this long
+        Transform asked = Transform.parse(ctx.queryParamMap(), media.transformSizes()).orElse(null);
+        var d = media.deliverable(ctx.pathParam("media_key"), ctx.pathParam("variant"), asked, accepted(ctx.header("Accept")), exp,
+                ctx.queryParam("sig"), whoOrNull);
+        // a picture's bytes depend on what the client accepts (AVIF, WebP): caches must keep one per Accept
+        if (d.contentType().startsWith("image/")) ctx.header("Vary", "Accept");
         // web players on any site fetch media with script (hls.js, MSE); a signed URL is the credential, no cookies are
         // involved, so every origin may read what it opens
         ctx.header("Access-Control-Allow-Origin", "*");
@@ -86,6 +94,28 @@ public final class DeliveryApi {
         DELIVERED.forEach(ctx::header);
         if (d.contentType().equals(MediaService.PLAYLIST)) playlist(ctx, d, head);
         else if (!redirected(ctx, d, head)) bytes(ctx, d, whoOrNull, head);
+    }
+
+    private static final int MAX_QUERY = 1024;
+
+    /**
+     * The picture format a client prefers, from its Accept header: AVIF where it names {@code image/avif}, else WebP
+     * where it names {@code image/webp} (with a q above 0; browsers send both for images); null when it names neither —
+     * {@code *}{@code /*} is no preference, so clients that accept anything get the JPEG or PNG.
+     */
+    static Transform.Format accepted(String accept) {
+        if (accept == null) return null;
+        boolean webp = false;
+        for (String range : accept.split(",")) {
+            String[] parts = range.trim().split(";");
+            String type = parts[0].trim().toLowerCase(Locale.ROOT);
+            boolean refused = false;
+            for (int i = 1; i < parts.length; i++) refused |= parts[i].trim().matches("q\\s*=\\s*0(\\.0*)?");
+            if (refused) continue;
+            if (type.equals("image/avif")) return Transform.Format.AVIF;
+            webp |= type.equals("image/webp");
+        }
+        return webp ? Transform.Format.WEBP : null;
     }
 
     /** A playlist is rewritten with fresh signed URLs: never cached, never redirected. */

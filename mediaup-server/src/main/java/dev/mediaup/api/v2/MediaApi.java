@@ -12,6 +12,7 @@ import dev.mediaup.core.SubtitleTrack;
 import dev.mediaup.core.Upload;
 import dev.mediaup.core.Variant;
 import dev.mediaup.media.Analytics;
+import dev.mediaup.media.Focus;
 import dev.mediaup.media.MediaService;
 import io.javalin.http.Context;
 import tools.jackson.databind.JsonNode;
@@ -39,7 +40,7 @@ public final class MediaApi {
     private static final String BLURHASH = "x_blurhash";
     public static final Set<String> FIELDS = Set.of("alt_text", "duration_ms", "height", "media_key", "non_public_metrics",
             "organic_metrics", "preview_image_url", "promoted_metrics", "public_metrics", "type", "url", "variants", "width",
-            BLURHASH, MediaService.FOCUS);
+            BLURHASH, Focus.MEMBER);
     private static final List<String> DEFAULT_FIELDS = List.of("media_key", "type"); // what X answers without media.fields
 
     private final MediaService media;
@@ -144,8 +145,8 @@ public final class MediaApi {
                 case "variants" -> { if (ready && playable) m.put("variants", variants(u, made, base)); }
                 case "alt_text" -> altText(u).ifPresent(t -> m.put("alt_text", t));
                 case BLURHASH -> { if (ready && u.info().blurhash() != null) m.put(BLURHASH, u.info().blurhash()); }
-                case MediaService.FOCUS -> MediaService.focalPoint(u)
-                        .ifPresent(p -> m.put(MediaService.FOCUS, Wire.ordered("x", p.x(), "y", p.y())));
+                case Focus.MEMBER -> Focus.of(u)
+                        .ifPresent(p -> m.put(Focus.MEMBER, Wire.ordered("x", p.x(), "y", p.y())));
                 case "public_metrics", "non_public_metrics", "organic_metrics" -> metrics(ctx, u, f).ifPresent(x -> m.put(f, x));
                 default -> { } // promoted_metrics: nothing is promoted here, so there is nothing to report
             }

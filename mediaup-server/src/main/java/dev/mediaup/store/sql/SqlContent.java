@@ -51,7 +51,8 @@ final class SqlContent {
             long before = storedBy(h, mediaId);
             h.createUpdate("""
                     INSERT INTO variants (media_id, name, content_type, size, width, height, bit_rate, sha256, blob_key)
-                    SELECT :m, name, content_type, size, width, height, bit_rate, sha256, blob_key FROM variants WHERE media_id = :s
+                    SELECT :m, name, content_type, size, width, height, bit_rate, sha256, blob_key FROM variants
+                    WHERE media_id = :s AND name NOT LIKE 'x.%'
                     ON CONFLICT (media_id, name) DO UPDATE SET content_type = excluded.content_type, size = excluded.size,
                         width = excluded.width, height = excluded.height, bit_rate = excluded.bit_rate, sha256 = excluded.sha256,
                         blob_key = excluded.blob_key""").bind("m", mediaId).bind("s", source).execute();

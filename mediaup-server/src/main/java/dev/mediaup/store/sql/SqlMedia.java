@@ -1,6 +1,7 @@
 package dev.mediaup.store.sql;
 
 import dev.mediaup.core.SubtitleTrack;
+import dev.mediaup.core.Transform;
 import dev.mediaup.core.Upload;
 import dev.mediaup.core.Variant;
 import dev.mediaup.store.MediaStore;
@@ -95,7 +96,9 @@ final class SqlMedia implements MediaStore {
     public List<Variant> variants(Collection<Long> mediaIds, boolean parts) {
         if (mediaIds.isEmpty()) return List.of();
         return db.read(h -> h.createQuery("SELECT * FROM variants WHERE media_id IN (<ids>)"
-                        + (parts ? "" : " AND name NOT LIKE '" + Variant.HLS_PREFIX + "%'") + " ORDER BY media_id, name")
+                        + (parts ? "" : " AND name NOT LIKE '" + Variant.HLS_PREFIX + "%'"
+                                + " AND name NOT LIKE '" + Transform.DERIVED_PREFIX + "%'")
+                        + " ORDER BY media_id, name")
                 .bindList("ids", List.copyOf(mediaIds)).map(Rows.VARIANT).list());
     }
 

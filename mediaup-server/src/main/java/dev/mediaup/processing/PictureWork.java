@@ -2,37 +2,67 @@ package dev.mediaup.processing;
 
 import dev.mediaup.core.BlobKeys;
 import dev.mediaup.core.FocalPoint;
+import dev.mediaup.core.Transform;
 import dev.mediaup.core.Upload;
 import dev.mediaup.core.Variant;
-import dev.mediaup.media.Crops;
+import dev.mediaup.media.Pictures;
 import dev.mediaup.store.BlobStore;
 import dev.mediaup.store.MediaStore;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.imageio.ImageIO;
 
 /**
- * The thumb cut again around a focal point set after processing: from the smallest size processing made that still
- * covers the thumb twice (so it stays sharp), decoded from our own JPEG/PNG, never from the upload — a few
- * milliseconds, so it runs while the metadata request waits. The new thumb is a blob of its own; the one it replaces
- * goes once no media refers to it.
+ * Pictures made after processing, from what processing made (our own JPEG/PNG sizes and posters, never the upload):
+ * <ul>
+ * <li>the thumb cut again around a focal point set later — from the smallest size that still covers it twice (so it
+ * stays sharp), in a few milliseconds, so it runs while the metadata request waits; a blob of its own, the one it
+ * replaces going once no media refers to it;</li>
+ * <li>pictures on request (delivery's {@code ?w=&h=&fit=&fm=&q=} and {@code Accept}): resized and cropped here, encoded
+ * by ffmpeg (sandboxed) where Java has no encoder — WebP (libwebp), AVIF (libaom) — and by ImageIO for JPEG and
+ * PNG.</li>
+ * </ul>
  */
-public final class FocalCrops implements Crops {
+public final class PictureWork implements Pictures {
     private static final Images.Size THUMB = Images.SIZES.getLast();
 
     private final MediaStore media;
     private final BlobStore blobs;
     private final VariantWriter writer;
 
-    public FocalCrops(MediaStore media, BlobStore blobs) {
+    public PictureWork(MediaStore media, BlobStore blobs, Ffmpeg ffmpeg, Path scratch) {
         this.media = media;
         this.blobs = blobs;
         this.writer = new VariantWriter(blobs, media);
+        this.encoder = new PictureEncoder(ffmpeg, scratch);
+    }
+
+    private final PictureEncoder encoder;
+
+    @Override
+    public Variant derive(Upload u, Variant source, Transform t, String name, FocalPoint focus) throws IOException {
+        BufferedImage img = decoded(source);
+        boolean alpha = img.getColorModel().hasAlpha();
+        BufferedImage made = PictureEncoder.shaped(Images.normalized(img, alpha), t, focus);
+        Variant v = writer.store(u, name, BlobKeys.variant(u.id(), name), t.format().mediaType, made.getWidth(), made.getHeight(), null,
+                out -> encoder.encode(made, alpha, t, out));
+        writer.recorded(u, List.of(v));
+        return v;
+    }
+
+    private BufferedImage decoded(Variant v) throws IOException {
+        BufferedImage img;
+        try (InputStream in = blobs.open(v.blobKey())) {
+            img = ImageIO.read(in);
+        }
+        if (img == null) throw new IOException("variant " + v.blobKey() + " could not be decoded");
+        return img;
     }
 
     @Override
@@ -45,11 +75,7 @@ public final class FocalCrops implements Crops {
         if (uncropped.isEmpty()) return;
         Variant from = uncropped.stream().filter(v -> Math.min(v.width(), v.height()) >= 2 * THUMB.box()).findFirst()
                 .orElse(uncropped.getLast());
-        BufferedImage img;
-        try (InputStream in = blobs.open(from.blobKey())) {
-            img = ImageIO.read(in);
-        }
-        if (img == null) throw new IOException("variant " + from.blobKey() + " could not be decoded");
+        BufferedImage img = decoded(from);
         boolean alpha = thumb.contentType().equals("image/png");
         BufferedImage cut = Images.cropped(Images.normalized(img, alpha), focus, THUMB.box());
         String key = BlobKeys.remade(u.id(), THUMB.name(), ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);

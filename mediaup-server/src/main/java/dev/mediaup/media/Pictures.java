@@ -1,0 +1,20 @@
+package dev.mediaup.media;
+
+import dev.mediaup.core.FocalPoint;
+import dev.mediaup.core.Transform;
+import dev.mediaup.core.Upload;
+import dev.mediaup.core.Variant;
+
+import java.io.IOException;
+
+/** What processing makes of a media's pictures after it is done: crops around a new focal point, pictures on request. */
+public interface Pictures {
+    /** Makes the picture's cropped size again around {@code focus}; nothing for media that has none (video, GIF). */
+    void recrop(Upload u, FocalPoint focus) throws IOException;
+
+    /**
+     * Makes {@code t} (its format chosen) of the picture {@code source}, records it as variant {@code name} of
+     * {@code u} and returns it; {@code cover} crops keep {@code focus} in view.
+     */
+    Variant derive(Upload u, Variant source, Transform t, String name, FocalPoint focus) throws IOException;
+}
