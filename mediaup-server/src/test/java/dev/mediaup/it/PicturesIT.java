@@ -154,6 +154,12 @@ class PicturesIT {
         String signed = url.substring(url.indexOf("/media/"));
         assertThat(api.as(null).get(signed).status()).isEqualTo(200);
         assertThat(api.as(null).get(signed + "&w=64").status()).isEqualTo(404);
+        JsonNode listed = api.get("/2/media/" + key + "/variants?w=128&fm=webp").data().get("variants");
+        String small = null;
+        for (JsonNode v : listed) if (v.get("name").asString().equals("small")) small = v.get("url").asString();
+        Res minted = api.as(null).get(small.substring(small.indexOf("/media/")));
+        assertThat(minted.contentType()).as("a public URL of a size, signed by the server").isEqualTo("image/webp");
+        assertThat(ImageIO.read(new ByteArrayInputStream(minted.body())).getWidth()).isEqualTo(128);
 
         // bounded: this server allows 8 pictures on request per media; then 429, and what was made is still served
         int status = 0;

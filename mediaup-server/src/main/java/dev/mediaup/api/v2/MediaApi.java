@@ -8,6 +8,7 @@ import dev.mediaup.core.Principal;
 import dev.mediaup.core.Problem.Kind;
 import dev.mediaup.core.Problems;
 import dev.mediaup.core.State;
+import dev.mediaup.core.Transform;
 import dev.mediaup.core.SubtitleTrack;
 import dev.mediaup.core.Upload;
 import dev.mediaup.core.Variant;
@@ -206,6 +207,8 @@ public final class MediaApi {
         Principal who = reader(principal.apply(ctx));
         String key = ctx.pathParam("media_key");
         checkKey("media_key", key);
+        // ?w=&h=&fit=&fm=&q=: each picture's URL asks for that transform, signed with it (a public URL of a size)
+        Transform t = Transform.parse(ctx.queryParamMap(), media.transformSizes()).orElse(null);
         var files = media.files(who, key);
         String base = origin.apply(ctx);
         List<Map<String, Object>> out = new ArrayList<>();
@@ -214,7 +217,8 @@ public final class MediaApi {
             if (v.width() != null) m.put("width", v.width());
             if (v.height() != null) m.put("height", v.height());
             if (v.bitRate() != null) m.put("bit_rate", v.bitRate());
-            m.put("url", base + media.signedPath(files.upload(), v.name()));
+            boolean picture = v.contentType().equals("image/jpeg") || v.contentType().equals("image/png");
+            m.put("url", base + media.signedPath(files.upload(), v.name(), picture ? t : null));
             out.add(m);
         }
         if (files.originalBytes() != null)
