@@ -33,6 +33,39 @@ final class OnRequest {
         this.max = max;
     }
 
+    /** A photo's sizes that are the whole picture, each smaller than the one before (the thumb is a crop). */
+    private static final List<String> WHOLE = List.of("orig", "large", "medium", "small");
+
+    /**
+     * What {@code t} of {@code v} is made from: the smallest of the photo's whole-picture sizes no larger than
+     * {@code v} that still covers the box — the same picture, decoded in a fraction of the time (a 640-px WebP of a
+     * 12 MP photo comes from its 680-px size, not from its 4096-px one). A poster has no others: itself.
+     */
+    private static Variant source(Variant v, Transform t, List<Variant> all) {
+        if (!WHOLE.contains(v.name()) || v.width() == null || v.height() == null) return v;
+        Variant best = v;
+        for (Variant c : all)
+            if (WHOLE.contains(c.name()) && c.width() != null && c.height() != null && c.width() < best.width() && covers(c, t, v))
+                best = c;
+        return best;
+    }
+
+    /** Whether {@code c} is large enough for {@code t}'s box as {@code v} would fill it (never enlarged beyond v). */
+    private static boolean covers(Variant c, Transform t, Variant v) {
+        double scale = (double) c.width() / v.width(); // the sizes keep the picture's shape
+        int w = t.width(), h = t.height();
+        if (w == 0 && h == 0) return false; // a format alone: the size itself
+        double needW = w == 0 ? 0 : Math.min(w, t.fit() == Transform.Fit.COVER ? w : v.width());
+        double needH = h == 0 ? 0 : Math.min(h, t.fit() == Transform.Fit.COVER ? h : v.height());
+        if (t.fit() == Transform.Fit.COVER) {
+            // the crop keeps the whole of one side: the picture must be at least the box's size on both after scaling
+            double s = Math.max((double) w / v.width(), (double) h / v.height());
+            return c.width() >= Math.ceil(v.width() * s) && c.height() >= Math.ceil(v.height() * s);
+        }
+        double s = Math.min(needW == 0 ? 1 : needW / v.width(), needH == 0 ? 1 : needH / v.height());
+        return scale >= s;
+    }
+
     /**
      * The variant to serve for {@code v} as {@code asked} (null: as it is) in {@code accepted} (null: no preference) —
      * {@code v} itself when that changes nothing.
@@ -50,10 +83,11 @@ final class OnRequest {
         String name = t.name(v.name(), focus);
         Optional<Variant> done = made.variant(u.id(), name);
         if (done.isPresent()) return done.get();
-        long derived = made.variants(List.of(u.id()), true).stream().filter(x -> x.name().startsWith(Transform.DERIVED_PREFIX)).count();
+        List<Variant> all = made.variants(List.of(u.id()), true);
+        long derived = all.stream().filter(x -> x.name().startsWith(Transform.DERIVED_PREFIX)).count();
         if (derived >= max) throw PictureProblems.tooManyTransforms(max);
         try {
-            return pictures.derive(u, v, t, name, focus);
+            return pictures.derive(u, v, source(v, t, all), t, name, focus);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // our own variant unreadable: our fault, a 500
         }

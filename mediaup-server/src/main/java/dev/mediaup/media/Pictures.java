@@ -13,8 +13,9 @@ public interface Pictures {
     void recrop(Upload u, FocalPoint focus) throws IOException;
 
     /**
-     * Makes {@code t} (its format chosen) of the picture {@code source}, records it as variant {@code name} of
-     * {@code u} and returns it; {@code cover} crops keep {@code focus} in view.
+     * Makes {@code t} (its format chosen) of the picture {@code asked} from its pixels in {@code source} (the same
+     * picture, perhaps smaller: sizes follow from {@code asked}'s), records it as variant {@code name} of {@code u}
+     * and returns it; {@code cover} crops keep {@code focus} in view.
      */
-    Variant derive(Upload u, Variant source, Transform t, String name, FocalPoint focus) throws IOException;
+    Variant derive(Upload u, Variant asked, Variant source, Transform t, String name, FocalPoint focus) throws IOException;
 }

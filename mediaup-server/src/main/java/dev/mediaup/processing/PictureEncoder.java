@@ -33,10 +33,11 @@ final class PictureEncoder {
     /**
      * The picture shaped as {@code t} asks: {@code inside} fitted into the box (never enlarged), {@code contain} fitted
      * and centred on a box-sized canvas (white, or transparent where the picture has transparency), {@code cover} the
-     * largest part of the box's shape around {@code focus}, scaled to fill it.
+     * largest part of the box's shape around {@code focus}, scaled to fill it. Sizes follow from {@code sw}×{@code sh},
+     * the size of the picture asked for ({@code img} may be a smaller copy of it), so they never depend on which.
      */
-    static BufferedImage shaped(BufferedImage img, Transform t, FocalPoint focus) throws IOException {
-        int sw = img.getWidth(), sh = img.getHeight(), w = t.width(), h = t.height();
+    static BufferedImage shaped(BufferedImage img, int sw, int sh, Transform t, FocalPoint focus) throws IOException {
+        int w = t.width(), h = t.height();
         return switch (t.fit()) {
             case INSIDE -> {
                 double s = Math.min(1.0, Math.min(w > 0 ? (double) w / sw : 1.0, h > 0 ? (double) h / sh : 1.0));
@@ -59,10 +60,11 @@ final class PictureEncoder {
                 yield canvas;
             }
             case COVER -> {
-                boolean wider = (long) sw * h > (long) sh * w;
-                int cw = wider ? Math.max(1, (int) Math.round((double) sh * w / h)) : sw;
-                int ch = wider ? sh : Math.max(1, (int) Math.round((double) sw * h / w));
-                int[] at = focus.cropOrigin(sw, sh, cw, ch);
+                int iw = img.getWidth(), ih = img.getHeight(); // the crop is cut from the pixels at hand
+                boolean wider = (long) iw * h > (long) ih * w;
+                int cw = wider ? Math.max(1, (int) Math.round((double) ih * w / h)) : iw;
+                int ch = wider ? ih : Math.max(1, (int) Math.round((double) iw * h / w));
+                int[] at = focus.cropOrigin(iw, ih, cw, ch);
                 yield resized(img.getSubimage(at[0], at[1], cw, ch), w, h);
             }
         };

@@ -46,10 +46,11 @@ public final class PictureWork implements Pictures {
     private final PictureEncoder encoder;
 
     @Override
-    public Variant derive(Upload u, Variant source, Transform t, String name, FocalPoint focus) throws IOException {
+    public Variant derive(Upload u, Variant asked, Variant source, Transform t, String name, FocalPoint focus) throws IOException {
         BufferedImage img = decoded(source);
         boolean alpha = img.getColorModel().hasAlpha();
-        BufferedImage made = PictureEncoder.shaped(Images.normalized(img, alpha), t, focus);
+        int w = asked.width() != null ? asked.width() : img.getWidth(), h = asked.height() != null ? asked.height() : img.getHeight();
+        BufferedImage made = PictureEncoder.shaped(Images.normalized(img, alpha), w, h, t, focus);
         Variant v = writer.store(u, name, BlobKeys.variant(u.id(), name), t.format().mediaType, made.getWidth(), made.getHeight(), null,
                 out -> encoder.encode(made, alpha, t, out));
         writer.recorded(u, List.of(v));
