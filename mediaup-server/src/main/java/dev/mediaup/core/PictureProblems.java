@@ -22,6 +22,19 @@ public final class PictureProblems {
                 + "media may have; ask for one of the sizes already made (the same w, h, fit, fm and q).", "w", null);
     }
 
+    public static Problem framesOfVideosOnly() {
+        return invalid(ProblemCode.NOT_A_VIDEO, "variant", "frame", "Frames are taken from videos; this media is not one.");
+    }
+
+    public static Problem timeOfFramesOnly() {
+        return invalid(ProblemCode.UNKNOWN_PARAMETER, "t", null, "t (a time) is for a video's frame: /media/{media_key}/frame?t=….");
+    }
+
+    public static Problem pastTheEnd(long atMs, long durationMs) {
+        return invalid(ProblemCode.OUT_OF_RANGE, "t", atMs / 1000.0, "t is past the end of the video, which is "
+                + durationMs / 1000.0 + " s long.");
+    }
+
     public static Problem focalPoint() {
         return Problems.mustBe("x_focus", null, Problems.Form.FOCAL_POINT);
     }

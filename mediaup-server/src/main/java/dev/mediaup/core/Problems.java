@@ -197,7 +197,8 @@ public final class Problems {
         ONE("1"),
         ABSENT_WITH_DEFER("absent when Upload-Defer-Length is sent"),
         SF_INTEGER("a non-negative integer (an RFC 9651 Integer)"),
-        SF_BOOLEAN("?0 or ?1 (an RFC 9651 Boolean)");
+        SF_BOOLEAN("?0 or ?1 (an RFC 9651 Boolean)"),
+        SECONDS("seconds, e.g. 12 or 12.5 (at most three decimals)");
 
         final String phrase;
 

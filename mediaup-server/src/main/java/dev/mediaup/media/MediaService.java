@@ -36,7 +36,6 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -48,8 +47,6 @@ import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Media objects once uploaded: lookup with visibility, metadata, deletion, a user's listing, and the bytes for
@@ -78,7 +75,7 @@ public final class MediaService {
         return transformSizes;
     }
     private final long urlTtlSecs;
-    private final byte[] urlKey;
+    private final UrlSigner signer;
 
     /** Counters not yet written: media id → "hour|metric" → count. Flushed in batches (delivery must not wait on a commit). */
     private final ConcurrentHashMap<Long, ConcurrentHashMap<String, LongAdder>> pending =
@@ -105,7 +102,7 @@ public final class MediaService {
         this.blobs = blobs;
         this.clock = epochSeconds;
         this.urlTtlSecs = http.deliveryUrlTtl().toSeconds();
-        this.urlKey = urlKey.clone();
+        this.signer = new UrlSigner(urlKey);
     }
 
     /** media_key → id, if the key is well-formed and its prefix is the one this media would carry. */
@@ -277,12 +274,13 @@ public final class MediaService {
         long id = idOf(mediaKey).orElseThrow(() -> none);
         Upload u = reads.find(id).filter(x -> x.mediaKey().equals(mediaKey) && x.state() == State.SUCCEEDED).orElseThrow(() -> none);
         boolean signed = expires != null && signature != null && expires >= clock.getAsLong()
-                && MessageDigest.isEqual(sign(mediaKey, signed(variant, asked), expires).getBytes(StandardCharsets.US_ASCII),
+                && MessageDigest.isEqual(signer.sign(mediaKey, variant, asked, expires).getBytes(StandardCharsets.US_ASCII),
                         signature.getBytes(StandardCharsets.US_ASCII));
         if (!signed && (whoOrNull == null || !u.readableBy(whoOrNull))) throw none;
-        Optional<Variant> found = made.variant(id, variant);
+        Optional<Variant> found = OnRequest.FRAME.equals(variant) ? Optional.of(onRequest.frame(u, asked, accepted))
+                : made.variant(id, variant).map(v -> onRequest.variant(u, v, asked, accepted));
         if (found.isPresent()) {
-            Variant v = onRequest.variant(u, found.get(), asked, accepted);
+            Variant v = found.get();
             return new Deliverable(u, List.of(new Segment(id, 0, v.size(), v.sha256(), v.blobKey())), v.size(),
                     "\"" + v.sha256().substring(0, 32) + "\"", v.contentType());
         }
@@ -311,10 +309,13 @@ public final class MediaService {
     }
 
     public static final String PLAYLIST = "application/x-mpegURL";
+    /** A video's storyboard track: delivered, like a playlist, with a fresh signed URL of its sprite in each cue. */
+    public static final String STORYBOARD = "storyboard.vtt";
 
     /**
-     * An HLS playlist as delivered: each URI in it (the name of another variant of the same media, as processing wrote
-     * it) becomes a signed URL of that variant, so a player needs nothing but the playlist's own URL.
+     * An HLS playlist (or a storyboard's WebVTT track) as delivered: each URI in it (the name of another variant of the
+     * same media, as processing wrote it) becomes a signed URL of that variant, so a player needs nothing but the
+     * playlist's own URL.
      */
     public String playlist(Deliverable d, String base) throws IOException {
         String text;
@@ -325,6 +326,7 @@ public final class MediaService {
         }
         StringBuilder out = new StringBuilder();
         text.lines().forEach(line -> out.append(line.matches("hls\\.[a-z0-9._-]+") ? base + signedPath(d.upload(), line)
+                : line.matches("storyboard\\.jpg#xywh=[0-9,]+") ? base + signedPath(d.upload(), "storyboard.jpg") + line.substring(14)
                 : line).append('\n'));
         return out.toString();
     }
@@ -366,27 +368,11 @@ public final class MediaService {
     public String signedPath(Upload u, String variant, Transform t) {
         long exp = clock.getAsLong() + urlTtlSecs;
         String q = t == null || t.canonical().isEmpty() ? "" : t.canonical() + "&";
-        return "/media/" + u.mediaKey() + "/" + variant + "?" + q + "exp=" + exp + "&sig=" + sign(u.mediaKey(), signed(variant, t), exp);
-    }
-
-    /** What a signature covers of a variant: its name, and the transform asked for with it. */
-    private static String signed(String variant, Transform t) {
-        return t == null || t.canonical().isEmpty() ? variant : variant + "?" + t.canonical();
+        return "/media/" + u.mediaKey() + "/" + variant + "?" + q + "exp=" + exp + "&sig=" + signer.sign(u.mediaKey(), variant, t, exp);
     }
 
     public String signedPath(long id, String variant) {
         return reads.find(id).map(u -> signedPath(u, variant)).orElse("");
-    }
-
-    private String sign(String mediaKey, String variant, long exp) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(urlKey, "HmacSHA256"));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    mac.doFinal((mediaKey + "\n" + variant + "\n" + exp).getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static MessageDigest digest() {

@@ -2,6 +2,7 @@ package dev.mediaup.media;
 
 import dev.mediaup.core.FocalPoint;
 import dev.mediaup.core.PictureProblems;
+import dev.mediaup.core.Problems;
 import dev.mediaup.core.Transform;
 import dev.mediaup.core.Upload;
 import dev.mediaup.core.Variant;
@@ -9,6 +10,7 @@ import dev.mediaup.store.MediaStore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -71,6 +73,7 @@ final class OnRequest {
      * {@code v} itself when that changes nothing.
      */
     Variant variant(Upload u, Variant v, Transform asked, Transform.Format accepted) {
+        if (asked != null && asked.atMs() >= 0) throw PictureProblems.timeOfFramesOnly();
         if (!PICTURES.contains(v.contentType())) {
             if (asked != null) throw PictureProblems.notAPicture(v.name());
             return v; // a video, a playlist: what the client prefers for pictures does not apply
@@ -79,17 +82,46 @@ final class OnRequest {
         Transform.Format f = asked != null && asked.format() != null ? asked.format() : accepted != null ? accepted : own;
         Transform t = (asked != null ? asked : Transform.format(f)).in(f);
         if (t.equals(Transform.format(own))) return v;
-        FocalPoint focus = Focus.of(u).orElse(FocalPoint.CENTRE);
+        // only a cover crop depends on the focal point (and is named with it): others need not read the metadata
+        FocalPoint focus = t.fit() == Transform.Fit.COVER ? Focus.of(u).orElse(FocalPoint.CENTRE) : FocalPoint.CENTRE;
         String name = t.name(v.name(), focus);
         Optional<Variant> done = made.variant(u.id(), name);
         if (done.isPresent()) return done.get();
         List<Variant> all = made.variants(List.of(u.id()), true);
-        long derived = all.stream().filter(x -> x.name().startsWith(Transform.DERIVED_PREFIX)).count();
-        if (derived >= max) throw PictureProblems.tooManyTransforms(max);
+        bounded(all);
         try {
             return pictures.derive(u, v, source(v, t, all), t, name, focus);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // our own variant unreadable: our fault, a 500
         }
+    }
+
+    /** The {@code frame} of a video at {@code asked.atMs()}: from its largest rendition, made once per request. */
+    Variant frame(Upload u, Transform asked, Transform.Format accepted) {
+        if (!u.family().video()) throw PictureProblems.framesOfVideosOnly();
+        if (asked == null || asked.atMs() < 0) throw Problems.required("t");
+        Long duration = u.info().durationMs();
+        if (duration != null && asked.atMs() > duration) throw PictureProblems.pastTheEnd(asked.atMs(), duration);
+        Transform t = asked.in(accepted != null ? accepted : Transform.Format.JPEG);
+        String name = t.name(FRAME, FocalPoint.CENTRE);
+        Optional<Variant> done = made.variant(u.id(), name);
+        if (done.isPresent()) return done.get();
+        List<Variant> all = made.variants(List.of(u.id()), true);
+        Variant rendition = all.stream().filter(v -> v.contentType().equals("video/mp4") && v.width() != null)
+                .max(Comparator.comparingInt(Variant::width)).orElseThrow(() -> Problems.notFound("media_key", u.mediaKey()));
+        bounded(all);
+        try {
+            return pictures.frame(u, rendition, t, name);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The frame "variant": a video's still at any time. */
+    static final String FRAME = "frame";
+
+    private void bounded(List<Variant> all) {
+        long derived = all.stream().filter(x -> x.name().startsWith(Transform.DERIVED_PREFIX)).count();
+        if (derived >= max) throw PictureProblems.tooManyTransforms(max);
     }
 }

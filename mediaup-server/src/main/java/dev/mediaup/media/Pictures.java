@@ -18,4 +18,7 @@ public interface Pictures {
      * and returns it; {@code cover} crops keep {@code focus} in view.
      */
     Variant derive(Upload u, Variant asked, Variant source, Transform t, String name, FocalPoint focus) throws IOException;
+
+    /** Makes the frame at {@code t.atMs()} of the video {@code rendition} as {@code t} asks, recorded as variant {@code name}. */
+    Variant frame(Upload u, Variant rendition, Transform t, String name) throws IOException;
 }

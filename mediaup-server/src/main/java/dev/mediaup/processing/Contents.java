@@ -59,7 +59,7 @@ final class Contents {
      * Bumped whenever what processing makes from the same bytes changes (sizes, codecs, settings of its own): media
      * processed under an older recipe is then not reused for new uploads.
      */
-    private static final int RECIPES = 1;
+    private static final int RECIPES = 2; // 2: videos have a storyboard
 
     /**
      * What processing would make of some bytes, as a string: two uploads with the same bytes and the same recipe get

@@ -4,17 +4,20 @@ import dev.mediaup.core.FocalPoint;
 import dev.mediaup.core.MediaRejected;
 import dev.mediaup.core.Transform;
 import dev.mediaup.core.Unavailable;
+import dev.mediaup.store.BlobStore;
 import net.coobird.thumbnailator.Thumbnails;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /** Pictures made on request: shaped to the box in Java, encoded by ImageIO (JPEG, PNG) or ffmpeg (WebP, AVIF). */
@@ -83,6 +86,49 @@ final class PictureEncoder {
         }
     }
 
+    /**
+     * The frame of a rendition (our own MP4) at {@code atMs}: ffmpeg seeks to it and writes it as a PNG, read here. The
+     * rendition is read in place where blobs are files, else copied to scratch first.
+     */
+    BufferedImage frameAt(BlobStore blobs, String key, long atMs) throws IOException {
+        Files.createDirectories(scratch);
+        Path dir = Files.createTempDirectory(scratch, "frame");
+        try {
+            var local = blobs.capabilities().local();
+            Path video = local.isPresent() ? local.get().path(key) : dir.resolve("video.mp4");
+            if (!Files.exists(video)) try (InputStream in = blobs.open(key)) {
+                Files.copy(in, video);
+            }
+            Path still = dir.resolve("still.png");
+            Ffmpeg.Result r = run(List.of("-nostdin", "-hide_banner", "-loglevel", "error", "-protocol_whitelist", Ffmpeg.PROTOCOLS,
+                    "-ss", String.format(Locale.ROOT, "%d.%03d", atMs / 1000, atMs % 1000), "-f", "mov", "-i", "file:" + video,
+                    "-map", "0:v:0", "-frames:v", "1", "-map_metadata", "-1", "-c:v", "png", "-f", "image2", "-update", "1", "-y",
+                    still.toString()), dir);
+            // a time at the very end may have no frame after it: the last one is the frame there
+            if ((!r.ok() || !Files.isRegularFile(still)) && atMs > 0)
+                r = run(List.of("-nostdin", "-hide_banner", "-loglevel", "error", "-protocol_whitelist", Ffmpeg.PROTOCOLS, "-sseof", "-1",
+                        "-f", "mov", "-i", "file:" + video, "-map", "0:v:0", "-update", "1", "-c:v", "png", "-f", "image2", "-y",
+                        still.toString()), dir);
+            if (!r.ok() || !Files.isRegularFile(still))
+                throw new IOException("no frame at " + atMs + " ms: " + Video.lastLine(r.stderrTail()));
+            BufferedImage img = ImageIO.read(still.toFile());
+            if (img == null) throw new IOException("the frame at " + atMs + " ms could not be read");
+            return img;
+        } finally {
+            Ffmpeg.deleteTree(dir);
+        }
+    }
+
+    private Ffmpeg.Result run(List<String> args, Path dir) throws IOException {
+        try {
+            Ffmpeg.Result r = ffmpeg.ffmpeg(args, dir, Math.min(TIMEOUT_SECS, ffmpeg.limits().timeoutSecs()), l -> { });
+            ffmpeg.checkOpen();
+            return r;
+        } catch (Ffmpeg.NotRunnable e) {
+            throw new Unavailable("processing", e.getMessage(), e);
+        }
+    }
+
     /** WebP (libwebp, transparency kept) and AVIF (libaom, still picture) from a PNG of the pixels, in a scratch dir. */
     private void viaFfmpeg(BufferedImage img, Transform t, OutputStream out) throws IOException {
         Files.createDirectories(scratch);
@@ -97,13 +143,7 @@ final class PictureEncoder {
                         "-crf", Integer.toString(Math.clamp(Math.round((100 - t.quality()) * 0.5f) + 12, 0, 63)), "-f", "avif"));
             else args.addAll(List.of("-c:v", "libwebp", "-quality", Integer.toString(t.quality()), "-f", "webp"));
             args.addAll(List.of("-y", made.toString()));
-            Ffmpeg.Result r;
-            try {
-                r = ffmpeg.ffmpeg(args, dir, Math.min(TIMEOUT_SECS, ffmpeg.limits().timeoutSecs()), l -> { });
-            } catch (Ffmpeg.NotRunnable e) {
-                throw new Unavailable("processing", e.getMessage(), e);
-            }
-            ffmpeg.checkOpen();
+            Ffmpeg.Result r = run(args, dir);
             if (!r.ok() || !Files.isRegularFile(made) || Files.size(made) == 0)
                 throw new MediaRejected("The picture could not be encoded as " + t.format().wire() + ": " + Video.lastLine(r.stderrTail()));
             Files.copy(made, out);

@@ -57,6 +57,18 @@ public final class PictureWork implements Pictures {
         return v;
     }
 
+    @Override
+    public Variant frame(Upload u, Variant rendition, Transform t, String name) throws IOException {
+        BufferedImage still = encoder.frameAt(blobs, rendition.blobKey(), t.atMs());
+        int w = rendition.width() != null ? rendition.width() : still.getWidth();
+        int h = rendition.height() != null ? rendition.height() : still.getHeight();
+        BufferedImage made = PictureEncoder.shaped(Images.normalized(still, false), w, h, t, FocalPoint.CENTRE);
+        Variant v = writer.store(u, name, BlobKeys.variant(u.id(), name), t.format().mediaType, made.getWidth(), made.getHeight(), null,
+                out -> encoder.encode(made, false, t, out));
+        writer.recorded(u, List.of(v));
+        return v;
+    }
+
     private BufferedImage decoded(Variant v) throws IOException {
         BufferedImage img;
         try (InputStream in = blobs.open(v.blobKey())) {

@@ -82,6 +82,11 @@ final class Video {
         if (!gif) outs.addAll(hls(List.copyOf(outs), hls, src.audio()));
         outs.add(poster(src.format(), input, src.w(), src.h(), work));
         long durationMs = seconds > 0 ? Math.round(seconds * 1000) : Math.round(reached[0] * 1000);
+        if (!gif) {
+            // from the smallest rendition (listed last): scrub previews need no more pixels than that
+            Output smallest = outs.stream().filter(o -> o.contentType().equals("video/mp4")).reduce((a, b) -> b).orElseThrow();
+            outs.addAll(new Storyboard(ffmpeg).make(smallest.file(), smallest.width(), smallest.height(), durationMs, work));
+        }
         return new Made(src.w(), src.h(), durationMs, outs);
     }
 
@@ -179,7 +184,7 @@ final class Video {
 
     /** Name of the HLS master playlist variant; its renditions' playlists and segments are named {@code hls.<rendition>…}. */
     static final String HLS = "hls";
-    private static final int HLS_SECONDS = 6;
+    static final int HLS_SECONDS = 6;
 
     /**
      * The HLS files the tee muxer wrote beside the MP4s — each rendition's media playlist and segments — plus a master

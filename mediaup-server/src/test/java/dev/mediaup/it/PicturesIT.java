@@ -177,6 +177,48 @@ class PicturesIT {
         assertThat(Backend.blobs(server, "uploads/" + id)).as("gone with the media").isEmpty();
     }
 
+    @Test
+    void aVideoHasAStoryboardAndAFrameAtAnyTime() throws Exception {
+        byte[] clip = Fixtures.mp4(13, 320, 240);
+        String id = api.initialize("video/mp4", "tweet_video", clip.length);
+        api.append(id, 0, clip);
+        api.finalizeUpload(id);
+        api.awaitProcessed(id, java.time.Duration.ofSeconds(120));
+        String key = "7_" + id;
+
+        // the storyboard: a WebVTT track of cues into one sprite, thumbnails every 6 s (the renditions' keyframes)
+        Res track = api.get("/media/" + key + "/storyboard.vtt");
+        assertThat(track.contentType()).startsWith("text/vtt");
+        List<String> cues = track.text().lines().filter(l -> l.contains("#xywh=")).toList();
+        assertThat(track.text()).startsWith("WEBVTT").contains("00:00:00.000 --> 00:00:06.000").contains("00:00:12.000 --> 00:00:13.");
+        assertThat(cues).hasSize(3);
+        assertThat(cues.get(1)).as("each cue: a signed URL of the sprite and a tile of it").contains("/media/" + key + "/storyboard.jpg?")
+                .contains("sig=").endsWith("#xywh=160,0,160,120");
+        String sprite = cues.getFirst().substring(cues.getFirst().indexOf("/media/"), cues.getFirst().indexOf('#'));
+        BufferedImage tiles = ImageIO.read(new ByteArrayInputStream(api.as(null).get(sprite).body()));
+        assertThat(new int[] {tiles.getWidth(), tiles.getHeight()}).as("three tiles in a row").containsExactly(480, 120);
+        assertThat(api.get("/2/media/" + key + "?media.fields=variants").data().get("variants").toString())
+                .as("X's variants: the MP4s and the playlist only").doesNotContain("storyboard");
+
+        // a frame at any time, as asked, made once
+        Res frame = api.get("/media/" + key + "/frame?t=7.5&w=128");
+        assertThat(frame.contentType()).isEqualTo("image/jpeg");
+        assertThat(ImageIO.read(new ByteArrayInputStream(frame.body())).getWidth()).isEqualTo(128);
+        assertThat(api.get("/media/" + key + "/frame?t=7.5&w=128").raw().headers().firstValue("ETag"))
+                .isEqualTo(frame.raw().headers().firstValue("ETag"));
+        assertThat(accepting("/media/" + key + "/frame?t=0", "image/webp").contentType()).isEqualTo("image/webp");
+        assertThat(api.get("/media/" + key + "/frame?t=13").status()).as("the very end").isEqualTo(200);
+        Res past = api.get("/media/" + key + "/frame?t=14");
+        assertThat(past.status()).isEqualTo(400);
+        assertThat(past.json().get("parameter").asString()).isEqualTo("t");
+        assertThat(api.get("/media/" + key + "/frame?t=NaN").status()).isEqualTo(400);
+        assertThat(api.get("/media/" + key + "/frame").status()).as("t is required").isEqualTo(400);
+        assertThat(api.get("/media/" + key + "/poster?t=1").status()).as("t is for frames").isEqualTo(400);
+        Res photo = api.postMultipart("/2/media/upload", new Api.Multipart().field("media_category", "tweet_image")
+                .file("media", "p.png", Files.readAllBytes(png)));
+        assertThat(api.get("/media/3_" + photo.data().get("id").asString() + "/frame?t=1").code()).isEqualTo("not_a_video");
+    }
+
     private static Res accepting(String path, String accept) {
         Res r = api.send("GET", path, null, null, "Accept", accept);
         assertThat(r.status()).isEqualTo(200);

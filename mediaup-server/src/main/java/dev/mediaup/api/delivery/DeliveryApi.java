@@ -92,7 +92,8 @@ public final class DeliveryApi {
         // uploaded bytes are data, never a page of this origin: no type guessing, and opened on their own (a WebVTT or
         // SVG with a script in it, say) nothing runs — player fetches and <video>/<img> are not affected by either
         DELIVERED.forEach(ctx::header);
-        if (d.contentType().equals(MediaService.PLAYLIST)) playlist(ctx, d, head);
+        boolean track = ctx.pathParam("variant").equals(MediaService.STORYBOARD);
+        if (d.contentType().equals(MediaService.PLAYLIST) || track) playlist(ctx, d, head);
         else if (!redirected(ctx, d, head)) bytes(ctx, d, whoOrNull, head);
     }
 
@@ -121,7 +122,7 @@ public final class DeliveryApi {
     /** A playlist is rewritten with fresh signed URLs: never cached, never redirected. */
     private void playlist(Context ctx, MediaService.Deliverable d, boolean head) throws IOException {
         byte[] playlist = media.playlist(d, origin.apply(ctx)).getBytes(StandardCharsets.UTF_8);
-        ctx.status(200).contentType(MediaService.PLAYLIST).header("Cache-Control", "no-store");
+        ctx.status(200).contentType(d.contentType()).header("Cache-Control", "no-store");
         if (head) ctx.header("Content-Length", Integer.toString(playlist.length));
         else {
             countView(ctx, d);
@@ -179,7 +180,7 @@ public final class DeliveryApi {
      * master playlist counts; its renditions' playlists and segments do not.
      */
     private void countView(Context ctx, MediaService.Deliverable d) {
-        if (ctx.pathParam("variant").startsWith("hls.")) return;
+        if (ctx.pathParam("variant").startsWith("hls.") || ctx.pathParam("variant").startsWith("storyboard.")) return;
         String t = d.upload().wireType();
         media.count(d.upload().id(), t.equals("video") || t.equals("animated_gif") ? "video_views" : "views", 1);
     }
