@@ -212,7 +212,24 @@ try {
     await page.click('button:has-text("Remove English")');
     await page.waitForSelector('text=No subtitles yet.', { timeout: 30_000 });
     const tracksAfter = await page.$$eval('#player track', (t) => t.length);
-    step('video', { played, mediaKey, counter, tracks, originalBytes, tracksAfter });
+    // the storyboard: scrubbing shows the thumbnail of the time pointed at, letting go seeks there
+    await page.waitForSelector('#scrub');
+    // as a pointer drags it: input events while it moves (the preview), change when let go (the seek)
+    await page.evaluate(() => {
+      const r = document.getElementById('scrub');
+      r.value = '2.5';
+      r.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    const scrub = await page.evaluate(() => {
+      const p = document.getElementById('scrub-preview');
+      return { shown: !p.hidden, tile: p.dataset.tile, sprite: p.style.backgroundImage.includes('storyboard.jpg'),
+        time: document.getElementById('scrub-time').textContent };
+    });
+    await page.locator('#scrub').dispatchEvent('change');
+    await page.waitForFunction(() => Math.abs(document.getElementById('player').currentTime - 2.5) < 0.6, null, { timeout: 15_000 });
+    scrub.seeked = true;
+    await axe('detail-video-scrubbed');
+    step('video', { played, mediaKey, counter, tracks, originalBytes, tracksAfter, scrub });
 
     // usage, then delete a picture (from its page, confirmed), then usage again
     await go('#/account', 'Account');
@@ -231,9 +248,17 @@ try {
     await axe('library-dark');
     await shot('library-dark');
     await page.click('#theme');
+    const placeholders = await page.$$eval('.media-card', (c) => c.filter((x) => x.querySelector('.with-placeholder')).length);
     await page.click('.media-card[data-type="photo"] a.thumb');
     await page.waitForSelector('img.picture');
     const pictureKey = await page.evaluate(() => location.hash.split('/')[2]);
+    // the focal point: typed, saved as metadata, read back
+    await page.fill('#focus-x', '-0.5');
+    await page.fill('#focus-y', '0.25');
+    await page.click('button:has-text("Save focal point")');
+    await page.waitForSelector('text=Focal point saved');
+    const focus = (await (await fetch(`${base}/2/media/${pictureKey}?media.fields=x_focus`,
+      { headers: { Authorization: `Bearer ${args.token}` } })).json()).data.x_focus;
     await axe('detail-picture');
     await shot('detail-picture');
     await page.click('#delete');
@@ -251,7 +276,7 @@ try {
     await page.click('dialog button[value="yes"]');
     await page.waitForFunction((n) => document.querySelectorAll('.media-card').length < n, cardsBefore);
     const cardsAfter = await page.locator('.media-card').count();
-    step('manage', { listed, photosShown, pictureKey, storedBefore, storedAfter, storedHint, cardsBefore, cardsAfter });
+    step('manage', { listed, photosShown, pictureKey, storedBefore, storedAfter, storedHint, cardsBefore, cardsAfter, placeholders, focus });
 
     // a file that is not what it claims: the upload fails with X's error text
     await go('#/upload', 'Upload');

@@ -6,8 +6,10 @@ import uPlot from '/webjars/uplot/1.6.30/dist/uPlot.esm.js';
 import { api, ApiError } from './api.mjs';
 import { h, fill, bytes, statusLine, table, copy, confirmDialog } from './dom.mjs';
 import { Upload } from './upload.mjs';
+import { placeholder, focalPointSection, storyboardScrubber } from './pictures.mjs';
 
-const FIELDS = 'media.fields=type,url,duration_ms,width,height,preview_image_url,variants,alt_text,public_metrics,non_public_metrics,organic_metrics';
+const FIELDS = 'media.fields=type,url,duration_ms,width,height,preview_image_url,variants,alt_text,public_metrics,non_public_metrics,organic_metrics,'
+  + 'x_blurhash,x_focus';
 const PLAYLIST = 'application/x-mpegURL';
 const LANGUAGES = { EN: 'English', ES: 'Spanish', FR: 'French', DE: 'German', PT: 'Portuguese', IT: 'Italian', JA: 'Japanese',
   KO: 'Korean', ZH: 'Chinese', AR: 'Arabic', HI: 'Hindi', NL: 'Dutch', SV: 'Swedish', PL: 'Polish', TR: 'Turkish', RU: 'Russian' };
@@ -41,8 +43,9 @@ export async function detail(main, key) {
   main.append(viewer);
   if (f.state !== 'succeeded') viewer.append(h('p', {}, `Processing is ${f.state.replace('_', ' ')}; the files appear when it succeeds.`));
   else if (playable) hls = player(viewer, m, f);
-  else picture(viewer, m, f);
+  const img = f.state === 'succeeded' && !playable ? picture(viewer, m, f) : null;
 
+  if (img && m.type === 'photo') main.append(focalPointSection(m, f, img));
   main.append(variantsSection(f), altTextSection(m, f));
   if (m.type === 'video' && f.state === 'succeeded') main.append(subtitlesSection(m, f, () => detail(main, key)));
   if (m.type === 'video') main.append(await analyticsSection(m));
@@ -60,6 +63,8 @@ function player(viewer, m, f) {
   const mp4 = (m.variants ?? []).filter((v) => v.content_type === 'video/mp4').sort((a, b) => b.bit_rate - a.bit_rate)[0];
   const note = statusLine();
   viewer.append(note);
+  const storyboard = f.variants.find((v) => v.name === 'storyboard.vtt');
+  if (storyboard) storyboardScrubber(video, storyboard.url).then((s) => s && note.before(s)).catch(() => {});
   beacons(video, playlist ?? mp4);
   if (playlist && Hls.isSupported()) {
     const hls = new Hls({ enableWorker: false }); // a worker would need a blob: script, which the page's policy forbids
@@ -112,7 +117,9 @@ function picture(viewer, m, f) {
   const img = h('img', { alt: m.alt_text ?? '', src: (sizes.find((v) => v.name === 'small') ?? sizes[0]).url, class: 'picture' });
   const choose = h('select', { id: 'size', onchange: () => { img.src = sizes.find((v) => v.name === choose.value).url; } },
     sizes.map((v) => h('option', { value: v.name, selected: v.name === 'small' }, `${v.name} (${v.width}×${v.height}, ${bytes(v.bytes)})`)));
-  viewer.append(h('div', { class: 'toolbar' }, h('label', { for: 'size' }, 'Size'), choose), img);
+  viewer.append(h('div', { class: 'toolbar' }, h('label', { for: 'size' }, 'Size'), choose),
+    h('div', { class: 'picture-box' }, placeholder(img, m.x_blurhash, m.width, m.height)));
+  return img;
 }
 
 function variantsSection(f) {

@@ -2,8 +2,9 @@
 // several to delete.
 import { api } from './api.mjs';
 import { h, fill, bytes, statusLine, confirmDialog } from './dom.mjs';
+import { placeholder } from './pictures.mjs';
 
-const FIELDS = 'media.fields=type,preview_image_url,url,duration_ms,width,height,alt_text';
+const FIELDS = 'media.fields=type,preview_image_url,url,duration_ms,width,height,alt_text,x_blurhash';
 const TYPES = { all: 'All media', photo: 'Pictures', video: 'Videos', animated_gif: 'GIFs' };
 
 export async function library(main) {
@@ -34,7 +35,8 @@ export async function library(main) {
     } });
     const label = m.alt_text || `${TYPES[m.type] ? m.type.replace('_', ' ') : m.type} ${m.media_key}`;
     const thumb = m.preview_image_url
-      ? h('img', { src: m.preview_image_url, alt: m.alt_text ?? '', loading: 'lazy', width: 150, height: 150 })
+      ? placeholder(h('img', { src: m.preview_image_url, alt: m.alt_text ?? '', loading: 'lazy', width: 150, height: 150 }), m.x_blurhash,
+        m.width, m.height)
       : h('span', { class: 'placeholder', 'aria-hidden': 'true' }, m.type === 'video' ? '▶' : '◆');
     const li = h('li', { class: 'card media-card', 'data-type': m.type },
       h('a', { href: `#/media/${m.media_key}`, class: 'thumb' }, thumb, h('span', { class: 'sr-only' }, `Open ${label}`)),

@@ -35,14 +35,17 @@ final class Storyboard {
 
     /** The sprite and the track, made from {@code rendition} ({@code w}×{@code h}) in {@code work}. */
     List<Video.Output> make(Path rendition, int w, int h, long durationMs, Path work) throws IOException {
-        int every = interval(durationMs);
+        int every = interval(durationMs), keyframesPerTile = every / Video.HLS_SECONDS;
         int tiles = (int) Math.max(1, (durationMs + every * 1000L - 1) / (every * 1000L));
         int columns = Math.min(COLUMNS, tiles), rows = (tiles + columns - 1) / columns;
         int tw = TILE_WIDTH, th = Math.max(2, (int) Math.round((double) TILE_WIDTH * h / w / 2) * 2);
         Path sprite = work.resolve(SPRITE);
         Ffmpeg.Result r = ffmpeg.ffmpeg(List.of("-nostdin", "-hide_banner", "-loglevel", "error", "-protocol_whitelist", Ffmpeg.PROTOCOLS,
+                // every keyframe (or every k-th, for long videos) as it comes, each a tile: no fps filter, which
+                // drops a lone keyframe (a video under 6 s has one)
                 "-skip_frame", "nokey", "-f", "mov", "-i", "file:" + rendition, "-map", "0:v:0", "-vf",
-                "fps=1/" + every + ",scale=" + tw + ":" + th + ",tile=" + columns + "x" + rows, "-frames:v", "1", "-q:v", "4",
+                "select='not(mod(n\\," + keyframesPerTile + "))',scale=" + tw + ":" + th + ":out_range=full,format=yuvj420p,tile="
+                        + columns + "x" + rows, "-fps_mode", "passthrough", "-frames:v", "1", "-q:v", "4",
                 "-map_metadata", "-1", "-update", "1", "-y", sprite.toString()), work, ffmpeg.limits().timeoutSecs(), l -> { });
         ffmpeg.checkOpen();
         if (!r.ok() || !Files.isRegularFile(sprite) || Files.size(sprite) == 0)

@@ -1,6 +1,8 @@
 package dev.mediaup.processing;
 
 import dev.mediaup.core.MediaRejected;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -18,6 +20,8 @@ import java.util.regex.Pattern;
  * real progress. ffmpeg turns rotated sources upright itself; renditions carry no source metadata.
  */
 final class Video {
+    private static final Logger log = LoggerFactory.getLogger(Video.class);
+
     /** Renditions we may make, by the short side of the picture, with X's bit rates where X publishes them. */
     private static final int[][] LADDER = {{1080, 5_000_000}, {720, 2_176_000}, {480, 1_200_000}, {360, 832_000}, {270, 256_000}};
     static final int MAX_RENDITIONS = 3;
@@ -82,12 +86,22 @@ final class Video {
         if (!gif) outs.addAll(hls(List.copyOf(outs), hls, src.audio()));
         outs.add(poster(src.format(), input, src.w(), src.h(), work));
         long durationMs = seconds > 0 ? Math.round(seconds * 1000) : Math.round(reached[0] * 1000);
-        if (!gif) {
-            // from the smallest rendition (listed last): scrub previews need no more pixels than that
-            Output smallest = outs.stream().filter(o -> o.contentType().equals("video/mp4")).reduce((a, b) -> b).orElseThrow();
-            outs.addAll(new Storyboard(ffmpeg).make(smallest.file(), smallest.width(), smallest.height(), durationMs, work));
-        }
+        if (!gif) outs.addAll(storyboard(outs, durationMs, work));
         return new Made(src.w(), src.h(), durationMs, outs);
+    }
+
+    /**
+     * The storyboard, from the smallest rendition (listed last): scrub previews need no more pixels than that. An extra:
+     * a video whose storyboard cannot be made is still a video (without one; logged).
+     */
+    private List<Output> storyboard(List<Output> outs, long durationMs, Path work) throws IOException {
+        Output smallest = outs.stream().filter(o -> o.contentType().equals("video/mp4")).reduce((a, b) -> b).orElseThrow();
+        try {
+            return new Storyboard(ffmpeg).make(smallest.file(), smallest.width(), smallest.height(), durationMs, work);
+        } catch (MediaRejected e) {
+            log.warn("no storyboard for {}: {}", work.getFileName(), e.getMessage());
+            return List.of();
+        }
     }
 
     /** What the probe found, as displayed (a 90° rotation already swapped w and h). */

@@ -91,9 +91,18 @@ class ConsoleIT {
             assertThat(looked.has("subtitles")).as("attached, then removed in the console").isFalse();
             assertThat(video1.get("tracksAfter").asInt()).isZero();
             assertThat(video1.get("originalBytes").asLong()).as("the original, downloaded").isEqualTo(Files.size(video));
+            JsonNode scrub = video1.get("scrub");
+            assertThat(scrub.get("shown").asBoolean()).as("scrubbing shows the storyboard's thumbnail").isTrue();
+            assertThat(scrub.get("sprite").asBoolean()).isTrue();
+            assertThat(scrub.get("tile").asString()).as("a 4-s video: one thumbnail").isEqualTo("0,0");
+            assertThat(scrub.get("time").asString()).isEqualTo("2.5 s");
+            assertThat(scrub.get("seeked").asBoolean()).isTrue();
 
             JsonNode manage = step(r, "manage");
             assertThat(manage.get("photosShown").asInt()).as("the type filter").isEqualTo(2);
+            assertThat(manage.get("placeholders").asInt()).as("BlurHash placeholders in the library").isGreaterThanOrEqualTo(3);
+            assertThat(manage.get("focus").get("x").asDouble()).as("the focal point set in the console").isEqualTo(-0.5);
+            assertThat(manage.get("focus").get("y").asDouble()).isEqualTo(0.25);
             assertThat(manage.get("listed").toString()).contains("video").contains("photo");
             JsonNode gone = api.get("/2/media/" + manage.get("pictureKey").asString()).json();
             assertThat(gone.has("data")).as("the deleted picture is gone").isFalse();
