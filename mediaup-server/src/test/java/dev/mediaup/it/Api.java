@@ -222,7 +222,15 @@ public final class Api {
     }
 
     public static byte[] png(int w, int h) {
+        return png(w, h, g -> { });
+    }
+
+    /** A PNG of {@code w}×{@code h} with what {@code paint} draws on black. */
+    public static byte[] png(int w, int h, java.util.function.Consumer<java.awt.Graphics2D> paint) {
         var img = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        var g = img.createGraphics();
+        paint.accept(g);
+        g.dispose();
         var out = new ByteArrayOutputStream();
         try {
             javax.imageio.ImageIO.write(img, "png", out);

@@ -8,10 +8,8 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -314,15 +312,12 @@ class MediaIT {
     /** mediaup's extension fields: a placeholder and a focal point, in an answer only when media.fields names them. */
     @Test
     void placeholdersAndFocalPointsAreAnsweredOnlyWhenAskedFor() throws Exception {
-        BufferedImage img = new BufferedImage(300, 200, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setColor(new Color(230, 120, 40));
-        g.fillRect(0, 0, 300, 200);
-        g.dispose();
-        ByteArrayOutputStream orange = new ByteArrayOutputStream();
-        ImageIO.write(img, "png", orange);
+        byte[] orange = Api.png(300, 200, g -> {
+            g.setColor(new Color(230, 120, 40));
+            g.fillRect(0, 0, 300, 200);
+        });
         Res up = owner.postMultipart("/2/media/upload", new Api.Multipart().field("media_category", "tweet_image")
-                .file("media", "o.png", orange.toByteArray()));
+                .file("media", "o.png", orange));
         String key = up.data().get("media_key").asString(), id = up.data().get("id").asString();
 
         String hash = owner.get("/2/media/" + key + "?media.fields=x_blurhash,width").data().get("x_blurhash").asString();
@@ -352,17 +347,14 @@ class MediaIT {
     /** The thumb is cut around the focal point: set after processing (cut again), and not another owner's. */
     @Test
     void aFocalPointMovesTheThumbsCropForItsOwnMediaOnly() throws Exception {
-        BufferedImage img = new BufferedImage(600, 300, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setColor(Color.RED);
-        g.fillRect(0, 0, 300, 300);
-        g.setColor(Color.BLUE);
-        g.fillRect(300, 0, 300, 300);
-        g.dispose();
-        ByteArrayOutputStream halves = new ByteArrayOutputStream();
-        ImageIO.write(img, "png", halves);
+        byte[] halves = Api.png(600, 300, g -> {
+            g.setColor(Color.RED);
+            g.fillRect(0, 0, 300, 300);
+            g.setColor(Color.BLUE);
+            g.fillRect(300, 0, 300, 300);
+        });
         Res up = owner.postMultipart("/2/media/upload", new Api.Multipart().field("media_category", "tweet_image")
-                .file("media", "h.png", halves.toByteArray()));
+                .file("media", "h.png", halves));
         String key = up.data().get("media_key").asString(), id = up.data().get("id").asString();
         assertThat(thumb(owner, key)).as("centred: red on the left, blue on the right").containsExactly("red", "blue");
 
@@ -373,7 +365,7 @@ class MediaIT {
 
         // the same bytes by another user: the renditions are shared (store once), the owner's crop is not
         Res again = stranger.postMultipart("/2/media/upload", new Api.Multipart().field("media_category", "tweet_image")
-                .file("media", "h.png", halves.toByteArray()));
+                .file("media", "h.png", halves));
         assertThat(thumb(stranger, again.data().get("media_key").asString())).as("the other user's: centred")
                 .containsExactly("red", "blue");
         assertThat(thumb(owner, key)).containsExactly("blue", "blue");

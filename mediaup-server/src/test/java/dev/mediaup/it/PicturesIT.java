@@ -8,7 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -36,17 +35,12 @@ class PicturesIT {
     static void start() throws Exception {
         server = new ServerProcess(dir.resolve("data"), "--max-transforms-per-media", "8").start();
         api = new Api(server.baseUrl(), server.createToken("3201", "media.write tweet.read"));
-        BufferedImage img = new BufferedImage(1200, 800, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setColor(Color.RED);
-        g.fillRect(0, 0, 600, 800);
-        g.setColor(Color.BLUE);
-        g.fillRect(600, 0, 600, 800);
-        g.setColor(Color.BLACK);
-        g.fillRect(0, 0, 1200, 100);
-        g.dispose();
-        png = dir.resolve("src.png");
-        ImageIO.write(img, "png", png.toFile());
+        png = Files.write(dir.resolve("src.png"), Api.png(1200, 800, g -> {
+            g.setColor(Color.RED);
+            g.fillRect(0, 100, 600, 700);
+            g.setColor(Color.BLUE);
+            g.fillRect(600, 100, 600, 700); // the top band stays black
+        }));
     }
 
     @AfterAll
