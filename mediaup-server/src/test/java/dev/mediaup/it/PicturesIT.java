@@ -134,7 +134,7 @@ class PicturesIT {
 
         // cover crops keep the focal point in view: the centre square of 1200×800 spans x 200–1000, the rightmost 400–1200
         String cover = large + "?w=256&h=256&fit=cover&fm=png";
-        BufferedImage centred = ImageIO.read(new ByteArrayInputStream(api.get(cover).body()));
+        BufferedImage centred = ImageIO.read(new ByteArrayInputStream(ok(api.get(cover)).body()));
         assertThat(new int[] {centred.getWidth(), centred.getHeight()}).containsExactly(256, 256);
         assertThat(name(centred.getRGB(80, 200))).as("x 450 of the picture").isEqualTo("red");
         api.postJson("/2/media/metadata", "{\"id\":\"" + id + "\",\"metadata\":{\"x_focus\":{\"x\":1,\"y\":0}}}");
@@ -195,7 +195,7 @@ class PicturesIT {
                 .as("X's variants: the MP4s and the playlist only").doesNotContain("storyboard");
 
         // a frame at any time, as asked, made once
-        Res frame = api.get("/media/" + key + "/frame?t=7.5&w=128");
+        Res frame = ok(api.get("/media/" + key + "/frame?t=7.5&w=128"));
         assertThat(frame.contentType()).isEqualTo("image/jpeg");
         assertThat(ImageIO.read(new ByteArrayInputStream(frame.body())).getWidth()).isEqualTo(128);
         assertThat(api.get("/media/" + key + "/frame?t=7.5&w=128").raw().headers().firstValue("ETag"))
@@ -211,6 +211,12 @@ class PicturesIT {
         Res photo = api.postMultipart("/2/media/upload", new Api.Multipart().field("media_category", "tweet_image")
                 .file("media", "p.png", Files.readAllBytes(png)));
         assertThat(api.get("/media/3_" + photo.data().get("id").asString() + "/frame?t=1").code()).isEqualTo("not_a_video");
+    }
+
+    private static Res ok(Res r) {
+        assertThat(r.status()).as("%s; the server's log: %s", r, r.status() == 200 ? "" : server.log().lines().filter(l -> l.contains("ERROR")
+                || l.contains("Exception") || l.contains("\tat ") || l.contains("WARN")).limit(20).toList()).isEqualTo(200);
+        return r;
     }
 
     private static Res accepting(String path, String accept) {
