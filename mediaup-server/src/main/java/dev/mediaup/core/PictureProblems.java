@@ -35,6 +35,10 @@ public final class PictureProblems {
                 + durationMs / 1000.0 + " s long.");
     }
 
+    public static Problem posterTime() {
+        return Problems.mustBe("x_poster_time_secs", null, Problems.Form.POSTER_TIME);
+    }
+
     public static Problem focalPoint() {
         return Problems.mustBe("x_focus", null, Problems.Form.FOCAL_POINT);
     }

@@ -198,7 +198,8 @@ public final class Problems {
         ABSENT_WITH_DEFER("absent when Upload-Defer-Length is sent"),
         SF_INTEGER("a non-negative integer (an RFC 9651 Integer)"),
         SF_BOOLEAN("?0 or ?1 (an RFC 9651 Boolean)"),
-        SECONDS("seconds, e.g. 12 or 12.5 (at most three decimals)");
+        SECONDS("seconds, e.g. 12 or 12.5 (at most three decimals)"),
+        POSTER_TIME("a number of seconds from the start of the video, within it");
 
         final String phrase;
 

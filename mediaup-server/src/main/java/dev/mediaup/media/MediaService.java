@@ -129,15 +129,20 @@ public final class MediaService {
 
     /** Owner only; each member of {@code additions} replaces the stored member of that name. Returns the merged object. */
     public ObjectNode mergeMetadata(Principal who, long id, ObjectNode additions) {
-        JsonNode focus = additions.get(Focus.MEMBER);
+        JsonNode focus = additions.get(Focus.MEMBER), posterAt = additions.get(PosterTime.MEMBER);
         if (focus != null && !focus.isNull()) Focus.parse(focus); // checked before anything is looked up or changed
+        if (posterAt != null && !posterAt.isNull()) PosterTime.parse(posterAt);
         Upload u = owned(who, id);
+        Long duration = u.info().durationMs();
+        if (posterAt != null && !posterAt.isNull() && (!u.family().video() || duration != null && PosterTime.parse(posterAt) > duration))
+            throw PictureProblems.posterTime();
         ObjectNode merged = u.metadataJson() == null ? JSON.createObjectNode() : (ObjectNode) JSON.readTree(u.metadataJson());
         additions.properties().forEach(e -> merged.set(e.getKey(), e.getValue()));
         if (focus != null && focus.isNull()) merged.remove(Focus.MEMBER); // null takes the focal point away
         Optional<Upload> now = writes.setMetadata(id, merged.toString());
         // a succeeded picture's thumb is cut again around it (media still being processed is cut around it anyway)
         if (focus != null && now.isPresent() && now.get().state() == State.SUCCEEDED) Focus.recrop(crops, now.get());
+        if (posterAt != null && now.isPresent() && now.get().state() == State.SUCCEEDED) PosterTime.remake(crops, now.get());
         return merged;
     }
 

@@ -19,6 +19,9 @@ public interface Pictures {
      */
     Variant derive(Upload u, Variant asked, Variant source, Transform t, String name, FocalPoint focus) throws IOException;
 
+    /** Makes the video's poster again from its frame at {@code atMs} (and its placeholder with it). */
+    void poster(Upload u, long atMs) throws IOException;
+
     /** Makes the frame at {@code t.atMs()} of the video {@code rendition} as {@code t} asks, recorded as variant {@code name}. */
     Variant frame(Upload u, Variant rendition, Transform t, String name) throws IOException;
 }

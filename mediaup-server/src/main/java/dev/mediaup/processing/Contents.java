@@ -11,6 +11,7 @@ import dev.mediaup.core.Segment;
 import dev.mediaup.core.Unavailable;
 import dev.mediaup.core.Upload;
 import dev.mediaup.media.Focus;
+import dev.mediaup.media.PosterTime;
 import dev.mediaup.store.BlobStore;
 import dev.mediaup.store.MediaStore;
 import dev.mediaup.upload.ContentDigest;
@@ -71,7 +72,9 @@ final class Contents {
         String category = u.category() == null ? "-" : u.category().wire();
         String common = RECIPES + ";" + u.family() + ";" + category + ";px=" + settings.maxPixels();
         if (u.family() == Family.IMAGE) return common;
-        return common + ";ms=" + maxMillis(settings, u) + ";frames=" + settings.config().maxGifFrames();
+        // a poster its owner chose a time for is that owner's: media asking for another frame does not share it
+        String poster = PosterTime.of(u).isPresent() ? ";poster=" + PosterTime.of(u).getAsLong() : "";
+        return common + ";ms=" + maxMillis(settings, u) + ";frames=" + settings.config().maxGifFrames() + poster;
     }
 
     /**
@@ -138,17 +141,21 @@ final class Contents {
     }
 
     /**
-     * A thumb the earlier media's owner had cropped around a focal point is that owner's choice, not this media's:
-     * cut again around this media's own (the centre, unless its owner set one already).
+     * A thumb the earlier media's owner had cropped around a focal point, or a poster it had taken from another frame,
+     * is that owner's choice, not this media's: made again as this media's own (the centre, the first frame, unless
+     * its owner set one already).
      */
     private void ownThumb(Upload u) {
-        boolean remade = media.variant(u.id(), "thumb").map(v -> BlobKeys.isRemade(v.blobKey())).orElse(false);
-        if (!remade) return;
         try {
-            crops.recrop(u, Focus.of(u).orElse(FocalPoint.CENTRE));
+            if (remade(u, "thumb")) crops.recrop(u, Focus.of(u).orElse(FocalPoint.CENTRE));
+            if (remade(u, "poster")) crops.poster(u, PosterTime.of(u).orElse(0));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private boolean remade(Upload u, String variant) {
+        return media.variant(u.id(), variant).map(v -> BlobKeys.isRemade(v.blobKey())).orElse(false);
     }
 
     Optional<Outcome> share(Upload u, long source) {

@@ -57,6 +57,24 @@ public final class PictureWork implements Pictures {
         return v;
     }
 
+    /** A poster as processing makes it: at most 1280 px on its long side, JPEG. */
+    private static final Transform POSTER = new Transform(1280, 1280, Transform.Fit.INSIDE, Transform.Format.JPEG, 85, -1);
+
+    @Override
+    public void poster(Upload u, long atMs) throws IOException {
+        Variant rendition = media.variants(List.of(u.id()), false).stream()
+                .filter(v -> v.contentType().equals("video/mp4") && v.width() != null).max(Comparator.comparingInt(Variant::width))
+                .orElse(null);
+        if (rendition == null) return; // not a video processing made renditions of
+        BufferedImage still = Images.normalized(encoder.frameAt(blobs, rendition.blobKey(), atMs), false);
+        BufferedImage made = PictureEncoder.shaped(still, still.getWidth(), still.getHeight(), POSTER, FocalPoint.CENTRE);
+        String key = BlobKeys.remade(u.id(), "poster", ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+        Variant v = writer.store(u, "poster", key, "image/jpeg", made.getWidth(), made.getHeight(), null,
+                out -> encoder.encode(made, false, POSTER, out));
+        writer.recorded(u, List.of(v));
+        media.recordPlaceholder(u.id(), Images.blurhash(made));
+    }
+
     @Override
     public Variant frame(Upload u, Variant rendition, Transform t, String name) throws IOException {
         BufferedImage still = encoder.frameAt(blobs, rendition.blobKey(), t.atMs());

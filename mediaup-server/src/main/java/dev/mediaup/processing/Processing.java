@@ -14,6 +14,7 @@ import dev.mediaup.core.Segment;
 import dev.mediaup.core.Upload;
 import dev.mediaup.core.Variant;
 import dev.mediaup.media.Focus;
+import dev.mediaup.media.PosterTime;
 import dev.mediaup.store.BlobStore;
 import dev.mediaup.store.MediaStore;
 import dev.mediaup.upload.Processor.Outcome;
@@ -129,7 +130,8 @@ public final class Processing implements Processor {
             boolean gif = u.family() == Family.GIF;
             long maxMs = Contents.maxMillis(settings, u);
             Video.Made made = video.process(type, ffmpegInput(segs, s), gif,
-                    new Video.Limits(maxMs, settings.config().maxGifFrames(), settings.maxPixels()), s.dir(), progress);
+                    new Video.Limits(maxMs, settings.config().maxGifFrames(), settings.maxPixels(), gif ? 0 : PosterTime.of(u).orElse(0)),
+                    s.dir(), progress);
             Failpoint.VIDEO_AFTER_ENCODE.hit();
             List<Variant> vs = new ArrayList<>();
             for (Video.Output o : made.outputs()) {

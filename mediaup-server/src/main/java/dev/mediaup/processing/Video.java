@@ -26,7 +26,8 @@ final class Video {
     private static final int[][] LADDER = {{1080, 5_000_000}, {720, 2_176_000}, {480, 1_200_000}, {360, 832_000}, {270, 256_000}};
     static final int MAX_RENDITIONS = 3;
 
-    record Limits(long maxDurationMs, int maxGifFrames, long maxPixels) {}
+    /** {@code posterAtMs}: where the poster is taken from (0: the first frame). */
+    record Limits(long maxDurationMs, int maxGifFrames, long maxPixels, long posterAtMs) {}
 
     /** A file ffmpeg wrote, and what it is. */
     record Output(String name, Path file, String contentType, Integer width, Integer height, Integer bitRate) {}
@@ -84,7 +85,7 @@ final class Video {
         for (Output o : outs)
             if (!Files.isRegularFile(o.file()) || Files.size(o.file()) == 0) throw new MediaRejected("The media has no decodable frames.");
         if (!gif) outs.addAll(hls(List.copyOf(outs), hls, src.audio()));
-        outs.add(poster(src.format(), input, src.w(), src.h(), work));
+        outs.add(poster(src.format(), input, src.w(), src.h(), Math.min(limits.posterAtMs(), (long) (seconds * 1000)), work));
         long durationMs = seconds > 0 ? Math.round(seconds * 1000) : Math.round(reached[0] * 1000);
         if (!gif) outs.addAll(storyboard(outs, durationMs, work));
         return new Made(src.w(), src.h(), durationMs, outs);
@@ -232,10 +233,10 @@ final class Video {
      * The poster: the first frame, no larger than 1280 on its long side. A run of its own — a one-frame output inside
      * the transcoding run would end ffmpeg's progress clock at that frame.
      */
-    private Output poster(String format, String input, int w, int h, Path work) throws IOException {
+    private Output poster(String format, String input, int w, int h, long atMs, Path work) throws IOException {
         Path poster = work.resolve("poster.jpg");
         Ffmpeg.Result r = ffmpeg.ffmpeg(List.of("-nostdin", "-hide_banner", "-loglevel", "error", "-protocol_whitelist", Ffmpeg.PROTOCOLS,
-                "-f", format, "-i", input, "-map", "0:v:0", "-vf",
+                "-ss", String.format(Locale.ROOT, "%d.%03d", atMs / 1000, atMs % 1000), "-f", format, "-i", input, "-map", "0:v:0", "-vf",
                         "scale=w='min(iw,1280)':h='min(ih,1280)':force_original_aspect_ratio=decrease",
                 "-frames:v", "1", "-q:v", "3", "-map_metadata", "-1", "-update", "1", "-y", poster.toString()), work,
                         ffmpeg.limits().timeoutSecs(), l -> { });

@@ -45,6 +45,9 @@ public interface MediaStore {
     /** Records the SHA-256 of the media's whole bytes and the recipe its processing follows (what it would make). */
     void recordContent(long mediaId, String sha256, String recipe);
 
+    /** Records media's placeholder (BlurHash) anew: its poster was made again from another frame. */
+    void recordPlaceholder(long mediaId, String blurhash);
+
     /**
      * Media other than {@code mediaId} that succeeded from the same bytes under the same recipe — whoever owns it, or
      * only {@code ownerOrNull}'s media when that is given.

@@ -229,6 +229,10 @@ class BadInputTest {
                 c("metadata: x_focus with another member", 400, a -> focus(a, "{\"x\":0,\"y\":0,\"z\":0}")),
                 c("metadata: x_focus x a string", 400, a -> focus(a, "{\"x\":\"0.5\",\"y\":0}")),
                 c("metadata: x_focus huge", 400, a -> focus(a, "{\"x\":1e400,\"y\":0}")),
+                c("metadata: x_poster_time_secs of a photo", 400, a -> a.postJson("/2/media/metadata", "{\"id\":\"" + done
+                        + "\",\"metadata\":{\"x_poster_time_secs\":1}}")),
+                c("metadata: x_poster_time_secs negative", 400, a -> a.postJson("/2/media/metadata", "{\"id\":\"" + done
+                        + "\",\"metadata\":{\"x_poster_time_secs\":-1}}")),
                 c("lookup: unknown extension field", 400, a -> a.get("/2/media/" + doneKey + "?media.fields=x_blurhash,x_bogus")),
                 // pictures made on request: every parameter checked, named, and nothing made
                 c("delivery: w not a number", 400, a -> a.get("/media/" + doneKey + "/orig?w=abc")),

@@ -201,6 +201,13 @@ class PicturesIT {
         assertThat(api.get("/media/" + key + "/frame?t=7.5&w=128").raw().headers().firstValue("ETag"))
                 .isEqualTo(frame.raw().headers().firstValue("ETag"));
         assertThat(accepting("/media/" + key + "/frame?t=0", "image/webp").contentType()).isEqualTo("image/webp");
+        JsonNode listed = api.get("/2/media/" + key + "/variants?t=7.5&w=128").data().get("variants");
+        String signed = null;
+        for (JsonNode v : listed) if (v.get("name").asString().equals("frame")) signed = v.get("url").asString();
+        assertThat(signed).as("a public URL of a frame, signed with its time").contains("t=7.500");
+        Res shared = ok(api.as(null).get(signed.substring(signed.indexOf("/media/"))));
+        assertThat(shared.raw().headers().firstValue("ETag")).isEqualTo(frame.raw().headers().firstValue("ETag"));
+        assertThat(api.as(null).get(signed.substring(signed.indexOf("/media/")).replace("t=7.500", "t=8.000")).status()).isEqualTo(404);
         assertThat(api.get("/media/" + key + "/frame?t=13").status()).as("the very end").isEqualTo(200);
         Res past = api.get("/media/" + key + "/frame?t=14");
         assertThat(past.status()).isEqualTo(400);
@@ -211,6 +218,18 @@ class PicturesIT {
         Res photo = api.postMultipart("/2/media/upload", new Api.Multipart().field("media_category", "tweet_image")
                 .file("media", "p.png", Files.readAllBytes(png)));
         assertThat(api.get("/media/3_" + photo.data().get("id").asString() + "/frame?t=1").code()).isEqualTo("not_a_video");
+
+        // the poster from another frame: made again when set
+        String poster = "/media/" + key + "/poster";
+        String before = ok(api.get(poster)).raw().headers().firstValue("ETag").orElseThrow();
+        assertThat(api.postJson("/2/media/metadata", "{\"id\":\"" + id + "\",\"metadata\":{\"x_poster_time_secs\":10}}").status())
+                .isEqualTo(200);
+        Res moved = ok(api.get(poster));
+        assertThat(moved.raw().headers().firstValue("ETag").orElseThrow()).as("another frame").isNotEqualTo(before);
+        assertThat(ImageIO.read(new ByteArrayInputStream(moved.body())).getWidth()).isEqualTo(320);
+        for (String bad : List.of("14", "-1", "\"10\""))
+            assertThat(api.postJson("/2/media/metadata", "{\"id\":\"" + id + "\",\"metadata\":{\"x_poster_time_secs\":" + bad + "}}")
+                    .json().path("parameter").asString()).as(bad).isEqualTo("x_poster_time_secs");
     }
 
     private static Res ok(Res r) {

@@ -209,6 +209,8 @@ public final class MediaApi {
         checkKey("media_key", key);
         // ?w=&h=&fit=&fm=&q=: each picture's URL asks for that transform, signed with it (a public URL of a size)
         Transform t = Transform.parse(ctx.queryParamMap(), media.transformSizes()).orElse(null);
+        Transform frame = t != null && t.atMs() >= 0 ? t : null; // ?t=: a video's frame, listed as "frame"
+        if (frame != null) t = null;
         var files = media.files(who, key);
         String base = origin.apply(ctx);
         List<Map<String, Object>> out = new ArrayList<>();
@@ -221,6 +223,9 @@ public final class MediaApi {
             m.put("url", base + media.signedPath(files.upload(), v.name(), picture ? t : null));
             out.add(m);
         }
+        if (frame != null && files.upload().family().video() && !files.made().isEmpty())
+            out.add(Wire.ordered("name", "frame", "content_type", frame.format() == null ? "image/jpeg" : frame.format().mediaType,
+                    "url", base + media.signedPath(files.upload(), "frame", frame)));
         if (files.originalBytes() != null)
             out.add(Wire.ordered("name", MediaService.UPLOADED, "content_type", files.upload().servedType(), "bytes", files.originalBytes(),
                     "url", base + media.signedPath(files.upload(), MediaService.UPLOADED)));

@@ -30,6 +30,11 @@ final class SqlMedia implements MediaStore {
     }
 
     @Override
+    public void recordPlaceholder(long mediaId, String blurhash) {
+        db.write(h -> h.createUpdate("UPDATE uploads SET blurhash = :b WHERE id = :id").bind("b", blurhash).bind("id", mediaId).execute());
+    }
+
+    @Override
     public OptionalLong sameContent(long mediaId, String sha256, String recipe, String ownerOrNull) {
         return content.same(mediaId, sha256, recipe, ownerOrNull);
     }
