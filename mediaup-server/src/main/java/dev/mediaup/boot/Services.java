@@ -84,7 +84,7 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
                 p.ffmpegMemoryBytes(), Runtime.getRuntime().availableProcessors()));
         if (p.ffmpeg() != null) ffmpeg.tools(); // a configured ffmpeg that does not run is a startup error, not a failed job later
         else checkBundledFfmpeg(ffmpeg);
-        var processing = new Processing(stores.media(), blobs, ffmpeg,
+        var processing = new Processing(stores.media(), stores.content(), blobs, ffmpeg,
                 new Processing.Settings(p, config.limits().maxPixels(), storage.scratchDir()), metrics);
         processing.cleanScratch();
         stores.webhooks().targets(config.webhooks().urls());
@@ -118,7 +118,7 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
         var routes = new Routes(uploads, tus, grants, admin, media, authenticator(config, stores, opaque, clock), limits,
                 http.publicBaseUrl(), metrics, readiness, config.limits().v11MaxAppendBytes(), http.tusPath(), config.auth().console(),
                 !http.redirect().isZero());
-        var sweeper = new Sweeper(stores.uploads(), stores.media(), blobs, clock, storage.retention());
+        var sweeper = new Sweeper(stores.uploads(), stores.content(), blobs, clock, storage.retention());
         return new Services(stores, blobs, ids, nodeOwner, clock, ffmpeg, workers, webhooks, media, sweeper, routes, readiness, watch);
     }
 

@@ -295,7 +295,7 @@ public final class Main extends Group {
         @Override
         public Integer call() throws IOException {
             try (var meta = open(); var blobs = Backends.blobs(storage())) {
-                printJson(new Sweeper(meta.uploads(), meta.media(), blobs, Main::now,
+                printJson(new Sweeper(meta.uploads(), meta.content(), blobs, Main::now,
                         retention.retention()).sweep(orphanMinAge));
             }
             return 0;

@@ -13,6 +13,7 @@ import dev.mediaup.core.Upload;
 import dev.mediaup.media.Focus;
 import dev.mediaup.media.PosterTime;
 import dev.mediaup.store.BlobStore;
+import dev.mediaup.store.ContentStore;
 import dev.mediaup.store.MediaStore;
 import dev.mediaup.upload.ContentDigest;
 import dev.mediaup.upload.Processor;
@@ -34,6 +35,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Contents {
     private final MediaStore media;
+    private final ContentStore content;
     private final BlobStore blobs;
     private final Processing.Settings settings;
     private final MeterRegistry metrics;
@@ -41,9 +43,11 @@ final class Contents {
     private final Clamd scanner;
     private final PictureWork crops;
 
-    Contents(MediaStore media, BlobStore blobs, Processing.Settings settings, MeterRegistry metrics, PictureWork crops) {
+    Contents(MediaStore media, ContentStore content, BlobStore blobs, Processing.Settings settings, MeterRegistry metrics,
+             PictureWork crops) {
         this.crops = crops;
         this.media = media;
+        this.content = content;
         this.blobs = blobs;
         this.settings = settings;
         this.metrics = metrics;
@@ -85,10 +89,10 @@ final class Contents {
      */
     Optional<Outcome> repeat(Upload u, String sha) {
         String recipe = recipe(u);
-        media.recordContent(u.id(), sha, recipe);
+        content.recordContent(u.id(), sha, recipe);
         var mode = settings.config().storeOnce();
         if (mode == ProcessingConfig.StoreOnce.OFF) return Optional.empty();
-        OptionalLong source = media.sameContent(u.id(), sha, recipe, mode == ProcessingConfig.StoreOnce.OWNER ? u.ownerId() : null);
+        OptionalLong source = content.sameContent(u.id(), sha, recipe, mode == ProcessingConfig.StoreOnce.OWNER ? u.ownerId() : null);
         return source.isEmpty() ? Optional.empty() : share(u, source.getAsLong());
     }
 
@@ -113,7 +117,7 @@ final class Contents {
         if (scanner == null) return Optional.empty();
         try {
             String engine = scanner.version();
-            if (media.scannedClean(sha, engine)) return Optional.empty();
+            if (content.scannedClean(sha, engine)) return Optional.empty();
             long size = segs.stream().mapToLong(Segment::size).sum(), t0 = System.nanoTime();
             Clamd.Verdict v;
             try (InputStream in = blobs.openAll(segs.stream().map(Segment::blobKey).toList())) {
@@ -123,7 +127,7 @@ final class Contents {
                     .record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
             if (v instanceof Clamd.Verdict.Infected(String signature)) return Optional.of(new Outcome(MediaInfo.NONE,
                     Failure.malware(signature), false));
-            media.recordClean(sha, engine, System.currentTimeMillis() / 1000);
+            content.recordClean(sha, engine, System.currentTimeMillis() / 1000);
             return Optional.empty();
         } catch (Clamd.Down e) {
             if (inline) throw new Unavailable("scanner", e.getMessage(), e);
@@ -137,7 +141,7 @@ final class Contents {
 
     OptionalLong held(Upload u) {
         if (u.declaredSha256() == null || settings.config().storeOnce() == ProcessingConfig.StoreOnce.OFF) return OptionalLong.empty();
-        return media.sameContent(u.id(), u.declaredSha256(), recipe(u), u.ownerId());
+        return content.sameContent(u.id(), u.declaredSha256(), recipe(u), u.ownerId());
     }
 
     /**
@@ -159,7 +163,7 @@ final class Contents {
     }
 
     Optional<Outcome> share(Upload u, long source) {
-        var shared = media.share(u.id(), source, settings.config().keepOriginals());
+        var shared = content.share(u.id(), source, settings.config().keepOriginals());
         if (shared.isEmpty()) return Optional.empty();
         Failpoint.REPEAT_AFTER_SHARE.hit();
         ownThumb(u);

@@ -11,8 +11,8 @@ import javax.sql.DataSource;
  * @param sharedDatabase the database every node shares, for state kept beside ours (rate-limit buckets); empty when
  *                       the store serves one node
  */
-public record MetadataStores(UploadStore uploads, MediaStore media, JobStore jobs, AccessStore access, NonceStore nonces,
-                             GrantStore grants,
+public record MetadataStores(UploadStore uploads, MediaStore media, ContentStore content, JobStore jobs, AccessStore access,
+                             NonceStore nonces, GrantStore grants,
                              WebhookOutbox webhooks,
                              ClusterStore cluster, MetricsStore metrics, Optional<DataSource> sharedDatabase, BooleanSupplier health,
                              Runnable closer) implements AutoCloseable {

@@ -3,7 +3,7 @@ package dev.mediaup.upload;
 import dev.mediaup.core.BlobKeys;
 import dev.mediaup.core.Failpoint;
 import dev.mediaup.store.BlobStore;
-import dev.mediaup.store.MediaStore;
+import dev.mediaup.store.ContentStore;
 import dev.mediaup.store.UploadRetention;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,15 +32,15 @@ public final class Sweeper {
     }
 
     private final UploadRetention ending;
-    private final MediaStore media;
+    private final ContentStore content;
     private final BlobStore blobs;
     private final LongSupplier clock;
     private final Duration retention;
 
-    public Sweeper(UploadRetention ending, MediaStore media, BlobStore blobs,
+    public Sweeper(UploadRetention ending, ContentStore content, BlobStore blobs,
             LongSupplier epochSeconds, Duration retention) {
         this.ending = ending;
-        this.media = media;
+        this.content = content;
         this.blobs = blobs;
         this.clock = epochSeconds;
         this.retention = retention;
@@ -102,7 +102,7 @@ public final class Sweeper {
                 if (owner.isEmpty()) continue;
                 // by key, whichever media the row is of: variants are shared, a tus final upload's segments lie under
                 // its partials' prefixes; once an original is assembled, its segment blobs are no longer referenced
-                Set<String> keys = referenced.computeIfAbsent(owner.getAsLong(), media::referencedUnder);
+                Set<String> keys = referenced.computeIfAbsent(owner.getAsLong(), content::referencedUnder);
                 if (!keys.contains(e.key())) {
                     try {
                         blobs.delete(e.key());

@@ -350,21 +350,21 @@ public abstract class MetadataStoresContract {
         Upload a = created("20", null);
         Segment aSeg = seg(a, 0, 10);
         done(stores.uploads().putSegment(aSeg, NOW, 100, Quota.NONE));
-        stores.media().recordContent(a.id(), sha, recipe);
+        stores.content().recordContent(a.id(), sha, recipe);
         Upload b = created("21", null);
         done(stores.uploads().putSegment(seg(b, 0, 10), NOW, 100, Quota.NONE));
-        assertThat(stores.media().sameContent(b.id(), sha, recipe, null)).as("not before it succeeded").isEmpty();
+        assertThat(stores.content().sameContent(b.id(), sha, recipe, null)).as("not before it succeeded").isEmpty();
         finalized(a, State.SUCCEEDED, null);
         List<Variant> made = List.of(variant(a, "orig", 9), variant(a, "small", 7));
         assertThat(stores.media().putVariants(a.id(), made).recorded()).isTrue();
-        assertThat(stores.media().sameContent(b.id(), sha, recipe, null)).hasValue(a.id());
-        assertThat(stores.media().sameContent(a.id(), sha, recipe, null)).as("never itself").isEmpty();
-        assertThat(stores.media().sameContent(b.id(), sha, recipe + ";other", null)).as("another recipe").isEmpty();
-        assertThat(stores.media().sameContent(b.id(), sha, recipe, "20")).as("held by its owner").hasValue(a.id());
-        assertThat(stores.media().sameContent(b.id(), sha, recipe, "21")).as("not held by another user").isEmpty();
-        assertThat(stores.media().sameContent(b.id(), "00".repeat(32), recipe, null)).isEmpty();
+        assertThat(stores.content().sameContent(b.id(), sha, recipe, null)).hasValue(a.id());
+        assertThat(stores.content().sameContent(a.id(), sha, recipe, null)).as("never itself").isEmpty();
+        assertThat(stores.content().sameContent(b.id(), sha, recipe + ";other", null)).as("another recipe").isEmpty();
+        assertThat(stores.content().sameContent(b.id(), sha, recipe, "20")).as("held by its owner").hasValue(a.id());
+        assertThat(stores.content().sameContent(b.id(), sha, recipe, "21")).as("not held by another user").isEmpty();
+        assertThat(stores.content().sameContent(b.id(), "00".repeat(32), recipe, null)).isEmpty();
 
-        MediaStore.Shared shared = stores.media().share(b.id(), a.id(), true).orElseThrow();
+        ContentStore.Shared shared = stores.content().share(b.id(), a.id(), true).orElseThrow();
         MediaInfo info = shared.info();
         assertThat(shared.originalKey()).as("a's original is its one segment: b's too").isEqualTo(aSeg.blobKey());
         assertThat(stores.uploads().stored(b.id())).extracting(Segment::blobKey).containsExactly(aSeg.blobKey());
@@ -375,24 +375,24 @@ public abstract class MetadataStoresContract {
                         Tuple[]::new));
         assertThat(stores.uploads().usage("21", Quota.epochDay(NOW)).storedBytes()).as("each owner is charged for its media")
                 .isEqualTo(10 + 16);
-        assertThat(stores.media().share(b.id(), a.id(), true)).as("again: the same rows, charged once").isPresent();
+        assertThat(stores.content().share(b.id(), a.id(), true)).as("again: the same rows, charged once").isPresent();
         assertThat(stores.uploads().usage("21", Quota.epochDay(NOW)).storedBytes()).isEqualTo(10 + 16);
-        assertThat(stores.media().referencedUnder(a.id())).containsExactlyInAnyOrder(aSeg.blobKey(), made.get(0).blobKey(),
+        assertThat(stores.content().referencedUnder(a.id())).containsExactlyInAnyOrder(aSeg.blobKey(), made.get(0).blobKey(),
                 made.get(1).blobKey());
 
         UploadRetention.Unlinked first = stores.uploads().delete(a.id());
         assertThat(first.freed()).as("its variants and its original are b's too").isEmpty();
         assertThat(first.prefixInUse()).isTrue();
-        assertThat(stores.media().referencedUnder(a.id())).containsExactlyInAnyOrder(aSeg.blobKey(), made.get(0).blobKey(),
+        assertThat(stores.content().referencedUnder(a.id())).containsExactlyInAnyOrder(aSeg.blobKey(), made.get(0).blobKey(),
                 made.get(1).blobKey());
         Upload c = created("22", null);
-        assertThat(stores.media().share(c.id(), a.id(), false)).as("a source that is gone shares nothing").isEmpty();
+        assertThat(stores.content().share(c.id(), a.id(), false)).as("a source that is gone shares nothing").isEmpty();
         assertThat(stores.media().variants(List.of(c.id()), true)).isEmpty();
 
         UploadRetention.Unlinked last = stores.uploads().delete(b.id());
         assertThat(last.freed()).hasSize(4).contains(aSeg.blobKey(), made.get(0).blobKey(), made.get(1).blobKey());
         assertThat(last.prefixInUse()).isFalse();
-        assertThat(stores.media().referencedUnder(a.id())).isEmpty();
+        assertThat(stores.content().referencedUnder(a.id())).isEmpty();
         assertThat(stores.uploads().usage("21", Quota.epochDay(NOW)).storedBytes()).isZero();
     }
 
@@ -407,7 +407,7 @@ public abstract class MetadataStoresContract {
         done(stores.uploads().putSegment(bSeg, NOW, 100, Quota.NONE));
         assertThat(stores.uploads().unreferenced(List.of(bSeg.blobKey()))).as("an upload's segments, while it takes them").isEmpty();
 
-        MediaStore.Shared shared = stores.media().share(b.id(), a.id(), true).orElseThrow();
+        ContentStore.Shared shared = stores.content().share(b.id(), a.id(), true).orElseThrow();
         assertThat(shared.originalShared()).isTrue();
         assertThat(shared.originalKey()).as("not one blob").isNull();
         List<String> aKeys = aSegs.stream().map(Segment::blobKey).toList();
@@ -426,18 +426,18 @@ public abstract class MetadataStoresContract {
         UploadRetention.Unlinked first = stores.uploads().delete(a.id());
         assertThat(first.freed()).as("a's segments are b's original").isEmpty();
         assertThat(first.prefixInUse()).isTrue();
-        assertThat(stores.media().referencedUnder(a.id())).containsExactlyInAnyOrderElementsOf(aKeys);
+        assertThat(stores.content().referencedUnder(a.id())).containsExactlyInAnyOrderElementsOf(aKeys);
         assertThat(stores.uploads().stored(b.id())).extracting(Segment::blobKey).containsExactlyElementsOf(aKeys);
         Upload c = created("27", null);
         done(stores.uploads().putSegment(seg(c, 0, 10), NOW, 100, Quota.NONE));
         finalized(c, State.SUCCEEDED, null);
-        assertThat(stores.media().share(c.id(), b.id(), true).orElseThrow().originalKey()).as("a repeat of a repeat").isNull();
+        assertThat(stores.content().share(c.id(), b.id(), true).orElseThrow().originalKey()).as("a repeat of a repeat").isNull();
         assertThat(stores.uploads().stored(c.id())).extracting(Segment::blobKey).containsExactlyElementsOf(aKeys);
 
         assertThat(stores.uploads().delete(b.id()).freed()).as("c still uses them").doesNotContainAnyElementsOf(aKeys);
         UploadRetention.Unlinked last = stores.uploads().delete(c.id());
         assertThat(last.freed()).containsAll(aKeys);
-        assertThat(stores.media().referencedUnder(a.id())).isEmpty();
+        assertThat(stores.content().referencedUnder(a.id())).isEmpty();
         assertThat(last.prefixInUse()).isFalse();
     }
 
@@ -462,12 +462,12 @@ public abstract class MetadataStoresContract {
     @Test
     void cleanScanVerdictsAreRememberedPerContentAndEngine() {
         String sha = "aa".repeat(32);
-        assertThat(stores.media().scannedClean(sha, "ClamAV 1.4.3/27480")).isFalse();
-        stores.media().recordClean(sha, "ClamAV 1.4.3/27480", NOW);
-        stores.media().recordClean(sha, "ClamAV 1.4.3/27480", NOW + 1); // again: no harm
-        assertThat(stores.media().scannedClean(sha, "ClamAV 1.4.3/27480")).isTrue();
-        assertThat(stores.media().scannedClean(sha, "ClamAV 1.4.3/27481")).as("new signatures: scan again").isFalse();
-        assertThat(stores.media().scannedClean("bb".repeat(32), "ClamAV 1.4.3/27480")).isFalse();
+        assertThat(stores.content().scannedClean(sha, "ClamAV 1.4.3/27480")).isFalse();
+        stores.content().recordClean(sha, "ClamAV 1.4.3/27480", NOW);
+        stores.content().recordClean(sha, "ClamAV 1.4.3/27480", NOW + 1); // again: no harm
+        assertThat(stores.content().scannedClean(sha, "ClamAV 1.4.3/27480")).isTrue();
+        assertThat(stores.content().scannedClean(sha, "ClamAV 1.4.3/27481")).as("new signatures: scan again").isFalse();
+        assertThat(stores.content().scannedClean("bb".repeat(32), "ClamAV 1.4.3/27480")).isFalse();
     }
 
     // ---- media: variants and subtitles ----

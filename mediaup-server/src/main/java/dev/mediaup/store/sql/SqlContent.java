@@ -4,7 +4,7 @@ import dev.mediaup.core.BlobKeys;
 import dev.mediaup.core.Segment;
 import dev.mediaup.core.State;
 import dev.mediaup.core.Upload;
-import dev.mediaup.store.MediaStore;
+import dev.mediaup.store.ContentStore;
 import org.jdbi.v3.core.Handle;
 
 import java.util.HashSet;
@@ -42,12 +42,12 @@ final class SqlContent {
         });
     }
 
-    Optional<MediaStore.Shared> share(long mediaId, long source, boolean original) {
+    Optional<ContentStore.Shared> share(long mediaId, long source, boolean original) {
         return db.write(h -> {
             Optional<Upload> from = h.createQuery("SELECT * FROM uploads WHERE id = :id" + db.forUpdate).bind("id", source).map(UPLOAD)
                     .findOne().filter(u -> u.state() == State.SUCCEEDED);
             Optional<Upload> to = Rows.find(h, mediaId);
-            if (from.isEmpty() || to.isEmpty()) return Optional.<MediaStore.Shared>empty();
+            if (from.isEmpty() || to.isEmpty()) return Optional.<ContentStore.Shared>empty();
             long before = storedBy(h, mediaId);
             h.createUpdate("""
                     INSERT INTO variants (media_id, name, content_type, size, width, height, bit_rate, sha256, blob_key)
@@ -63,7 +63,7 @@ final class SqlContent {
             if (key != null)
                 h.createUpdate("UPDATE uploads SET original_key = :k WHERE id = :m").bind("k", key).bind("m", mediaId).execute();
             if (kept.size() > 1) recordParts(h, mediaId, kept);
-            return Optional.of(new MediaStore.Shared(from.get().info(), !kept.isEmpty(), key));
+            return Optional.of(new ContentStore.Shared(from.get().info(), !kept.isEmpty(), key));
         });
     }
 

@@ -223,7 +223,8 @@ public final class SqlDatabase implements AutoCloseable {
     public MetadataStores stores() {
         var outbox = new SqlOutbox(this);
         var access = new SqlAccess(this);
-        return new MetadataStores(new SqlUploads(this, outbox), new SqlMedia(this), new SqlJobs(this), access, access, new SqlGrants(this),
+        SqlMedia media = new SqlMedia(this);
+        return new MetadataStores(new SqlUploads(this, outbox), media, media, new SqlJobs(this), access, access, new SqlGrants(this),
                 outbox,
                 new SqlCluster(this), new SqlMetrics(this), shared(), this::healthy, this::close);
     }

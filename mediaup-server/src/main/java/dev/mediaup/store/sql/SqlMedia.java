@@ -4,6 +4,7 @@ import dev.mediaup.core.SubtitleTrack;
 import dev.mediaup.core.Transform;
 import dev.mediaup.core.Upload;
 import dev.mediaup.core.Variant;
+import dev.mediaup.store.ContentStore;
 import dev.mediaup.store.MediaStore;
 
 import java.util.ArrayList;
@@ -15,7 +16,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /** Variants and subtitle tracks on SQL. */
-final class SqlMedia implements MediaStore {
+final class SqlMedia implements MediaStore, ContentStore {
     private final SqlDatabase db;
     private final SqlContent content;
 
