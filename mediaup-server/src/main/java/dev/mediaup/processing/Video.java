@@ -85,7 +85,9 @@ final class Video {
         for (Output o : outs)
             if (!Files.isRegularFile(o.file()) || Files.size(o.file()) == 0) throw new MediaRejected("The media has no decodable frames.");
         if (!gif) outs.addAll(hls(List.copyOf(outs), hls, src.audio()));
-        outs.add(poster(src.format(), input, src.w(), src.h(), Math.min(limits.posterAtMs(), (long) (seconds * 1000)), work));
+        // where its owner chose a frame (within the video; its length may be unknown before decoding): else the first
+        long posterAt = limits.posterAtMs() > 0 && seconds > 0 ? Math.min(limits.posterAtMs(), (long) (seconds * 1000)) : 0;
+        outs.add(poster(src.format(), input, src.w(), src.h(), posterAt, work));
         long durationMs = seconds > 0 ? Math.round(seconds * 1000) : Math.round(reached[0] * 1000);
         if (!gif) outs.addAll(storyboard(outs, durationMs, work));
         return new Made(src.w(), src.h(), durationMs, outs);
@@ -235,11 +237,14 @@ final class Video {
      */
     private Output poster(String format, String input, int w, int h, long atMs, Path work) throws IOException {
         Path poster = work.resolve("poster.jpg");
-        Ffmpeg.Result r = ffmpeg.ffmpeg(List.of("-nostdin", "-hide_banner", "-loglevel", "error", "-protocol_whitelist", Ffmpeg.PROTOCOLS,
-                "-ss", String.format(Locale.ROOT, "%d.%03d", atMs / 1000, atMs % 1000), "-f", format, "-i", input, "-map", "0:v:0", "-vf",
-                        "scale=w='min(iw,1280)':h='min(ih,1280)':force_original_aspect_ratio=decrease",
-                "-frames:v", "1", "-q:v", "3", "-map_metadata", "-1", "-update", "1", "-y", poster.toString()), work,
-                        ffmpeg.limits().timeoutSecs(), l -> { });
+        List<String> seek = atMs > 0 ? List.of("-ss", String.format(Locale.ROOT, "%d.%03d", atMs / 1000, atMs % 1000)) : List.of();
+        List<String> args = new ArrayList<>(List.of("-nostdin", "-hide_banner", "-loglevel", "error", "-protocol_whitelist",
+                Ffmpeg.PROTOCOLS));
+        args.addAll(seek);
+        args.addAll(List.of("-f", format, "-i", input, "-map", "0:v:0", "-vf",
+                "scale=w='min(iw,1280)':h='min(ih,1280)':force_original_aspect_ratio=decrease",
+                "-frames:v", "1", "-q:v", "3", "-map_metadata", "-1", "-update", "1", "-y", poster.toString()));
+        Ffmpeg.Result r = ffmpeg.ffmpeg(args, work, ffmpeg.limits().timeoutSecs(), l -> { });
         ffmpeg.checkOpen();
         if (!r.ok() || !Files.isRegularFile(poster) || Files.size(poster) == 0)
             throw new MediaRejected("No poster frame could be decoded: " + lastLine(r.stderrTail()));
