@@ -10,7 +10,6 @@ import dev.mediaup.store.MediaStore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -54,18 +53,18 @@ final class OnRequest {
 
     /** Whether {@code c} is large enough for {@code t}'s box as {@code v} would fill it (never enlarged beyond v). */
     private static boolean covers(Variant c, Transform t, Variant v) {
-        double scale = (double) c.width() / v.width(); // the sizes keep the picture's shape
         int w = t.width(), h = t.height();
         if (w == 0 && h == 0) return false; // a format alone: the size itself
-        double needW = w == 0 ? 0 : Math.min(w, t.fit() == Transform.Fit.COVER ? w : v.width());
-        double needH = h == 0 ? 0 : Math.min(h, t.fit() == Transform.Fit.COVER ? h : v.height());
         if (t.fit() == Transform.Fit.COVER) {
             // the crop keeps the whole of one side: the picture must be at least the box's size on both after scaling
             double s = Math.max((double) w / v.width(), (double) h / v.height());
             return c.width() >= Math.ceil(v.width() * s) && c.height() >= Math.ceil(v.height() * s);
         }
-        double s = Math.min(needW == 0 ? 1 : needW / v.width(), needH == 0 ? 1 : needH / v.height());
-        return scale >= s;
+        // fitted, never enlarged beyond v: c must be at least as large as v scaled to the box (the sizes keep its shape)
+        double sw = w == 0 ? 1 : Math.min(w, v.width()) / (double) v.width();
+        double sh = h == 0 ? 1 : Math.min(h, v.height()) / (double) v.height();
+        double s = Math.min(sw, sh);
+        return (double) c.width() / v.width() >= s;
     }
 
     /**
@@ -107,8 +106,7 @@ final class OnRequest {
         Optional<Variant> done = made.variant(u.id(), name);
         if (done.isPresent()) return done.get();
         List<Variant> all = made.variants(List.of(u.id()), true);
-        Variant rendition = all.stream().filter(v -> v.contentType().equals("video/mp4") && v.width() != null)
-                .max(Comparator.comparingInt(Variant::width)).orElseThrow(() -> Problems.notFound("media_key", u.mediaKey()));
+        Variant rendition = Variant.largestRendition(all).orElseThrow(() -> Problems.notFound("media_key", u.mediaKey()));
         bounded(all);
         try {
             return pictures.frame(u, rendition, t, name);

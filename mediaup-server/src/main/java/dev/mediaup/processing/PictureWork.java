@@ -1,6 +1,7 @@
 package dev.mediaup.processing;
 
 import dev.mediaup.core.BlobKeys;
+import dev.mediaup.core.BodyWriter;
 import dev.mediaup.core.FocalPoint;
 import dev.mediaup.core.Transform;
 import dev.mediaup.core.Upload;
@@ -51,10 +52,19 @@ public final class PictureWork implements Pictures {
         boolean alpha = img.getColorModel().hasAlpha();
         int w = asked.width() != null ? asked.width() : img.getWidth(), h = asked.height() != null ? asked.height() : img.getHeight();
         BufferedImage made = PictureEncoder.shaped(Images.normalized(img, alpha), w, h, t, focus);
-        Variant v = writer.store(u, name, BlobKeys.variant(u.id(), name), t.format().mediaType, made.getWidth(), made.getHeight(), null,
-                out -> encoder.encode(made, alpha, t, out));
+        return kept(u, name, BlobKeys.variant(u.id(), name), t.format().mediaType, made, out -> encoder.encode(made, alpha, t, out));
+    }
+
+    /** A picture made here, stored under {@code key} and recorded as variant {@code name} of the media. */
+    private Variant kept(Upload u, String name, String key, String type, BufferedImage img, BodyWriter bytes) throws IOException {
+        Variant v = writer.store(u, name, key, type, img.getWidth(), img.getHeight(), null, bytes);
         writer.recorded(u, List.of(v));
         return v;
+    }
+
+    /** A blob of its own for a variant made again: never the one it replaces (another media may share that one). */
+    private static String remade(Upload u, String name) {
+        return BlobKeys.remade(u.id(), name, ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
     }
 
     /** A poster as processing makes it: at most 1280 px on its long side, JPEG. */
@@ -62,16 +72,11 @@ public final class PictureWork implements Pictures {
 
     @Override
     public void poster(Upload u, long atMs) throws IOException {
-        Variant rendition = media.variants(List.of(u.id()), false).stream()
-                .filter(v -> v.contentType().equals("video/mp4") && v.width() != null).max(Comparator.comparingInt(Variant::width))
-                .orElse(null);
+        Variant rendition = Variant.largestRendition(media.variants(List.of(u.id()), false)).orElse(null);
         if (rendition == null) return; // not a video processing made renditions of
         BufferedImage still = Images.normalized(encoder.frameAt(blobs, rendition.blobKey(), atMs), false);
         BufferedImage made = PictureEncoder.shaped(still, still.getWidth(), still.getHeight(), POSTER, FocalPoint.CENTRE);
-        String key = BlobKeys.remade(u.id(), "poster", ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
-        Variant v = writer.store(u, "poster", key, "image/jpeg", made.getWidth(), made.getHeight(), null,
-                out -> encoder.encode(made, false, POSTER, out));
-        writer.recorded(u, List.of(v));
+        kept(u, "poster", remade(u, "poster"), "image/jpeg", made, out -> encoder.encode(made, false, POSTER, out));
         media.recordPlaceholder(u.id(), Images.blurhash(made));
     }
 
@@ -81,10 +86,7 @@ public final class PictureWork implements Pictures {
         int w = rendition.width() != null ? rendition.width() : still.getWidth();
         int h = rendition.height() != null ? rendition.height() : still.getHeight();
         BufferedImage made = PictureEncoder.shaped(Images.normalized(still, false), w, h, t, FocalPoint.CENTRE);
-        Variant v = writer.store(u, name, BlobKeys.variant(u.id(), name), t.format().mediaType, made.getWidth(), made.getHeight(), null,
-                out -> encoder.encode(made, false, t, out));
-        writer.recorded(u, List.of(v));
-        return v;
+        return kept(u, name, BlobKeys.variant(u.id(), name), t.format().mediaType, made, out -> encoder.encode(made, false, t, out));
     }
 
     private BufferedImage decoded(Variant v) throws IOException {
@@ -109,9 +111,6 @@ public final class PictureWork implements Pictures {
         BufferedImage img = decoded(from);
         boolean alpha = thumb.contentType().equals("image/png");
         BufferedImage cut = Images.cropped(Images.normalized(img, alpha), focus, THUMB.box());
-        String key = BlobKeys.remade(u.id(), THUMB.name(), ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
-        Variant v = writer.store(u, THUMB.name(), key, thumb.contentType(), cut.getWidth(), cut.getHeight(), null,
-                out -> Images.encode(cut, alpha, out));
-        writer.recorded(u, List.of(v));
+        kept(u, THUMB.name(), remade(u, THUMB.name()), thumb.contentType(), cut, out -> Images.encode(cut, alpha, out));
     }
 }
