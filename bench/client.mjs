@@ -110,6 +110,11 @@ const selected = only?.filter((n) => n in runs)
 // docs/benchmarks.md), then what they wrote is flushed: a server that does not fsync (tus) would otherwise be throttled
 // by the kernel's dirty-page limit on writes it never waited for, and the comparison would flatter the one that does
 const warmup = Number(process.env.WARMUP_ROUNDS ?? 0);
+// JIT_WARMUP appends of 1 MiB to mediaup before that: a JVM runs its request path interpreted and on C1 for its first
+// ~1,500 requests (docs/benchmarks.md, "Cold servers"), while V8 compiles the peers' in a few rounds; a server that has
+// been up a while is warm, and the cold figures are measured apart
+const jitWarmup = Number(process.env.JIT_WARMUP ?? 0);
+if (selected.some((n) => n.startsWith('mediaup'))) for (let done = 0; done < jitWarmup; done += 64) await mediaupSequential(SMALL_TOTAL, small);
 for (let r = 0; r < warmup; r++) for (const name of selected) await runs[name]();
 if (warmup > 0) { execSync('sync'); await new Promise((ok) => setTimeout(ok, 2000)); }
 const best = {};
