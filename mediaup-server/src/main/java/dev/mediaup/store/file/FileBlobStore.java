@@ -9,7 +9,6 @@ import dev.mediaup.store.BlobStore;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.Channels;
@@ -110,7 +109,7 @@ public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobS
         Spares.ensureDirectory(dir); // the new directory's entry must survive a crash too
         Path tmp = dir.resolve("." + target.getFileName() + ".tmp" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try (FileChannel ch = FileChannel.open(tmp, CREATE_NEW, WRITE)) {
-            long count = write(ch, writer);
+            long count = write(ch, tmp, writer);
             Failpoint.FILE_BEFORE_FSYNC.hit();
             ch.force(true);
             Failpoint.FILE_BEFORE_RENAME.hit();
@@ -126,12 +125,10 @@ public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobS
     }
 
     /** Streams the writer's bytes into the channel from a direct buffer; returns their count once all are written. */
-    private static long write(FileChannel ch, BodyWriter writer) throws IOException {
-        try (ChannelWriter buffered = new ChannelWriter(ch)) {
-            CountingStream out = new CountingStream(buffered, ch);
+    private static long write(FileChannel ch, Path file, BodyWriter writer) throws IOException {
+        try (ChannelWriter buffered = new ChannelWriter(ch); WriteOut out = new WriteOut(buffered, ch, file)) {
             writer.writeTo(out);
             out.flush();
-            out.writtenBack();
             return out.count;
         }
     }
@@ -148,7 +145,7 @@ public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobS
     /** A spare's put: its name is durable already, so the bytes' fdatasync (their new size included) is the only one. */
     private long fillInPlace(FileChannel ch, Path target, BodyWriter writer) throws IOException {
         try (ch) {
-            long count = write(ch, writer);
+            long count = write(ch, target, writer);
             Failpoint.FILE_IN_PLACE_BEFORE_FSYNC.hit();
             ch.force(false);
             return count;
@@ -225,59 +222,5 @@ public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobS
     @Override
     public long freeBytes() {
         return statvfs.getUsableSpace(); // 0 if it cannot be asked: appends are then refused as "low on storage"
-    }
-
-    /**
-     * Counts without a per-byte virtual call chain (writes go straight to the buffered stream), and writes back while
-     * the body streams: each {@link #WRITE_BACK_STEP} bytes, an fdatasync of what is written so far starts on another
-     * thread (one at a time), so the disk works while the socket is read and the fsync that acknowledges the segment
-     * finds little left to flush. Durability is unchanged: that final fsync still comes before any answer.
-     */
-    private static final class CountingStream extends OutputStream {
-        private static final long WRITE_BACK_STEP = 4L << 20;
-        private final OutputStream out;
-        private final FileChannel ch;
-        private long nextWriteBack = WRITE_BACK_STEP;
-        private Thread writingBack;
-        long count;
-
-        CountingStream(OutputStream out, FileChannel ch) {
-            this.out = out;
-            this.ch = ch;
-        }
-
-        @Override public void write(int b) throws IOException { out.write(b); count++; }
-
-        @Override public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            count += len;
-            if (count >= nextWriteBack) writeBack();
-        }
-
-        @Override public void flush() throws IOException { out.flush(); }
-
-        private void writeBack() throws IOException {
-            nextWriteBack = count + WRITE_BACK_STEP;
-            if (writingBack != null && writingBack.isAlive()) return; // the disk is still busy with the last step
-            out.flush();
-            writingBack = Thread.ofVirtual().name("write-back").start(() -> {
-                try {
-                    ch.force(false);
-                } catch (IOException e) {
-                    // the fsync that acknowledges the segment runs anyway and reports any real failure
-                }
-            });
-        }
-
-        /** Waits for a write-back still running, so the channel is not closed under it. */
-        void writtenBack() throws IOException {
-            if (writingBack == null) return;
-            try {
-                writingBack.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while the segment was written back", e);
-            }
-        }
     }
 }
