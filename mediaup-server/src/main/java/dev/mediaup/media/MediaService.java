@@ -131,11 +131,10 @@ public final class MediaService {
     public ObjectNode mergeMetadata(Principal who, long id, ObjectNode additions) {
         JsonNode focus = additions.get(Focus.MEMBER), posterAt = additions.get(PosterTime.MEMBER);
         if (focus != null && !focus.isNull()) Focus.parse(focus); // checked before anything is looked up or changed
-        if (posterAt != null && !posterAt.isNull()) PosterTime.parse(posterAt);
+        long posterMs = posterAt != null && !posterAt.isNull() ? PosterTime.parse(posterAt) : -1; // -1: not set here
         Upload u = owned(who, id);
         Long duration = u.info().durationMs();
-        if (posterAt != null && !posterAt.isNull() && (!u.family().video() || duration != null && PosterTime.parse(posterAt) > duration))
-            throw PictureProblems.posterTime();
+        if (posterMs >= 0 && (!u.family().video() || duration != null && posterMs > duration)) throw PictureProblems.posterTime();
         ObjectNode merged = u.metadataJson() == null ? JSON.createObjectNode() : (ObjectNode) JSON.readTree(u.metadataJson());
         additions.properties().forEach(e -> merged.set(e.getKey(), e.getValue()));
         if (focus != null && focus.isNull()) merged.remove(Focus.MEMBER); // null takes the focal point away

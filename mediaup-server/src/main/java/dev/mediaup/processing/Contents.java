@@ -77,7 +77,8 @@ final class Contents {
         String common = RECIPES + ";" + u.family() + ";" + category + ";px=" + settings.maxPixels();
         if (u.family() == Family.IMAGE) return common;
         // a poster its owner chose a time for is that owner's: media asking for another frame does not share it
-        String poster = PosterTime.of(u).isPresent() ? ";poster=" + PosterTime.of(u).getAsLong() : "";
+        OptionalLong posterAt = PosterTime.of(u); // read from the metadata's JSON once
+        String poster = posterAt.isPresent() ? ";poster=" + posterAt.getAsLong() : "";
         return common + ";ms=" + maxMillis(settings, u) + ";frames=" + settings.config().maxGifFrames() + poster;
     }
 
