@@ -56,10 +56,22 @@ public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobS
             .expireAfterAccess(Duration.ofMinutes(1)).build();
 
     private final Spares spares = new Spares(this::path);
+    private final int directBlock; // what direct writes must be multiples of; 0: through the page cache (DirectIo)
 
     public FileBlobStore(Path root) throws IOException {
+        this(root, true);
+    }
+
+    /** A store that writes blobs through the page cache even where direct I/O would do (tests of that path). */
+    FileBlobStore(Path root, boolean directIo) throws IOException {
         this.root = Files.createDirectories(root).toRealPath();
         this.statvfs = this.root.toFile();
+        this.directBlock = directIo ? DirectIo.probe(this.root) : 0;
+    }
+
+    /** Whether blobs bypass the page cache as they are written. */
+    boolean writesDirect() {
+        return directBlock > 0;
     }
 
     /**
@@ -125,10 +137,11 @@ public final class FileBlobStore implements BlobStore, BlobStore.Mappable, BlobS
     }
 
     /** Streams the writer's bytes into the channel from a direct buffer; returns their count once all are written. */
-    private static long write(FileChannel ch, Path file, BodyWriter writer) throws IOException {
-        try (ChannelWriter buffered = new ChannelWriter(ch); WriteOut out = new WriteOut(buffered, ch, file)) {
+    private long write(FileChannel ch, Path file, BodyWriter writer) throws IOException {
+        try (FileChannel direct = DirectIo.open(file, directBlock); ChannelWriter buffered = new ChannelWriter(ch, direct, directBlock);
+             WriteOut out = new WriteOut(buffered, ch, file)) {
             writer.writeTo(out);
-            out.flush();
+            buffered.finish();
             return out.count;
         }
     }

@@ -27,7 +27,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * ({@code sync_file_range(2)} with {@code SYNC_FILE_RANGE_WRITE}: no wait, no device cache flush). A 1 MiB segment's
  * fsync then has a quarter of it left (1.25 → 0.95 ms per 1 MiB on this machine's disk, a loop of 100). Elsewhere, or
  * when the JVM may not call native code, an fdatasync of what is written so far starts on a virtual thread every
- * 4 MiB, one at a time (each is a device cache flush too, so not more often).
+ * 4 MiB, one at a time (each is a device cache flush too, so not more often). None of it when the blob is written
+ * direct ({@link DirectIo}): its whole blocks are on the device as each write returns.
  */
 final class WriteOut extends OutputStream {
     private static final Logger log = LoggerFactory.getLogger(WriteOut.class);
@@ -35,21 +36,23 @@ final class WriteOut extends OutputStream {
     static final long STEP = ChannelWriter.BUFFER;
     private static final long THREAD_STEP = 4L << 20;
 
-    private final OutputStream out;
+    private final ChannelWriter out;
     private final FileChannel ch;
+    private final boolean pageCache; // direct writes leave nothing to write out but the last block
     private final int fd; // a descriptor of our own for sync_file_range, or -1 (the fallback)
     private long startedUpTo;
     private Thread writingBack;
     long count;
 
     /** Counts and writes out what is written to {@code out}, the buffered writer of {@code ch}, the file at {@code path}. */
-    WriteOut(OutputStream out, FileChannel ch, Path path) {
+    WriteOut(ChannelWriter out, FileChannel ch, Path path) {
         this.out = out;
         this.ch = ch;
-        this.fd = Linux.open(path);
+        this.pageCache = !out.direct();
+        this.fd = pageCache ? Linux.open(path) : -1;
     }
 
-    /** Whether the kernel is asked to write out as the bytes stream (Linux), rather than the fallback. */
+    /** Whether the kernel is asked to write out as the bytes stream (Linux, through the page cache), not the fallback. */
     boolean streamsOut() {
         return fd >= 0;
     }
@@ -63,7 +66,7 @@ final class WriteOut extends OutputStream {
     @Override public void write(byte[] b, int off, int len) throws IOException {
         out.write(b, off, len);
         count += len;
-        if (count - startedUpTo >= (fd >= 0 ? STEP : THREAD_STEP)) start();
+        if (pageCache && count - startedUpTo >= (fd >= 0 ? STEP : THREAD_STEP)) start();
     }
 
     @Override public void flush() throws IOException {
