@@ -48,6 +48,7 @@ final class DirectIo {
                         .slice(0, ChannelWriter.ALIGN);
                 ch.write(b, 0);
             }
+            log.info("blobs under {} are written direct (O_DIRECT, in blocks of {} bytes)", root, block);
             return block;
         } catch (IOException | UnsupportedOperationException e) {
             log.info("blobs are written through the page cache: {} takes no direct I/O ({})", root, e.toString());
