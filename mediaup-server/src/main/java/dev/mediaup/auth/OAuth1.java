@@ -2,6 +2,7 @@ package dev.mediaup.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.mediaup.core.Credential;
 import dev.mediaup.core.Principal;
 import dev.mediaup.core.Problems;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import javax.crypto.Mac;
@@ -38,14 +40,12 @@ public final class OAuth1 implements TokenVerifier {
     private final NonceStore seen;
     private final LongSupplier clock;
     private final long windowSecs;
-    // apps and tokens seen in the last 10 s (revocation takes effect within that), as for bearer tokens
-    private final Cache<String,
-            Optional<AccessStore.App>> apps = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(10)).build();
+    // apps and tokens seen in the last 10 s (revocation takes effect within that), as for bearer tokens; timed by the
+    // injected clock, so that rule is tested without waiting for it
+    private final Cache<String, Optional<AccessStore.App>> apps;
     private final Cache<String,
             KeyedMac> macs = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(10)).build();
-    private final Cache<String,
-            Optional<AccessStore.OAuth1Token>> tokens = Caffeine.newBuilder().maximumSize(100_000)
-            .expireAfterWrite(Duration.ofSeconds(10)).build();
+    private final Cache<String, Optional<AccessStore.OAuth1Token>> tokens;
     /**
      * Nonces inside the timestamp window, this node's first check. Every nonce is also recorded in the database —
      * in the background on SQLite (loaded back at startup, so a restart does not reopen the window), before answering
@@ -62,6 +62,9 @@ public final class OAuth1 implements TokenVerifier {
         this.seen = nonces;
         this.clock = epochSeconds;
         this.windowSecs = window.toSeconds();
+        Ticker ticker = () -> TimeUnit.SECONDS.toNanos(epochSeconds.getAsLong());
+        this.apps = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofSeconds(10)).ticker(ticker).build();
+        this.tokens = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(10)).ticker(ticker).build();
         for (String n : seen.recentNonces(epochSeconds.getAsLong() - this.windowSecs - 1)) {
             String[] p = n.split("\n", 3);
             firstUse(p[0] + "\n" + p[1], Long.parseLong(p[2]));

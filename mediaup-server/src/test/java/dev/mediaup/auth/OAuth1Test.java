@@ -2,6 +2,7 @@ package dev.mediaup.auth;
 
 import dev.mediaup.core.Problem;
 import dev.mediaup.core.ProblemCode;
+import dev.mediaup.store.AccessStore;
 import dev.mediaup.store.MetadataStores;
 import dev.mediaup.store.sql.SqlDatabase;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -81,6 +84,41 @@ class OAuth1Test {
 
     @TempDir
     Path dir;
+
+    @Test
+    void aRevokedTokenIsRefusedOnceItsTenSecondsInTheCacheAreOver() {
+        var now = new AtomicLong(1_800_000_000L);
+        try (MetadataStores stores = SqlDatabase.sqlite(dir.resolve("m.db")).stores()) {
+            stores.access().createApp(new AccessStore.App("ck", "cs", "app", false), now.get());
+            stores.access().createOAuth1Token(new AccessStore.OAuth1Token("tk", "ts", "ck", "104", List.of("media.write"), false), now.get());
+            stores.access().createOAuth1Token(new AccessStore.OAuth1Token("unseen", "us", "ck", "105", List.of("media.write"), false),
+                    now.get());
+            var oauth = new OAuth1(stores.access(), stores.nonces(), now::get, Duration.ofSeconds(300));
+            assertThat(oauth.verify(signed("tk", "ts", now.get()))).hasValueSatisfying(p -> assertThat(p.userId()).isEqualTo("104"));
+            stores.access().revokeToken("tk");
+            stores.access().revokeToken("unseen");
+            assertThatThrownBy(() -> oauth.verify(signed("unseen", "us", now.get()))).as("a token not yet seen: at once")
+                    .isInstanceOfSatisfying(Problem.class, p -> assertThat(p.code).isEqualTo(ProblemCode.OAUTH_SIGNATURE));
+            now.addAndGet(9);
+            assertThat(oauth.verify(signed("tk", "ts", now.get()))).as("one in use: still cached").isPresent();
+            now.addAndGet(2);
+            assertThatThrownBy(() -> oauth.verify(signed("tk", "ts", now.get()))).as("one in use: within 10 s")
+                    .isInstanceOfSatisfying(Problem.class, p -> assertThat(p.code).isEqualTo(ProblemCode.OAUTH_SIGNATURE));
+        }
+    }
+
+    /** A request signed by app ck/cs and the given token, with a fresh nonce. */
+    private static TokenVerifier.Request signed(String token, String tokenSecret, long timestamp) {
+        String url = "http://h/2/media/upload/initialize";
+        List<String[]> params = List.of(new String[]{"oauth_consumer_key", "ck"}, new String[]{"oauth_token", token},
+                new String[]{"oauth_signature_method", "HMAC-SHA1"}, new String[]{"oauth_timestamp", Long.toString(timestamp)},
+                new String[]{"oauth_nonce", UUID.randomUUID().toString()}, new String[]{"oauth_version", "1.0"});
+        String signature = Base64.getEncoder().encodeToString(OAuth1.sign("HmacSHA1", "cs", tokenSecret, OAuth1.baseString("POST", url, params)));
+        StringBuilder header = new StringBuilder("OAuth ");
+        for (String[] p : params) header.append(p[0]).append("=\"").append(OAuth1.encode(p[1])).append("\", ");
+        header.append("oauth_signature=\"").append(OAuth1.encode(signature)).append('"');
+        return new TokenVerifier.Request(header.toString(), "POST", url, Map.of(), Map.of());
+    }
 
     @Test
     void protocolParametersOutsideTheHeaderAreRefused() {

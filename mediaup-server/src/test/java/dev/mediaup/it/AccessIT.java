@@ -120,18 +120,11 @@ class AccessIT {
                 new String[]{"media_type", "image/png"}), UUID.randomUUID().toString(), now, null, Map.of());
         assertThat(api.as(null).send("POST", "/2/media/upload?command=INIT&media_type=image%2Fgif", null, null, "Authorization", headers).status())
                 .isEqualTo(401);
-        // revocation: at once for a token not yet seen, within the 10 s verification cache for one in use
+        // revocation by the CLI reaches the server: at once for a token not yet seen (one in use within the 10 s of its
+        // verification cache: OAuth1Test, on the injected clock, rather than a 10-second wait here)
         var unused = server.oauth1("104");
         server.cli("token", "revoke", unused.get("oauth_token"));
         assertThat(oauthInit(unused, path, UUID.randomUUID().toString(), now, null, Map.of()).status()).isEqualTo(401);
-        server.cli("token", "revoke", c.get("oauth_token"));
-        long deadline = System.currentTimeMillis() + 12_000;
-        int status;
-        do {
-            Thread.sleep(500);
-            status = oauthInit(c, path, UUID.randomUUID().toString(), System.currentTimeMillis() / 1000, null, Map.of()).status();
-        } while (status == 200 && System.currentTimeMillis() < deadline);
-        assertThat(status).isEqualTo(401);
     }
 
     @Test
