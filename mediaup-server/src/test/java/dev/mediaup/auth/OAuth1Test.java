@@ -110,14 +110,9 @@ class OAuth1Test {
     /** A request signed by app ck/cs and the given token, with a fresh nonce. */
     private static TokenVerifier.Request signed(String token, String tokenSecret, long timestamp) {
         String url = "http://h/2/media/upload/initialize";
-        List<String[]> params = List.of(new String[]{"oauth_consumer_key", "ck"}, new String[]{"oauth_token", token},
-                new String[]{"oauth_signature_method", "HMAC-SHA1"}, new String[]{"oauth_timestamp", Long.toString(timestamp)},
-                new String[]{"oauth_nonce", UUID.randomUUID().toString()}, new String[]{"oauth_version", "1.0"});
-        String signature = Base64.getEncoder().encodeToString(OAuth1.sign("HmacSHA1", "cs", tokenSecret, OAuth1.baseString("POST", url, params)));
-        StringBuilder header = new StringBuilder("OAuth ");
-        for (String[] p : params) header.append(p[0]).append("=\"").append(OAuth1.encode(p[1])).append("\", ");
-        header.append("oauth_signature=\"").append(OAuth1.encode(signature)).append('"');
-        return new TokenVerifier.Request(header.toString(), "POST", url, Map.of(), Map.of());
+        var credentials = Map.of("consumer_key", "ck", "consumer_secret", "cs", "oauth_token", token, "oauth_token_secret", tokenSecret);
+        String header = OAuth1Headers.header(credentials, "POST", url, List.of(), UUID.randomUUID().toString(), timestamp, null, Map.of());
+        return new TokenVerifier.Request(header, "POST", url, Map.of(), Map.of());
     }
 
     @Test

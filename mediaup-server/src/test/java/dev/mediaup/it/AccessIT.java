@@ -9,7 +9,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
-import dev.mediaup.auth.OAuth1;
+import dev.mediaup.auth.OAuth1Headers;
 import dev.mediaup.it.Api.Res;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,12 +20,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
-import java.util.TreeMap;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -116,7 +113,7 @@ class AccessIT {
                 Map.of("oauth_signature_method", "HMAC-SHA256"));
         assertThat(q.status()).as(q.toString()).isEqualTo(200);
         // a tampered query no longer matches its signature
-        var headers = oauthHeader(c, "POST", server.baseUrl() + "/2/media/upload", List.of(new String[]{"command", "INIT"},
+        var headers = OAuth1Headers.header(c, "POST", server.baseUrl() + "/2/media/upload", List.of(new String[]{"command", "INIT"},
                 new String[]{"media_type", "image/png"}), UUID.randomUUID().toString(), now, null, Map.of());
         assertThat(api.as(null).send("POST", "/2/media/upload?command=INIT&media_type=image%2Fgif", null, null, "Authorization", headers).status())
                 .isEqualTo(401);
@@ -131,7 +128,7 @@ class AccessIT {
     void oauth1SignsFormBodies() throws Exception {
         var c = server.oauth1("105");
         List<String[]> form = List.of(new String[]{"command", "INIT"}, new String[]{"media_type", "image/png"}, new String[]{"total_bytes", "10"});
-        String auth = oauthHeader(c, "POST", server.baseUrl() + "/2/media/upload", form, UUID.randomUUID().toString(),
+        String auth = OAuth1Headers.header(c, "POST", server.baseUrl() + "/2/media/upload", form, UUID.randomUUID().toString(),
                 System.currentTimeMillis() / 1000, null, Map.of());
         Res r = api.as(null).send("POST", "/2/media/upload", "application/x-www-form-urlencoded",
                 "command=INIT&media_type=image%2Fpng&total_bytes=10".getBytes(), "Authorization", auth);
@@ -149,26 +146,9 @@ class AccessIT {
                 String[] p = kv.split("=", 2);
                 query.add(new String[]{java.net.URLDecoder.decode(p[0], StandardCharsets.UTF_8), java.net.URLDecoder.decode(p[1], StandardCharsets.UTF_8)});
             }
-        String auth = oauthHeader(c, "POST", server.baseUrl() + path, query, nonce, ts, forcedSignature, extra);
+        String auth = OAuth1Headers.header(c, "POST", server.baseUrl() + path, query, nonce, ts, forcedSignature, extra);
         byte[] body = pathAndQuery.contains("?") ? null : initBody.getBytes();
         return api.as(null).send("POST", pathAndQuery, body == null ? null : "application/json", body, "Authorization", auth);
-    }
-
-    /** Signs like any OAuth 1.0a client, with the RFC-vector-checked base string and HMAC. */
-    static String oauthHeader(Map<String, String> c, String method, String url, List<String[]> signedParams, String nonce, long ts,
-                              String forcedSignature, Map<String, String> extra) {
-        Map<String, String> o = new TreeMap<>(Map.of("oauth_consumer_key", c.get("consumer_key"), "oauth_token", c.get("oauth_token"),
-                "oauth_signature_method", "HMAC-SHA1", "oauth_timestamp", Long.toString(ts), "oauth_nonce", nonce, "oauth_version", "1.0"));
-        o.putAll(extra);
-        List<String[]> all = new ArrayList<>(signedParams);
-        o.forEach((k, v) -> all.add(new String[]{k, v}));
-        String alg = o.get("oauth_signature_method").equals("HMAC-SHA256") ? "HmacSHA256" : "HmacSHA1";
-        String sig = forcedSignature != null ? forcedSignature : Base64.getEncoder().encodeToString(
-                OAuth1.sign(alg, c.get("consumer_secret"), c.get("oauth_token_secret"), OAuth1.baseString(method, url, all)));
-        o.put("oauth_signature", sig);
-        StringJoiner h = new StringJoiner(", ", "OAuth ", "");
-        o.forEach((k, v) -> h.add(OAuth1.encode(k) + "=\"" + OAuth1.encode(v) + "\""));
-        return h.toString();
     }
 
     // ---- JWT ----

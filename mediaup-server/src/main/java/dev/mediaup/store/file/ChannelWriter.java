@@ -1,10 +1,10 @@
 package dev.mediaup.store.file;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.io.InterruptedIOException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -121,8 +121,7 @@ final class ChannelWriter extends OutputStream {
         }
         if (failed != null) throw failed;
         if (position < INLINE) { // the first blocks on this thread: a handoff costs a wakeup that a small blob does not repay
-            buf.flip();
-            while (buf.hasRemaining()) position += direct.write(buf, position);
+            position += writeAt(direct, buf.flip(), position);
             buf.clear();
             return;
         }
@@ -138,7 +137,7 @@ final class ChannelWriter extends OutputStream {
         buf = buffer();
         writes = writes.thenRunAsync(() -> {
             try {
-                if (failed == null) while (whole.hasRemaining()) direct.write(whole, at + whole.position());
+                if (failed == null) writeAt(direct, whole, at);
             } catch (IOException e) {
                 failed = e;
             } catch (RuntimeException e) {
@@ -152,9 +151,15 @@ final class ChannelWriter extends OutputStream {
 
     /** Writes what the buffer holds through the page cache, at its place in the file. */
     private void drain() throws IOException {
-        buf.flip();
-        while (buf.hasRemaining()) position += ch.write(buf, position);
+        position += writeAt(ch, buf.flip(), position);
         buf.clear();
+    }
+
+    /** Writes all of {@code b} into {@code c} from file offset {@code at}; returns the count. */
+    private static int writeAt(FileChannel c, ByteBuffer b, long at) throws IOException {
+        int n = b.remaining();
+        while (b.hasRemaining()) at += c.write(b, at);
+        return n;
     }
 
     private void awaitWrites() {

@@ -6,8 +6,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.WRITE;
@@ -19,7 +21,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * pieces and sizes around the buffer's and the blocks' edges, on both paths.
  */
 class WriteOutTest {
-    private static final java.util.concurrent.atomic.AtomicLong SPARES = new java.util.concurrent.atomic.AtomicLong();
+    private static final AtomicLong SPARES = new AtomicLong();
     @TempDir
     Path dir;
 
@@ -59,7 +61,7 @@ class WriteOutTest {
             everyByteLands(new FileBlobStore(root));
         } finally {
             try (var walk = Files.walk(root)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
             }
         }
     }
