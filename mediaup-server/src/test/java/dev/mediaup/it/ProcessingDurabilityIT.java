@@ -93,7 +93,7 @@ class ProcessingDurabilityIT {
     void aJobThatKeepsFailingFailsForGoodAfterItsAttemptsWithItsReason() throws Exception {
         try (ServerProcess server = new ServerProcess(dir.resolve("data"), "--workers", "1", "--max-job-attempts", "2").start()) {
             Api api = new Api(server.baseUrl(), server.createToken("803", "media.write"));
-            String busy = start(api, "video/mp4", Fixtures.mp4(10, 1280, 720)); // keeps the one worker busy for a while
+            String busy = start(api, "video/mp4", Fixtures.mp4(10, 854, 480)); // keeps the one worker busy for seconds
             byte[] clip = Fixtures.tinyMp4();
             String id = start(api, "video/mp4", clip);
             // its bytes vanish from under the queue (a disk fault): each attempt fails, retried, then fails for good
