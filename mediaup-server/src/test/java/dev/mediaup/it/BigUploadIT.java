@@ -56,7 +56,7 @@ class BigUploadIT {
 
     @Test
     void gibibytesThroughA256MiBHeap() throws Exception {
-        try (ServerProcess server = new ServerProcess(dir.resolve("data"), List.of("-Xmx256m")).start()) {
+        try (ServerProcess server = new ServerProcess(dir.resolve("data"), List.of("-Xmx256m")).fullJit().start()) {
             Api api = new Api(server.baseUrl(), server.createToken("99", "media.write"));
             // the process's resident memory, sampled every 200 ms from the first append to the end of processing
             AtomicLong peakRss = new AtomicLong();

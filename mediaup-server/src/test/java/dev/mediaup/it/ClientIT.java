@@ -73,7 +73,7 @@ class ClientIT {
 
     @Test
     void streamsAndMultiGibibyteSparseFiles() throws Exception {
-        try (ServerProcess server = new ServerProcess(dir.resolve("data"), "--keep-originals").start()) {
+        try (ServerProcess server = new ServerProcess(dir.resolve("data"), "--keep-originals").fullJit().start()) {
             MediaClient client = MediaClient.builder().baseUrl(server.baseUrl()).bearerToken(server.createToken("603", "media.write tweet.read"))
                     .segmentSize(32L * MIB).parallelism(4).protocol(MediaClient.Protocol.SEGMENTS).build();
             // a stream of unknown length: chunked without total_bytes

@@ -59,7 +59,7 @@ class SoakIT {
 
     @Test
     void hundredClientsForAWhileThenIdleAndSlowlorisConnections() throws Exception {
-        try (ServerProcess server = new ServerProcess(dir.resolve("data"), "--keep-originals", "--rate-limits", UNLIMITED).start()) {
+        try (ServerProcess server = new ServerProcess(dir.resolve("data"), "--keep-originals", "--rate-limits", UNLIMITED).fullJit().start()) {
             Api api = new Api(server.baseUrl(), server.createToken("950", "media.write media.read tweet.read"));
             byte[] video = Fixtures.mp4(1, 160, 120);
             byte[] original = Fixtures.paddedMp4(4 << 20);
