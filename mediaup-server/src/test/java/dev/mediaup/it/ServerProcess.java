@@ -14,8 +14,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A real mediaup server in its own JVM, started from the built jar exactly as {@code bin/mediaup serve} runs it, so
- * tests can kill -9 it and start it again on the same data dir.
+ * A real mediaup server in its own JVM, started from the built jar as {@code bin/mediaup serve} runs it (at the JIT's
+ * first tier unless {@link #fullJit}), so tests can kill -9 it and start it again on the same data dir.
  */
 public final class ServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)");

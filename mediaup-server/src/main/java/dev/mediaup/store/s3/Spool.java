@@ -61,6 +61,11 @@ final class Spool extends OutputStream {
             blocks.offer(block);
             memory.release();
         }
+
+        /** Blocks given back and waiting for the next body (tests). */
+        int blocksKept() {
+            return blocks.size();
+        }
     }
 
     private final Budget budget;
@@ -84,6 +89,10 @@ final class Spool extends OutputStream {
 
     @Override
     public void write(int b) throws IOException {
+        if (path == null && block != null && size < block.length && !discarded) {
+            block[(int) size++] = (byte) b;
+            return;
+        }
         write(new byte[]{(byte) b}, 0, 1);
     }
 
