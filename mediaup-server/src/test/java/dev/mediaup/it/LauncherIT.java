@@ -81,6 +81,18 @@ class LauncherIT {
     }
 
     @Test
+    void theLaunchersGiveTheJvmTheirDefaultsAndMediaupJavaOptsWins() throws Exception {
+        String[] r = launch(Map.of("MEDIAUP_JAVA_OPTS", "-XX:+PrintCommandLineFlags"), "--version");
+        assertThat(r[0]).isEqualTo("0");
+        for (String option : ServerProcess.LAUNCHER_JVM) assertThat(r[1]).as("the JVM's flags").contains(option + " ");
+        String[] mine = launch(Map.of("MEDIAUP_JAVA_OPTS", "-XX:GCTimeRatio=9 -XX:+PrintCommandLineFlags"), "--version");
+        assertThat(mine[1]).contains("-XX:GCTimeRatio=9 ").doesNotContain("-XX:GCTimeRatio=4 ");
+        // the packages' launcher gives the same defaults (DistIT runs it where no JDK exists)
+        String packaged = Files.readString(Path.of("../packaging/mediaup"));
+        for (String option : ServerProcess.LAUNCHER_JVM) assertThat(packaged).contains(" " + option + " ${MEDIAUP_JAVA_OPTS-}");
+    }
+
+    @Test
     void aWrongJavaHomeFallsBackToAnInstalledJdk25() throws Exception {
         String[] r = findJdk("/nonexistent", "/usr/lib/jvm");
         assertThat(r[0]).isEqualTo("0");

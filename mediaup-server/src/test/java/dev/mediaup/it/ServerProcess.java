@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  */
 public final class ServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)");
+    /** The JVM options bin/mediaup and the packages' launcher give every command (LauncherIT checks they do). */
+    static final List<String> LAUNCHER_JVM = List.of("-XX:GCTimeRatio=4");
 
     public final Path dataDir;
     private final List<String> extraArgs;
@@ -114,6 +116,7 @@ public final class ServerProcess implements AutoCloseable {
         } else {
             cmd.add(java());
             cmd.addAll(ClassSharing.flags());
+            cmd.addAll(LAUNCHER_JVM);
             if (!fullJit) cmd.add("-XX:TieredStopAtLevel=1");
             cmd.addAll(jvmArgs);
             cmd.addAll(List.of("-jar", jar().toString(), command, "--host", "127.0.0.1", "--port", port == 0 ? "0" : Integer.toString(port),

@@ -20,9 +20,8 @@ import static java.nio.file.StandardOpenOption.WRITE;
  * A body held until it is sent to the object store: in memory up to MEMORY_BODY while it holds a slot of the fixed
  * memory budget, then (or without a slot, from the first byte) in a local temporary file. A slot's memory is one block
  * kept for the next body: commons-io's {@code DeferredFileOutputStream}, used before, grew fresh arrays for every body
- * (1 KiB doubling to 2 MiB), 40 % of what a PostgreSQL + S3 server allocated while taking 32 MiB appends, and the
- * garbage grew the heap of a 256 MiB server to three times the files + SQLite default's. {@link #discard} gives back
- * the slot and the file.
+ * (1 KiB doubling to 2 MiB, the larger ones humongous in G1), 40 % of what a PostgreSQL + S3 server allocated while
+ * taking 32 MiB appends. {@link #discard} gives back the slot and the file.
  */
 final class Spool extends OutputStream {
     /**
