@@ -88,7 +88,7 @@ final class Spool extends OutputStream {
 
     @Override
     public void write(int b) throws IOException {
-        if (path == null && block != null && size < block.length && !discarded) {
+        if (block != null && size < block.length) { // a block is held only until the body moves to a file or is discarded
             block[(int) size++] = (byte) b;
             return;
         }
@@ -98,12 +98,11 @@ final class Spool extends OutputStream {
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         if (discarded) throw new IOException("the spool was discarded");
-        if (path == null && block != null && size + len <= block.length) {
+        if (block != null && size + len <= block.length) {
             System.arraycopy(b, off, block, (int) size, len);
         } else {
             if (path == null) toFile();
-            ByteBuffer buf = ByteBuffer.wrap(b, off, len);
-            while (buf.hasRemaining()) file.write(buf);
+            writeAll(ByteBuffer.wrap(b, off, len));
         }
         size += len;
     }
@@ -113,24 +112,28 @@ final class Spool extends OutputStream {
         path = Files.createTempFile(budget.dir, "put", ".tmp");
         file = FileChannel.open(path, WRITE);
         if (block != null) {
-            ByteBuffer held = ByteBuffer.wrap(block, 0, (int) size);
-            while (held.hasRemaining()) file.write(held);
+            writeAll(ByteBuffer.wrap(block, 0, (int) size));
             budget.giveBack(block);
             block = null;
         }
     }
 
+    private void writeAll(ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) file.write(b);
+    }
+
     /** The held bytes as a request body (the SDK may read them twice: to sign the payload, then to send it). */
     RequestBody request() {
-        if (path != null) return RequestBody.fromFile(path);
-        byte[] b = block == null ? new byte[0] : block;
-        int n = (int) size;
-        return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(b, 0, n), n, "application/octet-stream");
+        return path != null ? RequestBody.fromFile(path) : RequestBody.fromContentProvider(this::held, size, "application/octet-stream");
     }
 
     /** The held bytes, wherever they are. */
     InputStream read() throws IOException {
-        if (path != null) return Files.newInputStream(path);
+        return path != null ? Files.newInputStream(path) : held();
+    }
+
+    /** The bytes in the block (none: a body with no slot that never got a byte). */
+    private InputStream held() {
         return new ByteArrayInputStream(block == null ? new byte[0] : block, 0, (int) size);
     }
 
