@@ -22,10 +22,11 @@ import java.util.concurrent.Semaphore;
  * through it — from this buffer to the device, with no copy into the page cache — and only the last partial block
  * through the page cache, by {@link #finish}. That copy was the request thread's largest cost on a virtual machine
  * whose free memory the host takes back (every new page-cache page then faults in on the host first): ~60 % of an
- * 8 MiB append's time, in a profile. A direct write returns only once the device has the bytes, so past a blob's first
- * MiB full buffers are written on another thread, in order, while the request thread fills the next: the socket and
- * the disk work at once (8 MiB appends 1.18–1.52× of writing each buffer in turn, A/B; at 1 MiB the handoffs cost what
- * the overlap saved, so a blob's first MiB is written in turn).
+ * 8 MiB append's time, in a profile. A direct write returns only once the device has the bytes, so full buffers are
+ * written on another thread, in order, while the request thread fills the next: the socket and the disk work at once
+ * (8 MiB appends 1.18–1.52× of writing each buffer in turn; 1 MiB appends 1.07× and 8 MiB 1.05× of writing a blob's
+ * first MiB in turn, as this did until then; A/B pairs). A blob smaller than a buffer is written in turn by
+ * {@link #finish}: with nothing in flight there is nothing to overlap, and a handoff costs a wakeup.
  */
 final class ChannelWriter extends OutputStream {
     static final int BUFFER = 256 * 1024;
@@ -35,8 +36,6 @@ final class ChannelWriter extends OutputStream {
     private static final BlockingQueue<ByteBuffer> FREE = new ArrayBlockingQueue<>(32);
     /** Full buffers of one blob waiting for, or in, their direct write: a slow disk slows the body down, not memory. */
     private static final int IN_FLIGHT = 2;
-    /** The first bytes of a blob written direct on the request thread, the rest by {@link #WRITERS}. */
-    private static final long INLINE = 1 << 20;
     private static final ExecutorService WRITERS = Executors.newCachedThreadPool(
             Thread.ofPlatform().daemon().name("mediaup-blob-write-", 0).factory());
 
@@ -106,7 +105,13 @@ final class ChannelWriter extends OutputStream {
             byte[] rest = new byte[tail];
             buf.get(buf.position() - tail, rest);
             buf.position(buf.position() - tail);
-            full();
+            if (writes.isDone()) { // nothing in flight (a blob smaller than a buffer): no overlap to gain from a handoff
+                if (failed != null) throw failed;
+                position += writeAt(direct, buf.flip(), position);
+                buf.clear();
+            } else {
+                full();
+            }
             buf.put(rest);
         }
         awaitWrites();
@@ -120,11 +125,6 @@ final class ChannelWriter extends OutputStream {
             return;
         }
         if (failed != null) throw failed;
-        if (position < INLINE) { // the first blocks on this thread: a handoff costs a wakeup that a small blob does not repay
-            position += writeAt(direct, buf.flip(), position);
-            buf.clear();
-            return;
-        }
         try {
             window.acquire();
         } catch (InterruptedException e) {
