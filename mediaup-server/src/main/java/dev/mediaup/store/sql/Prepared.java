@@ -9,11 +9,12 @@ import java.sql.SQLException;
 import java.util.Optional;
 
 /**
- * Statements of the hottest writes (every initialize, every append) run on the writer's statements prepared once
- * ({@link SqlDatabase#prepared}) and bound by position. Measured on SQLite: Jdbi's binding by name (argument factories,
- * statement setup, its logger) and SQLite's compiling of a statement prepared again cost more than executing them —
- * an append's six statements took ~0.9 ms of its ~4 ms, all of it waiting in the writer's queue for the next append.
- * Arguments are never null here (a null needs its SQL type on PostgreSQL): the callers' statements have none.
+ * Statements of the hottest writes (every initialize, every append) and reads (the upload every append, FINALIZE and
+ * STATUS looks up) run on statements prepared once per connection ({@link SqlDatabase#prepared}), bound by position.
+ * Measured on SQLite: Jdbi's binding by name (argument factories, statement setup, its logger) and SQLite's compiling
+ * of a statement prepared again cost more than executing them — an append's six statements took ~0.9 ms of its ~4 ms,
+ * all of it waiting in the writer's queue for the next append. Arguments are never null here (a null needs its SQL
+ * type on PostgreSQL): the callers' statements have none.
  */
 final class Prepared {
     private Prepared() {}

@@ -102,7 +102,8 @@ final class SqlUploads implements UploadStore {
 
     @Override
     public Optional<Upload> find(long id) {
-        return db.read(h -> Rows.find(h, id));
+        // every append, finalize and STATUS starts here: on a statement prepared once per pooled connection
+        return db.read(h -> Prepared.first(db, h, FIND, Rows::upload, id));
     }
 
     /** The upload, its row locked until the transaction ends (PostgreSQL; SQLite has one writer anyway). */
@@ -148,6 +149,7 @@ final class SqlUploads implements UploadStore {
         });
     }
 
+    private static final String FIND = "SELECT * FROM uploads WHERE id = ?";
     private static final String HELD = """
             SELECT COALESCE(SUM(CASE WHEN idx <> ? THEN size END), 0),
                 MAX(CASE WHEN idx = ? THEN blob_key END), MAX(CASE WHEN idx = ? THEN size END)
