@@ -24,7 +24,8 @@ public final class JsonMediaBody {
 
     /**
      * A JSON object whose {@code media} member is base64, decoded straight into {@code out} while it streams; the
-     * other members (scalars only) are collected. Jackson decodes base64 incrementally from its input buffer.
+     * other members (scalars only) are collected. The value's plain base64 is decoded in bulk on its way to Jackson
+     * ({@link Base64Tap}); Jackson decodes the rest of it, from the first character that is not.
      */
     public static Map<String, JsonNode> read(Context ctx, OutputStream storage, Set<String> allowed) throws IOException {
         return read(Bodies.requestBody(ctx), storage, allowed);
@@ -32,6 +33,11 @@ public final class JsonMediaBody {
 
     /** The same, from any stream (the request's body). */
     public static Map<String, JsonNode> read(InputStream body, OutputStream storage, Set<String> allowed) throws IOException {
+        return read(body, storage, allowed, true);
+    }
+
+    /** {@code tap}: whether plain base64 is decoded in bulk; without, Jackson decodes all of it (what the tap must equal). */
+    static Map<String, JsonNode> read(InputStream body, OutputStream storage, Set<String> allowed, boolean tap) throws IOException {
         Map<String, JsonNode> fields = new LinkedHashMap<>();
         boolean media = false;
         // Jackson wraps every IOException, the storage's included: remember the storage's so it is not blamed on the client
@@ -46,7 +52,7 @@ public final class JsonMediaBody {
                 }
             }
         };
-        try (JsonParser p = Wire.JSON.createParser(body)) {
+        try (JsonParser p = Wire.JSON.createParser(tap ? new Base64Tap(body, out) : body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) throw Problems.notJsonObject();
             for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
                 if (t == null) throw Problems.bodyEndedEarly();
