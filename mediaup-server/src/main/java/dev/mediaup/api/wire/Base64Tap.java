@@ -40,7 +40,7 @@ final class Base64Tap extends InputStream {
     private boolean nameNext;   // in the top-level object, after '{' or ',': a string here is a member's name
     private int nameMatched = -1; // characters of the name being read that match "media" so far, or -1
     private int afterMedia;     // the name was "media": 1 while a ':' is due, 2 while the value is
-    private boolean tapping, tapped;
+    private boolean tapping, tapped, started;
 
     /** Reads {@code in}, decoding the top-level "media" string's plain base64 into {@code media}. */
     Base64Tap(InputStream in, OutputStream media) {
@@ -57,6 +57,16 @@ final class Base64Tap extends InputStream {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
         if (len == 0) return 0;
+        if (!started) { // Jackson reads UTF-16 and UTF-32 too, told by a byte order mark or zero bytes up front: left to it
+            started = true;
+            while (lim < 4 && fill()) { }
+            boolean utf16Mark = lim >= 2
+                    && (buf[0] == (byte) 0xfe && buf[1] == (byte) 0xff || buf[0] == (byte) 0xff && buf[1] == (byte) 0xfe);
+            boolean zero = false;
+            for (int i = 0; i < Math.min(lim, 4); i++) zero |= buf[i] == 0;
+            if (utf16Mark || zero) tapped = true; // as if the value had been met: nothing is taken
+
+        }
         while (true) {
             if (pos == lim && !fill()) return -1;
             if (tapping) {
