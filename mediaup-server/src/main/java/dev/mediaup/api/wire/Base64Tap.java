@@ -65,7 +65,6 @@ final class Base64Tap extends InputStream {
             boolean zero = false;
             for (int i = 0; i < Math.min(lim, 4); i++) zero |= buf[i] == 0;
             if (utf16Mark || zero) tapped = true; // as if the value had been met: nothing is taken
-
         }
         while (true) {
             if (pos == lim && !fill()) return -1;
