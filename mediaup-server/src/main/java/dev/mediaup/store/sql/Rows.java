@@ -60,8 +60,16 @@ final class Rows {
         return rs.wasNull() ? null : v;
     }
 
-    static Optional<Upload> find(Handle h, long id) {
-        return h.createQuery("SELECT * FROM uploads WHERE id = :id").bind("id", id).map(UPLOAD).findOne();
+    private static final String FIND = "SELECT * FROM uploads WHERE id = ?";
+
+    /** The upload, on a statement prepared once per connection: every append, FINALIZE and STATUS starts here. */
+    static Optional<Upload> find(SqlDatabase db, Handle h, long id) {
+        return Prepared.first(db, h, FIND, Rows::upload, id);
+    }
+
+    /** The upload, its row locked until the transaction ends (PostgreSQL; SQLite has one writer anyway). */
+    static Optional<Upload> locked(SqlDatabase db, Handle h, long id) {
+        return Prepared.first(db, h, FIND + db.forUpdate, Rows::upload, id);
     }
 
     /** Adds {@code delta} (negative: releases) to the owner's stored bytes; on the writer's handle (every append runs it). */

@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
-import static dev.mediaup.store.sql.Rows.UPLOAD;
 
 /**
  * Store once, on SQL: media with the same bytes and recipe share variants by blob key. Who refers to a blob is always
@@ -44,9 +43,8 @@ final class SqlContent {
 
     Optional<ContentStore.Shared> share(long mediaId, long source, boolean original) {
         return db.write(h -> {
-            Optional<Upload> from = h.createQuery("SELECT * FROM uploads WHERE id = :id" + db.forUpdate).bind("id", source).map(UPLOAD)
-                    .findOne().filter(u -> u.state() == State.SUCCEEDED);
-            Optional<Upload> to = Rows.find(h, mediaId);
+            Optional<Upload> from = Rows.locked(db, h, source).filter(u -> u.state() == State.SUCCEEDED);
+            Optional<Upload> to = Rows.find(db, h, mediaId);
             if (from.isEmpty() || to.isEmpty()) return Optional.<ContentStore.Shared>empty();
             long before = storedBy(h, mediaId);
             h.createUpdate("""

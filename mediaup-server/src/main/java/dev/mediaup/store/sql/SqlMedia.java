@@ -66,7 +66,7 @@ final class SqlMedia implements MediaStore, ContentStore {
     @Override
     public Put putVariants(long mediaId, List<Variant> variants) {
         return db.write(h -> {
-            Optional<Upload> u = Rows.find(h, mediaId);
+            Optional<Upload> u = Rows.find(db, h, mediaId);
             if (u.isEmpty()) return new Put(false, List.of());
             long delta = 0;
             List<String> unneeded = new ArrayList<>();

@@ -24,14 +24,12 @@ import static dev.mediaup.store.sql.Rows.addStored;
 final class SqlUploads implements UploadStore {
     private final SqlDatabase db;
     private final SqlOutbox outbox;
-    private final String lockedSql;
     private final SqlUsage usage;
 
     SqlUploads(SqlDatabase db, SqlOutbox outbox) {
         this.db = db;
         this.outbox = outbox;
         this.usage = new SqlUsage(db);
-        this.lockedSql = "SELECT * FROM uploads WHERE id = ?" + db.forUpdate;
     }
 
     @Override
@@ -56,11 +54,11 @@ final class SqlUploads implements UploadStore {
     @Override
     public Checked<Upload> concatenate(long finalId, List<Long> partialIds, long now) {
         return db.write(h -> {
-            if (locked(h, finalId).isEmpty()) return Checked.<Upload>refused(new Refusal.UnknownUpload(finalId));
+            if (Rows.locked(db, h, finalId).isEmpty()) return Checked.<Upload>refused(new Refusal.UnknownUpload(finalId));
             // every partial checked before anything moves: a refusal leaves all as it was
             List<List<Segment>> parts = new ArrayList<>();
             for (long pid : partialIds) {
-                Optional<Upload> found = locked(h, pid);
+                Optional<Upload> found = Rows.locked(db, h, pid);
                 if (found.isEmpty()) return Checked.<Upload>refused(new Refusal.UnknownUpload(pid));
                 Optional<Refusal> closed = found.get().appendRefusal(now);
                 if (closed.isPresent()) return Checked.<Upload>refused(closed.get());
@@ -83,7 +81,7 @@ final class SqlUploads implements UploadStore {
                 h.createUpdate("""
                         UPDATE uploads SET state = 'EXPIRED', expires_at = :now, concatenated_into = :f, concatenated_position = :at
                         WHERE id = :p""").bind("f", finalId).bind("now", now).bind("at", at).bind("p", partialIds.get(at)).execute();
-            return Checked.done(Rows.find(h, finalId).orElseThrow());
+            return Checked.done(Rows.find(db, h, finalId).orElseThrow());
         });
     }
 
@@ -102,13 +100,7 @@ final class SqlUploads implements UploadStore {
 
     @Override
     public Optional<Upload> find(long id) {
-        // every append, finalize and STATUS starts here: on a statement prepared once per pooled connection
-        return db.read(h -> Prepared.first(db, h, FIND, Rows::upload, id));
-    }
-
-    /** The upload, its row locked until the transaction ends (PostgreSQL; SQLite has one writer anyway). */
-    private Optional<Upload> locked(Handle h, long id) {
-        return h.createQuery("SELECT * FROM uploads WHERE id = :id" + db.forUpdate).bind("id", id).map(UPLOAD).findOne();
+        return db.read(h -> Rows.find(db, h, id));
     }
 
     @Override
@@ -124,7 +116,7 @@ final class SqlUploads implements UploadStore {
     private Checked<SegmentPut> put(Segment s, Long offset, long now, long maxTotal, Quota quota) {
         return db.write(h -> {
             // every statement of an append on the writer's prepared statements (see Prepared: binding cost more than SQL)
-            Optional<Upload> found = Prepared.first(db, h, lockedSql, Rows::upload, s.uploadId());
+            Optional<Upload> found = Rows.locked(db, h, s.uploadId());
             if (found.isEmpty()) return Checked.refused(new Refusal.UnknownUpload(s.uploadId()));
             Upload u = found.get();
             Optional<Refusal> closed = u.appendRefusal(now);
@@ -149,7 +141,6 @@ final class SqlUploads implements UploadStore {
         });
     }
 
-    private static final String FIND = "SELECT * FROM uploads WHERE id = ?";
     private static final String HELD = """
             SELECT COALESCE(SUM(CASE WHEN idx <> ? THEN size END), 0),
                 MAX(CASE WHEN idx = ? THEN blob_key END), MAX(CASE WHEN idx = ? THEN size END)
@@ -196,21 +187,21 @@ final class SqlUploads implements UploadStore {
     public Optional<Upload> setMetadata(long id, String metadataJson) {
         return db.write(h -> {
             h.createUpdate("UPDATE uploads SET metadata = :m WHERE id = :id").bind("m", metadataJson).bind("id", id).execute();
-            return Rows.find(h, id);
+            return Rows.find(db, h, id);
         });
     }
 
     @Override
     public Unlinked delete(long id) {
         return db.write(h -> {
-            if (locked(h, id).isEmpty()) return new Unlinked(List.of(), false); // held: a share of it waits, or finds it gone
+            if (Rows.locked(db, h, id).isEmpty()) return new Unlinked(List.of(), false); // held: a share of it waits, or finds it gone
             List<String> keys = h.createQuery("""
                     SELECT blob_key FROM variants WHERE media_id = :u UNION SELECT blob_key FROM segments WHERE upload_id = :u
                     UNION SELECT original_key FROM uploads WHERE id = :u AND original_key IS NOT NULL
                     UNION SELECT blob_key FROM original_parts WHERE media_id = :u""").bind("u", id)
                     .mapTo(String.class).list();
             releaseStored(h, id);
-            Rows.find(h, id).ifPresent(u -> addStored(db, h, u.ownerId(), -h.createQuery(
+            Rows.find(db, h, id).ifPresent(u -> addStored(db, h, u.ownerId(), -h.createQuery(
                     "SELECT COALESCE(SUM(size), 0) FROM variants WHERE media_id = :u").bind("u", id).mapTo(Long.class).one()));
             h.createUpdate("DELETE FROM segments WHERE upload_id = :u").bind("u", id).execute();
             h.createUpdate("DELETE FROM original_parts WHERE media_id = :u").bind("u", id).execute();
@@ -230,7 +221,7 @@ final class SqlUploads implements UploadStore {
     public void purge(long id) {
         db.write(h -> {
             dropSegments(h, id);
-            Rows.find(h, id).ifPresent(u -> addStored(db, h, u.ownerId(), -h.createQuery(
+            Rows.find(db, h, id).ifPresent(u -> addStored(db, h, u.ownerId(), -h.createQuery(
                     "SELECT COALESCE(SUM(size), 0) FROM variants WHERE media_id = :u").bind("u", id).mapTo(Long.class).one()));
             h.createUpdate("DELETE FROM variants WHERE media_id = :u").bind("u", id).execute();
             return null;
@@ -247,7 +238,7 @@ final class SqlUploads implements UploadStore {
         Failure failure = f.failure();
         String jobKind = f.jobKind();
         return db.write(h -> {
-            locked(h, id); // appends to this upload on other nodes wait until the manifest is settled
+            Rows.locked(db, h, id); // appends to this upload on other nodes wait until the manifest is settled
             if (!sameSegments(h, id, manifest)) return Checked.refused(new Refusal.SegmentsChanged(id));
             int n = h.createUpdate("""
                     UPDATE uploads SET state = :state, size = :size, total_bytes = COALESCE(total_bytes, :size), expires_at = :expires,
@@ -269,14 +260,14 @@ final class SqlUploads implements UploadStore {
             if (jobKind != null)
                 h.createUpdate("INSERT INTO jobs (upload_id, kind, state, attempts, run_after) VALUES (:u, :k, 'QUEUED', 0, :now)")
                         .bind("u", id).bind("k", jobKind).bind("now", now).execute();
-            return Checked.done(Rows.find(h, id).orElseThrow());
+            return Checked.done(Rows.find(db, h, id).orElseThrow());
         });
     }
 
     @Override
     public boolean setOriginal(long id, List<Segment> manifest, String key) {
         return db.write(h -> {
-            locked(h, id);
+            Rows.locked(db, h, id);
             if (!sameSegments(h, id, manifest)) return false;
             h.createUpdate("UPDATE uploads SET original_key = :k WHERE id = :id").bind("k", key).bind("id", id).execute();
             return true;
@@ -317,7 +308,7 @@ final class SqlUploads implements UploadStore {
     @Override
     public Checked<Upload> declareLength(long id, long length, long now) {
         return db.write(h -> {
-            Optional<Upload> found = locked(h, id);
+            Optional<Upload> found = Rows.locked(db, h, id);
             if (found.isEmpty()) return Checked.refused(new Refusal.UnknownUpload(id));
             Upload u = found.get();
             long held = h.createQuery("SELECT COALESCE(SUM(size), 0) FROM segments WHERE upload_id = :id").bind("id", id).mapTo(Long.class)
@@ -327,7 +318,7 @@ final class SqlUploads implements UploadStore {
             if (refused.isPresent()) return Checked.refused(refused.get());
             h.createUpdate("UPDATE uploads SET total_bytes = :n WHERE id = :id AND total_bytes IS NULL").bind("n", length).bind("id", id)
                     .execute();
-            return Checked.done(locked(h, id).orElseThrow());
+            return Checked.done(Rows.locked(db, h, id).orElseThrow());
         });
     }
 
@@ -383,7 +374,7 @@ final class SqlUploads implements UploadStore {
 
     /** Gives the owner back the stored bytes of an upload's segments (before they are deleted). */
     private void releaseStored(Handle h, long uploadId) {
-        Rows.find(h, uploadId).ifPresent(u -> addStored(db, h, u.ownerId(), -h.createQuery(
+        Rows.find(db, h, uploadId).ifPresent(u -> addStored(db, h, u.ownerId(), -h.createQuery(
                 "SELECT COALESCE(SUM(size), 0) FROM segments WHERE upload_id = :u").bind("u", uploadId).mapTo(Long.class).one()));
     }
 }
