@@ -7,15 +7,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,39 +124,6 @@ class LiveStatusIT {
         Events foreign = events(server.baseUrl(), other, id, null);
         assertThat(foreign.status()).isEqualTo(404);
         assertThat(foreign.contentType()).startsWith("application/problem+json");
-    }
-
-    /**
-     * A long poll is silent for up to 30 s by design: the connection's idle timeout must be longer, or the two race and
-     * a busy machine lets the timeout cut the poll (seen once in 200 polls under 400 watchers). A keep-alive connection
-     * silent for longer than the longest poll is still there for the next request.
-     */
-    /** wait_secs' largest value (the served OpenAPI's maximum). */
-    static final int LONGEST_POLL_SECS = 30;
-
-    @Test
-    void aConnectionSilentForLongerThanTheLongestPollIsNotCut() throws Exception {
-        // the HTTP server's idle timeout, the same on every backend: 33 s of waiting once, in the embedded pass
-        org.junit.jupiter.api.Assumptions.assumeFalse(Backend.CLUSTER, "the HTTP server's own setting, checked on the embedded pass");
-        try (Socket s = new Socket("127.0.0.1", server.port())) {
-            s.setSoTimeout(60_000);
-            var in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
-            var out = s.getOutputStream();
-            byte[] get = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
-            out.write(get);
-            out.flush();
-            assertThat(in.readLine()).startsWith("HTTP/1.1 200");
-            long length = -1;
-            for (String line; !(line = in.readLine()).isEmpty(); )
-                if (line.toLowerCase().startsWith("content-length:")) length = Long.parseLong(line.substring(15).trim());
-            assertThat(length).as("a sized answer").isPositive();
-            assertThat(in.skip(length)).isEqualTo(length);
-            Thread.sleep(LONGEST_POLL_SECS * 1000L + 3_000);
-            out.write(get);
-            out.flush();
-            assertThat(in.readLine()).as("the same connection answers after %d s of silence", LONGEST_POLL_SECS + 3)
-                    .startsWith("HTTP/1.1 200");
-        }
     }
 
     @Test

@@ -60,8 +60,11 @@ public final class Bodies {
     public static byte[] small(Context ctx, int limit) {
         byte[] early = ctx.attribute(FORM_BODY);
         if (early != null) return early;
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > limit) throw Problems.bodyTooLarge(limit);
         try (InputStream in = ctx.req().getInputStream()) {
-            byte[] b = in.readNBytes(limit + 1);
+            // a declared length is what the server lets through (no more): read just that, not into a 16 KiB first block
+            byte[] b = in.readNBytes(declared >= 0 ? (int) declared : limit + 1);
             if (b.length > limit)
                 throw Problems.bodyTooLarge(limit);
             return b;

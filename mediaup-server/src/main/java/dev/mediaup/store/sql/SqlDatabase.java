@@ -15,15 +15,11 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteDataSource;
 
-import java.io.EOFException;
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,11 +38,11 @@ import javax.sql.DataSource;
 /**
  * The SQL database under the role stores, one code path for SQLite (the embedded default) and PostgreSQL (shared by
  * many nodes), through JDBI. Reads use a small pool; every write goes through one writer thread that commits whatever
- * has queued up in a single transaction (group commit), each write inside its own savepoint so a refused write leaves
- * its neighbours alone. SQLite allows one writer anyway, and with synchronous=FULL the fsync per commit is then shared
- * by all concurrent requests instead of serialising them. The dialect differences are few and all here: on PostgreSQL,
- * other nodes write concurrently, so check-and-write methods lock the upload row first ({@link #forUpdate}), jobs are
- * claimed with {@link #skipLocked}, and a write chosen as a deadlock victim is run again.
+ * has queued up in a single transaction (group commit); a write that fails leaves its neighbours alone (the batch
+ * runs again with each write in its own savepoint). SQLite allows one writer anyway, and with synchronous=FULL the
+ * fsync per commit is then shared by all concurrent requests instead of serialising them. The dialect differences are
+ * few and all here: on PostgreSQL, other nodes write concurrently, so check-and-write methods lock the upload row first
+ * ({@link #forUpdate}), jobs are claimed with {@link #skipLocked}, and a write chosen as a deadlock victim is run again.
  */
 public final class SqlDatabase implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SqlDatabase.class);
@@ -92,6 +88,9 @@ public final class SqlDatabase implements AutoCloseable {
         cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         cfg.setBusyTimeout(30_000);
         cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE); // take the write lock at BEGIN, not mid-transaction
+        // the driver asks SQLite for the row id after every insert unless told not to (xerial/sqlite-jdbc#1135): one
+        // statement more per insert, and no code of ours reads generated keys (ids are made before the insert)
+        cfg.setGetGeneratedKeys(false);
         SQLiteDataSource ds = new SQLiteDataSource(cfg);
         ds.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
         Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
@@ -193,8 +192,8 @@ public final class SqlDatabase implements AutoCloseable {
             } catch (JdbiException e) {
                 // every pooled connection is busy (load, not an outage: the prober still reaches the database): wait on,
                 // one pool timeout at a time, so a database that goes away meanwhile is still noticed within a second
-                if (poolBusy(e) && reachable && System.nanoTime() < deadline) continue;
-                if (connectionLost(e)) throw unreachable(e);
+                if (SqlFailures.poolBusy(e) && reachable && System.nanoTime() < deadline) continue;
+                if (SqlFailures.connectionLost(e)) throw unreachable(e);
                 throw e;
             }
         }
@@ -202,24 +201,6 @@ public final class SqlDatabase implements AutoCloseable {
 
     /** How long a read waits for a pooled connection while the database is up, as Hikari's own default did. */
     private static final long BUSY_POOL_WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
-
-    /** Hikari timed out waiting for a free connection without any connection failing (it would be the cause). */
-    private static boolean poolBusy(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause())
-            if (t instanceof SQLTransientConnectionException) return t.getCause() == null;
-        return false;
-    }
-
-    /** The failure is the connection's (refused, reset, timed out, server shutting down), not the statement's. */
-    private static boolean connectionLost(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientConnectionException || t instanceof ConnectException || t instanceof SocketTimeoutException
-                    || t instanceof EOFException) return true;
-            if (t instanceof SQLException se && se.getSQLState() != null
-                    && (se.getSQLState().startsWith("08") || se.getSQLState().startsWith("57P"))) return true;
-        }
-        return false;
-    }
 
     /** The role stores on this database; closing them closes it. */
     public MetadataStores stores() {
@@ -316,33 +297,13 @@ public final class SqlDatabase implements AutoCloseable {
         Object[] results = new Object[batch.size()];
         RuntimeException[] failures = new RuntimeException[batch.size()];
         try {
-            writer.begin();
-            // a write alone in its batch (the common case when requests come one at a time) needs no savepoint: its
-            // failure rolls the whole transaction back, two statements fewer on every sequential append
-            boolean alone = batch.size() == 1;
-            for (int i = 0; i < batch.size(); i++) {
-                for (int attempt = 1; ; attempt++) {
-                    if (!alone) writer.savepoint("w");
-                    try {
-                        results[i] = batch.get(i).fn().apply(writer);
-                        if (!alone) writer.releaseSavepoint("w");
-                        break;
-                    } catch (RuntimeException e) {
-                        if (alone) { // nothing else is in this transaction: start it again, empty
-                            writer.rollback();
-                            writer.begin();
-                        } else {
-                            writer.rollbackToSavepoint("w"); // JDBI forgets the savepoint here; COMMIT discards SQLite's leftover
-                        }
-                        if (attempt < 3 && deadlocked(e)) continue; // another node held the rows: its transaction has ended now
-                        failures[i] = e;
-                        break;
-                    }
-                }
-            }
+            // First without savepoints (two statements fewer per write, and nearly every batch has no failure); a write
+            // that throws rolls the whole transaction back, and the batch runs again with each write in its own savepoint
+            // so the failure stays its own. Writes are functions of the handle alone, run again as after a deadlock.
+            if (!runAll(batch, results, failures, false)) runAll(batch, results, failures, true);
             writer.commit();
         } catch (RuntimeException e) {
-            if (connectionLost(e)) log.warn("metadata commit failed: the database is unreachable ({})", e.toString());
+            if (SqlFailures.connectionLost(e)) log.warn("metadata commit failed: the database is unreachable ({})", e.toString());
             else log.error("metadata commit failed", e);
             try { writer.rollback(); } catch (RuntimeException ignored) { }
             var failed = new Unavailable(BACKEND, "The database could not commit; nothing was recorded. Try again.", e);
@@ -361,16 +322,38 @@ public final class SqlDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the batch's writes in a transaction begun here (left open for the commit). Without savepoints it stops at the
+     * first write that throws, rolls back and answers false; with them each write that throws is rolled back to its
+     * savepoint and its failure kept, and a deadlocked write is run again.
+     */
+    private boolean runAll(List<Write<?>> batch, Object[] results, RuntimeException[] failures, boolean savepoints) {
+        writer.begin();
+        for (int i = 0; i < batch.size(); i++) {
+            for (int attempt = 1; ; attempt++) {
+                if (savepoints) writer.savepoint("w");
+                try {
+                    results[i] = batch.get(i).fn().apply(writer);
+                    if (savepoints) writer.releaseSavepoint("w");
+                    break;
+                } catch (RuntimeException e) {
+                    if (!savepoints) {
+                        writer.rollback();
+                        return false;
+                    }
+                    writer.rollbackToSavepoint("w"); // JDBI forgets the savepoint here; COMMIT discards SQLite's leftover
+                    if (attempt < 3 && SqlFailures.deadlocked(e)) continue; // another node held the rows: its transaction has ended now
+                    failures[i] = e;
+                    break;
+                }
+            }
+        }
+        return true;
+    }
+
     /** The database every node shares, for state kept beside ours (rate-limit buckets); empty on SQLite. */
     Optional<DataSource> shared() {
         return postgres ? Optional.of(readPool) : Optional.empty();
-    }
-
-    /** PostgreSQL chose this statement as a deadlock victim or serialization failure: safe to run again. */
-    private static boolean deadlocked(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause())
-            if (t instanceof SQLException se && ("40P01".equals(se.getSQLState()) || "40001".equals(se.getSQLState()))) return true;
-        return false;
     }
 
     /** PostgreSQL: what the prober last saw (instant). SQLite: a query on the local file. */
