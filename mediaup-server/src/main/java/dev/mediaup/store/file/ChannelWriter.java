@@ -107,8 +107,7 @@ final class ChannelWriter extends OutputStream {
             buf.position(buf.position() - tail);
             if (writes.isDone()) { // nothing in flight (a blob smaller than a buffer): no overlap to gain from a handoff
                 if (failed != null) throw failed;
-                position += writeAt(direct, buf.flip(), position);
-                buf.clear();
+                drain(direct);
             } else {
                 full();
             }
@@ -154,7 +153,12 @@ final class ChannelWriter extends OutputStream {
 
     /** Writes what the buffer holds through the page cache, at its place in the file. */
     private void drain() throws IOException {
-        position += writeAt(ch, buf.flip(), position);
+        drain(ch);
+    }
+
+    /** Writes what the buffer holds into {@code c} (the file's cached or direct channel), at its place in the file. */
+    private void drain(FileChannel c) throws IOException {
+        position += writeAt(c, buf.flip(), position);
         buf.clear();
     }
 

@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
-
 /**
  * Store once, on SQL: media with the same bytes and recipe share variants by blob key. Who refers to a blob is always
  * asked of the rows themselves (by key, indexed) — no reference counter that a crash could leave wrong — and the two

@@ -250,7 +250,6 @@ public final class SqlDatabase implements AutoCloseable {
         }
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     /** The writer's statements prepared once (see {@link #prepared}); writer thread only, dropped with its connection. */
     private final Map<String, PreparedStatement> prepared = new HashMap<>();
 
@@ -293,6 +292,7 @@ public final class SqlDatabase implements AutoCloseable {
         }
     }
 
+    @SuppressWarnings({"unchecked", "rawtypes"}) // each write's future completed with its own result, typed by the write
     private void runBatch(List<Write<?>> batch) {
         Object[] results = new Object[batch.size()];
         RuntimeException[] failures = new RuntimeException[batch.size()];

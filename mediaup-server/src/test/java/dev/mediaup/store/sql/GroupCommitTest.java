@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -94,7 +95,7 @@ class GroupCommitTest {
             }
         }));
         assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
-        var outcomes = new java.util.ArrayList<CompletableFuture<Integer>>();
+        var outcomes = new ArrayList<CompletableFuture<Integer>>();
         for (var w : writes) {
             var outcome = new CompletableFuture<Integer>();
             Thread t = Thread.ofPlatform().start(() -> {
