@@ -3,6 +3,7 @@ package dev.mediaup.store.file;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -76,10 +78,32 @@ class WriteOutTest {
         everyByteLands(new FileBlobStore(dir.resolve("cached"), false));
     }
 
+    @Test
+    void largeBuffersGoBackToTheBudgetAndABlobThatFindsItSpentKeepsItsSmallOnes() throws Exception {
+        int budget = ChannelWriter.LARGE_BUDGET.availablePermits();
+        var store = new FileBlobStore(dir.resolve("blobs"));
+        everyByteLands(store);
+        assertThat(ChannelWriter.LARGE_BUDGET.availablePermits()).as("every blob gave its large buffers back").isEqualTo(budget);
+        int spent = ChannelWriter.LARGE_BUDGET.drainPermits();
+        try {
+            everyByteLands(store);
+        } finally {
+            ChannelWriter.LARGE_BUDGET.release(spent);
+        }
+        // a blob that fails while it streams gives them back too
+        assertThatThrownBy(() -> store.put("uploads/1/failed", out -> {
+            out.write(new byte[3 << 20]);
+            throw new IOException("the client went away");
+        })).hasMessageContaining("went away");
+        assertThat(ChannelWriter.LARGE_BUDGET.availablePermits()).isEqualTo(budget);
+    }
+
     private static void everyByteLands(FileBlobStore store) throws Exception {
         Random random = new Random(7);
         int step = (int) WriteOut.STEP, block = ChannelWriter.ALIGN;
-        for (int size : List.of(0, 1, block - 1, block, block + 1, step - 1, step, step + 1, 3 * step + 7, (4 << 20) + 3)) {
+        int large = (int) ChannelWriter.LARGE_AFTER + ChannelWriter.LARGE; // the first MiB in small buffers, then large ones
+        for (int size : List.of(0, 1, block - 1, block, block + 1, step - 1, step, step + 1, 3 * step + 7, large - 1, large + 5,
+                (4 << 20) + 3)) {
             byte[] bytes = new byte[size];
             random.nextBytes(bytes);
             for (int piece : List.of(1, 4095, 8191, 65536, step + 5)) {
