@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Buffers writes to a file in a direct buffer. A heap array handed to {@link FileChannel#write} is first copied by the
@@ -50,6 +51,8 @@ final class ChannelWriter extends OutputStream {
      */
     static final Semaphore LARGE_BUDGET = new Semaphore(24);
     private static final BlockingQueue<ByteBuffer> FREE_LARGE = new ArrayBlockingQueue<>(24);
+    /** Large buffers taken so far (made or reused): what shows that the budget decides (WriteOutTest). */
+    static final LongAdder LARGE_TAKEN = new LongAdder();
     private static final ExecutorService WRITERS = Executors.newCachedThreadPool(
             Thread.ofPlatform().daemon().name("mediaup-blob-write-", 0).factory());
 
@@ -78,6 +81,7 @@ final class ChannelWriter extends OutputStream {
 
     private ByteBuffer buffer() {
         if (!large && direct != null && position >= LARGE_AFTER) large = LARGE_BUDGET.tryAcquire(IN_FLIGHT + 1);
+        if (large) LARGE_TAKEN.increment();
         ByteBuffer free = (large ? FREE_LARGE : FREE).poll();
         int size = large ? LARGE : BUFFER;
         return free != null ? free : ByteBuffer.allocateDirect(size + ALIGN).alignedSlice(ALIGN).slice(0, size);
