@@ -1,5 +1,6 @@
 package dev.mediaup.boot;
 
+import dev.mediaup.config.CacheDir;
 import dev.mediaup.config.DatabaseUrl;
 import dev.mediaup.config.S3Url;
 import dev.mediaup.config.StorageConfig;
@@ -23,6 +24,7 @@ public final class Backends {
     public static MetadataStores metadata(StorageConfig storage) throws IOException {
         if (storage.database().isEmpty()) {
             Files.createDirectories(storage.dataDir());
+            SqliteNative.useCopyIn(CacheDir.root());
             return SqlDatabase.sqlite(storage.sqliteFile()).stores();
         }
         DatabaseUrl db = storage.database().get();

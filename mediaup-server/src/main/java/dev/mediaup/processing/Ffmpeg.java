@@ -1,5 +1,6 @@
 package dev.mediaup.processing;
 
+import dev.mediaup.config.CacheDir;
 import dev.mediaup.core.MediaRejected;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,7 +119,7 @@ public final class Ffmpeg implements AutoCloseable {
             ffmpeg = Path.of(configured);
             ffprobe = ffmpeg.resolveSibling(ffmpeg.getFileName().toString().replace("ffmpeg", "ffprobe"));
         } else {
-            Path dir = extractBundled(cacheRoot());
+            Path dir = extractBundled(CacheDir.root());
             ffmpeg = dir.resolve("ffmpeg");
             ffprobe = dir.resolve("ffprobe");
             libs = dir.toString();
@@ -152,13 +153,6 @@ public final class Ffmpeg implements AutoCloseable {
         if (t.encoders().contains("libx264")) return "libx264";
         if (t.encoders().contains("libopenh264")) return "libopenh264";
         return "h264";
-    }
-
-    private static Path cacheRoot() {
-        String explicit = System.getenv("MEDIAUP_CACHE_DIR");
-        if (explicit != null && !explicit.isBlank()) return Path.of(explicit);
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache")).resolve("mediaup");
     }
 
     /**

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +32,11 @@ class DurabilityIT {
     @Test
     void killNineMidUploadAndAfterFinalizeLosesNothingAcknowledged() throws Exception {
         byte[] media = Fixtures.paddedMp4(12 * SEG);
-        try (ServerProcess server = new ServerProcess(dir.resolve("data"), "--lease-secs", "3").start()) {
+        // the JVM's temp dir, shared with other programs: what a dead server leaves there stays for good
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Path othersCopy = Files.writeString(tmp.resolve("sqlite-3.54.1.0-0c0ffee0-another-jvm-libsqlitejdbc.so"), "not ours");
+        try (ServerProcess server = new ServerProcess(dir.resolve("data"), List.of("-Xmx256m", "-Djava.io.tmpdir=" + tmp),
+                "--lease-secs", "3").start()) {
             Api api = new Api(server.baseUrl(), server.createToken("77", "media.write"));
             String id = api.initialize("video/mp4", "tweet_video", media.length);
             for (int i = 0; i < 6; i++) assertThat(api.append(id, i, seg(media, i)).status()).isEqualTo(200);
@@ -73,6 +78,13 @@ class DurabilityIT {
             server.kill9();
             server.start();
             assertThat(api.status(img).data().get("image").get("h").asInt()).isEqualTo(48);
+
+            // three kill -9s: SQLite's native library was loaded from the cache dir each time, never unpacked into the
+            // temp dir (where each would have stayed), and another program's file there was not swept away
+            try (var left = Files.list(tmp)) {
+                assertThat(left.filter(f -> f.getFileName().toString().startsWith("sqlite-"))).containsExactly(othersCopy);
+            }
+            assertThat(server.log()).doesNotContain("SQLiteJDBCLoader");
         }
     }
 
