@@ -84,7 +84,7 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
                 p.ffmpegMemoryBytes(), Runtime.getRuntime().availableProcessors()));
         if (p.ffmpeg() != null) ffmpeg.tools(); // a configured ffmpeg that does not run is a startup error, not a failed job later
         else checkBundledFfmpeg(ffmpeg);
-        var processing = new Processing(stores.media(), stores.content(), blobs, ffmpeg,
+        var processing = new Processing(stores.media(), stores.content(), stores.uploads(), blobs, ffmpeg,
                 new Processing.Settings(p, config.limits().maxPixels(), storage.scratchDir()), metrics);
         processing.cleanScratch();
         stores.webhooks().targets(config.webhooks().urls());
@@ -94,7 +94,7 @@ record Services(MetadataStores stores, BlobStore blobs, Ids ids, String nodeOwne
         var workers = new JobWorkers(stores.jobs(), stores.uploads(), stores.uploads(), processing, outcomes, clock, p, metrics);
         // long polls and SSE streams learn of changes made by any node within this period (one query per period, for all)
         var watch = new StatusWatch(stores.uploads(), Duration.ofMillis(100));
-        var uploads = new UploadService(stores.uploads(), stores.uploads(), stores.uploads(), blobs, ids,
+        var uploads = new UploadService(stores.uploads(), stores.uploads(), stores.uploads(), stores.uploads(), blobs, ids,
                 config.limits(), clock, processing, outcomes, workers::nudge, watch,
                 metrics);
         HttpConfig http = config.http();

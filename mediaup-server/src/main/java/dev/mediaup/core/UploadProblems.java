@@ -290,4 +290,10 @@ public final class UploadProblems {
     public static Problem segmentsUnreadable() {
         return of(Kind.UNAVAILABLE, SEGMENTS_UNREADABLE, "The stored segments could not be read; try FINALIZE again.", null, null);
     }
+
+    /** A segment listing could not read a segment to work out its SHA-256 (our fault: a blob missing or unreadable). */
+    public static Problem segmentUnreadable(int index) {
+        return of(Kind.UNAVAILABLE, SEGMENTS_UNREADABLE, "Segment " + index + " could not be read to work out its SHA-256; try again.",
+                null, null);
+    }
 }

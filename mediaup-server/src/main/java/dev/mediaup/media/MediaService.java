@@ -294,12 +294,12 @@ public final class MediaService {
         List<Segment> stored = reads.stored(id); // the bytes: one assembled object where there is one, or shared ones
         if (stored.isEmpty()) throw none;
         long size = stored.stream().mapToLong(Segment::size).sum();
-        // the segments' hashes pin the exact bytes: a strong validator without reading them (media finalized over bytes
-        // its owner held has no segments of its own: the keys of the blobs it shares, whose bytes never change, do)
+        // the segments' blob keys pin the exact bytes — a key is never given other bytes, a re-sent segment gets a new
+        // one — so they make a strong validator without reading anything (segments need not have their SHA-256 yet).
+        // Media finalized over bytes its owner held has no segments of its own: the keys of the blobs it shares do.
         List<Segment> segs = reads.segments(id);
         MessageDigest d = digest();
-        if (segs.isEmpty()) stored.forEach(s -> d.update(s.blobKey().getBytes(StandardCharsets.US_ASCII)));
-        else segs.forEach(s -> d.update(s.sha256().getBytes(StandardCharsets.US_ASCII)));
+        (segs.isEmpty() ? stored : segs).forEach(s -> d.update(s.blobKey().getBytes(StandardCharsets.US_ASCII)));
         String etag = "\"" + HexFormat.of().formatHex(d.digest(), 0, 16) + "\"";
         return new Deliverable(u, stored, size, etag, u.servedType());
     }

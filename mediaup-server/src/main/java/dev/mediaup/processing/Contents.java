@@ -15,6 +15,7 @@ import dev.mediaup.media.PosterTime;
 import dev.mediaup.store.BlobStore;
 import dev.mediaup.store.ContentStore;
 import dev.mediaup.store.MediaStore;
+import dev.mediaup.store.SegmentDigests;
 import dev.mediaup.upload.ContentDigest;
 import dev.mediaup.upload.Processor;
 import dev.mediaup.upload.Processor.Outcome;
@@ -36,6 +37,8 @@ import java.util.concurrent.TimeUnit;
 final class Contents {
     private final MediaStore media;
     private final ContentStore content;
+    /** Where the digests of segments that had none go, worked out in the read that makes the file's. */
+    private final SegmentDigests digests;
     private final BlobStore blobs;
     private final Processing.Settings settings;
     private final MeterRegistry metrics;
@@ -43,11 +46,12 @@ final class Contents {
     private final Clamd scanner;
     private final PictureWork crops;
 
-    Contents(MediaStore media, ContentStore content, BlobStore blobs, Processing.Settings settings, MeterRegistry metrics,
-             PictureWork crops) {
+    Contents(MediaStore media, ContentStore content, SegmentDigests digests, BlobStore blobs, Processing.Settings settings,
+             MeterRegistry metrics, PictureWork crops) {
         this.crops = crops;
         this.media = media;
         this.content = content;
+        this.digests = digests;
         this.blobs = blobs;
         this.settings = settings;
         this.metrics = metrics;
@@ -101,7 +105,7 @@ final class Contents {
     String digest(Upload u, List<Segment> segs) throws IOException {
         if (u.declaredSha256() != null) return u.declaredSha256();
         try {
-            return ContentDigest.of(blobs, segs);
+            return ContentDigest.of(blobs, segs, digests);
         } catch (IOException | UncheckedIOException e) {
             // a blob that cannot be read: our fault, retried, never the media's
             throw new IOException("a segment blob of the media is missing or unreadable: " + e.getMessage(), e);

@@ -18,6 +18,7 @@ import dev.mediaup.media.PosterTime;
 import dev.mediaup.store.BlobStore;
 import dev.mediaup.store.ContentStore;
 import dev.mediaup.store.MediaStore;
+import dev.mediaup.store.SegmentDigests;
 import dev.mediaup.upload.Processor.Outcome;
 import dev.mediaup.upload.Processor;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -67,11 +68,12 @@ public final class Processing implements Processor {
     private final Contents contents;
     private final VariantWriter writer;
 
-    public Processing(MediaStore media, ContentStore content, BlobStore blobs, Ffmpeg ffmpeg, Settings settings, MeterRegistry metrics) {
+    public Processing(MediaStore media, ContentStore content, SegmentDigests digests, BlobStore blobs, Ffmpeg ffmpeg, Settings settings,
+                      MeterRegistry metrics) {
         this.pixelHeap = DistributionSummary.builder("mediaup.image.decode.heap").baseUnit("bytes")
                 .description("Heap held by one picture's pixels at its peak (decoded, normalized, every size)").register(metrics);
         this.metrics = metrics;
-        this.contents = new Contents(media, content, blobs, settings, metrics,
+        this.contents = new Contents(media, content, digests, blobs, settings, metrics,
                 new PictureWork(media, blobs, ffmpeg, settings.scratch()));
         this.writer = new VariantWriter(blobs, media);
         this.media = media;

@@ -6,6 +6,7 @@ import dev.mediaup.core.Segment;
 import dev.mediaup.core.Upload;
 import dev.mediaup.core.UploadProblems;
 import dev.mediaup.store.BlobStore;
+import dev.mediaup.store.SegmentDigests;
 import dev.mediaup.store.UploadReads;
 
 import java.io.IOException;
@@ -23,11 +24,13 @@ import java.util.OptionalLong;
  */
 final class DeclaredContent {
     private final UploadReads reads;
+    private final SegmentDigests digests;
     private final BlobStore blobs;
     private final Processor processor;
 
-    DeclaredContent(UploadReads reads, BlobStore blobs, Processor processor) {
+    DeclaredContent(UploadReads reads, SegmentDigests digests, BlobStore blobs, Processor processor) {
         this.reads = reads;
+        this.digests = digests;
         this.blobs = blobs;
         this.processor = processor;
     }
@@ -61,7 +64,7 @@ final class DeclaredContent {
         if (u.declaredSha256() == null) return;
         String actual;
         try {
-            actual = ContentDigest.of(blobs, segs);
+            actual = ContentDigest.of(blobs, segs, digests);
         } catch (IOException | UncheckedIOException e) {
             throw UploadProblems.segmentsUnreadable();
         }

@@ -48,7 +48,7 @@ final class OneShotUploads {
     /** {@code declaredSha256}: the file's SHA-256 (hex) its Repr-Digest declared, checked before anything is recorded. */
     Upload upload(Principal who, long declaredLength, BodyWriter body, Supplier<OneShotRequest> request, String declaredSha256) {
         long id = ids.next();
-        SegmentWriter.Stored st = segments.store(id, limits.largestUpload(), declaredLength, null, false, body);
+        SegmentWriter.Stored st = segments.store(id, limits.largestUpload(), declaredLength, null, true, body);
         Failpoint.ONESHOT_AFTER_BLOB.hit();
         boolean kept = false;
         try {

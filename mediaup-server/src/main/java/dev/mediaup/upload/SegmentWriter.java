@@ -6,6 +6,7 @@ import dev.mediaup.core.Failpoint;
 import dev.mediaup.core.Problem;
 import dev.mediaup.core.UploadProblems;
 import dev.mediaup.store.BlobStore;
+import dev.mediaup.store.SegmentDigests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,9 +21,14 @@ import java.util.stream.Stream;
 
 /**
  * Streams a segment's body into a new blob of its own, durable when {@link #store} returns: bounded as it streams
- * (refused the moment it passes its limit, not after), hashed on another thread (SHA-256, and the client's own
- * checksum algorithm when it sent one), refused up front when the store is nearly full. Recording the segment is the
- * caller's: a blob nobody records is deleted by it, or by the orphan sweep after a crash.
+ * (refused the moment it passes its limit, not after), hashed on another thread when something needs the digest now
+ * (the client's checksum to verify; a one-shot upload's SHA-256, the whole file's), refused up front when the store is
+ * nearly full. Recording the segment is the caller's: a blob nobody records is deleted by it, or by the orphan sweep
+ * after a crash.
+ *
+ * <p>An append's own SHA-256 is not computed while it streams: on two cores it cost X's clients' 1 MiB appends about a
+ * sixth of their speed (docs/benchmarks.md), and nothing needs it then — the segment listing and processing compute it
+ * from the stored bytes when they first need it ({@link SegmentDigests}).
  */
 final class SegmentWriter {
     private static final Logger log = LoggerFactory.getLogger(SegmentWriter.class);
@@ -37,23 +43,27 @@ final class SegmentWriter {
         this.minFreeBytes = minFreeBytes;
     }
 
-    /** A segment written to the blob store: where, how big, its SHA-256 and (when asked for) a second digest. */
+    /**
+     * A segment written to the blob store: where, how big, its SHA-256 (null when nothing needed it yet) and the digest
+     * of the client's checksum algorithm when it sent one.
+     */
     record Stored(String key, long size, byte[] sha256, byte[] checked) {}
 
     /**
-     * Streams a body into a new, durable segment blob, refusing it as soon as it passes {@code limit} bytes. With
-     * {@code moreToCome} (an append: the upload will likely get more segments), a store that reserves names ahead gives
-     * one it made ready, and makes more for the next.
+     * Streams a body into a new, durable segment blob, refusing it as soon as it passes {@code limit} bytes. A
+     * {@code wholeFile} (a one-shot upload) is hashed with SHA-256 as it streams: its digest is the file's. Otherwise it
+     * is an append, likely with more segments to come: a store that reserves names ahead gives one it made ready, and
+     * makes more for the next.
      */
-    Stored store(long uploadId, long limit, long declaredLength, String checkAlgorithm, boolean moreToCome, BodyWriter body) {
+    Stored store(long uploadId, long limit, long declaredLength, String checkAlgorithm, boolean wholeFile, BodyWriter body) {
         if (blobs.freeBytes() - Math.max(declaredLength, 0) < minFreeBytes) throw UploadProblems.lowOnStorage();
         Supplier<String> newKey = () -> BlobKeys.segment(uploadId, ids.next());
-        String key = blobs.capabilities().reserving().filter(r -> moreToCome)
+        String key = blobs.capabilities().reserving().filter(r -> !wholeFile)
                 .flatMap(r -> r.takeReserved(BlobKeys.prefix(uploadId), newKey)).orElseGet(newKey);
         Failpoint.APPEND_BEFORE_BLOB.hit();
         // a store that hashes what it stores anyway (S3 over plain HTTP signs each payload) hands its SHA-256 over
         var hashing = blobs.capabilities().hashing();
-        MessageDigest sha = hashing.isPresent() ? null : digest("SHA-256");
+        MessageDigest sha = hashing.isPresent() || !(wholeFile || "SHA-256".equals(checkAlgorithm)) ? null : digest("SHA-256");
         MessageDigest extra = checkAlgorithm == null || checkAlgorithm.equals("SHA-256") ? null : digest(checkAlgorithm);
         MessageDigest[] digests = Stream.of(sha, extra).filter(Objects::nonNull).toArray(MessageDigest[]::new);
         BodyWriter writer = out -> {
@@ -77,7 +87,7 @@ final class SegmentWriter {
                 shaBytes = put.sha256();
             } else {
                 size = blobs.put(key, writer);
-                shaBytes = sha.digest();
+                shaBytes = sha == null ? null : sha.digest();
             }
             return new Stored(key, size, shaBytes, extra == null ? shaBytes : extra.digest());
         } catch (IOException e) {

@@ -16,6 +16,7 @@ import dev.mediaup.core.Upload;
 import dev.mediaup.core.Usage;
 import dev.mediaup.core.UserId;
 import dev.mediaup.store.BlobStore;
+import dev.mediaup.store.SegmentDigests;
 import dev.mediaup.store.UploadReads;
 import dev.mediaup.store.UploadWrites.Finalization;
 import dev.mediaup.store.UploadWrites.Original;
@@ -72,6 +73,7 @@ public final class UploadService {
     private final UploadReads reads;
     private final UploadWrites writes;
     private final UsageLedger ledger;
+    private final SegmentListing listing;
     private final BlobStore blobs;
     private final SegmentWriter segments;
     private final Ids ids;
@@ -88,7 +90,8 @@ public final class UploadService {
     private final MeterRegistry metrics;
 
     /** {@code jobQueued}: told when FINALIZE queued a job, so workers need not wait for their next poll. */
-    public UploadService(UploadReads reads, UploadWrites writes, UsageLedger ledger, BlobStore blobs, Ids ids, LimitsConfig limits,
+    public UploadService(UploadReads reads, UploadWrites writes, UsageLedger ledger, SegmentDigests digests, BlobStore blobs, Ids ids,
+                         LimitsConfig limits,
                          LongSupplier epochSeconds, Processor processor, Outcomes outcomes, Runnable jobQueued, StatusWatch watch,
                          MeterRegistry metrics) {
         this.metrics = metrics;
@@ -105,7 +108,8 @@ public final class UploadService {
         this.clock = epochSeconds;
         this.processor = processor;
         this.outcomes = outcomes;
-        this.declared = new DeclaredContent(reads, blobs, processor);
+        this.listing = new SegmentListing(reads, digests, blobs);
+        this.declared = new DeclaredContent(reads, digests, blobs, processor);
         this.oneShots = new OneShotUploads(this, reads, writes, blobs, segments, ids, limits);
     }
 
@@ -208,7 +212,7 @@ public final class UploadService {
     Recorded record(Upload u, IntSupplier index, Long atOffset, Checksum checksum, long declaredLength, long limit,
                               long maxTotal, BodyWriter body) {
         if (declaredLength > limit) throw UploadProblems.segmentTooLarge(limit);
-        SegmentWriter.Stored st = segments.store(u.id(), limit, declaredLength, checksum == null ? null : checksum.algorithm(), true,
+        SegmentWriter.Stored st = segments.store(u.id(), limit, declaredLength, checksum == null ? null : checksum.algorithm(), false,
                 body);
         Failpoint.APPEND_AFTER_BLOB.hit();
         boolean recorded = false;
@@ -217,7 +221,8 @@ public final class UploadService {
                 throw UploadProblems.checksumMismatch(checksum.header(), Base64.getEncoder().encodeToString(checksum.expected()),
                         checksum.algorithm());
             int idx = index.getAsInt();
-            var segment = new Segment(u.id(), idx, st.size(), HexFormat.of().formatHex(st.sha256()), st.key());
+            var segment = new Segment(u.id(), idx, st.size(), st.sha256() == null ? null : HexFormat.of().formatHex(st.sha256()),
+                    st.key());
             var put = (atOffset == null ? writes.putSegment(segment, now(), maxTotal, limits.quota())
                     : writes.putSegmentAt(segment, atOffset, now(), maxTotal, limits.quota())).orElseThrow(UploadProblems::refused);
             recorded = true;
@@ -366,9 +371,10 @@ public final class UploadService {
         return !watch.closed();
     }
 
+    /** The segment rows, each with its SHA-256 ({@link SegmentListing}). */
     public List<Segment> segments(Principal who, long id) {
         owned(who, id);
-        return reads.segments(id);
+        return listing.of(id);
     }
 
     Upload owned(Principal who, long id) {

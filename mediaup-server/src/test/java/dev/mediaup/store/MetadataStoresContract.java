@@ -166,6 +166,23 @@ public abstract class MetadataStoresContract {
     }
 
     @Test
+    void aSegmentsDigestWorkedOutLaterIsKeptOnlyForTheBlobItWasWorkedOutFrom() {
+        Upload u = created("1", null);
+        Segment unhashed = seg(u, 0, 10).withSha256(null), other = seg(u, 1, 20).withSha256(null);
+        done(stores.uploads().putSegment(unhashed, NOW, 1000, Quota.NONE));
+        done(stores.uploads().putSegment(other, NOW, 1000, Quota.NONE));
+        assertThat(stores.uploads().segments(u.id())).extracting(Segment::sha256).containsExactly(null, null);
+        // index 1 re-sent (new blob, its client's checksum verified) after its old bytes were read for a listing
+        Segment resent = seg(u, 1, 20).withSha256("cd".repeat(32));
+        done(stores.uploads().putSegment(resent, NOW, 1000, Quota.NONE));
+        stores.uploads().recordDigests(List.of(unhashed.withSha256("01".repeat(32)), other.withSha256("02".repeat(32))));
+        assertThat(stores.uploads().segments(u.id())).containsExactly(unhashed.withSha256("01".repeat(32)), resent);
+        stores.uploads().recordDigests(List.of(unhashed.withSha256("03".repeat(32)))); // a digest once kept stays
+        assertThat(stores.uploads().segments(u.id()).getFirst().sha256()).isEqualTo("01".repeat(32));
+        stores.uploads().recordDigests(List.of());
+    }
+
+    @Test
     void aRefusedSegmentChangesNothing() {
         Upload u = created("2", 100L);
         done(stores.uploads().putSegment(seg(u, 0, 60), NOW, 100, Quota.NONE));

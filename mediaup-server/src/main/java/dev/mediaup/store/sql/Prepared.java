@@ -6,6 +6,7 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.Optional;
 
 /**
@@ -47,6 +48,7 @@ final class Prepared {
                 case Long l -> ps.setLong(i + 1, l);
                 case Integer n -> ps.setInt(i + 1, n);
                 case String s -> ps.setString(i + 1, s);
+                case null -> ps.setNull(i + 1, Types.VARCHAR); // text not known yet: a segment's SHA-256 before anything asked
                 default -> throw new IllegalArgumentException("unsupported argument " + args[i]);
             }
         }

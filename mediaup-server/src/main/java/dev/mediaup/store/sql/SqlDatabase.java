@@ -93,7 +93,7 @@ public final class SqlDatabase implements AutoCloseable {
         cfg.setGetGeneratedKeys(false);
         SQLiteDataSource ds = new SQLiteDataSource(cfg);
         ds.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        Flyway.configure().dataSource(ds).locations("classpath:db/migration", "classpath:db/sqlite").load().migrate();
 
         HikariConfig hc = new HikariConfig();
         hc.setDataSource(ds);

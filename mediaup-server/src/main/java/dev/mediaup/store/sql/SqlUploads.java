@@ -323,6 +323,18 @@ final class SqlUploads implements UploadStore {
     }
 
     @Override
+    public void recordDigests(List<Segment> digested) {
+        if (digested.isEmpty()) return;
+        db.write(h -> {
+            var batch = h.prepareBatch(
+                    "UPDATE segments SET sha256 = :d WHERE upload_id = :u AND idx = :i AND blob_key = :k AND sha256 IS NULL");
+            for (Segment s : digested)
+                batch.bind("d", s.sha256()).bind("u", s.uploadId()).bind("i", s.index()).bind("k", s.blobKey()).add();
+            return batch.execute();
+        });
+    }
+
+    @Override
     public boolean abandon(long id, long now) {
         return db.write(h -> h.createUpdate(
                         "UPDATE uploads SET state = 'EXPIRED', expires_at = :now WHERE id = :id AND state = 'UPLOADING'")
