@@ -63,8 +63,9 @@ final class SegmentWriter {
         Failpoint.APPEND_BEFORE_BLOB.hit();
         // a store that hashes what it stores anyway (S3 over plain HTTP signs each payload) hands its SHA-256 over
         var hashing = blobs.capabilities().hashing();
-        MessageDigest sha = hashing.isPresent() || !(wholeFile || "SHA-256".equals(checkAlgorithm)) ? null : digest("SHA-256");
-        MessageDigest extra = checkAlgorithm == null || checkAlgorithm.equals("SHA-256") ? null : digest(checkAlgorithm);
+        boolean checksSha256 = "SHA-256".equals(checkAlgorithm); // the client's checksum is the digest the row keeps
+        MessageDigest sha = hashing.isPresent() || !(wholeFile || checksSha256) ? null : digest("SHA-256");
+        MessageDigest extra = checkAlgorithm == null || checksSha256 ? null : digest(checkAlgorithm);
         MessageDigest[] digests = Stream.of(sha, extra).filter(Objects::nonNull).toArray(MessageDigest[]::new);
         BodyWriter writer = out -> {
             OutputStream limited = new LimitedOutputStream(out, limit, () -> UploadProblems.segmentTooLarge(limit));
